@@ -1,0 +1,273 @@
+/*
+ * The rule engine.  Pure: a quote, a rule, the symbol's session
+ * references and the rule's prior state in; a verdict and the new state
+ * out.  No I/O, no clock: the caller passes the time.
+ *
+ * A rule fires when its condition becomes true.  Once fired it stays
+ * quiet until the condition has been false by more than the hysteresis
+ * band (re-armed), so a price hovering at a threshold yields one alert.
+ * Rules tied to a session (move, new 52w-high/-low) also re-arm when a
+ * new session brings a new reference.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "tickerd.h"
+
+/*
+ * The trading session a time belongs to, as days since the epoch in US
+ * Eastern time.  UTC-5 is close enough: sessions run 09:30-16:00 ET, so
+ * the date is the same under EST and EDT.
+ */
+long
+session_day(time_t t)
+{
+	long long	 s = (long long)t - 5 * 3600;
+
+	return (long)(s >= 0 ? s / 86400 : -((-s + 86399) / 86400));
+}
+
+/*
+ * Keep the 52-week references as they were before the current session.
+ * On the first quote of a new session the reference is the lower of the
+ * last value seen in an earlier session and the provider's current value:
+ * the provider's figure may already include today's move, while an old
+ * extreme may have left the 52-week window overnight.
+ */
+void
+symref_update(struct symref *ref, const struct quote *q)
+{
+	long	 day = session_day(q->time);
+
+	if (ref->day == 0) {
+		ref->day = day;
+		ref->high = q->high52;
+		ref->low = q->low52;
+	} else if (day > ref->day) {
+		ref->day = day;
+		if (isfinite(ref->seen_high) && isfinite(q->high52))
+			ref->high = fmin(ref->seen_high, q->high52);
+		else
+			ref->high = isfinite(q->high52) ? q->high52 :
+			    ref->seen_high;
+		if (isfinite(ref->seen_low) && isfinite(q->low52))
+			ref->low = fmax(ref->seen_low, q->low52);
+		else
+			ref->low = isfinite(q->low52) ? q->low52 :
+			    ref->seen_low;
+	} else if (!isfinite(ref->high) || !isfinite(ref->low)) {
+		if (!isfinite(ref->high))
+			ref->high = q->high52;
+		if (!isfinite(ref->low))
+			ref->low = q->low52;
+	}
+	if (isfinite(q->high52))
+		ref->seen_high = q->high52;
+	if (isfinite(q->low52))
+		ref->seen_low = q->low52;
+}
+
+static double
+change_pct(const struct quote *q)
+{
+	if (!isfinite(q->prev_close) || q->prev_close <= 0)
+		return NAN;
+	return (q->price - q->prev_close) / q->prev_close * 100;
+}
+
+/* The level a rule compares the price with; NaN when it has none. */
+double
+rule_threshold(const struct rule *r, const struct quote *q,
+    const struct symref *ref)
+{
+	switch (r->kind) {
+	case RULE_ABOVE:
+	case RULE_BELOW:
+	case RULE_TARGET:
+	case RULE_CLOSE_ABOVE:
+	case RULE_CLOSE_BELOW:
+		return r->value;
+	case RULE_NEAR_HIGH:
+		return isfinite(q->high52) ? q->high52 * (1 - r->value / 100) :
+		    NAN;
+	case RULE_NEAR_LOW:
+		return isfinite(q->low52) ? q->low52 * (1 + r->value / 100) :
+		    NAN;
+	case RULE_NEW_HIGH:
+		return ref->high;
+	case RULE_NEW_LOW:
+		return ref->low;
+	case RULE_MOVE:
+		return NAN;
+	}
+	return NAN;
+}
+
+/*
+ * Whether the rule's condition holds.  *known is cleared when the quote
+ * lacks a value the rule needs.
+ */
+int
+rule_condition(const struct rule *r, const struct quote *q,
+    const struct symref *ref, int *known)
+{
+	double	 t = rule_threshold(r, q, ref), c;
+
+	*known = 1;
+	switch (r->kind) {
+	case RULE_ABOVE:
+	case RULE_TARGET:
+		return q->price >= t;
+	case RULE_BELOW:
+		return q->price <= t;
+	case RULE_MOVE:
+		c = change_pct(q);
+		if (!isfinite(c))
+			break;
+		/* a small tolerance: 5% of 40.00 is exactly 42.00 */
+		return fabs(c) >= r->value - 1e-9;
+	case RULE_NEAR_HIGH:
+		if (!isfinite(t))
+			break;
+		return q->price >= t;
+	case RULE_NEAR_LOW:
+		if (!isfinite(t))
+			break;
+		return q->price <= t;
+	case RULE_NEW_HIGH:
+		if (!isfinite(t))
+			break;
+		return q->price > t;
+	case RULE_NEW_LOW:
+		if (!isfinite(t))
+			break;
+		return q->price < t;
+	case RULE_CLOSE_ABOVE:
+	case RULE_CLOSE_BELOW:
+		break;
+	}
+	*known = 0;
+	return 0;
+}
+
+/* The session reference a fired rule remembers (move, new 52w marks). */
+static double
+session_ref(const struct rule *r, const struct quote *q,
+    const struct symref *ref)
+{
+	switch (r->kind) {
+	case RULE_MOVE:
+		return q->prev_close;
+	case RULE_NEW_HIGH:
+		return ref->high;
+	case RULE_NEW_LOW:
+		return ref->low;
+	default:
+		return NAN;
+	}
+}
+
+/* Whether a fired rule's condition is false beyond the band h. */
+static int
+rule_rearmed(const struct rule *r, const struct quote *q,
+    const struct symref *ref, const struct rule_state *st, double h)
+{
+	double	 t = rule_threshold(r, q, ref), c, sr;
+
+	/* a new session with a new reference re-arms session rules */
+	sr = session_ref(r, q, ref);
+	if (isfinite(sr) && isfinite(st->session_ref) &&
+	    fabs(sr - st->session_ref) > 1e-9)
+		return 1;
+
+	switch (r->kind) {
+	case RULE_ABOVE:
+	case RULE_TARGET:
+	case RULE_NEAR_HIGH:
+	case RULE_NEW_HIGH:
+		return q->price < t * (1 - h);
+	case RULE_BELOW:
+	case RULE_NEAR_LOW:
+	case RULE_NEW_LOW:
+		return q->price > t * (1 + h);
+	case RULE_MOVE:
+		c = change_pct(q);
+		return fabs(c) < r->value - h * 100;
+	case RULE_CLOSE_ABOVE:
+	case RULE_CLOSE_BELOW:
+		break;
+	}
+	return 0;
+}
+
+/*
+ * Judge one rule on one quote.  Writes the rule's next state to *next
+ * (a copy of *prev when nothing changes) and returns what happened.
+ * now is the time of the evaluation, used for the cooldown only.
+ */
+enum verdict
+rule_eval(const struct rule *r, const struct rule_params *p,
+    const struct quote *q, const struct symref *ref,
+    const struct rule_state *prev, struct rule_state *next, time_t now)
+{
+	int	 cond, known, rearmed = 0;
+
+	*next = *prev;
+	cond = rule_condition(r, q, ref, &known);
+	if (!known)
+		return VERDICT_NODATA;
+	if (prev->spent)
+		return VERDICT_NONE;
+	if (prev->fired) {
+		if (!rule_rearmed(r, q, ref, prev, p->hysteresis))
+			return VERDICT_NONE;
+		next->fired = 0;
+		rearmed = 1;
+	}
+	if (!cond)
+		return rearmed ? VERDICT_REARM : VERDICT_NONE;
+
+	next->fired = 1;
+	next->session_ref = session_ref(r, q, ref);
+	if (r->once)
+		next->spent = 1;
+	if (p->cooldown > 0 && prev->last_notify != 0 &&
+	    now - prev->last_notify < p->cooldown)
+		return VERDICT_COOLDOWN;
+	next->last_notify = now;
+	next->count++;
+	return VERDICT_FIRE;
+}
+
+const char *
+rule_kind_name(enum rule_kind k)
+{
+	switch (k) {
+	case RULE_ABOVE: return "above";
+	case RULE_BELOW: return "below";
+	case RULE_TARGET: return "target";
+	case RULE_MOVE: return "move";
+	case RULE_NEAR_HIGH: return "within-52w-high";
+	case RULE_NEAR_LOW: return "within-52w-low";
+	case RULE_NEW_HIGH: return "new-52w-high";
+	case RULE_NEW_LOW: return "new-52w-low";
+	case RULE_CLOSE_ABOVE: return "close-above";
+	case RULE_CLOSE_BELOW: return "close-below";
+	}
+	return "?";
+}
+
+const char *
+verdict_name(enum verdict v)
+{
+	switch (v) {
+	case VERDICT_NONE: return "none";
+	case VERDICT_FIRE: return "fire";
+	case VERDICT_COOLDOWN: return "cooldown";
+	case VERDICT_REARM: return "rearm";
+	case VERDICT_NODATA: return "nodata";
+	}
+	return "?";
+}

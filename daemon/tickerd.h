@@ -1,0 +1,382 @@
+/*
+ * tickerd -- a self-hosted stock price-alert daemon.
+ *
+ * One header declares every structure and prototype, grouped by the
+ * source file that implements them, so that it reads as a map of the
+ * program.
+ */
+#ifndef TICKERD_H
+#define TICKERD_H
+
+#include <sys/queue.h>
+#include <sys/types.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct event_base;
+
+#define TICKERD_USER_AGENT \
+	"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 " \
+	"(KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36"
+
+#define SYMBOL_MAX	24		/* longest ticker symbol accepted */
+#define BODY_MAX	(1024 * 1024)	/* largest quote payload accepted */
+#define INCLUDE_DEPTH	16
+
+/* A list of strings (recipients, notifier names). */
+struct strlist {
+	char		**v;
+	size_t		  n;
+};
+
+/*
+ * One quote as every provider reports it.  Values a provider does not
+ * know are NaN; price is always a finite number > 0.
+ */
+struct quote {
+	char		 symbol[SYMBOL_MAX + 1];
+	double		 price;
+	double		 prev_close;
+	double		 high52;
+	double		 low52;
+	long long	 volume;		/* -1 when unknown */
+	time_t		 time;			/* market time of the price */
+	char		 currency[8];
+};
+
+/* alerts/rules.c: the pure rule engine. */
+enum rule_kind {
+	RULE_ABOVE,
+	RULE_BELOW,
+	RULE_TARGET,
+	RULE_MOVE,
+	RULE_NEAR_HIGH,
+	RULE_NEAR_LOW,
+	RULE_NEW_HIGH,
+	RULE_NEW_LOW,
+	RULE_CLOSE_ABOVE,
+	RULE_CLOSE_BELOW,
+};
+
+/* What a rule remembers between quotes. */
+struct rule_state {
+	int		 fired;		/* condition seen true, not re-armed */
+	int		 spent;		/* a `once' rule that has fired */
+	time_t		 last_notify;	/* 0: never */
+	double		 session_ref;	/* prev close / 52w ref when fired */
+	unsigned	 count;		/* times fired */
+};
+
+/*
+ * Reference values of one symbol for the current trading session: the
+ * 52-week high and low as they were known before the session, so that
+ * the session's own extremes neither hide nor fake a new 52-week mark.
+ */
+struct symref {
+	long		 day;		/* session day (days since epoch, ET) */
+	double		 high;		/* 52w high before this session */
+	double		 low;
+	double		 seen_high;	/* highest 52w high seen, any day */
+	double		 seen_low;
+};
+
+struct rule_params {
+	double		 hysteresis;	/* fraction, e.g. 0.005 */
+	time_t		 cooldown;	/* seconds, 0: none */
+};
+
+enum verdict {
+	VERDICT_NONE,		/* nothing to say */
+	VERDICT_FIRE,		/* notify */
+	VERDICT_COOLDOWN,	/* became true, but within the cooldown */
+	VERDICT_REARM,		/* false beyond the band: armed again */
+	VERDICT_NODATA,		/* the quote lacks what the rule needs */
+};
+
+struct rule {
+	TAILQ_ENTRY(rule)	 entry;
+	enum rule_kind		 kind;
+	double			 value;		/* price, or percent */
+	int			 once;
+	char			*text;		/* "above 44.53" */
+	char			*valtext;	/* "44.53" as written */
+	const char		*file;
+	int			 line;
+	struct rule_state	 state;		/* runtime */
+	time_t			 first_fired;	/* runtime, for summaries */
+	time_t			 last_fired;
+};
+TAILQ_HEAD(rulelist, rule);
+
+long		 session_day(time_t);
+void		 symref_update(struct symref *, const struct quote *);
+int		 rule_condition(const struct rule *, const struct quote *,
+		    const struct symref *, int *);
+enum verdict	 rule_eval(const struct rule *, const struct rule_params *,
+		    const struct quote *, const struct symref *,
+		    const struct rule_state *, struct rule_state *, time_t);
+const char	*rule_kind_name(enum rule_kind);
+double		 rule_threshold(const struct rule *, const struct quote *,
+		    const struct symref *);
+const char	*verdict_name(enum verdict);
+
+/* daemon/parse.c and daemon/config.c: the configuration. */
+enum notifier_type {
+	NOTIFIER_MAIL,
+	NOTIFIER_SYSLOG,
+	NOTIFIER_WEBHOOK,
+};
+
+struct notifier {
+	TAILQ_ENTRY(notifier)	 entry;
+	enum notifier_type	 type;
+	char			*name;
+	const char		*file;
+	int			 line;
+	/* mail */
+	struct strlist		 to;
+	char			*from;
+	char			*smtp;		/* smtp:// or smtps:// URL */
+	char			*user;
+	char			*password_file;
+	char			*password;	/* read at load time */
+	char			*mbox;		/* absolute path */
+	char			*sendmail;
+	/* syslog */
+	int			 facility;
+	int			 priority;
+	/* webhook */
+	char			*url;
+};
+TAILQ_HEAD(notifierlist, notifier);
+
+struct providerconf {
+	TAILQ_ENTRY(providerconf) entry;
+	char			*name;
+	char			*url;		/* base URL override */
+	char			*key_file;
+	char			*replay_file;	/* replay: absolute path */
+	double			 speed;		/* replay: clock speed-up */
+	const char		*file;
+	int			 line;
+};
+TAILQ_HEAD(providerlist, providerconf);
+
+struct watch {
+	TAILQ_ENTRY(watch)	 entry;
+	char			*symbol;
+	char			*note;
+	struct rulelist		 rules;
+	struct strlist		 notify;	/* empty: the default */
+	int			 has_notify;
+	time_t			 cooldown;
+	double			 hysteresis;	/* < 0: the global value */
+	const char		*file;
+	int			 line;
+};
+TAILQ_HEAD(watchlist, watch);
+
+struct config {
+	char			*path;
+	struct strlist		 files;		/* every file read (owned) */
+	struct providerlist	 providers;	/* first is the one used */
+	time_t			 poll;
+	time_t			 timeout;
+	int			 market_hours;
+	double			 hysteresis;
+	char			*state_dir;
+	char			*control;
+	struct notifierlist	 notifiers;
+	struct strlist		 default_notify;
+	struct watchlist	 watches;
+	size_t			 nwatches;
+	int			 errors;
+};
+
+#define DEFAULT_POLL		60
+#define DEFAULT_TIMEOUT		10
+#define DEFAULT_HYSTERESIS	0.005
+
+/* Where parse errors go; the default prints "FILE:LINE: msg" to stderr. */
+typedef void (*config_errfn)(const char *file, int line, const char *msg);
+
+struct config	*config_load(const char *, config_errfn);
+void		 config_free(struct config *);
+struct notifier	*config_notifier(const struct config *, const char *);
+struct providerconf *config_provider(const struct config *);
+const struct strlist *watch_notifiers(const struct config *,
+		    const struct watch *);
+double		 watch_hysteresis(const struct config *, const struct watch *);
+int		 parse_duration(const char *, time_t *);
+int		 parse_price(const char *, double *);
+int		 parse_percent(const char *, double *);
+int		 symbol_valid(const char *);
+int		 secret_file_read(const char *, char **, char *, size_t);
+
+/* daemon/log.c */
+void		 log_init(int, int);
+void		 log_setverbose(int);
+int		 log_getverbose(void);
+void		 log_warn(const char *, ...)
+		    __attribute__((__format__(printf, 1, 2)));
+void		 log_warnx(const char *, ...)
+		    __attribute__((__format__(printf, 1, 2)));
+void		 log_info(const char *, ...)
+		    __attribute__((__format__(printf, 1, 2)));
+void		 log_debug(const char *, ...)
+		    __attribute__((__format__(printf, 1, 2)));
+void		 log_alert(const char *);
+void		 log_syslog(int, const char *);
+__attribute__((__noreturn__)) void fatal(const char *, ...)
+		    __attribute__((__format__(printf, 1, 2)));
+__attribute__((__noreturn__)) void fatalx(const char *, ...)
+		    __attribute__((__format__(printf, 1, 2)));
+
+/* daemon/xmalloc.c */
+void		*xmalloc(size_t);
+void		*xcalloc(size_t, size_t);
+void		*xreallocarray(void *, size_t, size_t);
+char		*xstrdup(const char *);
+char		*xstrndup(const char *, size_t);
+int		 xasprintf(char **, const char *, ...)
+		    __attribute__((__format__(printf, 2, 3)));
+void		 strlist_add(struct strlist *, const char *);
+int		 strlist_has(const struct strlist *, const char *);
+void		 strlist_free(struct strlist *);
+size_t		 tk_strlcpy(char *, const char *, size_t);
+
+/* daemon/buf.c: a growable byte buffer */
+struct buf {
+	char		*data;
+	size_t		 len;
+	size_t		 cap;
+};
+void		 buf_add(struct buf *, const void *, size_t);
+void		 buf_puts(struct buf *, const char *);
+void		 buf_printf(struct buf *, const char *, ...)
+		    __attribute__((__format__(printf, 2, 3)));
+void		 buf_free(struct buf *);
+
+/* daemon/net.c: owns the libcurl multi handle inside the libevent loop. */
+typedef void (*net_done_fn)(void *easy, int curlcode, void *arg);
+int		 net_init(struct event_base *);
+void		 net_shutdown(void);
+void		 net_add(void *easy, net_done_fn, void *arg);
+void		 net_cancel(void *easy);
+size_t		 net_running(void);
+char		*net_redact(const char *);
+
+/* daemon/provider.c: the provider table. */
+enum fetch_status {
+	FETCH_OK,
+	FETCH_UNKNOWN,		/* the provider does not know the symbol */
+	FETCH_BAD,		/* malformed or unusable payload */
+	FETCH_RATELIMIT,	/* throttled; retry_after may say for how long */
+	FETCH_FAIL,		/* transport or server failure */
+};
+
+struct fetch_result {
+	enum fetch_status	 status;
+	struct quote		 quote;
+	char			 error[256];
+};
+
+struct provider {
+	const char	*name;
+	const char	*default_url;
+	int		 needs_key;
+	int		 implemented;
+	char		*(*build_url)(const struct providerconf *,
+			    const char *symbol);
+	void		 (*parse)(const char *symbol, long status,
+			    const char *body, size_t len,
+			    struct fetch_result *);
+};
+const struct provider *provider_find(const char *);
+char		*url_escape(const char *);
+
+/* daemon/yahoo.c */
+extern const struct provider provider_yahoo;
+void		 yahoo_parse(const char *, long, const char *, size_t,
+		    struct fetch_result *);
+
+/* daemon/replay.c: recorded quotes from CSV. */
+struct replay;
+struct replay	*replay_open(const char *, char *, size_t);
+void		 replay_free(struct replay *);
+size_t		 replay_count(const struct replay *);
+const struct quote *replay_get(const struct replay *, size_t);
+time_t		 replay_first_time(const struct replay *);
+time_t		 replay_last_time(const struct replay *);
+const struct quote *replay_latest(const struct replay *, const char *,
+		    time_t);
+int		 replay_has_symbol(const struct replay *, const char *);
+
+/* daemon/poll.c: per-symbol polling and evaluation. */
+struct poll_opts {
+	int		 once;
+	const char	*replay;	/* --replay FILE, or NULL */
+};
+int		 poll_start(struct event_base *, struct config *,
+		    const struct poll_opts *);
+void		 poll_stop(void);
+int		 poll_all_quoted(void);
+void		 poll_evaluate(struct config *, struct watch *,
+		    const struct quote *, time_t);
+void		 poll_summary(void);
+
+/* daemon/tickerd.c: the running configuration, and pending-work
+ * accounting so that --once exits when everything is delivered. */
+struct config	*tickerd_conf(void);
+int		 tickerd_once(void);
+void		 tickerd_delivery_failed(void);
+void		 work_begin(void);
+void		 work_end(void);
+
+/* alerts/alert.c: an alert and its one-line and subject forms. */
+struct alert {
+	char			 symbol[SYMBOL_MAX + 1];
+	const struct rule	*rule;
+	char			 rule_text[96];
+	enum rule_kind		 kind;
+	double			 threshold;	/* NaN when meaningless */
+	struct quote		 quote;
+	double			 change_pct;	/* NaN when unknown */
+	double			 range_pos;	/* 0..100, NaN when unknown */
+	time_t			 time;
+	char			*note;		/* owned copy, may be NULL */
+};
+void		 alert_init(struct alert *, const struct watch *,
+		    const struct rule *, const struct quote *,
+		    const struct symref *, time_t);
+void		 alert_clear(struct alert *);
+void		 alert_line(const struct alert *, char *, size_t);
+void		 alert_subject(const struct alert *, char *, size_t);
+void		 alert_describe(const struct alert *, char *, size_t);
+void		 fmt_price(double, char *, size_t);
+
+/* alerts/notify.c: dispatch an alert to its notifiers. */
+void		 notify_init(struct event_base *);
+void		 notify_alert(struct config *, const struct watch *,
+		    const struct alert *);
+
+/* alerts/mailmsg.c: RFC 5322 / MIME composition (pure). */
+void		 mail_compose(struct buf *, const char *from,
+		    const struct strlist *to, const struct alert *, size_t,
+		    time_t, const char *msgid);
+void		 mail_msgid(char *, size_t);
+char		*mail_addr(const char *);
+
+/* alerts/mail.c: transports: SMTP via libcurl, mbox. */
+void		 mail_send(struct event_base *, const struct notifier *,
+		    const struct alert *);
+void		 mail_shutdown(void);
+
+/* alerts/syslog.c */
+void		 syslog_send(const struct notifier *, const struct alert *);
+int		 syslog_facility(const char *);
+int		 syslog_priority(const char *);
+
+#endif /* TICKERD_H */

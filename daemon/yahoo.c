@@ -1,0 +1,149 @@
+/*
+ * Yahoo Finance, v8 chart endpoint (no key):
+ *   GET /v8/finance/chart/CALX?interval=1d&range=1d
+ * answers {"chart":{"result":[{"meta":{...}}],"error":null}}; an unknown
+ * symbol is HTTP 404 with {"chart":{"result":null,"error":{"code":
+ * "Not Found","description":"..."}}}; throttling is HTTP 429 with a
+ * plain-text body.  One symbol per request.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "tickerd.h"
+
+static char *
+yahoo_url(const struct providerconf *pc, const char *symbol)
+{
+	const char	*base = pc && pc->url ? pc->url :
+			    provider_yahoo.default_url;
+	char		*sym = url_escape(symbol), *url;
+
+	xasprintf(&url, "%s/v8/finance/chart/%s?interval=1d&range=1d",
+	    base, sym);
+	free(sym);
+	return url;
+}
+
+/* A finite number from obj[key], or NaN. */
+static double
+num(json_t *obj, const char *key)
+{
+	json_t	*v = json_object_get(obj, key);
+	double	 d;
+
+	if (!json_is_number(v))
+		return NAN;
+	d = json_number_value(v);
+	return isfinite(d) ? d : NAN;
+}
+
+void
+yahoo_parse(const char *symbol, long status, const char *body, size_t len,
+    struct fetch_result *res)
+{
+	json_t		*root, *chart, *error, *result, *meta, *v;
+	json_error_t	 jerr;
+	struct quote	*q = &res->quote;
+	const char	*s;
+	double		 d;
+
+	memset(res, 0, sizeof(*res));
+	res->status = FETCH_BAD;
+	if (status == 429) {
+		res->status = FETCH_RATELIMIT;
+		snprintf(res->error, sizeof(res->error), "HTTP 429 Too Many "
+		    "Requests");
+		return;
+	}
+	root = json_loadb(body, len, 0, &jerr);
+	if (root == NULL) {
+		if (status != 200)
+			res->status = status == 404 ? FETCH_UNKNOWN : FETCH_FAIL;
+		snprintf(res->error, sizeof(res->error), status != 200 ?
+		    "HTTP %ld" : "malformed JSON (HTTP %ld): %s at "
+		    "position %d", status, jerr.text, jerr.position);
+		return;
+	}
+	chart = json_object_get(root, "chart");
+	error = json_object_get(chart, "error");
+	if (json_is_object(error)) {
+		const char *code = json_string_value(
+		    json_object_get(error, "code"));
+		const char *desc = json_string_value(
+		    json_object_get(error, "description"));
+		res->status = (status == 404 || (code &&
+		    strcmp(code, "Not Found") == 0)) ? FETCH_UNKNOWN :
+		    FETCH_FAIL;
+		snprintf(res->error, sizeof(res->error), "HTTP %ld: %s%s%s",
+		    status, code ? code : "error", desc ? ": " : "",
+		    desc ? desc : "");
+		goto out;
+	}
+	if (status != 200) {
+		res->status = status == 404 ? FETCH_UNKNOWN : FETCH_FAIL;
+		snprintf(res->error, sizeof(res->error), "HTTP %ld", status);
+		goto out;
+	}
+	result = json_object_get(chart, "result");
+	meta = json_object_get(json_array_get(result, 0), "meta");
+	if (!json_is_object(meta)) {
+		snprintf(res->error, sizeof(res->error), "no chart.result[0]"
+		    ".meta object in the answer");
+		goto out;
+	}
+	s = json_string_value(json_object_get(meta, "symbol"));
+	if (s != NULL && strcasecmp(s, symbol) != 0) {
+		snprintf(res->error, sizeof(res->error), "answer is for symbol "
+		    "\"%.32s\", not %s", s, symbol);
+		goto out;
+	}
+	d = num(meta, "regularMarketPrice");
+	if (!isfinite(d) || d <= 0) {
+		v = json_object_get(meta, "regularMarketPrice");
+		snprintf(res->error, sizeof(res->error), "%s regularMarketPrice",
+		    v == NULL ? "no" : json_is_null(v) ? "null" :
+		    json_is_number(v) ? "non-positive" : "non-numeric");
+		goto out;
+	}
+	tk_strlcpy(q->symbol, symbol, sizeof(q->symbol));
+	q->price = d;
+	q->prev_close = num(meta, "previousClose");
+	if (!isfinite(q->prev_close))
+		q->prev_close = num(meta, "chartPreviousClose");
+	if (!isfinite(q->prev_close))
+		q->prev_close = num(meta, "regularMarketPreviousClose");
+	if (isfinite(q->prev_close) && q->prev_close <= 0)
+		q->prev_close = NAN;
+	q->high52 = num(meta, "fiftyTwoWeekHigh");
+	q->low52 = num(meta, "fiftyTwoWeekLow");
+	if (isfinite(q->high52) && isfinite(q->low52) &&
+	    (q->high52 < q->low52 || q->low52 <= 0)) {
+		q->high52 = NAN;	/* nonsense: better none than wrong */
+		q->low52 = NAN;
+	}
+	d = num(meta, "regularMarketVolume");
+	q->volume = isfinite(d) && d >= 0 ? (long long)d : -1;
+	d = num(meta, "regularMarketTime");
+	q->time = isfinite(d) && d > 0 ? (time_t)d : 0;
+	s = json_string_value(json_object_get(meta, "currency"));
+	tk_strlcpy(q->currency, s ? s : "", sizeof(q->currency));
+	res->status = FETCH_OK;
+ out:
+	json_decref(root);
+}
+
+const struct provider provider_yahoo = {
+	"yahoo",
+	"https://query1.finance.yahoo.com",
+	0,
+	1,
+	yahoo_url,
+	yahoo_parse,
+};
