@@ -174,7 +174,7 @@ html_escape(struct buf *b, const char *s)
 	}
 }
 
-/* The 52-week range as a text bar: [
+/* The 52-week range as a text bar: [#########|-----]. */
 static void
 text_bar(struct buf *b, double pos)
 {
