@@ -402,6 +402,13 @@ poll_start(struct event_base *base, struct config *conf,
 		run_backtest();
 		return 0;
 	}
+	if (opts.once) {
+		/* one request per symbol, all at once; libcurl queues them */
+		TAILQ_FOREACH(s, &syms, entry)
+			if (!s->done)
+				fetch(s);
+		return 0;
+	}
 	gettimeofday(&replay_start, NULL);
 	/* spread the first polls a little, all within the first second */
 	spread = n > 1 ? 1.0 / (double)n : 0;

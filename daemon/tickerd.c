@@ -229,7 +229,7 @@ main(int argc, char *argv[])
 			event_base_dispatch(base);
 		if (once && replay != NULL)
 			poll_summary();
-		else if (exit_when_idle && !stopping)
+		else if (!once && exit_when_idle && !stopping)
 			log_info("replay finished");
 		if (once && (!poll_all_quoted() || delivery_failed))
 			rc = 2;

@@ -1,0 +1,109 @@
+# Helpers for tickerd's integration tests.  Sourced by tests/*.sh.
+#
+# Every test works in its own temporary folder, binds only to 127.0.0.1,
+# and kills what it started by PID when it ends.
+
+set -u
+: "${TICKERD:=$PWD/tickerd}"
+: "${FAKEQUOTE:=$PWD/tests/fakequote}"
+: "${top_srcdir:=.}"
+SRCDIR=$(cd "$top_srcdir" && pwd)
+PY=/usr/bin/python3
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/tickerd-test.XXXXXX")
+PIDS=""
+FAILS=0
+
+cleanup() {
+	for p in $PIDS; do
+		kill "$p" 2>/dev/null
+	done
+	for p in $PIDS; do
+		wait "$p" 2>/dev/null
+	done
+	if [ "$FAILS" -eq 0 ] && [ -z "${KEEP:-}" ]; then
+		rm -rf "$T"
+	else
+		echo "test files kept in $T"
+	fi
+}
+trap cleanup EXIT
+
+fail() {
+	echo "FAIL: $*"
+	FAILS=$((FAILS + 1))
+}
+
+pass() {
+	echo "ok: $*"
+}
+
+# check DESCRIPTION COMMAND...: run a command, count a failure if it fails.
+check() {
+	local what=$1
+	shift
+	if "$@"; then
+		pass "$what"
+	else
+		fail "$what"
+	fi
+}
+
+finish() {
+	if [ "$FAILS" -gt 0 ]; then
+		echo "$FAILS check(s) failed"
+		exit 1
+	fi
+	exit 0
+}
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+# wait_for SECONDS COMMAND...: poll until the command succeeds.
+wait_for() {
+	local limit=$1 i=0
+	shift
+	while [ "$i" -lt $((limit * 10)) ]; do
+		if "$@"; then
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# start_fakequote SCENARIO: sets QPORT and QLOG.
+start_fakequote() {
+	QLOG=$T/requests.log
+	: > "$QLOG"
+	"$FAKEQUOTE" -s "$1" -p "$T/fakequote.port" -l "$QLOG" &
+	PIDS="$PIDS $!"
+	wait_for 10 test -s "$T/fakequote.port" || { fail "fakequote did not start"; finish; }
+	QPORT=$(cat "$T/fakequote.port")
+}
+
+# start_smtpd DIR [PORT]: sets SPORT and SMTPD_PID.
+start_smtpd() {
+	$PY -c 'import aiosmtpd' 2>/dev/null || skip "python3-aiosmtpd is not installed"
+	rm -f "$T/smtpd.port"
+	$PY "$SRCDIR/tests/smtpd.py" --dir "$1" --port-file "$T/smtpd.port" \
+	    ${2:+--port "$2"} 2>"$T/smtpd.err" &
+	SMTPD_PID=$!
+	PIDS="$PIDS $SMTPD_PID"
+	wait_for 20 test -s "$T/smtpd.port" || { cat "$T/smtpd.err"; fail "smtpd did not start"; finish; }
+	SPORT=$(cat "$T/smtpd.port")
+}
+
+# count_requests SYMBOL: how many times fakequote was asked for SYMBOL.
+count_requests() {
+	grep -c "^$1	" "$QLOG" || true
+}
+
+# mail_count DIR: messages an smtpd.py stored.
+mail_count() {
+	ls "$1"/new/*.eml 2>/dev/null | wc -l
+}
