@@ -1191,6 +1191,18 @@ has_glob(const char *s)
 	return strpbrk(s, "*?[") != NULL;
 }
 
+/* glob(3)'s error callback: a folder that does not exist matches nothing. */
+static int	glob_errno;
+
+static int
+glob_err(const char *path, int err)
+{
+	if (err == ENOENT || err == ENOTDIR)
+		return 0;
+	glob_errno = err;
+	return 1;
+}
+
 static int
 parse_include(struct parser *p, int line)
 {
@@ -1215,7 +1227,8 @@ parse_include(struct parser *p, int line)
 		return 0;
 	}
 	memset(&g, 0, sizeof(g));
-	rc = glob(path, GLOB_ERR, NULL, &g);
+	glob_errno = 0;
+	rc = glob(path, 0, glob_err, &g);
 	if (rc == GLOB_NOMATCH) {
 		/* an empty watchlist.d/ is fine */
 		free(path);
@@ -1223,7 +1236,8 @@ parse_include(struct parser *p, int line)
 		return 0;
 	}
 	if (rc != 0) {
-		perr(p, line, "include %s: cannot read the folder", path);
+		perr(p, line, "include %s: %s", path, glob_errno ?
+		    strerror(glob_errno) : "cannot read the folder");
 		free(path);
 		globfree(&g);
 		return -1;

@@ -3,10 +3,14 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
+#include <sys/un.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,13 +81,35 @@ usage(void)
 	exit(1);
 }
 
+/*
+ * Tell systemd (Type=notify) how we are doing: sd_notify(3), or, built
+ * without libsystemd, the same datagram to $NOTIFY_SOCKET.
+ */
 static void
 sd_say(const char *what)
 {
 #ifdef HAVE_SYSTEMD
 	sd_notify(0, what);
 #else
-	(void)what;
+	struct sockaddr_un	 sun;
+	const char		*path = getenv("NOTIFY_SOCKET");
+	size_t			 len;
+	int			 fd;
+
+	if (path == NULL || (path[0] != '/' && path[0] != '@') ||
+	    (len = strlen(path)) >= sizeof(sun.sun_path))
+		return;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, path, len);
+	if (sun.sun_path[0] == '@')
+		sun.sun_path[0] = '\0';	/* abstract namespace */
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return;
+	(void)sendto(fd, what, strlen(what), MSG_NOSIGNAL,
+	    (struct sockaddr *)&sun, (socklen_t)(offsetof(struct sockaddr_un,
+	    sun_path) + len));
+	close(fd);
 #endif
 }
 

@@ -20,6 +20,8 @@
  * A symbol not in the scenario gets the unknown-symbol answer.  Each
  * request is appended to REQUESTLOG as "SYMBOL<TAB>User-Agent".
  */
+#include "config.h"
+
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
