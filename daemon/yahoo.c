@@ -23,10 +23,14 @@ yahoo_url(const struct providerconf *pc, const char *symbol)
 {
 	const char	*base = pc && pc->url ? pc->url :
 			    provider_yahoo.default_url;
+	const char	*path = "/v8/finance/chart";
 	char		*sym = url_escape(symbol), *url;
+	size_t		 bl = strlen(base), pl = strlen(path);
 
-	xasprintf(&url, "%s/v8/finance/chart/%s?interval=1d&range=1d",
-	    base, sym);
+	/* a base URL given with the endpoint's path already in it */
+	if (bl >= pl && strcmp(base + bl - pl, path) == 0)
+		path = "";
+	xasprintf(&url, "%s%s/%s?interval=1d&range=1d", base, path, sym);
 	free(sym);
 	return url;
 }

@@ -134,6 +134,11 @@ START_TEST(test_url)
 	ck_assert_str_eq(u, "http://127.0.0.1:8080/v8/finance/chart/BRK-B"
 	    "?interval=1d&range=1d");
 	free(u);
+	pc.url = (char *)"http://127.0.0.1:8080/v8/finance/chart";
+	u = provider_yahoo.build_url(&pc, "CALX");
+	ck_assert_str_eq(u, "http://127.0.0.1:8080/v8/finance/chart/CALX"
+	    "?interval=1d&range=1d");
+	free(u);
 }
 END_TEST
 
