@@ -33,6 +33,10 @@ alert_init(struct alert *a, const struct watch *w, const struct rule *r,
 	a->rule = r;
 	a->kind = r->kind;
 	a->quote = *q;
+	if ((r->kind == RULE_CLOSE_ABOVE || r->kind == RULE_CLOSE_BELOW) &&
+	    ref->close_new)
+		a->quote.price = ref->close;	/* the close is the news */
+	q = &a->quote;
 	a->threshold = rule_threshold(r, q, ref);
 	a->change_pct = (isfinite(q->prev_close) && q->prev_close > 0) ?
 	    (q->price - q->prev_close) / q->prev_close * 100 : NAN;

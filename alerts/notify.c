@@ -1,14 +1,34 @@
 /*
- * Dispatch: an alert goes to each notifier of its watch (or the default
- * ones).  Notifiers share one small interface: send an alert.
+ * The delivery queue.  For the alerts of one evaluation, notify_build()
+ * makes one message per alert and notifier (a composed mail, or a syslog
+ * line); the caller writes them to the outbox and commits the rule states
+ * (write-ahead), then hands them to notify_queue().  A message leaves the
+ * queue, and the outbox, only once its notifier has taken it.  A failed
+ * attempt is retried after the notifier's `retry' (30s), doubling, at most
+ * an hour apart, with jitter; after `retry-for' (2 days) it is given up,
+ * loudly, and kept in outbox/failed/.  Each attempt looks the notifier up
+ * by name in the configuration of the moment, so fixing a notifier and
+ * reloading delivers what waits for it.
  */
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
 
 #include "tickerd.h"
 
+#define RETRY_MAX	3600
+
 static struct event_base	*notify_base;
+static struct outlist		 queue = TAILQ_HEAD_INITIALIZER(queue);
+static unsigned			 batch_seq;
+static int			 stopping;
+
+static void	deliver(struct outmsg *);
 
 void
 notify_init(struct event_base *base)
@@ -16,31 +36,203 @@ notify_init(struct event_base *base)
 	notify_base = base;
 }
 
+/*
+ * Build the messages announcing na alerts of watch w, one per alert and
+ * notifier, into out.  They share a batch id and carry the symbol's state
+ * (the caller has already applied the new rule states).
+ */
 void
-notify_alert(struct config *conf, const struct watch *w,
-    const struct alert *a)
+notify_build(struct config *conf, const struct watch *w,
+    const struct alert *a, size_t na, struct outlist *out)
 {
 	const struct strlist	*names = watch_notifiers(conf, w);
 	struct notifier		*n;
-	size_t			 i;
+	struct outmsg		*m;
+	char			 batch[128], msgid[512], subj[256], line[512];
+	char			*from, *snap;
+	size_t			 i, k, count = 0;
+	int			 size = 0;
 
-	for (i = 0; i < names->n; i++) {
-		if ((n = config_notifier(conf, names->v[i])) == NULL) {
-			log_warnx("%s %s: no notifier named \"%s\"", a->symbol,
-			    a->rule_text, names->v[i]);
-			continue;
-		}
-		switch (n->type) {
-		case NOTIFIER_SYSLOG:
-			syslog_send(n, a);
-			break;
-		case NOTIFIER_MAIL:
-			mail_send(notify_base, n, a);
-			break;
-		case NOTIFIER_WEBHOOK:
-			log_warnx("notifier %s: webhook is not supported yet",
-			    n->name);
-			break;
+	snprintf(batch, sizeof(batch), "%s-%lld-%ld-%u", w->symbol,
+	    (long long)a[0].quote.time, (long)getpid(), ++batch_seq);
+	snap = state_snapshot(w);
+	for (i = 0; i < na; i++) {
+		for (k = 0; k < names->n; k++) {
+			if ((n = config_notifier(conf, names->v[k])) == NULL)
+				continue;
+			m = xcalloc(1, sizeof(*m));
+			xasprintf(&m->id, "%s-%zu", batch, count++);
+			m->notifier = xstrdup(n->name);
+			m->type = n->type;
+			m->created = time(NULL);
+			m->symbol = xstrdup(w->symbol);
+			m->rule = xstrdup(a[i].rule->id);
+			m->count = a[i].rule->state.count;
+			m->batch = xstrdup(batch);
+			m->snapshot = xstrdup(snap);
+			alert_subject(&a[i], subj, sizeof(subj));
+			m->subject = xstrdup(subj);
+			if (n->type == NOTIFIER_MAIL) {
+				from = n->from ? xstrdup(n->from) :
+				    mail_default_from();
+				mail_msgid(msgid, sizeof(msgid));
+				mail_compose(&m->payload, from, &n->to, &a[i],
+				    1, m->created, msgid);
+				free(from);
+			} else {
+				alert_line(&a[i], line, sizeof(line));
+				buf_puts(&m->payload, line);
+			}
+			TAILQ_INSERT_TAIL(out, m, entry);
+			size++;
 		}
 	}
+	TAILQ_FOREACH(m, out, entry)
+		m->batch_size = size;
+	free(snap);
+}
+
+static void
+dequeue(struct outmsg *m)
+{
+	TAILQ_REMOVE(&queue, m, entry);
+	if (m->timer != NULL)
+		event_free(m->timer);
+	outmsg_free(m);
+	work_end();
+}
+
+static const char *
+type_name(const struct outmsg *m)
+{
+	return m->type == NOTIFIER_MAIL ? "mail" : m->type == NOTIFIER_SYSLOG ?
+	    "syslog" : "webhook";
+}
+
+static void
+retry_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	deliver(arg);
+}
+
+/* A failed attempt: retry later, give up, or (--once) leave it for later. */
+static void
+failed(struct outmsg *m, const char *why)
+{
+	struct notifier	*n = config_notifier(tickerd_conf(), m->notifier);
+	time_t		 first = n ? n->retry : DEFAULT_RETRY;
+	time_t		 limit = n ? n->retry_for : DEFAULT_RETRY_FOR;
+	struct timeval	 tv;
+	long		 delay = (long)first;
+	int		 i;
+
+	if (stopping) {
+		dequeue(m);	/* stays in the outbox for the next start */
+		return;
+	}
+	if (tickerd_once()) {
+		log_warnx("%s %s: \"%s\" not delivered: %s%s", type_name(m),
+		    m->notifier,
+		    m->subject, why, state_persistent() ? "; it stays in the "
+		    "outbox for the next run" : "");
+		tickerd_delivery_failed();
+		dequeue(m);
+		return;
+	}
+	if (time(NULL) - m->created >= limit) {
+		log_warnx("%s %s: giving up on \"%s\" after %d attempts "
+		    "over %llds: %s", type_name(m), m->notifier, m->subject,
+		    m->attempts,
+		    (long long)(time(NULL) - m->created), why);
+		outbox_fail(m);
+		dequeue(m);
+		return;
+	}
+	for (i = 1; i < m->attempts && delay < RETRY_MAX; i++)
+		delay *= 2;
+	if (delay > RETRY_MAX)
+		delay = RETRY_MAX;
+	delay = delay * 9 / 10 + (long)(random() % (delay / 5 + 1));
+	log_warnx("%s %s: \"%s\" not delivered (attempt %d): %s; next try "
+	    "in %lds", type_name(m), m->notifier, m->subject, m->attempts, why, delay);
+	if (m->timer == NULL &&
+	    (m->timer = evtimer_new(notify_base, retry_cb, m)) == NULL)
+		fatalx("evtimer_new");
+	tv.tv_sec = delay;
+	tv.tv_usec = 0;
+	evtimer_add(m->timer, &tv);
+}
+
+/* The end of one attempt, from a transport. */
+void
+notify_done(struct outmsg *m, int ok, const char *why)
+{
+	if (!ok) {
+		failed(m, why);
+		return;
+	}
+	if (m->type == NOTIFIER_MAIL)
+		log_info("mail %s: delivered \"%s\"", m->notifier, m->subject);
+	outbox_remove(m);
+	dequeue(m);
+}
+
+static void
+deliver(struct outmsg *m)
+{
+	struct notifier	*n = config_notifier(tickerd_conf(), m->notifier);
+
+	m->attempts++;
+	if (n == NULL || n->type != m->type) {
+		failed(m, "no notifier of that name and type in the "
+		    "configuration");
+		return;
+	}
+	switch (n->type) {
+	case NOTIFIER_SYSLOG:
+		log_syslog(n->facility | n->priority, m->payload.data);
+		notify_done(m, 1, NULL);
+		break;
+	case NOTIFIER_MAIL:
+		mail_deliver(n, m);
+		break;
+	case NOTIFIER_WEBHOOK:
+		failed(m, "webhook notifiers are not supported yet");
+		break;
+	}
+}
+
+/* Take a durable message for delivery. */
+void
+notify_queue(struct outmsg *m)
+{
+	TAILQ_INSERT_TAIL(&queue, m, entry);
+	work_begin();
+	deliver(m);
+}
+
+/* At exit: attempts still running end without retries. */
+void
+notify_stop(void)
+{
+	stopping = 1;
+}
+
+/* At exit: what waits stays in the outbox for the next start. */
+void
+notify_free(void)
+{
+	struct outmsg	*m;
+	size_t		 n = 0;
+
+	while ((m = TAILQ_FIRST(&queue)) != NULL) {
+		dequeue(m);
+		n++;
+	}
+	if (n > 0 && state_persistent())
+		log_info("%zu message%s left in the outbox for the next start",
+		    n, n == 1 ? "" : "s");
+	else if (n > 0)
+		log_warnx("%zu message%s not delivered (state-dir memory: "
+		    "nothing is kept)", n, n == 1 ? "" : "s");
 }

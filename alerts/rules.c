@@ -16,17 +16,60 @@
 
 #include "tickerd.h"
 
+/* The time of the n-th Sunday (n = 1, 2) of a month, at hh:00 UTC. */
+static time_t
+nth_sunday(int year, int mon, int n, int hh)
+{
+	struct tm	 tm;
+	time_t		 first;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = year - 1900;
+	tm.tm_mon = mon;
+	tm.tm_mday = 1;
+	first = timegm(&tm);
+	gmtime_r(&first, &tm);
+	return first + (time_t)(((7 - tm.tm_wday) % 7 + 7 * (n - 1)) * 86400 +
+	    hh * 3600);
+}
+
 /*
- * The trading session a time belongs to, as days since the epoch in US
- * Eastern time.  UTC-5 is close enough: sessions run 09:30-16:00 ET, so
- * the date is the same under EST and EDT.
+ * US Eastern time's offset from UTC at t, in seconds: -4h from the second
+ * Sunday of March, 02:00 EST, to the first Sunday of November, 02:00 EDT
+ * (the rule since 2007); -5h otherwise.
  */
+int
+et_offset(time_t t)
+{
+	struct tm	 tm;
+	int		 y;
+
+	gmtime_r(&t, &tm);
+	y = tm.tm_year + 1900;
+	if (t >= nth_sunday(y, 2, 2, 7) && t < nth_sunday(y, 10, 1, 6))
+		return -4 * 3600;
+	return -5 * 3600;
+}
+
+/* The trading session (US Eastern date) of a time, as days since 1970. */
 long
 session_day(time_t t)
 {
-	long long	 s = (long long)t - 5 * 3600;
+	long long	 s = (long long)t + et_offset(t);
 
 	return (long)(s >= 0 ? s / 86400 : -((-s + 86399) / 86400));
+}
+
+/* Minutes since midnight, US Eastern time. */
+int
+et_minute(time_t t)
+{
+	long long	 s = (long long)t + et_offset(t);
+
+	s %= 86400;
+	if (s < 0)
+		s += 86400;
+	return (int)(s / 60);
 }
 
 /*
@@ -39,7 +82,8 @@ session_day(time_t t)
 void
 symref_update(struct symref *ref, const struct quote *q)
 {
-	long	 day = session_day(q->time);
+	long	 day = session_day(q->time), before = ref->day;
+	int	 after_close = et_minute(q->time) >= 16 * 60;
 
 	if (ref->day == 0) {
 		ref->day = day;
@@ -67,6 +111,25 @@ symref_update(struct symref *ref, const struct quote *q)
 		ref->seen_high = q->high52;
 	if (isfinite(q->low52))
 		ref->seen_low = q->low52;
+
+	/*
+	 * The official close, judged once per session: the first quote at
+	 * or after 16:00 ET carries it; failing that (an early close, the
+	 * daemon down at the close), the next session's previous close.
+	 */
+	ref->close_new = 0;
+	if (after_close && day == ref->day && ref->close_day != day) {
+		ref->close_new = 1;
+		ref->close = q->price;
+		ref->close_day = day;
+	} else if (day > before && isfinite(q->prev_close)) {
+		long judged = before != 0 ? before : day - 1;
+		if (ref->close_day < judged) {
+			ref->close_new = 1;
+			ref->close = q->prev_close;
+			ref->close_day = judged;
+		}
+	}
 }
 
 static double
@@ -145,8 +208,13 @@ rule_condition(const struct rule *r, const struct quote *q,
 			break;
 		return q->price < t;
 	case RULE_CLOSE_ABOVE:
+		if (!ref->close_new)
+			break;
+		return ref->close >= t;
 	case RULE_CLOSE_BELOW:
-		break;
+		if (!ref->close_new)
+			break;
+		return ref->close <= t;
 	}
 	*known = 0;
 	return 0;
@@ -196,8 +264,9 @@ rule_rearmed(const struct rule *r, const struct quote *q,
 		c = change_pct(q);
 		return fabs(c) < r->value - h * 100;
 	case RULE_CLOSE_ABOVE:
+		return ref->close < t * (1 - h);
 	case RULE_CLOSE_BELOW:
-		break;
+		return ref->close > t * (1 + h);
 	}
 	return 0;
 }

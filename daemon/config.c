@@ -209,10 +209,21 @@ watch_hysteresis(const struct config *conf, const struct watch *w)
 	return w->hysteresis >= 0 ? w->hysteresis : conf->hysteresis;
 }
 
+time_t
+watch_stale(const struct config *conf, const struct watch *w)
+{
+	if (w->stale > 0)
+		return w->stale;
+	if (conf->stale > 0)
+		return conf->stale;
+	return 3 * conf->poll;
+}
+
 static void
 rule_free(struct rule *r)
 {
 	free(r->text);
+	free(r->id);
 	free(r->valtext);
 	free(r);
 }

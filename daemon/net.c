@@ -182,7 +182,7 @@ net_running(void)
 	return nrunning;
 }
 
-/* Abort every transfer still running (their owners are told nothing). */
+/* Abort every transfer still running; each owner hears it was aborted. */
 void
 net_shutdown(void)
 {
@@ -191,7 +191,8 @@ net_shutdown(void)
 	while ((t = TAILQ_FIRST(&transfers)) != NULL) {
 		TAILQ_REMOVE(&transfers, t, entry);
 		curl_multi_remove_handle(multi, t->easy);
-		curl_easy_cleanup(t->easy);
+		nrunning--;
+		t->done(t->easy, CURLE_ABORTED_BY_CALLBACK, t->arg);
 		free(t);
 	}
 	if (multi != NULL)

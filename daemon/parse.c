@@ -727,8 +727,13 @@ notifier_mail_option(struct parser *p, struct notifier *n, const char *kw,
 		free(s);
 		not_yet(p, kwline, "sendmail");
 		return -1;
-	} else if (strcmp(kw, "digest") == 0 || strcmp(kw, "retry") == 0 ||
-	    strcmp(kw, "retry-for") == 0) {
+	} else if (strcmp(kw, "retry") == 0) {
+		if (duration_value(p, kw, 1, &n->retry) == -1)
+			return -1;
+	} else if (strcmp(kw, "retry-for") == 0) {
+		if (duration_value(p, kw, 1, &n->retry_for) == -1)
+			return -1;
+	} else if (strcmp(kw, "digest") == 0) {
 		if (duration_value(p, kw, 1, &d) == -1)
 			return -1;
 		not_yet(p, kwline, kw);
@@ -854,6 +859,8 @@ parse_notifier(struct parser *p, int line)
 	n->line = line;
 	n->facility = syslog_facility("daemon");
 	n->priority = syslog_priority("notice");
+	n->retry = DEFAULT_RETRY;
+	n->retry_for = DEFAULT_RETRY_FOR;
 	free(type);
 	TAILQ_INSERT_TAIL(&p->conf->notifiers, n, entry);
 
@@ -978,14 +985,18 @@ parse_rule(struct parser *p, const char *kw, int kwline)
 			perr(p, vline, "close %s: invalid price \"%s\"", s, s2);
 			goto out;
 		}
-		not_yet(p, kwline, "close above/below");
-		goto out;
+		r = rule_new(p, s[0] == 'a' ? RULE_CLOSE_ABOVE :
+		    RULE_CLOSE_BELOW, v, s2, kwline);
+		xasprintf(&r->text, "close %s %s", s, s2);
 	}
 	if (r != NULL && peek(p)->type == T_WORD &&
 	    strcmp(peek(p)->text, "once") == 0) {
 		drop(p);
 		r->once = 1;
 	}
+	/* a rule's identity: what it says, and whether it re-arms */
+	if (r != NULL)
+		xasprintf(&r->id, "%s%s", r->text, r->once ? " once" : "");
  out:
 	free(s);
 	free(s2);
@@ -1015,6 +1026,7 @@ struct watchbody {
 	int		 has_notify;
 	time_t		 cooldown;
 	double		 hysteresis;
+	time_t		 stale;
 };
 
 static int
@@ -1034,6 +1046,7 @@ watch_option(struct parser *p, struct watchbody *wb, const char *kw,
 				perr(p, kwline, "%s: duplicate rule (first at "
 				    "line %d)", r->text, o->line);
 				free(r->text);
+				free(r->id);
 				free(r->valtext);
 				free(r);
 				return -1;
@@ -1069,8 +1082,7 @@ watch_option(struct parser *p, struct watchbody *wb, const char *kw,
 	} else if (strcmp(kw, "stale") == 0) {
 		if (duration_value(p, "stale", 1, &d) == -1)
 			return -1;
-		not_yet(p, kwline, "stale");
-		return -1;
+		wb->stale = d;
 	} else {
 		perr(p, kwline, "watch: unknown keyword \"%s\"", kw);
 		return -1;
@@ -1158,6 +1170,7 @@ parse_watch(struct parser *p, int line)
 			nr = xcalloc(1, sizeof(*nr));
 			*nr = *r;
 			nr->text = xstrdup(r->text);
+			nr->id = xstrdup(r->id);
 			nr->valtext = xstrdup(r->valtext);
 			TAILQ_INSERT_TAIL(&w->rules, nr, entry);
 		}
@@ -1166,6 +1179,10 @@ parse_watch(struct parser *p, int line)
 		w->has_notify = wb.has_notify;
 		w->cooldown = wb.cooldown;
 		w->hysteresis = wb.hysteresis;
+		w->stale = wb.stale;
+		w->ref.high = w->ref.low = NAN;
+		w->ref.seen_high = w->ref.seen_low = NAN;
+		w->ref.close = NAN;
 		w->file = p->lx->file;
 		w->line = line;
 		TAILQ_INSERT_TAIL(&conf->watches, w, entry);
@@ -1174,6 +1191,7 @@ parse_watch(struct parser *p, int line)
 	while ((r = TAILQ_FIRST(&wb.rules)) != NULL) {
 		TAILQ_REMOVE(&wb.rules, r, entry);
 		free(r->text);
+		free(r->id);
 		free(r->valtext);
 		free(r);
 	}
@@ -1307,20 +1325,32 @@ parse_statement(struct parser *p, const char *kw, int line)
 			    i < 64 ? lines[i] : line);
 		return 0;
 	}
-	if (strcmp(kw, "state-dir") == 0 || strcmp(kw, "control") == 0) {
+	if (strcmp(kw, "state-dir") == 0) {
+		if (peek(p)->type == T_WORD &&
+		    strcmp(peek(p)->text, "memory") == 0) {
+			drop(p);
+			free(conf->state_dir);
+			conf->state_dir = NULL;
+			conf->state_set = 1;
+			return 0;
+		}
+		if ((s = string_value(p, kw)) == NULL)
+			return -1;
+		free(conf->state_dir);
+		conf->state_dir = relpath(p, s);
+		conf->state_set = 1;
+		free(s);
+		return 0;
+	}
+	if (strcmp(kw, "control") == 0) {
 		if ((s = string_value(p, kw)) == NULL)
 			return -1;
 		free(s);
 		not_yet(p, line, kw);
 		return -1;
 	}
-	if (strcmp(kw, "stale") == 0) {
-		time_t d;
-		if (duration_value(p, "stale", 1, &d) == -1)
-			return -1;
-		not_yet(p, line, "stale");
-		return -1;
-	}
+	if (strcmp(kw, "stale") == 0)
+		return duration_value(p, "stale", 1, &conf->stale);
 	if (is_rule_keyword(kw) || strcmp(kw, "note") == 0 ||
 	    strcmp(kw, "cooldown") == 0) {
 		perr(p, line, "%s: only allowed inside a watch block", kw);
@@ -1463,6 +1493,13 @@ config_load(const char *path, config_errfn errfn)
 	}
 	free(p.refs);
 
+	if (!conf->state_set) {
+		const char *sd = getenv("STATE_DIRECTORY");	/* systemd */
+		if (sd != NULL && *sd == '/')
+			conf->state_dir = xstrndup(sd, strcspn(sd, ":"));
+		else
+			conf->state_dir = xstrdup(DEFAULT_STATE_DIR);
+	}
 	if (TAILQ_EMPTY(&conf->providers)) {
 		pc = xcalloc(1, sizeof(*pc));
 		pc->name = xstrdup("yahoo");

@@ -38,7 +38,6 @@ struct sym {
 	int			 unknown;	/* reported as unknown */
 	int			 quoted;	/* at least one good quote */
 	int			 done;		/* replay: past its last quote */
-	struct symref		 ref;
 	const struct quote	*replayed;	/* replay: last served */
 };
 TAILQ_HEAD(symlist, sym);
@@ -94,9 +93,22 @@ backoff(struct sym *s)
 	return d * 0.9 + d * 0.2 * jitter(1000) / 1000.0;
 }
 
+static int
+symref_same(const struct symref *a, const struct symref *b)
+{
+	struct symref	 x = *a, y = *b;
+
+	x.close_new = y.close_new = 0;
+	return memcmp(&x, &y, sizeof(x)) == 0;
+}
+
 /*
  * Judge every rule of the watch on a quote.  now is the time of the
  * evaluation (the quote's own time when replaying).
+ *
+ * Write-ahead: when alerts fire, their messages go to the outbox and the
+ * new rule states to state.json before anything is logged or sent, so
+ * that a crash at any point neither repeats nor loses an alert.
  */
 void
 poll_evaluate(struct config *conf, struct watch *w, const struct quote *q,
@@ -105,32 +117,30 @@ poll_evaluate(struct config *conf, struct watch *w, const struct quote *q,
 	struct rule		*r;
 	struct rule_state	 next;
 	struct rule_params	 params;
-	struct alert		 a;
-	struct sym		*s;
-	struct symref		 tmpref, *ref = &tmpref;
+	struct alert		*alerts = NULL;
+	struct outlist		 msgs = TAILQ_HEAD_INITIALIZER(msgs);
+	struct outmsg		*m;
+	struct symref		 before = w->ref;
 	enum verdict		 v;
+	size_t			 na = 0, i;
+	int			 changed = 0;
 	char			 line[512];
 
-	memset(&tmpref, 0, sizeof(tmpref));
-	TAILQ_FOREACH(s, &syms, entry)
-		if (s->w == w) {
-			ref = &s->ref;
-			break;
-		}
-	symref_update(ref, q);
+	symref_update(&w->ref, q);
+	if (!symref_same(&before, &w->ref))
+		changed = 1;
 	params.hysteresis = watch_hysteresis(conf, w);
 	params.cooldown = w->cooldown;
 
 	TAILQ_FOREACH(r, &w->rules, entry) {
-		v = rule_eval(r, &params, q, ref, &r->state, &next, now);
+		v = rule_eval(r, &params, q, &w->ref, &r->state, &next, now);
+		if (memcmp(&next, &r->state, sizeof(next)) != 0)
+			changed = 1;
+		r->state = next;
 		switch (v) {
 		case VERDICT_FIRE:
-			alert_init(&a, w, r, q, ref, now);
-			alert_line(&a, line, sizeof(line));
-			log_alert(line);
-			if (!backtest)
-				notify_alert(conf, w, &a);
-			alert_clear(&a);
+			alerts = xreallocarray(alerts, na + 1, sizeof(*alerts));
+			alert_init(&alerts[na++], w, r, q, &w->ref, now);
 			if (r->first_fired == 0)
 				r->first_fired = now;
 			r->last_fired = now;
@@ -143,34 +153,97 @@ poll_evaluate(struct config *conf, struct watch *w, const struct quote *q,
 			log_debug("%s %s: re-armed", w->symbol, r->text);
 			break;
 		case VERDICT_NODATA:
-			if (r->state.count == 0 && !r->state.fired)
-				log_debug("%s %s: the quote lacks what this "
-				    "rule needs", w->symbol, r->text);
-			break;
 		case VERDICT_NONE:
 			break;
 		}
-		r->state = next;
+	}
+	w->last_time = q->time;
+
+	if (na > 0 && !backtest) {
+		notify_build(conf, w, alerts, na, &msgs);
+		TAILQ_FOREACH(m, &msgs, entry)
+			if (outbox_write(m) == -1)
+				log_warnx("%s: could not write the outbox; "
+				    "delivering anyway", w->symbol);
+	}
+	if (changed && state_save(conf) == -1)
+		log_warnx("%s: could not save the rule states", w->symbol);
+	for (i = 0; i < na; i++) {
+		alert_line(&alerts[i], line, sizeof(line));
+		log_alert(line);
+		if (!backtest)
+			state_history(&alerts[i], line);
+		alert_clear(&alerts[i]);
+	}
+	free(alerts);
+	while ((m = TAILQ_FIRST(&msgs)) != NULL) {
+		TAILQ_REMOVE(&msgs, m, entry);
+		notify_queue(m);
 	}
 }
 
-static void
-got_quote(struct sym *s, struct quote *q)
+/* Whether US markets are in their regular session at t (Mon-Fri). */
+static int
+market_open(time_t t)
 {
-	time_t	 now = time(NULL);
-	char	 p[32];
+	time_t		 local = t + et_offset(t);
+	struct tm	 tm;
+	int		 min = et_minute(t);
+
+	gmtime_r(&local, &tm);
+	if (tm.tm_wday == 0 || tm.tm_wday == 6)
+		return 0;
+	return min >= 9 * 60 + 30 && min < 16 * 60;
+}
+
+/*
+ * A good quote.  now is the wall clock, or the replay's simulated clock.
+ * A quote no newer than the last one evaluated is not evaluated again;
+ * one older than `stale' while the market is open is not evaluated at
+ * all, and said once.
+ */
+static void
+got_quote(struct sym *s, struct quote *q, time_t now)
+{
+	struct watch	*w = s->w;
+	time_t		 limit = watch_stale(poll_conf, w);
+	char		 p[32], when[32];
+	struct tm	 tm;
+
+	if (replay != NULL)	/* polls are `speed' times as far apart */
+		limit = (time_t)((double)limit * replay_speed);
 
 	if (q->time == 0)
 		q->time = now;
 	if (s->reported)
-		log_info("%s: quotes are back", s->w->symbol);
+		log_info("%s: quotes are back", w->symbol);
 	s->fails = 0;
 	s->reported = 0;
 	s->unknown = 0;
 	s->quoted = 1;
 	fmt_price(q->price, p, sizeof(p));
-	log_debug("quote %s %s", s->w->symbol, p);
-	poll_evaluate(poll_conf, s->w, q, replay ? q->time : now);
+	log_debug("quote %s %s at %lld", w->symbol, p, (long long)q->time);
+	if (q->time <= w->last_time) {
+		log_debug("%s: no newer quote", w->symbol);
+		return;
+	}
+	if (!backtest && market_open(now) && now - q->time > limit) {
+		if (!w->stale_logged) {
+			gmtime_r(&q->time, &tm);
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC",
+			    &tm);
+			log_warnx("%s: stale quote (market time %s, %llds old, "
+			    "more than %llds); not evaluated until fresh",
+			    w->symbol, when, (long long)(now - q->time),
+			    (long long)limit);
+		}
+		w->stale_logged = 1;
+		return;
+	}
+	if (w->stale_logged)
+		log_info("%s: quotes are fresh again", w->symbol);
+	w->stale_logged = 0;
+	poll_evaluate(poll_conf, w, q, replay ? q->time : now);
 }
 
 static size_t
@@ -213,7 +286,7 @@ fetch_done(void *easy, int code, void *arg)
 
 	switch (res.status) {
 	case FETCH_OK:
-		got_quote(s, &res.quote);
+		got_quote(s, &res.quote, time(NULL));
 		break;
 	case FETCH_UNKNOWN:
 		if (!s->unknown)
@@ -304,7 +377,7 @@ replay_tick(struct sym *s)
 	if (q != NULL && q != s->replayed) {
 		s->replayed = q;
 		copy = *q;
-		got_quote(s, &copy);
+		got_quote(s, &copy, sim);
 	}
 	if (sim >= replay_last_time(replay)) {
 		s->done = 1;
@@ -342,7 +415,7 @@ run_backtest(void)
 		if (s == NULL)
 			continue;
 		copy = *q;
-		got_quote(s, &copy);
+		got_quote(s, &copy, q->time);
 	}
 }
 
@@ -385,8 +458,6 @@ poll_start(struct event_base *base, struct config *conf,
 	TAILQ_FOREACH(w, &conf->watches, entry) {
 		s = xcalloc(1, sizeof(*s));
 		s->w = w;
-		s->ref.high = s->ref.low = NAN;
-		s->ref.seen_high = s->ref.seen_low = NAN;
 		if ((s->timer = evtimer_new(base, poll_cb, s)) == NULL)
 			fatalx("evtimer_new");
 		TAILQ_INSERT_TAIL(&syms, s, entry);

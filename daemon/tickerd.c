@@ -158,7 +158,7 @@ main(int argc, char *argv[])
 	};
 	struct event	*sigterm, *sigint, *sighup;
 	struct poll_opts po;
-	char		*path, *replay = NULL;
+	char		*path, *replay = NULL, err[1024];
 	const char	*file = TICKERD_CONF;
 	int		 ch, debug = 0, noaction = 0, verbose = 0, rc = 0;
 
@@ -202,7 +202,6 @@ main(int argc, char *argv[])
 	free(path);
 	if (noaction) {
 		if (replay != NULL) {
-			char err[512];
 			struct replay *r = replay_open(replay, err,
 			    sizeof(err));
 			if (r == NULL) {
@@ -238,6 +237,12 @@ main(int argc, char *argv[])
 		fatalx("cannot initialize libcurl");
 	notify_init(base);
 
+	/* a backtest keeps its state in memory and leaves the folder alone */
+	if (state_open(conf, once && replay != NULL ? NULL : conf->state_dir,
+	    notify_queue, err, sizeof(err)) == -1) {
+		log_warnx("%s", err);
+		return 2;
+	}
 	po.once = once;
 	po.replay = replay;
 	exit_when_idle = once || replay != NULL ||
@@ -261,8 +266,10 @@ main(int argc, char *argv[])
 			rc = 2;
 	}
 	poll_stop();
+	notify_stop();
 	net_shutdown();
-	mail_shutdown();
+	notify_free();
+	state_close();
 	event_free(sigterm);
 	event_free(sigint);
 	event_free(sighup);

@@ -78,8 +78,11 @@ struct symref {
 	long		 day;		/* session day (days since epoch, ET) */
 	double		 high;		/* 52w high before this session */
 	double		 low;
-	double		 seen_high;	/* highest 52w high seen, any day */
+	double		 seen_high;	/* last 52w high seen */
 	double		 seen_low;
+	long		 close_day;	/* the session whose close was judged */
+	double		 close;		/* that session's closing price */
+	int		 close_new;	/* this quote brought a close to judge */
 };
 
 struct rule_params {
@@ -101,6 +104,7 @@ struct rule {
 	double			 value;		/* price, or percent */
 	int			 once;
 	char			*text;		/* "above 44.53" */
+	char			*id;		/* identity: text [+ " once"] */
 	char			*valtext;	/* "44.53" as written */
 	const char		*file;
 	int			 line;
@@ -110,7 +114,9 @@ struct rule {
 };
 TAILQ_HEAD(rulelist, rule);
 
+int		 et_offset(time_t);
 long		 session_day(time_t);
+int		 et_minute(time_t);
 void		 symref_update(struct symref *, const struct quote *);
 int		 rule_condition(const struct rule *, const struct quote *,
 		    const struct symref *, int *);
@@ -149,6 +155,9 @@ struct notifier {
 	int			 priority;
 	/* webhook */
 	char			*url;
+	/* deliveries */
+	time_t			 retry;		/* first retry after */
+	time_t			 retry_for;	/* give up after */
 };
 TAILQ_HEAD(notifierlist, notifier);
 
@@ -173,8 +182,13 @@ struct watch {
 	int			 has_notify;
 	time_t			 cooldown;
 	double			 hysteresis;	/* < 0: the global value */
+	time_t			 stale;		/* 0: the global value */
 	const char		*file;
 	int			 line;
+	/* runtime, kept in the state directory */
+	struct symref		 ref;
+	time_t			 last_time;	/* newest quote evaluated */
+	int			 stale_logged;
 };
 TAILQ_HEAD(watchlist, watch);
 
@@ -186,8 +200,10 @@ struct config {
 	time_t			 timeout;
 	int			 market_hours;
 	double			 hysteresis;
-	char			*state_dir;
+	char			*state_dir;	/* NULL: memory only */
+	int			 state_set;	/* given in the file */
 	char			*control;
+	time_t			 stale;		/* 0: 3 poll intervals */
 	struct notifierlist	 notifiers;
 	struct strlist		 default_notify;
 	struct watchlist	 watches;
@@ -198,6 +214,12 @@ struct config {
 #define DEFAULT_POLL		60
 #define DEFAULT_TIMEOUT		10
 #define DEFAULT_HYSTERESIS	0.005
+#define DEFAULT_RETRY		30
+#define DEFAULT_RETRY_FOR	(2 * 86400)
+#ifndef LOCALSTATEDIR
+#define LOCALSTATEDIR		"/var"
+#endif
+#define DEFAULT_STATE_DIR	LOCALSTATEDIR "/lib/tickerd"
 
 /* Where parse errors go; the default prints "FILE:LINE: msg" to stderr. */
 typedef void (*config_errfn)(const char *file, int line, const char *msg);
@@ -209,6 +231,7 @@ struct providerconf *config_provider(const struct config *);
 const struct strlist *watch_notifiers(const struct config *,
 		    const struct watch *);
 double		 watch_hysteresis(const struct config *, const struct watch *);
+time_t		 watch_stale(const struct config *, const struct watch *);
 int		 parse_duration(const char *, time_t *);
 int		 parse_price(const char *, double *);
 int		 parse_percent(const char *, double *);
@@ -357,10 +380,51 @@ void		 alert_subject(const struct alert *, char *, size_t);
 void		 alert_describe(const struct alert *, char *, size_t);
 void		 fmt_price(double, char *, size_t);
 
-/* alerts/notify.c: dispatch an alert to its notifiers. */
+/*
+ * alerts/notify.c: the delivery queue.  A message is one alert (or, one
+ * day, a digest) for one notifier; it waits in the outbox until delivered.
+ */
+struct outmsg {
+	TAILQ_ENTRY(outmsg)	 entry;
+	char			*id;		/* unique, the outbox file name */
+	char			*notifier;	/* looked up at each attempt */
+	enum notifier_type	 type;
+	time_t			 created;
+	char			*symbol;
+	char			*rule;		/* the rule's identity */
+	unsigned		 count;		/* the rule's count after firing */
+	char			*batch;		/* the alerts of one evaluation */
+	int			 batch_size;
+	char			*snapshot;	/* the symbol's state after it */
+	char			*subject;	/* for logs */
+	struct buf		 payload;	/* a mail, or a syslog line */
+	/* delivery, in memory */
+	int			 attempts;
+	struct event		*timer;
+};
+TAILQ_HEAD(outlist, outmsg);
+
 void		 notify_init(struct event_base *);
-void		 notify_alert(struct config *, const struct watch *,
-		    const struct alert *);
+void		 notify_build(struct config *, const struct watch *,
+		    const struct alert *, size_t, struct outlist *);
+void		 notify_queue(struct outmsg *);
+void		 notify_done(struct outmsg *, int, const char *);
+void		 notify_stop(void);
+void		 notify_free(void);
+
+/* daemon/state.c: the state directory. */
+int		 state_open(struct config *, const char *,
+		    void (*)(struct outmsg *), char *, size_t);
+int		 state_persistent(void);
+int		 state_save(struct config *);
+char		*state_snapshot(const struct watch *);
+void		 state_history(const struct alert *, const char *);
+void		 state_close(void);
+int		 atomic_write(const char *, const char *, const void *, size_t);
+int		 outbox_write(const struct outmsg *);
+void		 outbox_remove(const struct outmsg *);
+void		 outbox_fail(const struct outmsg *);
+void		 outmsg_free(struct outmsg *);
 
 /* alerts/mailmsg.c: RFC 5322 / MIME composition (pure). */
 void		 mail_compose(struct buf *, const char *from,
@@ -370,9 +434,8 @@ void		 mail_msgid(char *, size_t);
 char		*mail_addr(const char *);
 
 /* alerts/mail.c: transports: SMTP via libcurl, mbox. */
-void		 mail_send(struct event_base *, const struct notifier *,
-		    const struct alert *);
-void		 mail_shutdown(void);
+void		 mail_deliver(const struct notifier *, struct outmsg *);
+char		*mail_default_from(void);
 
 /* alerts/syslog.c */
 void		 syslog_send(const struct notifier *, const struct alert *);

@@ -17,6 +17,7 @@ END
 start_fakequote "$T/scenario"
 cat > "$T/tickerd.conf" <<END
 provider yahoo { url "http://127.0.0.1:$QPORT" }
+state-dir "state"
 poll 1s
 timeout 2s
 watch CALX { note "N" above 44.53 }

@@ -25,6 +25,7 @@ time,symbol,price,prev_close,high52,low52,volume
 2026-03-04T14:35:00Z,CALX,47.50,47.00,47.50,27.73,2000
 END
 cat > "$T/tickerd.conf" <<'END'
+state-dir "state"
 notifier syslog "log" { }
 notify "log"
 watch CALX {

@@ -11,6 +11,7 @@ start_fakequote "$T/scenario"
 port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cat > "$T/tickerd.conf" <<END
 provider yahoo { url "http://127.0.0.1:$QPORT" }
+state-dir "state"
 notifier mail "me" { to "a@example.com" smtp "smtp://127.0.0.1:$port" }
 notify "me"
 watch CALX { above 44.53 }

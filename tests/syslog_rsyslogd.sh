@@ -31,6 +31,7 @@ END
 start_fakequote "$T/scenario"
 cat > "$T/tickerd.conf" <<END
 provider yahoo { url "http://127.0.0.1:$QPORT" }
+state-dir "state"
 notifier syslog "log" { facility local3 priority warning }
 notify "log"
 watch CALX { above 44.53 }

@@ -15,6 +15,7 @@ start_smtpd "$T/mail"
 
 cat > "$T/tickerd.conf" <<END
 provider yahoo { url "http://127.0.0.1:$QPORT" }
+state-dir "state"
 notifier mail "me" {
     to "alice@example.com"
     from "tickerd <tickerd@example.com>"
@@ -69,4 +70,8 @@ check "envelope recipient" grep -qx 'rcpt alice@example.com' "$T"/mail/new/1.env
 sed -i '/GONE/d' "$T/watch.d/a.conf"
 "$TICKERD" -d --once -f "$T/tickerd.conf" >"$T/out2" 2>"$T/err2"
 check "exit status 0 when every symbol was quoted" test $? -eq 0
+check "a second run repeats no alert" sh -c "! grep -q '^alert' '$T/err2'"
+check "a second run sends no mail" test "$(mail_count "$T/mail")" -eq 2
+check "history has the two alerts" test "$(wc -l < "$T/state/history.jsonl")" -eq 2
+check "outbox empty" test -z "$(ls "$T/state/outbox" | grep -v failed)"
 finish
