@@ -129,6 +129,44 @@ smtp_deliver(const struct notifier *n, struct outmsg *m)
 	net_add(e, smtp_done, x);
 }
 
+#define MBOX_TAIL	(256 * 1024)
+
+/*
+ * Whether the message is already at the end of the mbox: a crash between
+ * appending it and removing it from the outbox must not append it twice.
+ * Its Message-ID is looked for in the file's last 256 KiB.
+ */
+static int
+mbox_has(int fd, const struct outmsg *m)
+{
+	const char	*h = strstr(m->payload.data, "\r\nMessage-ID: ");
+	char		 id[600], *tail;
+	off_t		 size, from;
+	ssize_t		 n;
+	size_t		 len;
+	int		 found;
+
+	if (h == NULL)
+		return 0;
+	h += 2;
+	len = strcspn(h, "\r");
+	if (len >= sizeof(id))
+		return 0;
+	memcpy(id, h, len);
+	id[len] = '\0';
+	if ((size = lseek(fd, 0, SEEK_END)) <= 0)
+		return 0;
+	from = size > MBOX_TAIL ? size - MBOX_TAIL : 0;
+	tail = xmalloc((size_t)(size - from) + 1);
+	n = pread(fd, tail, (size_t)(size - from), from);
+	if (n < 0)
+		n = 0;
+	tail[n] = '\0';
+	found = strstr(tail, id) != NULL;
+	free(tail);
+	return found;
+}
+
 /*
  * Append to an mbox file: a "From " line, the message with LF endings,
  * lines starting with "From " quoted, a blank line; under an fcntl lock
@@ -167,7 +205,7 @@ mbox_deliver(const struct notifier *n, const struct outmsg *m, char *why,
 	}
 	buf_puts(&out, "\n");
 
-	if ((fd = open(n->mbox, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	if ((fd = open(n->mbox, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC,
 	    0600)) == -1) {
 		snprintf(why, whylen, "%s: %s", n->mbox, strerror(errno));
 		goto out;
@@ -177,6 +215,12 @@ mbox_deliver(const struct notifier *n, const struct outmsg *m, char *why,
 	fl.l_whence = SEEK_SET;
 	if (fcntl(fd, F_SETLK, &fl) == -1) {
 		snprintf(why, whylen, "%s: locked by another process", n->mbox);
+		goto out;
+	}
+	if (mbox_has(fd, m)) {
+		log_info("mail %s: \"%s\" is already in %s", m->notifier,
+		    m->subject, n->mbox);
+		rc = 0;
 		goto out;
 	}
 	while (off < out.len) {

@@ -36,25 +36,34 @@ notify_init(struct event_base *base)
 	notify_base = base;
 }
 
+/* A new batch id: the alerts of one evaluation of one quote. */
+void
+notify_batch(const struct watch *w, const struct quote *q, char *out,
+    size_t len)
+{
+	snprintf(out, len, "%s-%lld-%ld-%u", w->symbol, (long long)q->time,
+	    (long)getpid(), ++batch_seq);
+}
+
 /*
  * Build the messages announcing na alerts of watch w, one per alert and
- * notifier, into out.  They share a batch id and carry the symbol's state
- * (the caller has already applied the new rule states).
+ * notifier, into out.  They share the batch id, carry the symbol's state
+ * (the caller has already applied the new rule states) and each alert's
+ * history line, so that recovery can complete what a crash interrupted.
  */
 void
 notify_build(struct config *conf, const struct watch *w,
-    const struct alert *a, size_t na, struct outlist *out)
+    const struct alert *a, size_t na, const char *batch, char *const *hist,
+    struct outlist *out)
 {
 	const struct strlist	*names = watch_notifiers(conf, w);
 	struct notifier		*n;
 	struct outmsg		*m;
-	char			 batch[128], msgid[512], subj[256], line[512];
+	char			 msgid[512], subj[256], line[512];
 	char			*from, *snap;
 	size_t			 i, k, count = 0;
 	int			 size = 0;
 
-	snprintf(batch, sizeof(batch), "%s-%lld-%ld-%u", w->symbol,
-	    (long long)a[0].quote.time, (long)getpid(), ++batch_seq);
 	snap = state_snapshot(w);
 	for (i = 0; i < na; i++) {
 		for (k = 0; k < names->n; k++) {
@@ -70,6 +79,7 @@ notify_build(struct config *conf, const struct watch *w,
 			m->count = a[i].rule->state.count;
 			m->batch = xstrdup(batch);
 			m->snapshot = xstrdup(snap);
+			m->history = xstrdup(hist[i]);
 			alert_subject(&a[i], subj, sizeof(subj));
 			m->subject = xstrdup(subj);
 			if (n->type == NOTIFIER_MAIL) {
@@ -173,6 +183,7 @@ notify_done(struct outmsg *m, int ok, const char *why)
 	}
 	if (m->type == NOTIFIER_MAIL)
 		log_info("mail %s: delivered \"%s\"", m->notifier, m->subject);
+	crashpoint("delivered");
 	outbox_remove(m);
 	dequeue(m);
 }

@@ -124,7 +124,7 @@ poll_evaluate(struct config *conf, struct watch *w, const struct quote *q,
 	enum verdict		 v;
 	size_t			 na = 0, i;
 	int			 changed = 0;
-	char			 line[512];
+	char			 line[512], batch[128], **hist = NULL;
 
 	symref_update(&w->ref, q);
 	if (!symref_same(&before, &w->ref))
@@ -160,19 +160,34 @@ poll_evaluate(struct config *conf, struct watch *w, const struct quote *q,
 	w->last_time = q->time;
 
 	if (na > 0 && !backtest) {
-		notify_build(conf, w, alerts, na, &msgs);
-		TAILQ_FOREACH(m, &msgs, entry)
+		notify_batch(w, q, batch, sizeof(batch));
+		hist = xcalloc(na, sizeof(*hist));
+		for (i = 0; i < na; i++) {
+			alert_line(&alerts[i], line, sizeof(line));
+			hist[i] = history_line(&alerts[i], line, batch);
+		}
+		notify_build(conf, w, alerts, na, batch, hist, &msgs);
+		TAILQ_FOREACH(m, &msgs, entry) {
 			if (outbox_write(m) == -1)
 				log_warnx("%s: could not write the outbox; "
 				    "delivering anyway", w->symbol);
+			crashpoint("outbox");
+		}
+		crashpoint("history");
+		for (i = 0; i < na; i++) {
+			state_history(hist[i]);
+			free(hist[i]);
+		}
+		free(hist);
 	}
+	crashpoint("commit");
 	if (changed && state_save(conf) == -1)
 		log_warnx("%s: could not save the rule states", w->symbol);
+	if (na > 0)
+		crashpoint("committed");
 	for (i = 0; i < na; i++) {
 		alert_line(&alerts[i], line, sizeof(line));
 		log_alert(line);
-		if (!backtest)
-			state_history(&alerts[i], line);
 		alert_clear(&alerts[i]);
 	}
 	free(alerts);
@@ -198,7 +213,7 @@ market_open(time_t t)
 
 /*
  * A good quote.  now is the wall clock, or the replay's simulated clock.
- * A quote no newer than the last one evaluated is not evaluated again;
+ * A quote older than the last one evaluated is not evaluated;
  * one older than `stale' while the market is open is not evaluated at
  * all, and said once.
  */
@@ -223,8 +238,12 @@ got_quote(struct sym *s, struct quote *q, time_t now)
 	s->quoted = 1;
 	fmt_price(q->price, p, sizeof(p));
 	log_debug("quote %s %s at %lld", w->symbol, p, (long long)q->time);
-	if (q->time <= w->last_time) {
-		log_debug("%s: no newer quote", w->symbol);
+	/*
+	 * Evaluating a quote again changes nothing, but an older one could
+	 * re-arm a rule (a replay restarted from its beginning): skip it.
+	 */
+	if (q->time < w->last_time) {
+		log_debug("%s: quote older than the last evaluated", w->symbol);
 		return;
 	}
 	if (!backtest && market_open(now) && now - q->time > limit) {

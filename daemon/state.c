@@ -240,6 +240,25 @@ watch_read(struct watch *w, json_t *o)
 			rulestate_read(rs, &r->state);
 }
 
+/* How many rules the stored state holds that the watch no longer has. */
+static size_t
+rules_forgotten(const struct watch *w, json_t *o)
+{
+	json_t		*rules = json_object_get(o, "rules"), *v;
+	const char	*id;
+	struct rule	*r;
+	size_t		 n = 0;
+
+	json_object_foreach(rules, id, v) {
+		TAILQ_FOREACH(r, &w->rules, entry)
+			if (strcmp(r->id, id) == 0)
+				break;
+		if (r == NULL)
+			n++;
+	}
+	return n;
+}
+
 static struct watch *
 find_watch(struct config *conf, const char *symbol)
 {
@@ -330,12 +349,16 @@ state_load(struct config *conf)
 			continue;
 		}
 		watch_read(w, o);
+		forgotten += rules_forgotten(w, o);
 		restored++;
 	}
 	json_decref(root);
+	/* what is no longer configured is forgotten on disk too, at once */
+	if (forgotten > 0)
+		state_save(conf);
 	log_info("state: restored %zu symbol%s from %s%s", restored,
-	    restored == 1 ? "" : "s", path, forgotten ? " (forgot symbols "
-	    "no longer watched)" : "");
+	    restored == 1 ? "" : "s", path, forgotten ? " (forgot the rules "
+	    "and symbols no longer watched)" : "");
 	free(path);
 }
 
@@ -388,43 +411,86 @@ history_trim(void)
 	free(path);
 }
 
-/* Append a fired alert to history.jsonl (best effort, never fatal). */
-void
-state_history(const struct alert *a, const char *line)
+/* The history line of an alert, as JSON text (caller frees). */
+char *
+history_line(const struct alert *a, const char *line, const char *batch)
 {
 	json_t	*j;
-	char	*text, *path;
-	int	 fd;
+	char	*text;
 
-	if (sdir == NULL)
-		return;
-	j = json_pack("{s:I, s:I, s:s, s:s, s:o, s:o, s:o, s:s}",
+	j = json_pack("{s:I, s:I, s:s, s:s, s:o, s:o, s:o, s:s, s:s}",
 	    "time", (json_int_t)a->time, "quote_time",
 	    (json_int_t)a->quote.time, "symbol", a->symbol, "rule",
 	    a->rule_text, "price", jnum(a->quote.price), "threshold",
 	    jnum(a->threshold), "change_pct", jnum(a->change_pct),
-	    "message", line);
+	    "message", line, "batch", batch);
 	if (j == NULL)
 		fatalx("history: json_pack");
 	text = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
+	if (text == NULL)
+		fatalx("history: json_dumps");
+	return text;
+}
+
+/* Append a line to history.jsonl (best effort, never fatal). */
+void
+state_history(const char *text)
+{
+	struct buf	 b = { 0 };
+	char		*path;
+	int		 fd;
+
+	if (sdir == NULL)
+		return;
+	buf_puts(&b, text);
+	buf_puts(&b, "\n");
 	xasprintf(&path, "%s/history.jsonl", sdir);
 	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
 	    0600)) == -1)
 		log_warn("state: %s", path);
 	else {
-		size_t len = strlen(text);
-		text[len] = '\n';
-		if (write(fd, text, len + 1) != (ssize_t)(len + 1))
+		if (write(fd, b.data, b.len) != (ssize_t)b.len)
 			log_warn("state: appending to %s", path);
 		else
 			history_lines++;
 		close(fd);
 	}
-	free(text);
+	buf_free(&b);
 	free(path);
 	if (history_lines > 2 * HISTORY_KEEP)
 		history_trim();
+}
+
+/* Whether history.jsonl's tail already records a batch. */
+static int
+history_has(const char *batch)
+{
+	char	*path, *tail, *needle;
+	FILE	*f;
+	long	 size, from;
+	size_t	 n;
+	int	 found = 0;
+
+	xasprintf(&path, "%s/history.jsonl", sdir);
+	if ((f = fopen(path, "re")) == NULL) {
+		free(path);
+		return 0;
+	}
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	from = size > 256 * 1024 ? size - 256 * 1024 : 0;
+	fseek(f, from, SEEK_SET);
+	tail = xmalloc((size_t)(size - from) + 1);
+	n = fread(tail, 1, (size_t)(size - from), f);
+	tail[n] = '\0';
+	fclose(f);
+	xasprintf(&needle, "\"batch\":\"%s\"", batch);
+	found = strstr(tail, needle) != NULL;
+	free(needle);
+	free(tail);
+	free(path);
+	return found;
 }
 
 /* ---- the outbox ---- */
@@ -443,13 +509,14 @@ outbox_write(const struct outmsg *m)
 	if (sdir == NULL)
 		return 0;
 	j = json_pack("{s:i, s:s, s:s, s:s, s:I, s:s, s:s, s:i, s:s, s:i, "
-	    "s:s, s:s, s:s%}", "version", OUTBOX_VERSION, "id", m->id,
+	    "s:s, s:s, s:s, s:s%}", "version", OUTBOX_VERSION, "id", m->id,
 	    "notifier", m->notifier, "type", m->type == NOTIFIER_MAIL ? "mail" :
 	    m->type == NOTIFIER_SYSLOG ? "syslog" : "webhook",
 	    "created", (json_int_t)m->created, "symbol", m->symbol,
 	    "rule", m->rule, "count", (int)m->count, "batch", m->batch,
 	    "batch_size", m->batch_size, "subject", m->subject,
 	    "snapshot", m->snapshot ? m->snapshot : "",
+	    "history", m->history ? m->history : "",
 	    "payload", m->payload.data ? m->payload.data : "",
 	    m->payload.len);
 	if (j == NULL)
@@ -513,6 +580,7 @@ outmsg_free(struct outmsg *m)
 	free(m->batch);
 	free(m->subject);
 	free(m->snapshot);
+	free(m->history);
 	buf_free(&m->payload);
 	free(m);
 }
@@ -560,6 +628,7 @@ outbox_read(const char *path)
 	m->batch_size = (int)inum(j, "batch_size");
 	m->subject = xstrdup(jstr(j, "subject"));
 	m->snapshot = xstrdup(jstr(j, "snapshot"));
+	m->history = xstrdup(jstr(j, "history"));
 	buf_add(&m->payload, json_string_value(payload),
 	    json_string_length(payload));
 	json_decref(j);
@@ -668,6 +737,22 @@ outbox_recover(struct config *conf, void (*queue)(struct outmsg *))
 				rolled++;
 			}
 			json_decref(snap);
+			/* and its history, unless it got that far */
+			if (!history_has(v[i]->batch))
+				for (j = i; j < n; j++) {
+					size_t k;
+					if (v[j] == NULL || strcmp(v[j]->batch,
+					    v[i]->batch) != 0 ||
+					    *v[j]->history == '\0')
+						continue;
+					for (k = i; k < j; k++)
+						if (v[k] != NULL && strcmp(
+						    v[k]->history,
+						    v[j]->history) == 0)
+							break;
+					if (k == j)
+						state_history(v[j]->history);
+				}
 		}
 	}
 	if (rolled > 0)

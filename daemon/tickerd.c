@@ -73,6 +73,25 @@ work_end(void)
 		event_base_loopexit(base, NULL);
 }
 
+/*
+ * A test hook: with TICKERD_CRASHPOINT=name in the environment, the
+ * daemon kills itself (SIGKILL, as kill -9 would) the first time it
+ * passes that point, so tests can crash it exactly between two writes.
+ */
+void
+crashpoint(const char *name)
+{
+	static const char	*want;
+	static int		 checked;
+
+	if (!checked) {
+		want = getenv("TICKERD_CRASHPOINT");
+		checked = 1;
+	}
+	if (want != NULL && strcmp(want, name) == 0)
+		raise(SIGKILL);
+}
+
 static void
 usage(void)
 {

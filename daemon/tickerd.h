@@ -357,6 +357,7 @@ int		 tickerd_once(void);
 void		 tickerd_delivery_failed(void);
 void		 work_begin(void);
 void		 work_end(void);
+void		 crashpoint(const char *);
 
 /* alerts/alert.c: an alert and its one-line and subject forms. */
 struct alert {
@@ -396,6 +397,7 @@ struct outmsg {
 	char			*batch;		/* the alerts of one evaluation */
 	int			 batch_size;
 	char			*snapshot;	/* the symbol's state after it */
+	char			*history;	/* its alert's history line */
 	char			*subject;	/* for logs */
 	struct buf		 payload;	/* a mail, or a syslog line */
 	/* delivery, in memory */
@@ -405,8 +407,11 @@ struct outmsg {
 TAILQ_HEAD(outlist, outmsg);
 
 void		 notify_init(struct event_base *);
+void		 notify_batch(const struct watch *, const struct quote *,
+		    char *, size_t);
 void		 notify_build(struct config *, const struct watch *,
-		    const struct alert *, size_t, struct outlist *);
+		    const struct alert *, size_t, const char *, char *const *,
+		    struct outlist *);
 void		 notify_queue(struct outmsg *);
 void		 notify_done(struct outmsg *, int, const char *);
 void		 notify_stop(void);
@@ -418,7 +423,9 @@ int		 state_open(struct config *, const char *,
 int		 state_persistent(void);
 int		 state_save(struct config *);
 char		*state_snapshot(const struct watch *);
-void		 state_history(const struct alert *, const char *);
+char		*history_line(const struct alert *, const char *,
+		    const char *);
+void		 state_history(const char *);
 void		 state_close(void);
 int		 atomic_write(const char *, const char *, const void *, size_t);
 int		 outbox_write(const struct outmsg *);

@@ -130,3 +130,9 @@ void
 work_end(void)
 {
 }
+
+void
+crashpoint(const char *name)
+{
+	(void)name;
+}
