@@ -143,6 +143,29 @@ static const struct rcase cases[] = {
 	    { 50.3, 55, 100, 49, 180, 'R' },	/* above 50.25 */
 	    { 49.8, 55, 100, 49, 240, 'F' },
 	    END } },
+	/* 16:00 EST is 21:00 UTC: T0 + 23400 */
+	{ "close above 40: judged once a session, on the close",
+	  RULE_CLOSE_ABOVE, 40, 0, 0.005, 0, {
+	    /* first quote: the previous close (39) is judged */
+	    { 41, 39, 50, 30, 0, '.' },
+	    { 42, 39, 50, 30, 3600, 'N' },		/* no close yet */
+	    { 41, 39, 50, 30, 23400, 'F' },		/* the close: 41 */
+	    { 41.5, 39, 50, 30, 23460, 'N' },		/* judged already */
+	    { 39, 41, 50, 30, DAY, 'N' },		/* yesterday's, done */
+	    { 39.9, 41, 50, 30, DAY + 23400, '.' },	/* inside the band */
+	    { 39.7, 39.9, 50, 30, 2 * DAY + 23400, 'R' },
+	    { 41, 39.7, 50, 30, 3 * DAY, 'N' },
+	    { 40.5, 39.7, 50, 30, 3 * DAY + 23400, 'F' },
+	    /* an early close at 13:00: judged next morning, prev close */
+	    { 38, 40.5, 50, 30, 4 * DAY + 12600, 'N' },
+	    { 37, 38, 50, 30, 5 * DAY, 'R' },
+	    END } },
+	{ "close below 30, first seen on a session's previous close",
+	  RULE_CLOSE_BELOW, 30, 0, 0.005, 0, {
+	    { 31, 29.5, 50, 25, 0, 'F' },
+	    { 29, 29.5, 50, 25, 23400, '.' },
+	    { 31, 29, 50, 25, DAY + 23400, 'R' },
+	    END } },
 	{ "new 52w-high, once: one break, never again",
 	  RULE_NEW_HIGH, 0, 1, 0.005, 0, {
 	    { 99, 95, 100, 50, 0, '.' },
@@ -225,6 +248,22 @@ START_TEST(test_session_day)
 }
 END_TEST
 
+START_TEST(test_eastern_time)
+{
+	/* daylight saving starts 8 March 2026, 07:00 UTC */
+	ck_assert_int_eq(et_offset(1772953199), -5 * 3600);
+	ck_assert_int_eq(et_offset(1772953200), -4 * 3600);
+	/* and ends 1 November 2026, 06:00 UTC */
+	ck_assert_int_eq(et_offset(1793512799), -4 * 3600);
+	ck_assert_int_eq(et_offset(1793512800), -5 * 3600);
+	ck_assert_int_eq(et_offset(1805007600), -4 * 3600);	/* 2027 */
+	ck_assert_int_eq(et_offset(1762063200), -5 * 3600);	/* 2025 */
+	/* the close: 16:00 ET in summer (20:00Z) and in winter (21:00Z) */
+	ck_assert_int_eq(et_minute(1782936000), 16 * 60);
+	ck_assert_int_eq(et_minute(1772485200), 16 * 60);
+}
+END_TEST
+
 START_TEST(test_symref)
 {
 	struct symref	 ref;
@@ -297,6 +336,7 @@ main(void)
 
 	tcase_add_loop_test(tc, test_cases, 0, n);
 	tcase_add_test(tc, test_session_day);
+	tcase_add_test(tc, test_eastern_time);
 	tcase_add_test(tc, test_symref);
 	tcase_add_test(tc, test_threshold);
 	suite_add_tcase(s, tc);
