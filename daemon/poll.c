@@ -93,13 +93,29 @@ backoff(struct sym *s)
 	return d * 0.9 + d * 0.2 * jitter(1000) / 1000.0;
 }
 
+/* Equal, NaN included. */
+static int
+same(double a, double b)
+{
+	return (isnan(a) && isnan(b)) || a == b;
+}
+
+/* Whether two sets of references differ in what is stored. */
 static int
 symref_same(const struct symref *a, const struct symref *b)
 {
-	struct symref	 x = *a, y = *b;
+	return a->day == b->day && same(a->high, b->high) &&
+	    same(a->low, b->low) && same(a->seen_high, b->seen_high) &&
+	    same(a->seen_low, b->seen_low) && a->close_day == b->close_day &&
+	    same(a->close, b->close);
+}
 
-	x.close_new = y.close_new = 0;
-	return memcmp(&x, &y, sizeof(x)) == 0;
+static int
+rulestate_same(const struct rule_state *a, const struct rule_state *b)
+{
+	return a->fired == b->fired && a->spent == b->spent &&
+	    a->last_notify == b->last_notify &&
+	    same(a->session_ref, b->session_ref) && a->count == b->count;
 }
 
 /*
@@ -134,7 +150,7 @@ poll_evaluate(struct config *conf, struct watch *w, const struct quote *q,
 
 	TAILQ_FOREACH(r, &w->rules, entry) {
 		v = rule_eval(r, &params, q, &w->ref, &r->state, &next, now);
-		if (memcmp(&next, &r->state, sizeof(next)) != 0)
+		if (!rulestate_same(&next, &r->state))
 			changed = 1;
 		r->state = next;
 		switch (v) {
