@@ -140,11 +140,8 @@ static int
 mbox_has(int fd, const struct outmsg *m)
 {
 	const char	*h = strstr(m->payload.data, "\r\nMessage-ID: ");
-	char		 id[600], *tail;
-	off_t		 size, from;
-	ssize_t		 n;
+	char		 id[600];
 	size_t		 len;
-	int		 found;
 
 	if (h == NULL)
 		return 0;
@@ -154,17 +151,7 @@ mbox_has(int fd, const struct outmsg *m)
 		return 0;
 	memcpy(id, h, len);
 	id[len] = '\0';
-	if ((size = lseek(fd, 0, SEEK_END)) <= 0)
-		return 0;
-	from = size > MBOX_TAIL ? size - MBOX_TAIL : 0;
-	tail = xmalloc((size_t)(size - from) + 1);
-	n = pread(fd, tail, (size_t)(size - from), from);
-	if (n < 0)
-		n = 0;
-	tail[n] = '\0';
-	found = strstr(tail, id) != NULL;
-	free(tail);
-	return found;
+	return tail_contains(fd, id, MBOX_TAIL);
 }
 
 /*

@@ -3,9 +3,12 @@
  */
 #include "config.h"
 
+#include <sys/types.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tickerd.h"
 
@@ -53,4 +56,28 @@ buf_free(struct buf *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
+}
+
+/*
+ * Whether needle occurs in the last max bytes of the file open on fd
+ * (used to make appends idempotent: an mbox, the history).
+ */
+int
+tail_contains(int fd, const char *needle, size_t max)
+{
+	off_t	 size, from;
+	ssize_t	 n;
+	char	*tail;
+	int	 found;
+
+	if ((size = lseek(fd, 0, SEEK_END)) <= 0)
+		return 0;
+	from = (size_t)size > max ? size - (off_t)max : 0;
+	tail = xmalloc((size_t)(size - from) + 1);
+	if ((n = pread(fd, tail, (size_t)(size - from), from)) < 0)
+		n = 0;
+	tail[n] = '\0';
+	found = strstr(tail, needle) != NULL;
+	free(tail);
+	return found;
 }

@@ -466,29 +466,16 @@ state_history(const char *text)
 static int
 history_has(const char *batch)
 {
-	char	*path, *tail, *needle;
-	FILE	*f;
-	long	 size, from;
-	size_t	 n;
-	int	 found = 0;
+	char	*path, *needle;
+	int	 fd, found = 0;
 
 	xasprintf(&path, "%s/history.jsonl", sdir);
-	if ((f = fopen(path, "re")) == NULL) {
-		free(path);
-		return 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+		xasprintf(&needle, "\"batch\":\"%s\"", batch);
+		found = tail_contains(fd, needle, 256 * 1024);
+		free(needle);
+		close(fd);
 	}
-	fseek(f, 0, SEEK_END);
-	size = ftell(f);
-	from = size > 256 * 1024 ? size - 256 * 1024 : 0;
-	fseek(f, from, SEEK_SET);
-	tail = xmalloc((size_t)(size - from) + 1);
-	n = fread(tail, 1, (size_t)(size - from), f);
-	tail[n] = '\0';
-	fclose(f);
-	xasprintf(&needle, "\"batch\":\"%s\"", batch);
-	found = strstr(tail, needle) != NULL;
-	free(needle);
-	free(tail);
 	free(path);
 	return found;
 }

@@ -281,6 +281,7 @@ void		 buf_puts(struct buf *, const char *);
 void		 buf_printf(struct buf *, const char *, ...)
 		    __attribute__((__format__(printf, 2, 3)));
 void		 buf_free(struct buf *);
+int		 tail_contains(int, const char *, size_t);
 
 /* daemon/net.c: owns the libcurl multi handle inside the libevent loop. */
 typedef void (*net_done_fn)(void *easy, int curlcode, void *arg);
