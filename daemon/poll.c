@@ -300,7 +300,7 @@ fetch_done(void *easy, int code, void *arg)
 	struct fetch_result	 res;
 	long			 status = 0;
 	curl_off_t		 retry_after = 0;
-	char			*red = net_redact(s->url);
+	char			*red = NULL;
 	double			 delay = (double)poll_conf->poll;
 
 	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
@@ -318,6 +318,9 @@ fetch_done(void *easy, int code, void *arg)
 		prov->parse(s->w->symbol, status, s->body.data ? s->body.data :
 		    "", s->body.len, &res);
 	buf_free(&s->body);
+	/* the URL fit for logs, only when there is something to log */
+	if (res.status != FETCH_OK)
+		red = net_redact(s->url);
 
 	switch (res.status) {
 	case FETCH_OK:
