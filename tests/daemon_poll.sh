@@ -24,9 +24,7 @@ watch CALX { note "N" above 44.53 }
 watch BUSY, TRNC, NULP, JUNK, SLOW, GONE { above 1 }
 END
 
-"$TICKERD" -d -f "$T/tickerd.conf" 2>"$T/err" &
-TPID=$!
-PIDS="$PIDS $TPID"
+start_tickerd "$T/tickerd.conf" "$T/err"
 
 check "CALX alert within 5s" wait_for 5 grep -q '^alert CALX above 44.53: price 45.00' "$T/err"
 # let it poll a few more times at the same price
@@ -37,17 +35,14 @@ check "SLOW times out without stalling CALX" wait_for 6 grep -q 'SLOW: Timeout w
 
 # inside the band (re-arm needs < 44.31): still one alert
 sed -i 's/^CALX .*/CALX price=44.40 prev=44.00 high=45.00 low=27.73/' "$T/scenario"
-c=$(count_requests CALX)
-wait_for 10 sh -c "[ \$(grep -c '^CALX	' '$QLOG') -ge $((c + 2)) ]"
+wait_polls CALX 2
 sed -i 's/^CALX .*/CALX price=44.90 prev=44.00 high=45.00 low=27.73/' "$T/scenario"
-c=$(count_requests CALX)
-wait_for 10 sh -c "[ \$(grep -c '^CALX	' '$QLOG') -ge $((c + 2)) ]"
+wait_polls CALX 2
 n=$(grep -c '^alert CALX' "$T/err")
 check "a dip inside the band does not re-fire (got $n)" test "$n" -eq 1
 # beyond the band: re-armed, and the next crossing fires
 sed -i 's/^CALX .*/CALX price=44.00 prev=44.00 high=45.00 low=27.73/' "$T/scenario"
-c=$(count_requests CALX)
-wait_for 10 sh -c "[ \$(grep -c '^CALX	' '$QLOG') -ge $((c + 2)) ]"
+wait_polls CALX 2
 sed -i 's/^CALX .*/CALX price=44.80 prev=44.00 high=45.00 low=27.73/' "$T/scenario"
 check "re-armed beyond the band, fires again" wait_for 5 grep -q '^alert CALX above 44.53: price 44.80' "$T/err"
 

@@ -98,6 +98,21 @@ start_smtpd() {
 	SPORT=$(cat "$T/smtpd.port")
 }
 
+# start_tickerd CONF ERRFILE: the daemon in the foreground (-d), in the
+# background of the test, its stderr in ERRFILE; sets TPID.
+start_tickerd() {
+	"$TICKERD" -d -f "$1" 2>"$2" &
+	TPID=$!
+	PIDS="$PIDS $TPID"
+}
+
+# wait_polls SYMBOL N: wait (10s at most) until fakequote has been asked
+# for SYMBOL N more times.
+wait_polls() {
+	local want=$(( $(count_requests "$1") + $2 ))
+	wait_for 10 sh -c "[ \$(grep -c '^$1	' '$QLOG') -ge $want ]"
+}
+
 # count_requests SYMBOL: how many times fakequote was asked for SYMBOL.
 count_requests() {
 	grep -c "^$1	" "$QLOG" || true

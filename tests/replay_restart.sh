@@ -28,21 +28,18 @@ check "the backtest left the state directory alone" test ! -e "$T/state"
 check "the backtest sent nothing" test ! -e "$T/alerts.mbox"
 check "the backtest's NIO once rule fired once" test "$(grep -c '^alert NIO below 4.00' "$T/expected")" -eq 1
 
-"$TICKERD" -d -f "$T/tickerd.conf" 2>"$T/run1.err" &
-P=$!
-PIDS="$PIDS $P"
+start_tickerd "$T/tickerd.conf" "$T/run1.err"
+P=$TPID
 wait_for 20 sh -c "[ \$(grep -c '^alert' '$T/run1.err') -ge 4 ]"
 kill -9 "$P"
 wait "$P" 2>/dev/null
-"$TICKERD" -d -f "$T/tickerd.conf" 2>"$T/run2.err" &
-P=$!
-PIDS="$PIDS $P"
+start_tickerd "$T/tickerd.conf" "$T/run2.err"
+P=$TPID
 wait_for 20 sh -c "[ \$(cat '$T/run1.err' '$T/run2.err' | grep -c '^alert') -ge $((n - 2)) ]"
 kill -TERM "$P"
 wait "$P"
-"$TICKERD" -d -f "$T/tickerd.conf" 2>"$T/run3.err" &
-P=$!
-PIDS="$PIDS $P"
+start_tickerd "$T/tickerd.conf" "$T/run3.err"
+P=$TPID
 wait "$P"
 check "the last run ends with the replay (status $?)" grep -q 'replay finished' "$T/run3.err"
 cat "$T"/run1.err "$T"/run2.err "$T"/run3.err | grep '^alert' | sed 's/ (.*//' | sort > "$T/got"

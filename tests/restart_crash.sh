@@ -59,27 +59,22 @@ done
 # ---- a normal restart: nothing repeats ----
 D=$T/restart
 conf "$D"
-"$TICKERD" -d -f "$D/tickerd.conf" 2>"$D/err1" &
-P=$!
-PIDS="$PIDS $P"
+start_tickerd "$D/tickerd.conf" "$D/err1"
+P=$TPID
 check "restart: alerts fire" wait_for 10 sh -c "[ \$(grep -c '^From ' '$D/b.mbox' 2>/dev/null || echo 0) -eq 2 ]"
 kill -TERM "$P"
 wait "$P"
-"$TICKERD" -d -f "$D/tickerd.conf" 2>"$D/err2" &
-P=$!
-PIDS="$PIDS $P"
-c=$(count_requests CALX)
-wait_for 10 sh -c "[ \$(grep -c '^CALX	' '$QLOG') -ge $((c + 3)) ]"
+start_tickerd "$D/tickerd.conf" "$D/err2"
+P=$TPID
+wait_polls CALX 3
 check "restart: the restarted daemon repeats nothing" sh -c "! grep -q '^alert' '$D/err2'"
 check "restart: still 2 mails" test "$(mails "$D/a.mbox")" -eq 2
 check "restart: state restored" grep -q 'state: restored 1 symbol' "$D/err2"
 kill -9 "$P"
 wait "$P" 2>/dev/null
-"$TICKERD" -d -f "$D/tickerd.conf" 2>"$D/err3" &
-P=$!
-PIDS="$PIDS $P"
-c=$(count_requests CALX)
-wait_for 10 sh -c "[ \$(grep -c '^CALX	' '$QLOG') -ge $((c + 3)) ]"
+start_tickerd "$D/tickerd.conf" "$D/err3"
+P=$TPID
+wait_polls CALX 3
 check "restart after kill -9: repeats nothing" sh -c "! grep -q '^alert' '$D/err3'"
 kill -TERM "$P"
 wait "$P"
@@ -176,9 +171,8 @@ check "edit: the old rule is forgotten" sh -c "! grep -q 'above 44.53' '$D/state
 # ---- one daemon per state directory ----
 D=$T/lock
 conf "$D"
-"$TICKERD" -d -f "$D/tickerd.conf" 2>"$D/err1" &
-P=$!
-PIDS="$PIDS $P"
+start_tickerd "$D/tickerd.conf" "$D/err1"
+P=$TPID
 wait_for 10 test -f "$D/state/state.json"
 "$TICKERD" -d --once -f "$D/tickerd.conf" 2>"$D/err2"
 rc=$?
