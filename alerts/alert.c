@@ -5,9 +5,12 @@
 #include "config.h"
 
 #include <math.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "tickerd.h"
 
@@ -31,6 +34,8 @@ alert_init(struct alert *a, const struct watch *w, const struct rule *r,
 	tk_strlcpy(a->symbol, w->symbol, sizeof(a->symbol));
 	tk_strlcpy(a->rule_text, r->text, sizeof(a->rule_text));
 	a->rule = r;
+	tk_strlcpy(a->valtext, r->valtext ? r->valtext : "", sizeof(a->valtext));
+	a->once = r->once;
 	a->kind = r->kind;
 	a->quote = *q;
 	if ((r->kind == RULE_CLOSE_ABOVE || r->kind == RULE_CLOSE_BELOW) &&
@@ -84,7 +89,7 @@ void
 alert_subject(const struct alert *a, char *out, size_t len)
 {
 	char	 price[32], thr[32];
-	const char *val = a->rule ? a->rule->valtext : "";
+	const char *val = a->valtext;
 
 	fmt_price(a->quote.price, price, sizeof(price));
 	fmt_price(a->threshold, thr, sizeof(thr));
@@ -156,17 +161,17 @@ alert_describe(const struct alert *a, char *out, size_t len)
 	case RULE_MOVE:
 		snprintf(out, len, "%s moved %+.2f%% from the previous close, "
 		    "more than your %s.", a->symbol, a->change_pct,
-		    a->rule ? a->rule->valtext : "");
+		    a->valtext);
 		break;
 	case RULE_NEAR_HIGH:
 		snprintf(out, len, "%s at %s is within %s of its 52-week high "
 		    "(%s or more).", a->symbol, price,
-		    a->rule ? a->rule->valtext : "", thr);
+		    a->valtext, thr);
 		break;
 	case RULE_NEAR_LOW:
 		snprintf(out, len, "%s at %s is within %s of its 52-week low "
 		    "(%s or less).", a->symbol, price,
-		    a->rule ? a->rule->valtext : "", thr);
+		    a->valtext, thr);
 		break;
 	case RULE_NEW_HIGH:
 		snprintf(out, len, "%s at %s broke its 52-week high of %s.",
@@ -182,4 +187,121 @@ alert_describe(const struct alert *a, char *out, size_t len)
 		    a->symbol, price, thr);
 		break;
 	}
+}
+
+static json_t *
+jnum(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static double
+jget(json_t *o, const char *k)
+{
+	json_t	*v = json_object_get(o, k);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static void
+iso_time(time_t t, char *out, size_t len)
+{
+	struct tm	 tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static time_t
+iso_parse(const char *s)
+{
+	struct tm	 tm;
+	const char	*end;
+
+	memset(&tm, 0, sizeof(tm));
+	if (s == NULL || (end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm)) ==
+	    NULL || *end != '\0')
+		return -1;
+	return timegm(&tm);
+}
+
+/*
+ * An alert as a JSON object: the webhook's body, and what the outbox
+ * keeps to compose a digest later.  alert_from_json() reads it back.
+ */
+char *
+alert_json(const struct alert *a)
+{
+	json_t	*j;
+	char	 line[512], when[32], qwhen[32], *text;
+
+	alert_line(a, line, sizeof(line));
+	iso_time(a->time, when, sizeof(when));
+	iso_time(a->quote.time, qwhen, sizeof(qwhen));
+	j = json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:o, s:o, s:o, "
+	    "s:o, s:o, s:s, s:s, s:s, s:s*}",
+	    "symbol", a->symbol, "rule", a->rule_text,
+	    "kind", rule_kind_name(a->kind), "value", a->valtext,
+	    "once", a->once, "price", jnum(a->quote.price),
+	    "threshold", jnum(a->threshold), "change_pct", jnum(a->change_pct),
+	    "prev_close", jnum(a->quote.prev_close),
+	    "high52", jnum(a->quote.high52), "low52", jnum(a->quote.low52),
+	    "range_pos", jnum(a->range_pos), "time", when, "quote_time", qwhen,
+	    "message", line, "note", a->note);
+	if (j == NULL)
+		fatalx("alert_json: json_pack");
+	text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15));
+	json_decref(j);
+	if (text == NULL)
+		fatalx("alert_json: json_dumps");
+	return text;
+}
+
+int
+alert_from_json(const char *text, struct alert *a)
+{
+	json_t		*j;
+	const char	*sym, *rule, *kind, *val, *note;
+	int		 k;
+
+	memset(a, 0, sizeof(*a));
+	if ((j = json_loads(text, 0, NULL)) == NULL)
+		return -1;
+	sym = json_string_value(json_object_get(j, "symbol"));
+	rule = json_string_value(json_object_get(j, "rule"));
+	kind = json_string_value(json_object_get(j, "kind"));
+	val = json_string_value(json_object_get(j, "value"));
+	note = json_string_value(json_object_get(j, "note"));
+	if (sym == NULL || rule == NULL || kind == NULL)
+		goto bad;
+	for (k = RULE_ABOVE; k <= RULE_CLOSE_BELOW; k++)
+		if (strcmp(kind, rule_kind_name(k)) == 0)
+			break;
+	if (k > RULE_CLOSE_BELOW)
+		goto bad;
+	a->kind = k;
+	tk_strlcpy(a->symbol, sym, sizeof(a->symbol));
+	tk_strlcpy(a->quote.symbol, sym, sizeof(a->quote.symbol));
+	tk_strlcpy(a->rule_text, rule, sizeof(a->rule_text));
+	tk_strlcpy(a->valtext, val ? val : "", sizeof(a->valtext));
+	a->once = json_is_true(json_object_get(j, "once"));
+	a->quote.price = jget(j, "price");
+	a->quote.prev_close = jget(j, "prev_close");
+	a->quote.high52 = jget(j, "high52");
+	a->quote.low52 = jget(j, "low52");
+	a->quote.volume = -1;
+	a->threshold = jget(j, "threshold");
+	a->change_pct = jget(j, "change_pct");
+	a->range_pos = jget(j, "range_pos");
+	a->time = iso_parse(json_string_value(json_object_get(j, "time")));
+	a->quote.time = iso_parse(json_string_value(json_object_get(j,
+	    "quote_time")));
+	if (!isfinite(a->quote.price) || a->time == -1)
+		goto bad;
+	a->note = note ? xstrdup(note) : NULL;
+	json_decref(j);
+	return 0;
+ bad:
+	json_decref(j);
+	return -1;
 }

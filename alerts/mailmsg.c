@@ -217,7 +217,7 @@ text_alert(struct buf *b, const struct alert *a)
 		buf_printf(b, "  Change:    %+.2f%% from the previous close of "
 		    "%s\n", a->change_pct, pc);
 	buf_printf(b, "  Rule:      %s%s\n", a->rule_text,
-	    a->rule && a->rule->once ? " (once)" : "");
+	    a->once ? " (once)" : "");
 	buf_printf(b, "  Time:      %s (quote of %s)\n", when, qt);
 	if (isfinite(q->low52) && isfinite(q->high52))
 		buf_printf(b, "  52 weeks:  %s - %s\n", lo, hi);
@@ -291,6 +291,19 @@ html_alert(struct buf *b, const struct alert *a)
 }
 
 /* A unique Message-ID: time, pid, a counter and random bits. */
+static void
+msgid_host(char *host, size_t len)
+{
+	if (gethostname(host, len) == -1 || host[0] == '\0')
+		tk_strlcpy(host, "localhost", len);
+	host[len - 1] = '\0';
+	/* a Message-ID's right side is a dot-atom */
+	for (; *host != '\0'; host++)
+		if (!isalnum((unsigned char)*host) && *host != '.' &&
+		    *host != '-')
+			*host = '-';
+}
+
 void
 mail_msgid(char *out, size_t len)
 {
@@ -299,9 +312,7 @@ mail_msgid(char *out, size_t len)
 	unsigned	 r = 0;
 	FILE		*f;
 
-	if (gethostname(host, sizeof(host)) == -1 || host[0] == '\0')
-		tk_strlcpy(host, "localhost", sizeof(host));
-	host[sizeof(host) - 1] = '\0';
+	msgid_host(host, sizeof(host));
 	if ((f = fopen("/dev/urandom", "re")) != NULL) {
 		if (fread(&r, sizeof(r), 1, f) != 1)
 			r = 0;
@@ -309,6 +320,24 @@ mail_msgid(char *out, size_t len)
 	}
 	snprintf(out, len, "<%lld.%ld.%u.%08x@%s>", (long long)time(NULL),
 	    (long)getpid(), ++counter, r, host);
+}
+
+/*
+ * A Message-ID that depends only on seed (an outbox id): the same digest
+ * composed again after a crash gets the same one.
+ */
+void
+mail_msgid_from(char *out, size_t len, const char *seed)
+{
+	char	 host[256], left[200];
+	size_t	 i;
+
+	msgid_host(host, sizeof(host));
+	for (i = 0; seed[i] != '\0' && i < sizeof(left) - 1; i++)
+		left[i] = isalnum((unsigned char)seed[i]) || seed[i] == '.' ||
+		    seed[i] == '-' ? seed[i] : '-';
+	left[i] = '\0';
+	snprintf(out, len, "<digest.%s@%s>", left, host);
 }
 
 /* The address of a mailbox: the part in <...>, or the whole, trimmed. */

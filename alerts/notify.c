@@ -9,6 +9,12 @@
  * loudly, and kept in outbox/failed/.  Each attempt looks the notifier up
  * by name in the configuration of the moment, so fixing a notifier and
  * reloading delivers what waits for it.
+ *
+ * A mail notifier with `digest D' holds its messages: the first opens a
+ * window of D, and when it closes everything held goes out as one digest,
+ * composed then from the alerts the outbox files keep.  The files stay
+ * until the digest is delivered, so a crash loses nothing; recovery
+ * gathers them again, into a digest with the same Message-ID.
  */
 #include "config.h"
 
@@ -23,8 +29,19 @@
 
 #define RETRY_MAX	3600
 
+/* A digest window: what one notifier holds until it closes. */
+struct window {
+	TAILQ_ENTRY(window)	 entry;
+	char			*notifier;
+	struct outlist		 held;
+	size_t			 n;
+	struct event		*timer;
+};
+
 static struct event_base	*notify_base;
 static struct outlist		 queue = TAILQ_HEAD_INITIALIZER(queue);
+static TAILQ_HEAD(, window)	 windows = TAILQ_HEAD_INITIALIZER(windows);
+static size_t			 nheld;
 static unsigned			 batch_seq;
 static int			 stopping;
 
@@ -82,7 +99,10 @@ notify_build(struct config *conf, const struct watch *w,
 			m->history = xstrdup(hist[i]);
 			alert_subject(&a[i], subj, sizeof(subj));
 			m->subject = xstrdup(subj);
-			if (n->type == NOTIFIER_MAIL) {
+			m->alert = alert_json(&a[i]);
+			if (n->type == NOTIFIER_WEBHOOK) {
+				buf_puts(&m->payload, m->alert);
+			} else if (n->type == NOTIFIER_MAIL) {
 				from = n->from ? xstrdup(n->from) :
 				    mail_default_from();
 				mail_msgid(msgid, sizeof(msgid));
@@ -102,12 +122,25 @@ notify_build(struct config *conf, const struct watch *w,
 	free(snap);
 }
 
+/* Forget a message (and a digest's members); each counted as work. */
 static void
 dequeue(struct outmsg *m)
 {
+	struct outmsg	*x;
+
 	TAILQ_REMOVE(&queue, m, entry);
 	if (m->timer != NULL)
 		event_free(m->timer);
+	m->timer = NULL;
+	if (m->is_digest) {
+		while ((x = TAILQ_FIRST(&m->members)) != NULL) {
+			TAILQ_REMOVE(&m->members, x, entry);
+			outmsg_free(x);
+			work_end();
+		}
+		outmsg_free(m);
+		return;
+	}
 	outmsg_free(m);
 	work_end();
 }
@@ -117,6 +150,34 @@ type_name(const struct outmsg *m)
 {
 	return m->type == NOTIFIER_MAIL ? "mail" : m->type == NOTIFIER_SYSLOG ?
 	    "syslog" : "webhook";
+}
+
+/* How many alerts' messages m stands for. */
+static size_t
+message_count(struct outmsg *m)
+{
+	struct outmsg	*x;
+	size_t		 n = 0;
+
+	if (!m->is_digest)
+		return 1;
+	TAILQ_FOREACH(x, &m->members, entry)
+		n++;
+	return n;
+}
+
+/* The outbox files behind a message: itself, or a digest's members. */
+static void
+outbox_each(struct outmsg *m, void (*fn)(const struct outmsg *))
+{
+	struct outmsg	*x;
+
+	if (!m->is_digest) {
+		fn(m);
+		return;
+	}
+	TAILQ_FOREACH(x, &m->members, entry)
+		fn(x);
 }
 
 static void
@@ -154,7 +215,7 @@ failed(struct outmsg *m, const char *why)
 		    "over %llds: %s", type_name(m), m->notifier, m->subject,
 		    m->attempts,
 		    (long long)(time(NULL) - m->created), why);
-		outbox_fail(m);
+		outbox_each(m, outbox_fail);
 		dequeue(m);
 		return;
 	}
@@ -181,10 +242,11 @@ notify_done(struct outmsg *m, int ok, const char *why)
 		failed(m, why);
 		return;
 	}
-	if (m->type == NOTIFIER_MAIL)
-		log_info("mail %s: delivered \"%s\"", m->notifier, m->subject);
+	if (m->type != NOTIFIER_SYSLOG)
+		log_info("%s %s: delivered \"%s\"", type_name(m), m->notifier,
+		    m->subject);
 	crashpoint("delivered");
-	outbox_remove(m);
+	outbox_each(m, outbox_remove);
 	dequeue(m);
 }
 
@@ -208,18 +270,150 @@ deliver(struct outmsg *m)
 		mail_deliver(n, m);
 		break;
 	case NOTIFIER_WEBHOOK:
-		failed(m, "webhook notifiers are not supported yet");
+		webhook_deliver(n, m);
 		break;
 	}
+}
+
+static void
+send_now(struct outmsg *m)
+{
+	TAILQ_INSERT_TAIL(&queue, m, entry);
+	deliver(m);
+}
+
+/*
+ * A digest window closes: one message goes out for what it held, or the
+ * message itself when it held one.
+ */
+static void
+window_close(evutil_socket_t fd, short ev, void *arg)
+{
+	struct window	*win = arg;
+	struct notifier	*n = config_notifier(tickerd_conf(), win->notifier);
+	struct outmsg	*d, *x;
+	struct alert	*a;
+	char		 msgid[512], *from;
+	size_t		 i = 0, na = 0;
+
+	TAILQ_REMOVE(&windows, win, entry);
+	event_free(win->timer);
+	nheld -= win->n;
+	if (win->n == 1 || n == NULL || n->type != NOTIFIER_MAIL) {
+		/* as they are; a vanished notifier fails each in turn */
+		while ((x = TAILQ_FIRST(&win->held)) != NULL) {
+			TAILQ_REMOVE(&win->held, x, entry);
+			send_now(x);
+		}
+		free(win->notifier);
+		free(win);
+		return;
+	}
+	d = xcalloc(1, sizeof(*d));
+	TAILQ_INIT(&d->members);
+	d->is_digest = 1;
+	d->type = NOTIFIER_MAIL;
+	d->notifier = xstrdup(win->notifier);
+	a = xcalloc(win->n, sizeof(*a));
+	while ((x = TAILQ_FIRST(&win->held)) != NULL) {
+		TAILQ_REMOVE(&win->held, x, entry);
+		TAILQ_INSERT_TAIL(&d->members, x, entry);
+		if (i++ == 0) {
+			d->id = xstrdup(x->id);
+			d->created = x->created;
+		}
+		if (x->alert == NULL || alert_from_json(x->alert, &a[na]) == -1)
+			log_warnx("mail %s: the alert of %s cannot be read; "
+			    "sending the messages one by one", x->notifier,
+			    x->id);
+		else
+			na++;
+	}
+	if (na != win->n) {
+		/* unreadable alerts: each goes out as it was composed */
+		while ((x = TAILQ_FIRST(&d->members)) != NULL) {
+			TAILQ_REMOVE(&d->members, x, entry);
+			send_now(x);
+		}
+		for (i = 0; i < na; i++)
+			alert_clear(&a[i]);
+		free(a);
+		outmsg_free(d);
+		free(win->notifier);
+		free(win);
+		return;
+	}
+	xasprintf(&d->subject, "digest of %zu alerts", win->n);
+	from = n->from ? xstrdup(n->from) : mail_default_from();
+	mail_msgid_from(msgid, sizeof(msgid), d->id);
+	mail_compose(&d->payload, from, &n->to, a, na, d->created, msgid);
+	free(from);
+	for (i = 0; i < na; i++)
+		alert_clear(&a[i]);
+	free(a);
+	free(win->notifier);
+	free(win);
+	send_now(d);
+}
+
+static void
+hold(struct outmsg *m, const struct notifier *n)
+{
+	struct window	*win;
+	struct timeval	 tv;
+
+	TAILQ_FOREACH(win, &windows, entry)
+		if (strcmp(win->notifier, m->notifier) == 0)
+			break;
+	if (win == NULL) {
+		win = xcalloc(1, sizeof(*win));
+		win->notifier = xstrdup(m->notifier);
+		TAILQ_INIT(&win->held);
+		if ((win->timer = evtimer_new(notify_base, window_close, win))
+		    == NULL)
+			fatalx("evtimer_new");
+		tv.tv_sec = n->digest;
+		tv.tv_usec = 0;
+		evtimer_add(win->timer, &tv);
+		TAILQ_INSERT_TAIL(&windows, win, entry);
+	}
+	TAILQ_INSERT_TAIL(&win->held, m, entry);
+	win->n++;
+	nheld++;
 }
 
 /* Take a durable message for delivery. */
 void
 notify_queue(struct outmsg *m)
 {
-	TAILQ_INSERT_TAIL(&queue, m, entry);
+	struct notifier	*n = config_notifier(tickerd_conf(), m->notifier);
+
 	work_begin();
-	deliver(m);
+	if (n != NULL && n->type == NOTIFIER_MAIL && m->type == NOTIFIER_MAIL &&
+	    n->digest > 0 && m->alert != NULL) {
+		hold(m, n);
+		return;
+	}
+	send_now(m);
+}
+
+/* Messages held in digest windows. */
+size_t
+notify_held(void)
+{
+	return nheld;
+}
+
+/* Close every digest window now (--once and replays, when idle). */
+void
+notify_flush(void)
+{
+	struct window	*win;
+
+	if (stopping)
+		return;
+	TAILQ_FOREACH(win, &windows, entry)
+		event_active(win->timer, EV_TIMEOUT, 1);
 }
 
 /* At exit: attempts still running end without retries. */
@@ -234,12 +428,26 @@ void
 notify_free(void)
 {
 	struct outmsg	*m;
+	struct window	*win;
 	size_t		 n = 0;
 
 	while ((m = TAILQ_FIRST(&queue)) != NULL) {
+		n += message_count(m);
 		dequeue(m);
-		n++;
 	}
+	while ((win = TAILQ_FIRST(&windows)) != NULL) {
+		TAILQ_REMOVE(&windows, win, entry);
+		while ((m = TAILQ_FIRST(&win->held)) != NULL) {
+			TAILQ_REMOVE(&win->held, m, entry);
+			outmsg_free(m);
+			work_end();
+			n++;
+		}
+		event_free(win->timer);
+		free(win->notifier);
+		free(win);
+	}
+	nheld = 0;
 	if (n > 0 && state_persistent())
 		log_info("%zu message%s left in the outbox for the next start",
 		    n, n == 1 ? "" : "s");

@@ -260,7 +260,15 @@ config_free(struct config *conf)
 		}
 		free(n->mbox);
 		free(n->sendmail);
+		free(n->ca_file);
 		free(n->url);
+		free(n->header_name);
+		free(n->header_file);
+		if (n->header_value != NULL) {
+			explicit_bzero(n->header_value,
+			    strlen(n->header_value));
+			free(n->header_value);
+		}
 		free(n);
 	}
 	while ((w = TAILQ_FIRST(&conf->watches)) != NULL) {

@@ -677,12 +677,87 @@ parse_provider(struct parser *p, int line)
 
 /* ---- notifier ---- */
 
+/* Options every notifier that delivers over a network takes. */
+static int
+delivery_option(struct parser *p, struct notifier *n, const char *kw, int *rc)
+{
+	*rc = 0;
+	if (strcmp(kw, "retry") == 0)
+		*rc = duration_value(p, kw, 1, &n->retry);
+	else if (strcmp(kw, "retry-for") == 0)
+		*rc = duration_value(p, kw, 1, &n->retry_for);
+	else
+		return 0;
+	return 1;
+}
+
+static int
+notifier_webhook_option(struct parser *p, struct notifier *n, const char *kw,
+    int kwline)
+{
+	char	*s, *name, *what;
+	int	 rc, vline;
+
+	if (strcmp(kw, "url") == 0) {
+		if ((s = string_value(p, "url")) == NULL)
+			return -1;
+		if (strncmp(s, "http://", 7) != 0 &&
+		    strncmp(s, "https://", 8) != 0) {
+			perr(p, kwline, "url: \"%s\" is not an http:// or "
+			    "https:// URL", s);
+			free(s);
+			return -1;
+		}
+		free(n->url);
+		n->url = s;
+	} else if (strcmp(kw, "header") == 0) {
+		if ((name = string_value(p, "header")) == NULL)
+			return -1;
+		if (*name == '\0' || name[strcspn(name,
+		    "()<>@,;:\\\"/[]?={} \t\r\n")] != '\0') {
+			perr(p, kwline, "header: \"%s\" is not a header name",
+			    name);
+			free(name);
+			return -1;
+		}
+		if ((what = value(p, "header", &vline)) == NULL) {
+			free(name);
+			return -1;
+		}
+		if (strcmp(what, "file") != 0) {
+			perr(p, vline, "header: expected file PATH after the "
+			    "name, not \"%s\" (the value comes from a file)",
+			    what);
+			free(what);
+			free(name);
+			return -1;
+		}
+		free(what);
+		if ((s = string_value(p, "header file")) == NULL) {
+			free(name);
+			return -1;
+		}
+		free(n->header_name);
+		free(n->header_file);
+		n->header_name = name;
+		n->header_file = relpath(p, s);
+		free(s);
+	} else if (delivery_option(p, n, kw, &rc)) {
+		return rc;
+	} else {
+		perr(p, kwline, "notifier webhook \"%s\": unknown keyword "
+		    "\"%s\"", n->name, kw);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 notifier_mail_option(struct parser *p, struct notifier *n, const char *kw,
     int kwline)
 {
 	char	*s;
-	time_t	 d;
+	int	 vline, rc;
 
 	if (strcmp(kw, "to") == 0) {
 		if (list_value(p, "to", &n->to, NULL, 0) == -1)
@@ -724,20 +799,39 @@ notifier_mail_option(struct parser *p, struct notifier *n, const char *kw,
 	} else if (strcmp(kw, "sendmail") == 0) {
 		if ((s = string_value(p, "sendmail")) == NULL)
 			return -1;
+		if (s[0] != '/') {
+			perr(p, kwline, "sendmail: \"%s\" is not an absolute "
+			    "path", s);
+			free(s);
+			return -1;
+		}
+		free(n->sendmail);
+		n->sendmail = s;
+	} else if (strcmp(kw, "starttls") == 0) {
+		if ((s = value(p, "starttls", &vline)) == NULL)
+			return -1;
+		if (strcmp(s, "required") == 0)
+			n->starttls = STARTTLS_REQUIRED;
+		else if (strcmp(s, "optional") == 0)
+			n->starttls = STARTTLS_OPTIONAL;
+		else {
+			perr(p, vline, "starttls: \"%s\" is neither required "
+			    "nor optional", s);
+			free(s);
+			return -1;
+		}
 		free(s);
-		not_yet(p, kwline, "sendmail");
-		return -1;
-	} else if (strcmp(kw, "retry") == 0) {
-		if (duration_value(p, kw, 1, &n->retry) == -1)
+	} else if (strcmp(kw, "ca-file") == 0) {
+		if ((s = string_value(p, "ca-file")) == NULL)
 			return -1;
-	} else if (strcmp(kw, "retry-for") == 0) {
-		if (duration_value(p, kw, 1, &n->retry_for) == -1)
-			return -1;
+		free(n->ca_file);
+		n->ca_file = relpath(p, s);
+		free(s);
 	} else if (strcmp(kw, "digest") == 0) {
-		if (duration_value(p, kw, 1, &d) == -1)
+		if (duration_value(p, kw, 1, &n->digest) == -1)
 			return -1;
-		not_yet(p, kwline, kw);
-		return -1;
+	} else if (delivery_option(p, n, kw, &rc)) {
+		return rc;
 	} else {
 		perr(p, kwline, "notifier mail \"%s\": unknown keyword \"%s\"",
 		    n->name, kw);
@@ -790,12 +884,23 @@ notifier_check(struct parser *p, struct notifier *n)
 	char	 err[512];
 	int	 transports;
 
+	if (n->type == NOTIFIER_WEBHOOK) {
+		if (n->url == NULL)
+			perr(p, n->line, "notifier webhook \"%s\": url is "
+			    "required", n->name);
+		if (n->header_file != NULL && secret_file_read(n->header_file,
+		    &n->header_value, err, sizeof(err)) == -1)
+			perr(p, n->line, "notifier webhook \"%s\": header file "
+			    "%s", n->name, err);
+		return;
+	}
 	if (n->type != NOTIFIER_MAIL)
 		return;
 	if (n->to.n == 0)
 		perr(p, n->line, "notifier mail \"%s\": to is required",
 		    n->name);
-	transports = (n->smtp != NULL) + (n->mbox != NULL);
+	transports = (n->smtp != NULL) + (n->mbox != NULL) +
+	    (n->sendmail != NULL);
 	if (transports == 0)
 		perr(p, n->line, "notifier mail \"%s\": one of smtp, sendmail "
 		    "or mbox is required", n->name);
@@ -808,6 +913,14 @@ notifier_check(struct parser *p, struct notifier *n)
 	if (n->user != NULL && n->smtp == NULL)
 		perr(p, n->line, "notifier mail \"%s\": user and "
 		    "password-file need smtp", n->name);
+	if ((n->starttls == STARTTLS_REQUIRED || n->ca_file != NULL) &&
+	    n->smtp == NULL)
+		perr(p, n->line, "notifier mail \"%s\": starttls and ca-file "
+		    "need smtp", n->name);
+	if (n->starttls == STARTTLS_REQUIRED && n->smtp != NULL &&
+	    strncmp(n->smtp, "smtps://", 8) == 0)
+		perr(p, n->line, "notifier mail \"%s\": starttls required "
+		    "is for smtp://; smtps:// is always encrypted", n->name);
 	if (n->password_file != NULL && n->user != NULL &&
 	    secret_file_read(n->password_file, &n->password, err,
 	    sizeof(err)) == -1)
@@ -824,12 +937,8 @@ parse_notifier(struct parser *p, int line)
 
 	if ((type = value(p, "notifier", &tline)) == NULL)
 		return -1;
-	if (strcmp(type, "webhook") == 0) {
-		not_yet(p, tline, "notifier webhook");
-		free(type);
-		return -1;
-	}
-	if (strcmp(type, "mail") != 0 && strcmp(type, "syslog") != 0) {
+	if (strcmp(type, "mail") != 0 && strcmp(type, "syslog") != 0 &&
+	    strcmp(type, "webhook") != 0) {
 		perr(p, tline, "notifier: unknown type \"%s\" (mail, syslog, "
 		    "webhook)", type);
 		free(type);
@@ -853,7 +962,8 @@ parse_notifier(struct parser *p, int line)
 		return -1;
 	}
 	n = xcalloc(1, sizeof(*n));
-	n->type = strcmp(type, "mail") == 0 ? NOTIFIER_MAIL : NOTIFIER_SYSLOG;
+	n->type = strcmp(type, "mail") == 0 ? NOTIFIER_MAIL :
+	    strcmp(type, "syslog") == 0 ? NOTIFIER_SYSLOG : NOTIFIER_WEBHOOK;
 	n->name = name;
 	n->file = p->lx->file;
 	n->line = line;
@@ -878,6 +988,8 @@ parse_notifier(struct parser *p, int line)
 		}
 		if (n->type == NOTIFIER_MAIL)
 			rc = notifier_mail_option(p, n, kw, kwline);
+		else if (n->type == NOTIFIER_WEBHOOK)
+			rc = notifier_webhook_option(p, n, kw, kwline);
 		else
 			rc = notifier_syslog_option(p, n, kw, kwline);
 		free(kw);

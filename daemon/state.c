@@ -496,7 +496,7 @@ outbox_write(const struct outmsg *m)
 	if (sdir == NULL)
 		return 0;
 	j = json_pack("{s:i, s:s, s:s, s:s, s:I, s:s, s:s, s:i, s:s, s:i, "
-	    "s:s, s:s, s:s, s:s%}", "version", OUTBOX_VERSION, "id", m->id,
+	    "s:s, s:s, s:s, s:s, s:s%}", "version", OUTBOX_VERSION, "id", m->id,
 	    "notifier", m->notifier, "type", m->type == NOTIFIER_MAIL ? "mail" :
 	    m->type == NOTIFIER_SYSLOG ? "syslog" : "webhook",
 	    "created", (json_int_t)m->created, "symbol", m->symbol,
@@ -504,6 +504,7 @@ outbox_write(const struct outmsg *m)
 	    "batch_size", m->batch_size, "subject", m->subject,
 	    "snapshot", m->snapshot ? m->snapshot : "",
 	    "history", m->history ? m->history : "",
+	    "alert", m->alert ? m->alert : "",
 	    "payload", m->payload.data ? m->payload.data : "",
 	    m->payload.len);
 	if (j == NULL)
@@ -568,6 +569,7 @@ outmsg_free(struct outmsg *m)
 	free(m->subject);
 	free(m->snapshot);
 	free(m->history);
+	free(m->alert);
 	buf_free(&m->payload);
 	free(m);
 }
@@ -616,6 +618,8 @@ outbox_read(const char *path)
 	m->subject = xstrdup(jstr(j, "subject"));
 	m->snapshot = xstrdup(jstr(j, "snapshot"));
 	m->history = xstrdup(jstr(j, "history"));
+	if (*jstr(j, "alert") != '\0')
+		m->alert = xstrdup(jstr(j, "alert"));
 	buf_add(&m->payload, json_string_value(payload),
 	    json_string_length(payload));
 	json_decref(j);

@@ -71,6 +71,8 @@ work_end(void)
 		fatalx("work_end: nothing pending");
 	if (--pending == 0 && exit_when_idle && base != NULL)
 		event_base_loopexit(base, NULL);
+	else if (exit_when_idle && pending == notify_held())
+		notify_flush();		/* only digests wait: send them now */
 }
 
 /*
@@ -255,6 +257,7 @@ main(int argc, char *argv[])
 	if (net_init(base) == -1)
 		fatalx("cannot initialize libcurl");
 	notify_init(base);
+	mail_init(base);
 
 	/* a backtest keeps its state in memory and leaves the folder alone */
 	if (state_open(conf, once && replay != NULL ? NULL : conf->state_dir,
@@ -287,6 +290,7 @@ main(int argc, char *argv[])
 	poll_stop();
 	notify_stop();
 	net_shutdown();
+	mail_shutdown();
 	notify_free();
 	state_close();
 	event_free(sigterm);

@@ -129,6 +129,8 @@ double		 rule_threshold(const struct rule *, const struct quote *,
 const char	*verdict_name(enum verdict);
 
 /* daemon/parse.c and daemon/config.c: the configuration. */
+enum { STARTTLS_OPTIONAL, STARTTLS_REQUIRED };
+
 enum notifier_type {
 	NOTIFIER_MAIL,
 	NOTIFIER_SYSLOG,
@@ -149,12 +151,18 @@ struct notifier {
 	char			*password_file;
 	char			*password;	/* read at load time */
 	char			*mbox;		/* absolute path */
-	char			*sendmail;
+	char			*sendmail;	/* absolute path */
+	int			 starttls;	/* STARTTLS_* */
+	char			*ca_file;	/* extra trust anchors */
+	time_t			 digest;	/* 0: one message per alert */
 	/* syslog */
 	int			 facility;
 	int			 priority;
 	/* webhook */
 	char			*url;
+	char			*header_name;	/* optional header ... */
+	char			*header_file;	/* ... its value's file */
+	char			*header_value;	/* read at load time */
 	/* deliveries */
 	time_t			 retry;		/* first retry after */
 	time_t			 retry_for;	/* give up after */
@@ -365,6 +373,8 @@ struct alert {
 	char			 symbol[SYMBOL_MAX + 1];
 	const struct rule	*rule;
 	char			 rule_text[96];
+	char			 valtext[32];	/* the rule's value as written */
+	int			 once;
 	enum rule_kind		 kind;
 	double			 threshold;	/* NaN when meaningless */
 	struct quote		 quote;
@@ -381,11 +391,16 @@ void		 alert_line(const struct alert *, char *, size_t);
 void		 alert_subject(const struct alert *, char *, size_t);
 void		 alert_describe(const struct alert *, char *, size_t);
 void		 fmt_price(double, char *, size_t);
+char		*alert_json(const struct alert *);
+int		 alert_from_json(const char *, struct alert *);
 
 /*
- * alerts/notify.c: the delivery queue.  A message is one alert (or, one
- * day, a digest) for one notifier; it waits in the outbox until delivered.
+ * alerts/notify.c: the delivery queue.  A message is one alert for one
+ * notifier; it waits in the outbox until delivered.  A digest is a message
+ * made, in memory, of the messages its notifier gathered in a window.
  */
+struct outmsg;
+TAILQ_HEAD(outlist, outmsg);
 struct outmsg {
 	TAILQ_ENTRY(outmsg)	 entry;
 	char			*id;		/* unique, the outbox file name */
@@ -399,13 +414,15 @@ struct outmsg {
 	int			 batch_size;
 	char			*snapshot;	/* the symbol's state after it */
 	char			*history;	/* its alert's history line */
+	char			*alert;		/* the alert, alert_json() */
 	char			*subject;	/* for logs */
-	struct buf		 payload;	/* a mail, or a syslog line */
+	struct buf		 payload;	/* a mail, syslog line, or JSON */
 	/* delivery, in memory */
 	int			 attempts;
 	struct event		*timer;
+	struct outlist		 members;	/* a digest's messages */
+	int			 is_digest;
 };
-TAILQ_HEAD(outlist, outmsg);
 
 void		 notify_init(struct event_base *);
 void		 notify_batch(const struct watch *, const struct quote *,
@@ -417,6 +434,8 @@ void		 notify_queue(struct outmsg *);
 void		 notify_done(struct outmsg *, int, const char *);
 void		 notify_stop(void);
 void		 notify_free(void);
+size_t		 notify_held(void);
+void		 notify_flush(void);
 
 /* daemon/state.c: the state directory. */
 int		 state_open(struct config *, const char *,
@@ -439,10 +458,16 @@ void		 mail_compose(struct buf *, const char *from,
 		    const struct strlist *to, const struct alert *, size_t,
 		    time_t, const char *msgid);
 void		 mail_msgid(char *, size_t);
+void		 mail_msgid_from(char *, size_t, const char *);
 char		*mail_addr(const char *);
 
-/* alerts/mail.c: transports: SMTP via libcurl, mbox. */
+/* alerts/mail.c: transports: SMTP via libcurl, sendmail, mbox. */
+void		 mail_init(struct event_base *);
 void		 mail_deliver(const struct notifier *, struct outmsg *);
+void		 mail_shutdown(void);
+
+/* alerts/webhook.c */
+void		 webhook_deliver(const struct notifier *, struct outmsg *);
 char		*mail_default_from(void);
 
 /* alerts/syslog.c */

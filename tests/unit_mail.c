@@ -226,6 +226,7 @@ START_TEST(test_subjects)
 	r.text = (char *)"target 45";
 	r.valtext = (char *)"45";
 	a.rule = &r;
+	tk_strlcpy(a.valtext, "45", sizeof(a.valtext));
 	a.kind = RULE_TARGET;
 	alert_subject(&a, s, sizeof(s));
 	ck_assert_str_eq(s, "CALX 45.12 price target reached (45)");
@@ -269,6 +270,71 @@ START_TEST(test_msgid_unique)
 }
 END_TEST
 
+/* The outbox keeps an alert as JSON; a digest is composed from it later. */
+START_TEST(test_alert_json)
+{
+	struct alert	 a, b[2];
+	struct strlist	 to = { 0 };
+	struct buf	 m = { 0 };
+	char		*j, s1[256], s2[256], *h;
+
+	make_alert(&a, "line one\nBcc: evil@example.com");
+	j = alert_json(&a);
+	ck_assert_msg(strstr(j, "\"symbol\":\"CALX\"") &&
+	    strstr(j, "\"rule\":\"above 44.53\"") &&
+	    strstr(j, "\"price\":45.12") && strstr(j, "\"threshold\":44.53") &&
+	    strstr(j, "\"time\":\"2026-03-02T19:40:00Z\"") &&
+	    strstr(j, "\"message\":\"alert CALX above 44.53: price 45.12"),
+	    "%s", j);
+	ck_assert_int_eq(alert_from_json(j, &b[0]), 0);
+	ck_assert_int_eq(alert_from_json(j, &b[1]), 0);
+	alert_subject(&a, s1, sizeof(s1));
+	alert_subject(&b[0], s2, sizeof(s2));
+	ck_assert_str_eq(s1, s2);
+	alert_line(&a, s1, sizeof(s1));
+	alert_line(&b[0], s2, sizeof(s2));
+	ck_assert_str_eq(s1, s2);
+	ck_assert_str_eq(b[0].note, a.note);
+	ck_assert_int_eq(b[0].time, a.time);
+	ck_assert_int_eq(b[0].quote.time, a.quote.time);
+	alert_clear(&b[0]);
+	ck_assert_int_eq(alert_from_json("{\"symbol\":\"X\"}", &b[0]) , -1);
+	ck_assert_int_eq(alert_from_json("not json", &b[0]), -1);
+
+	/* a digest of the two: one message, both alerts, no injection */
+	ck_assert_int_eq(alert_from_json(j, &b[0]), 0);
+	strlist_add(&to, "alice@example.com");
+	mail_compose(&m, "tickerd <t@example.com>", &to, b, 2, a.time,
+	    "<digest.x@host>");
+	check_crlf(&m);
+	h = headers_of(m.data);
+	ck_assert_msg(strstr(h, "Subject: [tickerd] 2 alerts: CALX, CALX\r\n"),
+	    "%s", h);
+	ck_assert_int_eq(count_header(h, "Bcc"), 0);
+	free(h);
+	free(j);
+	alert_clear(&a);
+	alert_clear(&b[0]);
+	alert_clear(&b[1]);
+	strlist_free(&to);
+	buf_free(&m);
+}
+END_TEST
+
+START_TEST(test_msgid_from)
+{
+	char	 a[512], b[512];
+
+	mail_msgid_from(a, sizeof(a), "CALX-1772480400-77-1-0");
+	mail_msgid_from(b, sizeof(b), "CALX-1772480400-77-1-0");
+	ck_assert_str_eq(a, b);
+	ck_assert_msg(strncmp(a, "<digest.CALX-1772480400-77-1-0@", 31) == 0,
+	    "%s", a);
+	mail_msgid_from(b, sizeof(b), "a b<c>@d");
+	ck_assert_msg(strncmp(b, "<digest.a-b-c--d@", 17) == 0, "%s", b);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -281,6 +347,8 @@ main(void)
 	tcase_add_test(tc, test_subjects);
 	tcase_add_test(tc, test_addr);
 	tcase_add_test(tc, test_msgid_unique);
+	tcase_add_test(tc, test_alert_json);
+	tcase_add_test(tc, test_msgid_from);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

@@ -111,9 +111,19 @@ static const struct ecase errors[] = {
 	{ "provider yahoo { fallback stooq }\n", ":1: fallback: not supported yet" },
 	{ "market-hours yes\n", ":1: market-hours yes: not supported yet" },
 	{ "control \"/run/tickerd/control.sock\"\n", ":1: control: not supported yet" },
-	{ "notifier webhook \"w\" { url \"https://x\" }\n", ":1: notifier webhook: not supported yet" },
-	{ "notifier mail \"m\" { to \"a\" sendmail \"/usr/sbin/sendmail\" }\n", ":1: sendmail: not supported yet" },
-	{ "notifier mail \"m\" { to \"a\" mbox \"x\" digest 2m }\n", ":1: digest: not supported yet" },
+	/* delivery */
+	{ "notifier webhook \"w\" { }\n", ":1: notifier webhook \"w\": url is required" },
+	{ "notifier webhook \"w\" { url \"ftp://x\" }\n", ":1: url: \"ftp://x\" is not an http:// or https:// URL" },
+	{ "notifier webhook \"w\" { url \"https://x\"\n header \"Bad: name\" file \"f\" }\n", ":2: header: \"Bad: name\" is not a header name" },
+	{ "notifier webhook \"w\" { url \"https://x\" header \"X-Token\" \"abc\" }\n", ":1: header: expected file PATH after the name, not \"abc\" (the value comes from a file)" },
+	{ "notifier webhook \"w\" { url \"https://x\" header \"X-Token\" file \"/nonexistent/token\" }\n", ":1: notifier webhook \"w\": header file /nonexistent/token: No such file or directory" },
+	{ "notifier webhook \"w\" { url \"https://x\" digest 2m }\n", ":1: notifier webhook \"w\": unknown keyword \"digest\"" },
+	{ "notifier mail \"m\" { to \"a\" sendmail \"sendmail\" }\n", ":1: sendmail: \"sendmail\" is not an absolute path" },
+	{ "notifier mail \"m\" { to \"a\" sendmail \"/usr/sbin/sendmail\" mbox \"x\" }\n", ":1: notifier mail \"m\": smtp, sendmail and mbox exclude each other" },
+	{ "notifier mail \"m\" { to \"a\" smtp \"smtp://h\" starttls always }\n", ":1: starttls: \"always\" is neither required nor optional" },
+	{ "notifier mail \"m\" { to \"a\" smtp \"smtps://h\" starttls required }\n", ":1: notifier mail \"m\": starttls required is for smtp://; smtps:// is always encrypted" },
+	{ "notifier mail \"m\" { to \"a\" mbox \"x\" starttls required }\n", ":1: notifier mail \"m\": starttls and ca-file need smtp" },
+	{ "notifier mail \"m\" { to \"a\" mbox \"x\" digest soon }\n", ":1: digest: invalid duration \"soon\" (a whole number with a unit: 30s, 5m, 4h, 2d)" },
 };
 
 START_TEST(test_errors)
@@ -217,6 +227,10 @@ START_TEST(test_good)
 	    "notifier mail \"demo\" { to \"alice\" mbox \"demo.mbox\" }\n"
 	    "notifier syslog \"log\" { facility local3 priority warning }\n"
 	    "notifier syslog \"phone\" { }\n"
+	    "notifier mail \"tls\" { to \"a\" smtp \"smtp://mx\" starttls required\n"
+	    "    ca-file \"ca.pem\" digest 2m retry 5s retry-for 1h }\n"
+	    "notifier mail \"local\" { to \"alice\" sendmail \"/usr/sbin/sendmail\" }\n"
+	    "notifier webhook \"hook\" { url \"https://ntfy.example/alerts\" retry 10s }\n"
 	    "notify \"me\", \"log\"\n"
 	    "include \"wl.d/*.conf\"\n"
 	    "include \"empty.d/*.conf\"\n");
@@ -243,6 +257,22 @@ START_TEST(test_good)
 	n = config_notifier(conf, "phone");
 	ck_assert_int_eq(n->facility, syslog_facility("daemon"));
 	ck_assert_int_eq(n->priority, syslog_priority("notice"));
+	n = config_notifier(conf, "tls");
+	ck_assert_int_eq(n->starttls, STARTTLS_REQUIRED);
+	ck_assert_int_eq(n->digest, 120);
+	ck_assert_int_eq(n->retry, 5);
+	ck_assert_int_eq(n->retry_for, 3600);
+	ck_assert_msg(n->ca_file[0] == '/' && strstr(n->ca_file, "/ca.pem"),
+	    "ca-file not made relative to the file: %s", n->ca_file);
+	n = config_notifier(conf, "local");
+	ck_assert_str_eq(n->sendmail, "/usr/sbin/sendmail");
+	ck_assert_int_eq(n->digest, 0);
+	ck_assert_int_eq(n->starttls, STARTTLS_OPTIONAL);
+	n = config_notifier(conf, "hook");
+	ck_assert_int_eq(n->type, NOTIFIER_WEBHOOK);
+	ck_assert_str_eq(n->url, "https://ntfy.example/alerts");
+	ck_assert_int_eq(n->retry, 10);
+	ck_assert_ptr_null(n->header_name);
 
 	TAILQ_FOREACH(w, &conf->watches, entry)
 		nw++;
