@@ -194,7 +194,7 @@ failed(struct outmsg *m, const char *why)
 	time_t		 first = n ? n->retry : DEFAULT_RETRY;
 	time_t		 limit = n ? n->retry_for : DEFAULT_RETRY_FOR;
 	struct timeval	 tv;
-	long		 delay = (long)first;
+	long		 delay = (long)first, ms;
 	int		 i;
 
 	if (stopping) {
@@ -223,14 +223,16 @@ failed(struct outmsg *m, const char *why)
 		delay *= 2;
 	if (delay > RETRY_MAX)
 		delay = RETRY_MAX;
-	delay = delay * 9 / 10 + (long)(random() % (delay / 5 + 1));
+	/* -10% to +10% of jitter, in milliseconds */
+	ms = delay * 900 + random() % (delay * 200 + 1);
 	log_warnx("%s %s: \"%s\" not delivered (attempt %d): %s; next try "
-	    "in %lds", type_name(m), m->notifier, m->subject, m->attempts, why, delay);
+	    "in %.1fs", type_name(m), m->notifier, m->subject, m->attempts,
+	    why, ms / 1000.0);
 	if (m->timer == NULL &&
 	    (m->timer = evtimer_new(notify_base, retry_cb, m)) == NULL)
 		fatalx("evtimer_new");
-	tv.tv_sec = delay;
-	tv.tv_usec = 0;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
 	evtimer_add(m->timer, &tv);
 }
 

@@ -19,6 +19,11 @@
  *
  * A symbol not in the scenario gets the unknown-symbol answer.  Each
  * request is appended to REQUESTLOG as "SYMBOL<TAB>User-Agent".
+ *
+ * It is also a webhook receiver: POST /hook answers 200, or the status of
+ * a scenario line "HOOK status=N", and each POST is appended to the file
+ * of -w as "Content-Type<TAB>X-Token<TAB>body" (one line; bodies are
+ * one-line JSON).
  */
 #include "config.h"
 
@@ -43,6 +48,7 @@
 
 static const char	*scenario;
 static const char	*reqlog;
+static const char	*hooklog;
 static struct event_base *base;
 
 struct line {
@@ -194,6 +200,30 @@ log_request(const char *symbol, struct evhttp_request *req)
 }
 
 static void
+hook(struct evhttp_request *req)
+{
+	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
+	struct evbuffer		*body = evhttp_request_get_input_buffer(req);
+	const char		*ct = evhttp_find_header(in, "Content-Type");
+	const char		*tok = evhttp_find_header(in, "X-Token");
+	struct line		 l;
+	size_t			 len = evbuffer_get_length(body);
+	FILE			*f;
+	int			 status = 200;
+
+	if (find_line("HOOK", &l) && l.status != 0)
+		status = l.status;
+	if (hooklog != NULL && (f = fopen(hooklog, "a")) != NULL) {
+		fprintf(f, "%s\t%s\t%d\t", ct ? ct : "-", tok ? tok : "-",
+		    status);
+		fwrite(evbuffer_pullup(body, -1), 1, len, f);
+		fputc('\n', f);
+		fclose(f);
+	}
+	evhttp_send_reply(req, status, status == 200 ? "OK" : "Error", NULL);
+}
+
+static void
 chart_cb(struct evhttp_request *req, void *arg)
 {
 	const char	*path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(
@@ -205,6 +235,11 @@ chart_cb(struct evhttp_request *req, void *arg)
 	struct timeval	 tv;
 	size_t		 len;
 
+	if (path != NULL && strcmp(path, "/hook") == 0 &&
+	    evhttp_request_get_command(req) == EVHTTP_REQ_POST) {
+		hook(req);
+		return;
+	}
 	if (path == NULL || strncmp(path, prefix, strlen(prefix)) != 0) {
 		evhttp_send_error(req, 404, "Not Found");
 		return;
@@ -281,14 +316,15 @@ main(int argc, char *argv[])
 	char				 tmp[4096];
 	int				 ch, port;
 
-	while ((ch = getopt(argc, argv, "s:p:l:")) != -1) {
+	while ((ch = getopt(argc, argv, "s:p:l:w:")) != -1) {
 		switch (ch) {
 		case 's': scenario = optarg; break;
 		case 'p': portfile = optarg; break;
 		case 'l': reqlog = optarg; break;
+		case 'w': hooklog = optarg; break;
 		default:
 			fprintf(stderr, "usage: fakequote -s scenario -p portfile "
-			    "[-l requestlog]\n");
+			    "[-l requestlog] [-w hooklog]\n");
 			return 1;
 		}
 	}

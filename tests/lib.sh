@@ -80,18 +80,23 @@ wait_for() {
 start_fakequote() {
 	QLOG=$T/requests.log
 	: > "$QLOG"
-	"$FAKEQUOTE" -s "$1" -p "$T/fakequote.port" -l "$QLOG" &
+	HOOKLOG=$T/hooks.log
+	: > "$HOOKLOG"
+	"$FAKEQUOTE" -s "$1" -p "$T/fakequote.port" -l "$QLOG" -w "$HOOKLOG" &
 	PIDS="$PIDS $!"
 	wait_for 10 test -s "$T/fakequote.port" || { fail "fakequote did not start"; finish; }
 	QPORT=$(cat "$T/fakequote.port")
 }
 
-# start_smtpd DIR [PORT]: sets SPORT and SMTPD_PID.
+# start_smtpd DIR [PORT [smtpd.py options]]: sets SPORT and SMTPD_PID.
 start_smtpd() {
+	local dir=$1 port=${2:-}
 	$PY -c 'import aiosmtpd' 2>/dev/null || skip "python3-aiosmtpd is not installed"
+	shift
+	[ $# -gt 0 ] && shift
 	rm -f "$T/smtpd.port"
-	$PY "$SRCDIR/tests/smtpd.py" --dir "$1" --port-file "$T/smtpd.port" \
-	    ${2:+--port "$2"} 2>"$T/smtpd.err" &
+	$PY "$SRCDIR/tests/smtpd.py" --dir "$dir" --port-file "$T/smtpd.port" \
+	    ${port:+--port "$port"} "$@" 2>"$T/smtpd.err" &
 	SMTPD_PID=$!
 	PIDS="$PIDS $SMTPD_PID"
 	wait_for 20 test -s "$T/smtpd.port" || { cat "$T/smtpd.err"; fail "smtpd did not start"; finish; }
@@ -121,4 +126,32 @@ count_requests() {
 # mail_count DIR: messages an smtpd.py stored.
 mail_count() {
 	ls "$1"/new/*.eml 2>/dev/null | wc -l
+}
+
+# stop_smtpd: stop the server start_smtpd started.
+stop_smtpd() {
+	kill "$SMTPD_PID" 2>/dev/null
+	wait "$SMTPD_PID" 2>/dev/null
+}
+
+# free_port: a loopback port nobody listens on (bound, then let go).
+free_port() {
+	$PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# mailcheck FILE [options]: tests/mailcheck.py's strict checks.
+mailcheck() {
+	$PY "$SRCDIR/tests/mailcheck.py" "$@"
+}
+
+# stop_tickerd: SIGTERM the daemon start_tickerd started; sets TRC.
+stop_tickerd() {
+	kill -TERM "$TPID" 2>/dev/null
+	wait "$TPID"
+	TRC=$?
+}
+
+# wait_mail DIR N [SECONDS]: wait until an smtpd.py stored N messages.
+wait_mail() {
+	wait_for "${3:-15}" sh -c "[ \$(ls '$1'/new/*.eml 2>/dev/null | wc -l) -ge $2 ]"
 }

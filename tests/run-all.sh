@@ -11,7 +11,8 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq >/dev/null
 $SUDO apt-get install -y -qq build-essential autoconf automake libtool \
     pkg-config libcurl4-openssl-dev libjansson-dev libevent-dev \
-    libsystemd-dev check python3-aiosmtpd rsyslog >/dev/null || {
+    libsystemd-dev check python3-aiosmtpd rsyslog exim4-daemon-light \
+    openssl >/dev/null || {
 	echo "apt-get install failed"; exit 2; }
 
 autoreconf -fi >/dev/null 2>&1 || { autoreconf -fi; exit 2; }
