@@ -72,6 +72,11 @@ alert_line(const struct alert *a, char *out, size_t len)
 {
 	char	 price[32], hi[32], lo[32], chg[48] = "", rng[80] = "";
 
+	if (a->test) {
+		snprintf(out, len, "test message from tickerd (%s)",
+		    a->rule_text);
+		return;
+	}
 	fmt_price(a->quote.price, price, sizeof(price));
 	if (isfinite(a->change_pct))
 		snprintf(chg, sizeof(chg), " (%+.1f%% today)", a->change_pct);
@@ -91,6 +96,10 @@ alert_subject(const struct alert *a, char *out, size_t len)
 	char	 price[32], thr[32];
 	const char *val = a->valtext;
 
+	if (a->test) {
+		snprintf(out, len, "test message (%s)", a->rule_text);
+		return;
+	}
 	fmt_price(a->quote.price, price, sizeof(price));
 	fmt_price(a->threshold, thr, sizeof(thr));
 	switch (a->kind) {
@@ -143,6 +152,13 @@ alert_describe(const struct alert *a, char *out, size_t len)
 {
 	char	 price[32], thr[32];
 
+	if (a->test) {
+		snprintf(out, len, "This is a test message from tickerd, sent "
+		    "with \"tickerctl test\" through the notifier \"%s\". No "
+		    "rule fired; the figures below are %s's latest quote.",
+		    a->rule_text, a->symbol);
+		return;
+	}
 	fmt_price(a->quote.price, price, sizeof(price));
 	fmt_price(a->threshold, thr, sizeof(thr));
 	switch (a->kind) {

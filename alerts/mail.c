@@ -392,6 +392,17 @@ sigchld_cb(evutil_socket_t sig, short ev, void *arg)
 	}
 }
 
+size_t
+mail_children(void)
+{
+	struct child	*c;
+	size_t		 n = 0;
+
+	TAILQ_FOREACH(c, &children, entry)
+		n++;
+	return n;
+}
+
 void
 mail_init(struct event_base *base)
 {

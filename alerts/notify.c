@@ -18,6 +18,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,6 +198,14 @@ failed(struct outmsg *m, const char *why)
 	long		 delay = (long)first, ms;
 	int		 i;
 
+	if (m->is_test) {	/* a test is tried once, and not kept */
+		log_warnx("%s %s: test message not delivered: %s",
+		    type_name(m), m->notifier, why);
+		if (m->test_cb != NULL)
+			m->test_cb(m->test_arg, 0, why);
+		dequeue(m);
+		return;
+	}
 	if (stopping) {
 		dequeue(m);	/* stays in the outbox for the next start */
 		return;
@@ -247,6 +256,12 @@ notify_done(struct outmsg *m, int ok, const char *why)
 	if (m->type != NOTIFIER_SYSLOG)
 		log_info("%s %s: delivered \"%s\"", type_name(m), m->notifier,
 		    m->subject);
+	if (m->is_test) {
+		if (m->test_cb != NULL)
+			m->test_cb(m->test_arg, 1, NULL);
+		dequeue(m);
+		return;
+	}
 	crashpoint("delivered");
 	outbox_each(m, outbox_remove);
 	dequeue(m);
@@ -397,6 +412,106 @@ notify_queue(struct outmsg *m)
 		return;
 	}
 	send_now(m);
+}
+
+/* Messages waiting: being delivered, waiting to retry, or held. */
+size_t
+notify_waiting(void)
+{
+	struct outmsg	*m;
+	size_t		 n = nheld;
+
+	TAILQ_FOREACH(m, &queue, entry)
+		n += m->is_test ? 0 : message_count(m);
+	return n;
+}
+
+/*
+ * tickerctl test NAME: one message through the notifier, now, made from
+ * the newest quote of the first watched symbol that has one.  It is not
+ * written to the outbox and not retried; cb hears how it went.
+ */
+int
+notify_test(const char *name, void (*cb)(void *, int, const char *),
+    void *arg, char *err, size_t errlen)
+{
+	struct config	*conf = tickerd_conf();
+	struct notifier	*n = config_notifier(conf, name);
+	struct watch	*w, *src = NULL;
+	struct outmsg	*m;
+	struct alert	 a;
+	char		 msgid[512], subj[256], line[512], *from;
+
+	if (n == NULL) {
+		snprintf(err, errlen, "no notifier named \"%s\"", name);
+		return -1;
+	}
+	if (stopping) {
+		snprintf(err, errlen, "tickerd is stopping");
+		return -1;
+	}
+	TAILQ_FOREACH(w, &conf->watches, entry)
+		if (w->last_seen > 0) {
+			src = w;
+			break;
+		}
+	memset(&a, 0, sizeof(a));
+	a.test = 1;
+	a.kind = RULE_ABOVE;
+	tk_strlcpy(a.rule_text, name, sizeof(a.rule_text));
+	tk_strlcpy(a.symbol, src ? src->symbol : "TEST", sizeof(a.symbol));
+	if (src != NULL)
+		a.quote = src->last;
+	else {
+		a.quote.price = a.quote.prev_close = NAN;
+		a.quote.high52 = a.quote.low52 = NAN;
+		a.quote.time = time(NULL);
+	}
+	a.threshold = a.change_pct = a.range_pos = NAN;
+	if (isfinite(a.quote.prev_close) && a.quote.prev_close > 0)
+		a.change_pct = (a.quote.price - a.quote.prev_close) /
+		    a.quote.prev_close * 100;
+	a.time = time(NULL);
+	m = xcalloc(1, sizeof(*m));
+	TAILQ_INIT(&m->members);
+	m->is_test = 1;
+	m->test_cb = cb;
+	m->test_arg = arg;
+	xasprintf(&m->id, "test-%lld-%ld", (long long)a.time, (long)getpid());
+	m->notifier = xstrdup(n->name);
+	m->type = n->type;
+	m->created = a.time;
+	m->symbol = xstrdup(a.symbol);
+	m->rule = xstrdup("test");
+	alert_subject(&a, subj, sizeof(subj));
+	m->subject = xstrdup(subj);
+	if (n->type == NOTIFIER_MAIL) {
+		from = n->from ? xstrdup(n->from) : mail_default_from();
+		mail_msgid(msgid, sizeof(msgid));
+		mail_compose(&m->payload, from, &n->to, &a, 1, m->created,
+		    msgid);
+		free(from);
+	} else if (n->type == NOTIFIER_WEBHOOK) {
+		m->alert = alert_json(&a);
+		buf_puts(&m->payload, m->alert);
+	} else {
+		alert_line(&a, line, sizeof(line));
+		buf_puts(&m->payload, line);
+	}
+	work_begin();
+	send_now(m);
+	return 0;
+}
+
+/* A tickerctl client went away: its tests go on without telling it. */
+void
+notify_test_forget(void *arg)
+{
+	struct outmsg	*m;
+
+	TAILQ_FOREACH(m, &queue, entry)
+		if (m->test_arg == arg)
+			m->test_cb = NULL;
 }
 
 /* Messages held in digest windows. */

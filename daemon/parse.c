@@ -1457,9 +1457,19 @@ parse_statement(struct parser *p, const char *kw, int line)
 	if (strcmp(kw, "control") == 0) {
 		if ((s = string_value(p, kw)) == NULL)
 			return -1;
-		free(s);
-		not_yet(p, line, kw);
-		return -1;
+		free(conf->control);
+		if (strcmp(s, "none") == 0)
+			conf->control = s;
+		else {
+			conf->control = relpath(p, s);
+			free(s);
+			if (strlen(conf->control) >= 100) {
+				perr(p, line, "control: path too long for a "
+				    "socket (at most 99 bytes)");
+				return -1;
+			}
+		}
+		return 0;
 	}
 	if (strcmp(kw, "stale") == 0)
 		return duration_value(p, "stale", 1, &conf->stale);

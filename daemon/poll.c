@@ -204,6 +204,7 @@ poll_evaluate(struct config *conf, struct watch *w, const struct quote *q,
 	for (i = 0; i < na; i++) {
 		alert_line(&alerts[i], line, sizeof(line));
 		log_alert(line);
+		tickerd_alerted();
 		alert_clear(&alerts[i]);
 	}
 	free(alerts);
@@ -252,6 +253,9 @@ got_quote(struct sym *s, struct quote *q, time_t now)
 	s->reported = 0;
 	s->unknown = 0;
 	s->quoted = 1;
+	w->last = *q;
+	w->last_seen = now;
+	w->problem[0] = '\0';
 	fmt_price(q->price, p, sizeof(p));
 	log_debug("quote %s %s at %lld", w->symbol, p, (long long)q->time);
 	/*
@@ -273,6 +277,7 @@ got_quote(struct sym *s, struct quote *q, time_t now)
 			    (long long)limit);
 		}
 		w->stale_logged = 1;
+		snprintf(w->problem, sizeof(w->problem), "stale");
 		return;
 	}
 	if (w->stale_logged)
@@ -358,6 +363,12 @@ fetch_done(void *easy, int code, void *arg)
 		s->reported = 1;
 		break;
 	}
+	if (res.status == FETCH_UNKNOWN)
+		snprintf(s->w->problem, sizeof(s->w->problem),
+		    "unknown or delisted symbol");
+	else if (res.status != FETCH_OK)
+		snprintf(s->w->problem, sizeof(s->w->problem), "%s",
+		    res.error);
 	free(red);
 	free(s->url);
 	s->url = NULL;
@@ -590,4 +601,43 @@ poll_stop(void)
 	}
 	replay_free(replay);
 	replay = NULL;
+}
+
+static json_t *
+jnum(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+/* The newest quote of every watched symbol, for tickerctl quotes. */
+json_t *
+poll_quotes_json(void)
+{
+	json_t		*a = json_array(), *o;
+	struct watch	*w;
+	const struct quote *q;
+
+	if (poll_conf == NULL)
+		return a;
+	TAILQ_FOREACH(w, &poll_conf->watches, entry) {
+		q = &w->last;
+		o = json_pack("{s:s, s:s}", "symbol", w->symbol, "problem",
+		    w->problem);
+		if (w->last_seen > 0) {
+			json_object_set_new(o, "price", jnum(q->price));
+			json_object_set_new(o, "prev_close",
+			    jnum(q->prev_close));
+			json_object_set_new(o, "change_pct",
+			    jnum(isfinite(q->prev_close) && q->prev_close > 0 ?
+			    (q->price - q->prev_close) / q->prev_close * 100 :
+			    NAN));
+			json_object_set_new(o, "high52", jnum(q->high52));
+			json_object_set_new(o, "low52", jnum(q->low52));
+			json_object_set_new(o, "time", json_integer(q->time));
+			json_object_set_new(o, "received",
+			    json_integer(w->last_seen));
+		}
+		json_array_append_new(a, o);
+	}
+	return a;
 }

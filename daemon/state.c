@@ -433,6 +433,64 @@ history_line(const struct alert *a, const char *line, const char *batch)
 	return text;
 }
 
+/* The newest history lines in memory, for state-dir memory. */
+#define RING	200
+static char	*ring[RING];
+static size_t	 ring_next;
+
+/*
+ * The newest n alerts of the history, oldest first, as a JSON array:
+ * from history.jsonl, or from memory when there is no state directory.
+ */
+json_t *
+state_history_tail(size_t n)
+{
+	json_t	*a = json_array(), *j;
+	char	*path, *line = NULL, **last;
+	size_t	 cap = 0, i, k = 0;
+	FILE	*f;
+
+	if (n == 0)
+		return a;
+	if (sdir == NULL) {
+		i = ring_next > RING ? ring_next - RING : 0;
+		if (ring_next - i > n)
+			i = ring_next - n;
+		for (; i < ring_next; i++)
+			if ((j = json_loads(ring[i % RING], 0, NULL)) != NULL)
+				json_array_append_new(a, j);
+		return a;
+	}
+	xasprintf(&path, "%s/history.jsonl", sdir);
+	f = fopen(path, "re");
+	free(path);
+	if (f == NULL)
+		return a;
+	last = xcalloc(n, sizeof(*last));
+	while (getline(&line, &cap, f) != -1) {
+		free(last[k % n]);
+		last[k++ % n] = xstrdup(line);
+	}
+	free(line);
+	fclose(f);
+	for (i = k > n ? k - n : 0; i < k; i++) {
+		if ((j = json_loads(last[i % n], 0, NULL)) != NULL)
+			json_array_append_new(a, j);
+	}
+	for (i = 0; i < n; i++)
+		free(last[i]);
+	free(last);
+	return a;
+}
+
+int
+state_same_dir(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
 /* Append a line to history.jsonl (best effort, never fatal). */
 void
 state_history(const char *text)
@@ -441,6 +499,8 @@ state_history(const char *text)
 	char		*path;
 	int		 fd;
 
+	free(ring[ring_next % RING]);
+	ring[ring_next++ % RING] = xstrdup(text);
 	if (sdir == NULL)
 		return;
 	buf_puts(&b, text);
@@ -821,6 +881,13 @@ state_persistent(void)
 void
 state_close(void)
 {
+	size_t	 i;
+
+	for (i = 0; i < RING; i++) {
+		free(ring[i]);
+		ring[i] = NULL;
+	}
+	ring_next = 0;
 	if (lockfd != -1)
 		close(lockfd);
 	lockfd = -1;

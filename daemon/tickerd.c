@@ -28,13 +28,32 @@
 #endif
 #define TICKERD_CONF	SYSCONFDIR "/tickerd/tickerd.conf"
 
+#define STOP_GRACE	2	/* seconds for deliveries in flight at exit */
+
 static struct config		*conf;
+static char			*conf_path;
 static struct event_base	*base;
+static struct poll_opts		 po;
 static int			 once;
 static int			 exit_when_idle;
 static size_t			 pending;
 static int			 delivery_failed;
 static int			 stopping;
+static struct event		*tick_ev;	/* watchdog, status, stop */
+static long			 watchdog_usec;
+static struct tickerd_info	 info;
+
+const struct tickerd_info *
+tickerd_info(void)
+{
+	return &info;
+}
+
+void
+tickerd_alerted(void)
+{
+	info.alerts++;
+}
 
 struct config *
 tickerd_conf(void)
@@ -134,22 +153,142 @@ sd_say(const char *what)
 #endif
 }
 
+/* Re-read every file; swap the new configuration in only if it is valid. */
+static void
+reload_errfn(const char *file, int line, const char *msg)
+{
+	size_t	 l = strlen(info.reload_error);
+
+	log_warnx("%s:%d: %s", file, line, msg);
+	if (l == 0)
+		snprintf(info.reload_error, sizeof(info.reload_error),
+		    "%s:%d: %s", file, line, msg);
+}
+
+int
+tickerd_reload(void)
+{
+	struct config	*new, *old = conf;
+	size_t		 kept, rules = 0;
+	struct watch	*w;
+	struct rule	*r;
+
+	info.reload_error[0] = '\0';
+	if (exit_when_idle) {
+		snprintf(info.reload_error, sizeof(info.reload_error),
+		    "a replay or --once run does not reload");
+		log_warnx("reload: %s", info.reload_error);
+		return -1;
+	}
+	sd_say("RELOADING=1");
+	log_info("reloading %s", conf_path);
+	if ((new = config_load(conf_path, reload_errfn)) == NULL) {
+		log_warnx("reload failed: keeping the configuration in use");
+		sd_say("READY=1");
+		return -1;
+	}
+	if (!state_same_dir(new->state_dir, old->state_dir)) {
+		log_warnx("reload: state-dir cannot change while running; "
+		    "keeping %s until a restart", old->state_dir ?
+		    old->state_dir : "memory");
+		free(new->state_dir);
+		new->state_dir = old->state_dir ? xstrdup(old->state_dir) :
+		    NULL;
+	}
+	kept = config_carry(new, old);
+	poll_stop();
+	conf = new;
+	control_reconfigure(conf);
+	if (state_save(conf) == -1)
+		log_warnx("reload: the state could not be saved");
+	if (poll_start(base, conf, &po) == -1)
+		fatalx("reload: cannot start polling");
+	config_free(old);
+	TAILQ_FOREACH(w, &conf->watches, entry)
+		TAILQ_FOREACH(r, &w->rules, entry)
+			rules++;
+	info.reloads++;
+	info.last_reload = time(NULL);
+	log_info("reloaded: %zu watched symbol%s, %zu rule%s (%zu kept their "
+	    "state)", conf->nwatches, conf->nwatches == 1 ? "" : "s", rules,
+	    rules == 1 ? "" : "s", kept);
+	sd_say("READY=1");
+	return 0;
+}
+
+/* Every second: the watchdog, systemd's STATUS=, and a stop's deadline. */
+static void
+tick_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	static time_t	 last_ping;
+	static char	 last_status[256];
+	char		 status[300];
+	time_t		 now = time(NULL);
+
+	if (stopping) {
+		if (net_running() == 0 && mail_children() == 0)
+			event_base_loopexit(base, NULL);
+		else if (now - info.stopping >= STOP_GRACE) {
+			log_warnx("stopping: %zu deliver%s still in flight "
+			    "after %ds; they stay in the outbox",
+			    net_running() + mail_children(),
+			    net_running() + mail_children() == 1 ? "y" : "ies",
+			    STOP_GRACE);
+			event_base_loopexit(base, NULL);
+		}
+		return;
+	}
+	if (watchdog_usec > 0 && (now - last_ping) * 2000000 >= watchdog_usec) {
+		sd_say("WATCHDOG=1");
+		last_ping = now;
+	}
+	snprintf(status, sizeof(status), "STATUS=watching %zu symbol%s; %u "
+	    "alert%s since start; %zu message%s waiting", conf->nwatches,
+	    conf->nwatches == 1 ? "" : "s", info.alerts, info.alerts == 1 ?
+	    "" : "s", notify_waiting(), notify_waiting() == 1 ? "" : "s");
+	if (strcmp(status, last_status) != 0) {
+		sd_say(status);
+		tk_strlcpy(last_status, status, sizeof(last_status));
+	}
+}
+
+/* SIGTERM: stop polling, give deliveries in flight a short deadline. */
+static void
+stop(const char *why)
+{
+	struct timeval	 tv = { 0, 100000 };
+
+	if (stopping++)
+		return;
+	log_info("received %s, stopping", why);
+	sd_say("STOPPING=1");
+	info.stopping = time(NULL);
+	poll_stop();
+	notify_stop();
+	control_stop();
+	if (net_running() == 0 && mail_children() == 0) {
+		event_base_loopexit(base, NULL);
+		return;
+	}
+	/* check again soon, and every tick, until the deadline */
+	event_del(tick_ev);
+	event_free(tick_ev);
+	if ((tick_ev = event_new(base, -1, EV_PERSIST, tick_cb, NULL)) == NULL)
+		fatalx("event_new");
+	event_add(tick_ev, &tv);
+}
+
 static void
 signal_cb(evutil_socket_t sig, short ev, void *arg)
 {
 	switch (sig) {
 	case SIGTERM:
 	case SIGINT:
-		if (stopping++)
-			return;
-		log_info("received %s, stopping", sig == SIGTERM ? "SIGTERM" :
-		    "SIGINT");
-		sd_say("STOPPING=1");
-		event_base_loopexit(base, NULL);
+		stop(sig == SIGTERM ? "SIGTERM" : "SIGINT");
 		break;
 	case SIGHUP:
-		log_warnx("received SIGHUP: reloading is not supported yet; "
-		    "restart tickerd to apply configuration changes");
+		if (!stopping)
+			(void)tickerd_reload();
 		break;
 	}
 }
@@ -178,8 +317,9 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct event	*sigterm, *sigint, *sighup;
-	struct poll_opts po;
-	char		*path, *replay = NULL, err[1024];
+	struct timeval	 one = { 1, 0 };
+	const char	*wd, *wdpid;
+	char		*replay = NULL, err[1024];
 	const char	*file = TICKERD_CONF;
 	int		 ch, debug = 0, noaction = 0, verbose = 0, rc = 0;
 
@@ -214,13 +354,12 @@ main(int argc, char *argv[])
 	if (optind != argc)
 		usage();
 
-	path = absolute(file);
-	if ((conf = config_load(path, NULL)) == NULL) {
-		free(path);
+	conf_path = absolute(file);
+	if ((conf = config_load(conf_path, NULL)) == NULL) {
+		free(conf_path);
 		free(replay);
 		return 1;
 	}
-	free(path);
 	if (noaction) {
 		if (replay != NULL) {
 			struct replay *r = replay_open(replay, err,
@@ -235,6 +374,7 @@ main(int argc, char *argv[])
 		}
 		printf("configuration OK\n");
 		config_free(conf);
+		free(conf_path);
 		free(replay);
 		return 0;
 	}
@@ -269,6 +409,18 @@ main(int argc, char *argv[])
 	po.replay = replay;
 	exit_when_idle = once || replay != NULL ||
 	    strcmp(config_provider(conf)->name, "replay") == 0;
+	info.started = time(NULL);
+	info.config = conf_path;
+	if ((wd = getenv("WATCHDOG_USEC")) != NULL &&
+	    ((wdpid = getenv("WATCHDOG_PID")) == NULL ||
+	    strtol(wdpid, NULL, 10) == (long)getpid()))
+		watchdog_usec = strtol(wd, NULL, 10);
+	if ((tick_ev = event_new(base, -1, EV_PERSIST, tick_cb, NULL)) == NULL)
+		fatalx("event_new");
+	if (!once)
+		event_add(tick_ev, &one);
+	if (!once && !(replay != NULL))
+		control_start(base, conf);
 	log_info("tickerd %s starting: %zu watched symbol%s, provider %s, "
 	    "poll every %llds%s", PACKAGE_VERSION, conf->nwatches,
 	    conf->nwatches == 1 ? "" : "s", replay ? "replay" :
@@ -278,6 +430,7 @@ main(int argc, char *argv[])
 		rc = 2;
 	else {
 		sd_say("READY=1");
+		tick_cb(-1, 0, NULL);	/* the first STATUS= and ping */
 		if (pending > 0 || !exit_when_idle)
 			event_base_dispatch(base);
 		if (once && replay != NULL)
@@ -289,15 +442,18 @@ main(int argc, char *argv[])
 	}
 	poll_stop();
 	notify_stop();
+	control_stop();
 	net_shutdown();
 	mail_shutdown();
 	notify_free();
 	state_close();
+	event_free(tick_ev);
 	event_free(sigterm);
 	event_free(sigint);
 	event_free(sighup);
 	event_base_free(base);
 	config_free(conf);
+	free(conf_path);
 	free(replay);
 	return rc;
 }

@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <jansson.h>
+
 struct event_base;
 
 #define TICKERD_USER_AGENT \
@@ -197,6 +199,9 @@ struct watch {
 	struct symref		 ref;
 	time_t			 last_time;	/* newest quote evaluated */
 	int			 stale_logged;
+	struct quote		 last;		/* for tickerctl quotes */
+	time_t			 last_seen;	/* when it came; 0: none yet */
+	char			 problem[300];	/* the last poll's, or "" */
 };
 TAILQ_HEAD(watchlist, watch);
 
@@ -234,6 +239,7 @@ typedef void (*config_errfn)(const char *file, int line, const char *msg);
 
 struct config	*config_load(const char *, config_errfn);
 void		 config_free(struct config *);
+size_t		 config_carry(struct config *, const struct config *);
 struct notifier	*config_notifier(const struct config *, const char *);
 struct providerconf *config_provider(const struct config *);
 const struct strlist *watch_notifiers(const struct config *,
@@ -355,13 +361,32 @@ int		 poll_start(struct event_base *, struct config *,
 		    const struct poll_opts *);
 void		 poll_stop(void);
 int		 poll_all_quoted(void);
+json_t		*poll_quotes_json(void);
 void		 poll_evaluate(struct config *, struct watch *,
 		    const struct quote *, time_t);
 void		 poll_summary(void);
 
 /* daemon/tickerd.c: the running configuration, and pending-work
  * accounting so that --once exits when everything is delivered. */
+struct tickerd_info {
+	time_t		 started;
+	time_t		 stopping;
+	time_t		 last_reload;
+	unsigned	 reloads;
+	unsigned	 alerts;		/* fired since start */
+	const char	*config;
+	char		 reload_error[512];	/* of the last reload */
+};
+/* daemon/control.c: the control socket, for tickerctl. */
+void		 control_start(struct event_base *, struct config *);
+void		 control_reconfigure(struct config *);
+void		 control_stop(void);
+const char	*control_default_path(void);
+
 struct config	*tickerd_conf(void);
+const struct tickerd_info *tickerd_info(void);
+void		 tickerd_alerted(void);
+int		 tickerd_reload(void);
 int		 tickerd_once(void);
 void		 tickerd_delivery_failed(void);
 void		 work_begin(void);
@@ -382,6 +407,7 @@ struct alert {
 	double			 range_pos;	/* 0..100, NaN when unknown */
 	time_t			 time;
 	char			*note;		/* owned copy, may be NULL */
+	int			 test;		/* tickerctl test: no rule */
 };
 void		 alert_init(struct alert *, const struct watch *,
 		    const struct rule *, const struct quote *,
@@ -422,6 +448,9 @@ struct outmsg {
 	struct event		*timer;
 	struct outlist		 members;	/* a digest's messages */
 	int			 is_digest;
+	int			 is_test;	/* tickerctl test: no outbox */
+	void			(*test_cb)(void *, int, const char *);
+	void			*test_arg;
 };
 
 void		 notify_init(struct event_base *);
@@ -435,6 +464,10 @@ void		 notify_done(struct outmsg *, int, const char *);
 void		 notify_stop(void);
 void		 notify_free(void);
 size_t		 notify_held(void);
+size_t		 notify_waiting(void);
+int		 notify_test(const char *, void (*)(void *, int, const char *),
+		    void *, char *, size_t);
+void		 notify_test_forget(void *);
 void		 notify_flush(void);
 
 /* daemon/state.c: the state directory. */
@@ -447,6 +480,8 @@ char		*history_line(const struct alert *, const char *,
 		    const char *);
 void		 state_history(const char *);
 void		 state_close(void);
+int		 state_same_dir(const char *, const char *);
+json_t		*state_history_tail(size_t);
 int		 atomic_write(const char *, const char *, const void *, size_t);
 int		 outbox_write(const struct outmsg *);
 void		 outbox_remove(const struct outmsg *);
@@ -465,6 +500,7 @@ char		*mail_addr(const char *);
 void		 mail_init(struct event_base *);
 void		 mail_deliver(const struct notifier *, struct outmsg *);
 void		 mail_shutdown(void);
+size_t		 mail_children(void);
 
 /* alerts/webhook.c */
 void		 webhook_deliver(const struct notifier *, struct outmsg *);

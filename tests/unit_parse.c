@@ -110,7 +110,7 @@ static const struct ecase errors[] = {
 	{ "provider twelvedata\n", ":1: twelvedata: not supported yet" },
 	{ "provider yahoo { fallback stooq }\n", ":1: fallback: not supported yet" },
 	{ "market-hours yes\n", ":1: market-hours yes: not supported yet" },
-	{ "control \"/run/tickerd/control.sock\"\n", ":1: control: not supported yet" },
+	{ "control \"/run/tickerd/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.sock\"\n", ":1: control: path too long for a socket (at most 99 bytes)" },
 	/* delivery */
 	{ "notifier webhook \"w\" { }\n", ":1: notifier webhook \"w\": url is required" },
 	{ "notifier webhook \"w\" { url \"ftp://x\" }\n", ":1: url: \"ftp://x\" is not an http:// or https:// URL" },

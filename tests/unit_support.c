@@ -136,3 +136,8 @@ crashpoint(const char *name)
 {
 	(void)name;
 }
+
+void
+tickerd_alerted(void)
+{
+}

@@ -1,0 +1,380 @@
+/*
+ * The control socket: a UNIX stream socket (mode 0660: the daemon's user
+ * and group only) where tickerctl asks one question per connection.  It
+ * sends one line, "COMMAND [ARGUMENT]", and reads one JSON object back,
+ * {"ok": true, ...} or {"ok": false, "error": "..."}, then the connection
+ * is closed.  Commands: status, quotes, alerts, history [N], reload,
+ * test NOTIFIER.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "tickerd.h"
+
+#ifndef RUNSTATEDIR
+#define RUNSTATEDIR	"/run"
+#endif
+#define LINE_MAX_CTL	1024
+#define HISTORY_MAX	10000
+
+struct client {
+	TAILQ_ENTRY(client)	 entry;
+	struct bufferevent	*bev;
+	int			 waiting;	/* for a test's outcome */
+	int			 closing;
+};
+
+static struct event_base	*ctl_base;
+static struct evconnlistener	*listener;
+static char			*ctl_path;
+static TAILQ_HEAD(, client)	 clients = TAILQ_HEAD_INITIALIZER(clients);
+
+/* $RUNTIME_DIRECTORY/control.sock under systemd, else /run/tickerd/... */
+const char *
+control_default_path(void)
+{
+	static char	 path[108];
+	const char	*rd = getenv("RUNTIME_DIRECTORY");
+
+	if (rd != NULL && *rd != '\0' && strlen(rd) + 14 < sizeof(path)) {
+		snprintf(path, sizeof(path), "%.*s/control.sock",
+		    (int)strcspn(rd, ":"), rd);
+		return path;
+	}
+	return RUNSTATEDIR "/tickerd/control.sock";
+}
+
+static void
+client_free(struct client *c)
+{
+	TAILQ_REMOVE(&clients, c, entry);
+	if (c->waiting)
+		notify_test_forget(c);
+	bufferevent_free(c->bev);
+	free(c);
+}
+
+static void
+write_cb(struct bufferevent *bev, void *arg)
+{
+	struct client	*c = arg;
+
+	if (c->closing)
+		client_free(c);
+}
+
+/* Send the answer (and take it: it is freed) and close after it. */
+static void
+reply(struct client *c, json_t *j)
+{
+	char	*text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15));
+
+	json_decref(j);
+	if (text == NULL)
+		fatalx("control: json_dumps");
+	evbuffer_add_printf(bufferevent_get_output(c->bev), "%s\n", text);
+	free(text);
+	c->closing = 1;
+	bufferevent_disable(c->bev, EV_READ);
+}
+
+static void reply_error(struct client *, const char *, ...)
+    __attribute__((__format__ (printf, 2, 3)));
+
+static void
+reply_error(struct client *c, const char *fmt, ...)
+{
+	char	 msg[512];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	reply(c, json_pack("{s:b, s:s}", "ok", 0, "error", msg));
+}
+
+static json_t *
+status_json(void)
+{
+	const struct tickerd_info *ti = tickerd_info();
+	struct config	*conf = tickerd_conf();
+	struct watch	*w;
+	struct rule	*r;
+	json_t		*unknown = json_array();
+	size_t		 rules = 0;
+
+	TAILQ_FOREACH(w, &conf->watches, entry) {
+		TAILQ_FOREACH(r, &w->rules, entry)
+			rules++;
+		if (strcmp(w->problem, "unknown or delisted symbol") == 0)
+			json_array_append_new(unknown, json_string(w->symbol));
+	}
+	return json_pack("{s:b, s:s, s:I, s:s, s:I, s:I, s:s, s:I, s:I, "
+	    "s:I, s:I, s:I, s:I, s:I, s:s?, s:s?, s:o}",
+	    "ok", 1, "version", PACKAGE_VERSION,
+	    "pid", (json_int_t)getpid(), "config", ti->config,
+	    "started", (json_int_t)ti->started,
+	    "uptime", (json_int_t)(time(NULL) - ti->started),
+	    "provider", config_provider(conf)->name,
+	    "poll", (json_int_t)conf->poll,
+	    "symbols", (json_int_t)conf->nwatches,
+	    "rules", (json_int_t)rules,
+	    "alerts", (json_int_t)ti->alerts,
+	    "waiting", (json_int_t)notify_waiting(),
+	    "reloads", (json_int_t)ti->reloads,
+	    "last_reload", (json_int_t)ti->last_reload,
+	    "reload_error", ti->reload_error[0] ? ti->reload_error : NULL,
+	    "state_dir", state_persistent() ? conf->state_dir : NULL,
+	    "unknown", unknown);
+}
+
+static json_t *
+alerts_json(void)
+{
+	struct config	*conf = tickerd_conf();
+	struct watch	*w;
+	struct rule	*r;
+	json_t		*a = json_array();
+	const char	*st;
+
+	TAILQ_FOREACH(w, &conf->watches, entry)
+		TAILQ_FOREACH(r, &w->rules, entry) {
+			st = r->state.spent ? "spent" : r->state.fired ?
+			    "fired" : "armed";
+			json_array_append_new(a, json_pack("{s:s, s:s, s:s, "
+			    "s:I, s:I, s:b}", "symbol", w->symbol, "rule",
+			    r->text, "state", st, "count",
+			    (json_int_t)r->state.count, "last_fired",
+			    (json_int_t)r->state.last_notify, "once",
+			    r->once));
+		}
+	return json_pack("{s:b, s:o}", "ok", 1, "rules", a);
+}
+
+static void
+test_done(void *arg, int ok, const char *why)
+{
+	struct client	*c = arg;
+
+	c->waiting = 0;
+	if (ok)
+		reply(c, json_pack("{s:b}", "ok", 1));
+	else
+		reply_error(c, "not delivered: %s", why);
+}
+
+static void
+command(struct client *c, char *line)
+{
+	char		*cmd, *arg, err[512];
+	long		 n;
+
+	cmd = line + strspn(line, " \t");
+	arg = cmd + strcspn(cmd, " \t");
+	if (*arg != '\0') {
+		*arg++ = '\0';
+		arg += strspn(arg, " \t");
+	}
+	if (strcmp(cmd, "status") == 0)
+		reply(c, status_json());
+	else if (strcmp(cmd, "quotes") == 0)
+		reply(c, json_pack("{s:b, s:o}", "ok", 1, "quotes",
+		    poll_quotes_json()));
+	else if (strcmp(cmd, "alerts") == 0)
+		reply(c, alerts_json());
+	else if (strcmp(cmd, "history") == 0) {
+		n = *arg ? strtol(arg, NULL, 10) : 20;
+		if (n < 1 || n > HISTORY_MAX)
+			reply_error(c, "history: N must be 1 to 10000, not "
+			    "\"%s\"", arg);
+		else
+			reply(c, json_pack("{s:b, s:o}", "ok", 1, "history",
+			    state_history_tail((size_t)n)));
+	} else if (strcmp(cmd, "reload") == 0) {
+		if (tickerd_reload() == 0)
+			reply(c, json_pack("{s:b}", "ok", 1));
+		else
+			reply_error(c, "%s", tickerd_info()->reload_error);
+	} else if (strcmp(cmd, "test") == 0) {
+		if (*arg == '\0')
+			reply_error(c, "test: which notifier?");
+		else if (notify_test(arg, test_done, c, err, sizeof(err)) ==
+		    -1)
+			reply_error(c, "%s", err);
+		else
+			c->waiting = 1;
+	} else
+		reply_error(c, "unknown command \"%s\" (status, quotes, "
+		    "alerts, history, reload, test)", cmd);
+}
+
+static void
+read_cb(struct bufferevent *bev, void *arg)
+{
+	struct client	*c = arg;
+	struct evbuffer	*in = bufferevent_get_input(bev);
+	char		*line;
+	size_t		 len;
+
+	if (c->closing || c->waiting)
+		return;
+	if ((line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF)) == NULL) {
+		if (evbuffer_get_length(in) > LINE_MAX_CTL)
+			reply_error(c, "request too long");
+		return;
+	}
+	command(c, line);
+	free(line);
+}
+
+static void
+event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct client	*c = arg;
+
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT))
+		client_free(c);
+}
+
+static void
+accept_cb(struct evconnlistener *l, evutil_socket_t fd,
+    struct sockaddr *sa, int socklen, void *arg)
+{
+	struct client	*c = xcalloc(1, sizeof(*c));
+	struct timeval	 tv = { 30, 0 };
+
+	if ((c->bev = bufferevent_socket_new(ctl_base, fd,
+	    BEV_OPT_CLOSE_ON_FREE)) == NULL)
+		fatalx("bufferevent_socket_new");
+	bufferevent_setcb(c->bev, read_cb, write_cb, event_cb, c);
+	bufferevent_set_timeouts(c->bev, &tv, &tv);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	TAILQ_INSERT_TAIL(&clients, c, entry);
+}
+
+/* Whether a live daemon answers on path. */
+static int
+in_use(const struct sockaddr_un *sun)
+{
+	int	 fd, rc;
+
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return 0;
+	rc = connect(fd, (const struct sockaddr *)sun, sizeof(*sun));
+	close(fd);
+	return rc == 0;
+}
+
+static void
+control_open(const char *path)
+{
+	struct sockaddr_un	 sun;
+	mode_t			 old;
+	int			 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		log_warnx("control %s: path too long; no control socket",
+		    path);
+		return;
+	}
+	memcpy(sun.sun_path, path, strlen(path));
+	if (in_use(&sun)) {
+		log_warnx("control %s: another tickerd answers there; no "
+		    "control socket", path);
+		return;
+	}
+	(void)unlink(path);	/* a stale socket of a daemon that died */
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) == -1) {
+		log_warn("control: socket");
+		return;
+	}
+	old = umask(0117);	/* srw-rw----: never world-accessible */
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		umask(old);
+		log_warn("control %s: bind (tickerctl will not reach this "
+		    "daemon)", path);
+		close(fd);
+		return;
+	}
+	umask(old);
+	if ((listener = evconnlistener_new(ctl_base, accept_cb, NULL,
+	    LEV_OPT_CLOSE_ON_FREE, 16, fd)) == NULL) {
+		log_warnx("control %s: cannot listen", path);
+		close(fd);
+		unlink(path);
+		return;
+	}
+	ctl_path = xstrdup(path);
+	log_info("control socket %s", path);
+}
+
+void
+control_start(struct event_base *base, struct config *conf)
+{
+	const char	*path = conf->control ? conf->control :
+			    control_default_path();
+
+	ctl_base = base;
+	if (strcmp(path, "none") == 0)
+		return;
+	control_open(path);
+}
+
+/* After a reload: a changed `control' moves the socket. */
+void
+control_reconfigure(struct config *conf)
+{
+	const char	*path = conf->control ? conf->control :
+			    control_default_path();
+
+	if (ctl_base == NULL)
+		return;
+	if (ctl_path != NULL && strcmp(ctl_path, path) == 0)
+		return;
+	if (ctl_path == NULL && strcmp(path, "none") == 0)
+		return;
+	if (listener != NULL) {
+		evconnlistener_free(listener);
+		listener = NULL;
+		unlink(ctl_path);
+	}
+	free(ctl_path);
+	ctl_path = NULL;
+	if (strcmp(path, "none") != 0)
+		control_open(path);
+}
+
+/* Stop listening; answers being written are dropped. */
+void
+control_stop(void)
+{
+	struct client	*c;
+
+	while ((c = TAILQ_FIRST(&clients)) != NULL)
+		client_free(c);
+	if (listener != NULL) {
+		evconnlistener_free(listener);
+		listener = NULL;
+		unlink(ctl_path);
+	}
+	free(ctl_path);
+	ctl_path = NULL;
+}

@@ -1,0 +1,369 @@
+/*
+ * tickerctl: ask a running tickerd through its control socket.
+ *
+ *   tickerctl [-j] [-s socket] status | quotes | alerts | history [N] |
+ *       reload | test NOTIFIER
+ *
+ * One request per connection; the daemon answers with one JSON object,
+ * printed as it is with -j (--json), else as text.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#ifndef RUNSTATEDIR
+#define RUNSTATEDIR	"/run"
+#endif
+#define TIMEOUT_MS	60000	/* a test mail may take a while */
+#define BAR		24
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: tickerctl [-j] [-s socket] command [arg]\n"
+	    "commands: status, quotes, alerts, history [N], reload, "
+	    "test NOTIFIER\n");
+	exit(1);
+}
+
+static const char *
+default_socket(void)
+{
+	static char	 path[108];
+	const char	*rd = getenv("RUNTIME_DIRECTORY");
+
+	if (rd != NULL && *rd != '\0' && strlen(rd) + 14 < sizeof(path)) {
+		snprintf(path, sizeof(path), "%.*s/control.sock",
+		    (int)strcspn(rd, ":"), rd);
+		return path;
+	}
+	return RUNSTATEDIR "/tickerd/control.sock";
+}
+
+/* Send the request, read the answer (caller frees). */
+static char *
+ask(const char *path, const char *req)
+{
+	struct sockaddr_un	 sun;
+	struct pollfd		 pfd;
+	char			*out = NULL, buf[4096];
+	size_t			 len = 0;
+	ssize_t			 n;
+	int			 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		fprintf(stderr, "tickerctl: %s: path too long\n", path);
+		exit(2);
+	}
+	memcpy(sun.sun_path, path, strlen(path));
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
+		fprintf(stderr, "tickerctl: socket: %s\n", strerror(errno));
+		exit(2);
+	}
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		if (errno == ENOENT || errno == ECONNREFUSED)
+			fprintf(stderr, "tickerctl: tickerd is not running "
+			    "(nothing answers on %s)\n", path);
+		else if (errno == EACCES || errno == EPERM)
+			fprintf(stderr, "tickerctl: %s: permission denied "
+			    "(run tickerctl as root or as tickerd's user or "
+			    "group)\n", path);
+		else
+			fprintf(stderr, "tickerctl: %s: %s\n", path,
+			    strerror(errno));
+		exit(2);
+	}
+	if (write(fd, req, strlen(req)) != (ssize_t)strlen(req)) {
+		fprintf(stderr, "tickerctl: %s: %s\n", path, strerror(errno));
+		exit(2);
+	}
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	for (;;) {
+		if (poll(&pfd, 1, TIMEOUT_MS) <= 0) {
+			fprintf(stderr, "tickerctl: no answer from tickerd "
+			    "within %ds\n", TIMEOUT_MS / 1000);
+			exit(2);
+		}
+		if ((n = read(fd, buf, sizeof(buf))) <= 0)
+			break;
+		if ((out = realloc(out, len + (size_t)n + 1)) == NULL) {
+			fprintf(stderr, "tickerctl: out of memory\n");
+			exit(2);
+		}
+		memcpy(out + len, buf, (size_t)n);
+		len += (size_t)n;
+		out[len] = '\0';
+	}
+	close(fd);
+	if (out == NULL) {
+		fprintf(stderr, "tickerctl: tickerd closed the connection "
+		    "without an answer\n");
+		exit(2);
+	}
+	return out;
+}
+
+static double
+num(json_t *o, const char *k)
+{
+	json_t	*v = json_object_get(o, k);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static const char *
+str(json_t *o, const char *k)
+{
+	const char	*s = json_string_value(json_object_get(o, k));
+
+	return s ? s : "";
+}
+
+static void
+price(double v, char *out, size_t len)
+{
+	if (!isfinite(v))
+		snprintf(out, len, "-");
+	else if (fabs(v) < 1)
+		snprintf(out, len, "%.4f", v);
+	else
+		snprintf(out, len, "%.2f", v);
+}
+
+static void
+when(json_int_t t, char *out, size_t len)
+{
+	time_t		 tt = (time_t)t;
+	struct tm	 tm;
+
+	if (t <= 0) {
+		snprintf(out, len, "-");
+		return;
+	}
+	localtime_r(&tt, &tm);
+	strftime(out, len, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/* [-----|------------------] the price's place in the 52-week range */
+static void
+bar(double p, double lo, double hi, char *out)
+{
+	int	 i, at;
+
+	if (!isfinite(p) || !isfinite(lo) || !isfinite(hi) || hi <= lo) {
+		snprintf(out, BAR + 3, "%*s", BAR + 2, "");
+		return;
+	}
+	at = (int)lround((p - lo) / (hi - lo) * (BAR - 1));
+	if (at < 0)
+		at = 0;
+	if (at > BAR - 1)
+		at = BAR - 1;
+	out[0] = '[';
+	for (i = 0; i < BAR; i++)
+		out[i + 1] = i == at ? '|' : '-';
+	out[BAR + 1] = ']';
+	out[BAR + 2] = '\0';
+}
+
+static void
+print_status(json_t *j)
+{
+	char	 t[64];
+	size_t	 i;
+	json_t	*u = json_object_get(j, "unknown");
+
+	printf("tickerd %s, pid %lld, up %llds\n", str(j, "version"),
+	    (long long)json_integer_value(json_object_get(j, "pid")),
+	    (long long)json_integer_value(json_object_get(j, "uptime")));
+	printf("configuration  %s\n", str(j, "config"));
+	printf("provider       %s, poll every %llds\n", str(j, "provider"),
+	    (long long)json_integer_value(json_object_get(j, "poll")));
+	printf("watching       %lld symbols, %lld rules\n",
+	    (long long)json_integer_value(json_object_get(j, "symbols")),
+	    (long long)json_integer_value(json_object_get(j, "rules")));
+	printf("alerts         %lld since start\n",
+	    (long long)json_integer_value(json_object_get(j, "alerts")));
+	printf("outbox         %lld message(s) waiting\n",
+	    (long long)json_integer_value(json_object_get(j, "waiting")));
+	printf("state          %s\n", *str(j, "state_dir") ?
+	    str(j, "state_dir") : "in memory");
+	when(json_integer_value(json_object_get(j, "last_reload")), t,
+	    sizeof(t));
+	printf("reloads        %lld (last %s)\n",
+	    (long long)json_integer_value(json_object_get(j, "reloads")), t);
+	if (*str(j, "reload_error"))
+		printf("reload error   %s\n", str(j, "reload_error"));
+	for (i = 0; i < json_array_size(u); i++)
+		printf("unknown symbol %s\n", json_string_value(
+		    json_array_get(u, i)));
+}
+
+static void
+print_quotes(json_t *j)
+{
+	json_t	*a = json_object_get(j, "quotes"), *q;
+	char	 p[32], lo[32], hi[32], chg[16], b[BAR + 3], t[64];
+	size_t	 i;
+	double	 c;
+
+	printf("%-10s %10s %8s %10s %-*s %-10s %-19s %s\n", "SYMBOL", "PRICE",
+	    "CHANGE", "52W LOW", BAR + 2, "52-WEEK RANGE", "52W HIGH",
+	    "QUOTE TIME", "NOTE");
+	json_array_foreach(a, i, q) {
+		price(num(q, "price"), p, sizeof(p));
+		price(num(q, "low52"), lo, sizeof(lo));
+		price(num(q, "high52"), hi, sizeof(hi));
+		c = num(q, "change_pct");
+		if (isfinite(c))
+			snprintf(chg, sizeof(chg), "%+.2f%%", c);
+		else
+			snprintf(chg, sizeof(chg), "-");
+		bar(num(q, "price"), num(q, "low52"), num(q, "high52"), b);
+		when(json_integer_value(json_object_get(q, "time")), t,
+		    sizeof(t));
+		printf("%-10s %10s %8s %10s %s %-10s %-19s %s\n",
+		    str(q, "symbol"), p, chg, lo, b, hi, t,
+		    json_object_get(q, "price") == NULL && !*str(q, "problem") ?
+		    "no quote yet" : str(q, "problem"));
+	}
+}
+
+static void
+print_alerts(json_t *j)
+{
+	json_t	*a = json_object_get(j, "rules"), *r;
+	char	 t[64];
+	size_t	 i;
+
+	printf("%-10s %-28s %-6s %5s  %s\n", "SYMBOL", "RULE", "STATE",
+	    "FIRED", "LAST");
+	json_array_foreach(a, i, r) {
+		when(json_integer_value(json_object_get(r, "last_fired")), t,
+		    sizeof(t));
+		printf("%-10s %-28s %-6s %5lld  %s\n", str(r, "symbol"),
+		    str(r, "rule"), str(r, "state"),
+		    (long long)json_integer_value(json_object_get(r, "count")),
+		    t);
+	}
+}
+
+static void
+print_history(json_t *j)
+{
+	json_t	*a = json_object_get(j, "history"), *h;
+	char	 t[64];
+	size_t	 i;
+
+	json_array_foreach(a, i, h) {
+		when(json_integer_value(json_object_get(h, "time")), t,
+		    sizeof(t));
+		printf("%s  %s\n", t, str(h, "message"));
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*path = NULL, *cmd;
+	char		 req[1024], *answer;
+	json_t		*j;
+	json_error_t	 err;
+	int		 ch, json = 0;
+
+	while ((ch = getopt_long(argc, argv, "hjs:V", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			json = 1;
+			break;
+		case 's':
+			path = optarg;
+			break;
+		case 'V':
+			printf("tickerctl %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage();
+	cmd = argv[0];
+	if (strcmp(cmd, "status") == 0 || strcmp(cmd, "quotes") == 0 ||
+	    strcmp(cmd, "alerts") == 0 || strcmp(cmd, "reload") == 0) {
+		if (argc != 1)
+			usage();
+		snprintf(req, sizeof(req), "%s\n", cmd);
+	} else if (strcmp(cmd, "history") == 0) {
+		if (argc > 2)
+			usage();
+		snprintf(req, sizeof(req), "history %s\n", argc == 2 ?
+		    argv[1] : "20");
+	} else if (strcmp(cmd, "test") == 0) {
+		if (argc != 2 || strchr(argv[1], '\n') != NULL ||
+		    strlen(argv[1]) > 500)
+			usage();
+		snprintf(req, sizeof(req), "test %s\n", argv[1]);
+	} else {
+		fprintf(stderr, "tickerctl: unknown command \"%s\"\n", cmd);
+		usage();
+	}
+	if (path == NULL)
+		path = default_socket();
+	answer = ask(path, req);
+	if ((j = json_loads(answer, 0, &err)) == NULL ||
+	    !json_is_object(j)) {
+		fprintf(stderr, "tickerctl: a garbled answer from tickerd: "
+		    "%s\n", err.text);
+		return 2;
+	}
+	if (json)
+		fputs(answer, stdout);
+	free(answer);
+	if (!json_is_true(json_object_get(j, "ok"))) {
+		fprintf(stderr, "tickerctl: %s: %s\n", cmd, str(j, "error"));
+		json_decref(j);
+		return 1;
+	}
+	if (!json) {
+		if (strcmp(cmd, "status") == 0)
+			print_status(j);
+		else if (strcmp(cmd, "quotes") == 0)
+			print_quotes(j);
+		else if (strcmp(cmd, "alerts") == 0)
+			print_alerts(j);
+		else if (strcmp(cmd, "history") == 0)
+			print_history(j);
+		else if (strcmp(cmd, "reload") == 0)
+			printf("reloaded\n");
+		else
+			printf("test message delivered through \"%s\"\n",
+			    argv[1]);
+	}
+	json_decref(j);
+	return 0;
+}
