@@ -1,10 +1,10 @@
 /*
  * fakequote: a local stand-in for Yahoo Finance's chart API, for tests.
  *
- *   fakequote -s SCENARIO -p PORTFILE [-l REQUESTLOG]
+ *   fakequote -s SCENARIO -p PORTFILE [-l REQUESTLOG] [-w HOOKLOG] [-P PORT]
  *
- * Listens on 127.0.0.1 on a free port, which it writes to PORTFILE once it
- * is ready.  Answers GET /v8/finance/chart/SYMBOL with the real payload
+ * Listens on 127.0.0.1 on a free port (or PORT), which it writes to
+ * PORTFILE once it is ready.  Answers GET /v8/finance/chart/SYMBOL with the real payload
  * shapes of that API.  The scenario file is read again on every request,
  * so a test can move prices between polls; one line per symbol:
  *
@@ -314,14 +314,15 @@ main(int argc, char *argv[])
 	struct event			*sigterm, *sigint;
 	FILE				*f;
 	char				 tmp[4096];
-	int				 ch, port;
+	int				 ch, port, fixed = 0;
 
-	while ((ch = getopt(argc, argv, "s:p:l:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "s:p:l:w:P:")) != -1) {
 		switch (ch) {
 		case 's': scenario = optarg; break;
 		case 'p': portfile = optarg; break;
 		case 'l': reqlog = optarg; break;
 		case 'w': hooklog = optarg; break;
+		case 'P': fixed = atoi(optarg); break;
 		default:
 			fprintf(stderr, "usage: fakequote -s scenario -p portfile "
 			    "[-l requestlog] [-w hooklog]\n");
@@ -336,7 +337,8 @@ main(int argc, char *argv[])
 	base = event_base_new();
 	http = evhttp_new(base);
 	evhttp_set_gencb(http, chart_cb, NULL);
-	if ((sock = evhttp_bind_socket_with_handle(http, "127.0.0.1", 0))
+	if ((sock = evhttp_bind_socket_with_handle(http, "127.0.0.1",
+	    (ev_uint16_t)fixed))
 	    == NULL) {
 		fprintf(stderr, "fakequote: cannot bind 127.0.0.1\n");
 		return 1;
