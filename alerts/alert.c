@@ -205,7 +205,8 @@ alert_describe(const struct alert *a, char *out, size_t len)
 	}
 }
 
-static json_t *
+/* A JSON number, or null for NaN (unknown values). */
+json_t *
 jnum(double v)
 {
 	return isfinite(v) ? json_real(v) : json_null();

@@ -26,9 +26,6 @@
 
 #include "tickerd.h"
 
-#ifndef RUNSTATEDIR
-#define RUNSTATEDIR	"/run"
-#endif
 #define LINE_MAX_CTL	1024
 #define HISTORY_MAX	10000
 
@@ -43,21 +40,6 @@ static struct event_base	*ctl_base;
 static struct evconnlistener	*listener;
 static char			*ctl_path;
 static TAILQ_HEAD(, client)	 clients = TAILQ_HEAD_INITIALIZER(clients);
-
-/* $RUNTIME_DIRECTORY/control.sock under systemd, else /run/tickerd/... */
-const char *
-control_default_path(void)
-{
-	static char	 path[108];
-	const char	*rd = getenv("RUNTIME_DIRECTORY");
-
-	if (rd != NULL && *rd != '\0' && strlen(rd) + 14 < sizeof(path)) {
-		snprintf(path, sizeof(path), "%.*s/control.sock",
-		    (int)strcspn(rd, ":"), rd);
-		return path;
-	}
-	return RUNSTATEDIR "/tickerd/control.sock";
-}
 
 static void
 client_free(struct client *c)
@@ -326,6 +308,18 @@ control_open(const char *path)
 	log_info("control socket %s", path);
 }
 
+static void
+control_close(void)
+{
+	if (listener != NULL) {
+		evconnlistener_free(listener);
+		listener = NULL;
+		unlink(ctl_path);
+	}
+	free(ctl_path);
+	ctl_path = NULL;
+}
+
 void
 control_start(struct event_base *base, struct config *conf)
 {
@@ -351,13 +345,7 @@ control_reconfigure(struct config *conf)
 		return;
 	if (ctl_path == NULL && strcmp(path, "none") == 0)
 		return;
-	if (listener != NULL) {
-		evconnlistener_free(listener);
-		listener = NULL;
-		unlink(ctl_path);
-	}
-	free(ctl_path);
-	ctl_path = NULL;
+	control_close();
 	if (strcmp(path, "none") != 0)
 		control_open(path);
 }
@@ -370,11 +358,5 @@ control_stop(void)
 
 	while ((c = TAILQ_FIRST(&clients)) != NULL)
 		client_free(c);
-	if (listener != NULL) {
-		evconnlistener_free(listener);
-		listener = NULL;
-		unlink(ctl_path);
-	}
-	free(ctl_path);
-	ctl_path = NULL;
+	control_close();
 }

@@ -603,12 +603,6 @@ poll_stop(void)
 	replay = NULL;
 }
 
-static json_t *
-jnum(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
-
 /* The newest quote of every watched symbol, for tickerctl quotes. */
 json_t *
 poll_quotes_json(void)

@@ -151,12 +151,6 @@ quarantine(const char *path, const char *why)
 
 /* ---- JSON of a symbol's state ---- */
 
-static json_t *
-jnum(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
-
 static double
 num(json_t *o, const char *k)
 {

@@ -24,9 +24,8 @@
 
 #include <jansson.h>
 
-#ifndef RUNSTATEDIR
-#define RUNSTATEDIR	"/run"
-#endif
+const char	*control_default_path(void);
+
 #define TIMEOUT_MS	60000	/* a test mail may take a while */
 #define BAR		24
 
@@ -37,20 +36,6 @@ usage(void)
 	    "commands: status, quotes, alerts, history [N], reload, "
 	    "test NOTIFIER\n");
 	exit(1);
-}
-
-static const char *
-default_socket(void)
-{
-	static char	 path[108];
-	const char	*rd = getenv("RUNTIME_DIRECTORY");
-
-	if (rd != NULL && *rd != '\0' && strlen(rd) + 14 < sizeof(path)) {
-		snprintf(path, sizeof(path), "%.*s/control.sock",
-		    (int)strcspn(rd, ":"), rd);
-		return path;
-	}
-	return RUNSTATEDIR "/tickerd/control.sock";
 }
 
 /* Send the request, read the answer (caller frees). */
@@ -333,7 +318,7 @@ main(int argc, char *argv[])
 		usage();
 	}
 	if (path == NULL)
-		path = default_socket();
+		path = control_default_path();
 	answer = ask(path, req);
 	if ((j = json_loads(answer, 0, &err)) == NULL ||
 	    !json_is_object(j)) {

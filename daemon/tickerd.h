@@ -418,6 +418,7 @@ void		 alert_subject(const struct alert *, char *, size_t);
 void		 alert_describe(const struct alert *, char *, size_t);
 void		 fmt_price(double, char *, size_t);
 char		*alert_json(const struct alert *);
+json_t		*jnum(double);
 int		 alert_from_json(const char *, struct alert *);
 
 /*
