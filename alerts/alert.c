@@ -212,7 +212,8 @@ jnum(double v)
 	return isfinite(v) ? json_real(v) : json_null();
 }
 
-static double
+/* A number member, NaN when missing or null. */
+double
 jget(json_t *o, const char *k)
 {
 	json_t	*v = json_object_get(o, k);

@@ -64,6 +64,37 @@ notify_batch(const struct watch *w, const struct quote *q, char *out,
 }
 
 /*
+ * A message's payload for its notifier: the alert's JSON (a webhook), a
+ * mail of na alerts with msgid (NULL: a new one), or a syslog line.
+ */
+static void
+compose(struct outmsg *m, const struct notifier *n, const struct alert *a,
+    size_t na, const char *msgid)
+{
+	char	 id[512], line[512], *from;
+
+	switch (n->type) {
+	case NOTIFIER_WEBHOOK:
+		buf_puts(&m->payload, m->alert);
+		break;
+	case NOTIFIER_MAIL:
+		if (msgid == NULL) {
+			mail_msgid(id, sizeof(id));
+			msgid = id;
+		}
+		from = n->from ? xstrdup(n->from) : mail_default_from();
+		mail_compose(&m->payload, from, &n->to, a, na, m->created,
+		    msgid);
+		free(from);
+		break;
+	case NOTIFIER_SYSLOG:
+		alert_line(a, line, sizeof(line));
+		buf_puts(&m->payload, line);
+		break;
+	}
+}
+
+/*
  * Build the messages announcing na alerts of watch w, one per alert and
  * notifier, into out.  They share the batch id, carry the symbol's state
  * (the caller has already applied the new rule states) and each alert's
@@ -77,8 +108,7 @@ notify_build(struct config *conf, const struct watch *w,
 	const struct strlist	*names = watch_notifiers(conf, w);
 	struct notifier		*n;
 	struct outmsg		*m;
-	char			 msgid[512], subj[256], line[512];
-	char			*from, *snap;
+	char			 subj[256], *snap;
 	size_t			 i, k, count = 0;
 	int			 size = 0;
 
@@ -101,19 +131,7 @@ notify_build(struct config *conf, const struct watch *w,
 			alert_subject(&a[i], subj, sizeof(subj));
 			m->subject = xstrdup(subj);
 			m->alert = alert_json(&a[i]);
-			if (n->type == NOTIFIER_WEBHOOK) {
-				buf_puts(&m->payload, m->alert);
-			} else if (n->type == NOTIFIER_MAIL) {
-				from = n->from ? xstrdup(n->from) :
-				    mail_default_from();
-				mail_msgid(msgid, sizeof(msgid));
-				mail_compose(&m->payload, from, &n->to, &a[i],
-				    1, m->created, msgid);
-				free(from);
-			} else {
-				alert_line(&a[i], line, sizeof(line));
-				buf_puts(&m->payload, line);
-			}
+			compose(m, n, &a[i], 1, NULL);
 			TAILQ_INSERT_TAIL(out, m, entry);
 			size++;
 		}
@@ -310,7 +328,7 @@ window_close(evutil_socket_t fd, short ev, void *arg)
 	struct notifier	*n = config_notifier(tickerd_conf(), win->notifier);
 	struct outmsg	*d, *x;
 	struct alert	*a;
-	char		 msgid[512], *from;
+	char		 msgid[512];
 	size_t		 i = 0, na = 0;
 
 	TAILQ_REMOVE(&windows, win, entry);
@@ -361,10 +379,8 @@ window_close(evutil_socket_t fd, short ev, void *arg)
 		return;
 	}
 	xasprintf(&d->subject, "digest of %zu alerts", win->n);
-	from = n->from ? xstrdup(n->from) : mail_default_from();
 	mail_msgid_from(msgid, sizeof(msgid), d->id);
-	mail_compose(&d->payload, from, &n->to, a, na, d->created, msgid);
-	free(from);
+	compose(d, n, a, na, msgid);
 	for (i = 0; i < na; i++)
 		alert_clear(&a[i]);
 	free(a);
@@ -440,7 +456,7 @@ notify_test(const char *name, void (*cb)(void *, int, const char *),
 	struct watch	*w, *src = NULL;
 	struct outmsg	*m;
 	struct alert	 a;
-	char		 msgid[512], subj[256], line[512], *from;
+	char		 subj[256];
 
 	if (n == NULL) {
 		snprintf(err, errlen, "no notifier named \"%s\"", name);
@@ -485,19 +501,8 @@ notify_test(const char *name, void (*cb)(void *, int, const char *),
 	m->rule = xstrdup("test");
 	alert_subject(&a, subj, sizeof(subj));
 	m->subject = xstrdup(subj);
-	if (n->type == NOTIFIER_MAIL) {
-		from = n->from ? xstrdup(n->from) : mail_default_from();
-		mail_msgid(msgid, sizeof(msgid));
-		mail_compose(&m->payload, from, &n->to, &a, 1, m->created,
-		    msgid);
-		free(from);
-	} else if (n->type == NOTIFIER_WEBHOOK) {
-		m->alert = alert_json(&a);
-		buf_puts(&m->payload, m->alert);
-	} else {
-		alert_line(&a, line, sizeof(line));
-		buf_puts(&m->payload, line);
-	}
+	m->alert = alert_json(&a);
+	compose(m, n, &a, 1, NULL);
 	work_begin();
 	send_now(m);
 	return 0;

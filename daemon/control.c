@@ -103,7 +103,7 @@ status_json(void)
 	TAILQ_FOREACH(w, &conf->watches, entry) {
 		TAILQ_FOREACH(r, &w->rules, entry)
 			rules++;
-		if (strcmp(w->problem, "unknown or delisted symbol") == 0)
+		if (strcmp(w->problem, PROBLEM_UNKNOWN) == 0)
 			json_array_append_new(unknown, json_string(w->symbol));
 	}
 	return json_pack("{s:b, s:s, s:I, s:s, s:I, s:I, s:s, s:I, s:I, "

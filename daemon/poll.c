@@ -364,8 +364,8 @@ fetch_done(void *easy, int code, void *arg)
 		break;
 	}
 	if (res.status == FETCH_UNKNOWN)
-		snprintf(s->w->problem, sizeof(s->w->problem),
-		    "unknown or delisted symbol");
+		snprintf(s->w->problem, sizeof(s->w->problem), "%s",
+		    PROBLEM_UNKNOWN);
 	else if (res.status != FETCH_OK)
 		snprintf(s->w->problem, sizeof(s->w->problem), "%s",
 		    res.error);

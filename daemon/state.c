@@ -151,14 +151,6 @@ quarantine(const char *path, const char *why)
 
 /* ---- JSON of a symbol's state ---- */
 
-static double
-num(json_t *o, const char *k)
-{
-	json_t	*v = json_object_get(o, k);
-
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
 static long long
 inum(json_t *o, const char *k)
 {
@@ -182,7 +174,7 @@ rulestate_read(json_t *o, struct rule_state *st)
 	st->fired = json_is_true(json_object_get(o, "fired"));
 	st->spent = json_is_true(json_object_get(o, "spent"));
 	st->last_notify = (time_t)inum(o, "last_notify");
-	st->session_ref = num(o, "ref");
+	st->session_ref = jget(o, "ref");
 	st->count = (unsigned)inum(o, "count");
 }
 
@@ -221,12 +213,12 @@ watch_read(struct watch *w, json_t *o)
 	w->last_time = (time_t)inum(o, "last");
 	if (json_is_object(ref)) {
 		w->ref.day = (long)inum(ref, "day");
-		w->ref.high = num(ref, "high");
-		w->ref.low = num(ref, "low");
-		w->ref.seen_high = num(ref, "seen_high");
-		w->ref.seen_low = num(ref, "seen_low");
+		w->ref.high = jget(ref, "high");
+		w->ref.low = jget(ref, "low");
+		w->ref.seen_high = jget(ref, "seen_high");
+		w->ref.seen_low = jget(ref, "seen_low");
 		w->ref.close_day = (long)inum(ref, "close_day");
-		w->ref.close = num(ref, "close");
+		w->ref.close = jget(ref, "close");
 	}
 	TAILQ_FOREACH(r, &w->rules, entry)
 		if ((rs = json_object_get(rules, r->id)) != NULL &&

@@ -270,11 +270,7 @@ stop(const char *why)
 		event_base_loopexit(base, NULL);
 		return;
 	}
-	/* check again soon, and every tick, until the deadline */
-	event_del(tick_ev);
-	event_free(tick_ev);
-	if ((tick_ev = event_new(base, -1, EV_PERSIST, tick_cb, NULL)) == NULL)
-		fatalx("event_new");
+	/* tick faster now, until they are done or the deadline */
 	event_add(tick_ev, &tv);
 }
 

@@ -202,6 +202,7 @@ struct watch {
 	struct quote		 last;		/* for tickerctl quotes */
 	time_t			 last_seen;	/* when it came; 0: none yet */
 	char			 problem[300];	/* the last poll's, or "" */
+#define PROBLEM_UNKNOWN	"unknown or delisted symbol"
 };
 TAILQ_HEAD(watchlist, watch);
 
@@ -419,6 +420,7 @@ void		 alert_describe(const struct alert *, char *, size_t);
 void		 fmt_price(double, char *, size_t);
 char		*alert_json(const struct alert *);
 json_t		*jnum(double);
+double		 jget(json_t *, const char *);
 int		 alert_from_json(const char *, struct alert *);
 
 /*
