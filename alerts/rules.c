@@ -83,7 +83,8 @@ void
 symref_update(struct symref *ref, const struct quote *q)
 {
 	long	 day = session_day(q->time), before = ref->day;
-	int	 after_close = et_minute(q->time) >= 16 * 60;
+	int	 close = market_close_minute(q->time);
+	int	 after_close = et_minute(q->time) >= (close ? close : 16 * 60);
 
 	if (ref->day == 0) {
 		ref->day = day;
@@ -114,8 +115,9 @@ symref_update(struct symref *ref, const struct quote *q)
 
 	/*
 	 * The official close, judged once per session: the first quote at
-	 * or after 16:00 ET carries it; failing that (an early close, the
-	 * daemon down at the close), the next session's previous close.
+	 * or after the close (16:00 ET, 13:00 on an early close) carries it;
+	 * failing that (the daemon down at the close), the next session's
+	 * previous close.
 	 */
 	ref->close_new = 0;
 	if (after_close && day == ref->day && ref->close_day != day) {

@@ -197,6 +197,17 @@ config_provider(const struct config *conf)
 	return TAILQ_FIRST(&conf->providers);
 }
 
+struct providerconf *
+config_provider_named(const struct config *conf, const char *name)
+{
+	struct providerconf	*pc;
+
+	TAILQ_FOREACH(pc, &conf->providers, entry)
+		if (strcmp(pc->name, name) == 0)
+			return pc;
+	return NULL;
+}
+
 const struct strlist *
 watch_notifiers(const struct config *conf, const struct watch *w)
 {
@@ -243,6 +254,17 @@ config_free(struct config *conf)
 		free(pc->name);
 		free(pc->url);
 		free(pc->key_file);
+		if (pc->key != NULL) {
+			explicit_bzero(pc->key, strlen(pc->key));
+			free(pc->key);
+		}
+		free(pc->fallback);
+		while (pc->nmaps > 0) {
+			pc->nmaps--;
+			free(pc->maps[pc->nmaps].from);
+			free(pc->maps[pc->nmaps].to);
+		}
+		free(pc->maps);
 		free(pc->replay_file);
 		free(pc);
 	}

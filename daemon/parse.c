@@ -19,6 +19,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -511,12 +512,6 @@ block_keyword(struct parser *p, const char *what, int opened, int *line,
 	return tt.text;
 }
 
-static void
-not_yet(struct parser *p, int line, const char *what)
-{
-	perr(p, line, "%s: not supported yet", what);
-}
-
 static const char *
 intern_file(struct parser *p, const char *path)
 {
@@ -551,26 +546,79 @@ add_ref(struct parser *p, const char *name, int line)
 
 /* ---- provider ---- */
 
+/* rate N/s, N/m, N/h or N/d: the provider's request budget. */
+static int
+rate_value(struct parser *p, struct providerconf *pc)
+{
+	char	*s, *slash;
+	int	 vline;
+	double	 n;
+
+	if ((s = value(p, "rate", &vline)) == NULL)
+		return -1;
+	slash = strchr(s, '/');
+	if (slash == NULL || slash[1] == '\0' || slash[2] != '\0' ||
+	    strchr("smhd", slash[1]) == NULL) {
+		perr(p, vline, "rate: \"%s\" is not N/s, N/m, N/h or N/d "
+		    "(requests per second, minute, hour or day)", s);
+		free(s);
+		return -1;
+	}
+	*slash = '\0';
+	if (parse_price(s, &n) == -1 || n <= 0 || n > 1e6) {
+		perr(p, vline, "rate: invalid number of requests \"%s\"", s);
+		free(s);
+		return -1;
+	}
+	pc->rate = n;
+	pc->rate_period = slash[1] == 's' ? 1 : slash[1] == 'm' ? 60 :
+	    slash[1] == 'h' ? 3600 : 86400;
+	free(s);
+	return 0;
+}
+
+/* map SYMBOL "PROVIDER-SYMBOL": how this provider spells a symbol. */
+static int
+map_value(struct parser *p, struct providerconf *pc)
+{
+	char	*from, *to;
+	int	 vline;
+
+	if ((from = value(p, "map", &vline)) == NULL)
+		return -1;
+	if ((to = value(p, "map", NULL)) == NULL) {
+		free(from);
+		return -1;
+	}
+	if (strlen(from) > SYMBOL_MAX || strlen(to) > SYMBOL_MAX ||
+	    *to == '\0') {
+		perr(p, vline, "map: symbols are 1 to %d characters",
+		    SYMBOL_MAX);
+		free(from);
+		free(to);
+		return -1;
+	}
+	pc->maps = xreallocarray(pc->maps, pc->nmaps + 1, sizeof(*pc->maps));
+	pc->maps[pc->nmaps].from = from;
+	pc->maps[pc->nmaps].to = to;
+	pc->nmaps++;
+	return 0;
+}
+
 static int
 parse_provider(struct parser *p, int line)
 {
 	struct config		*conf = p->conf;
 	const struct provider	*prov;
 	struct providerconf	*pc, *o;
-	char			*name, *kw, *s;
+	char			*name, *kw, *s, err[512];
 	int			 kwline, done, opened, vline, bad = 0;
 
 	if ((name = value(p, "provider", &vline)) == NULL)
 		return -1;
 	if (strcmp(name, "replay") != 0 && (prov = provider_find(name)) == NULL) {
-		perr(p, vline, "provider: unknown provider \"%s\" (known: "
-		    "yahoo, stooq, finnhub, alphavantage, twelvedata, replay)",
-		    name);
-		free(name);
-		return -1;
-	}
-	if (strcmp(name, "replay") != 0 && !provider_find(name)->implemented) {
-		not_yet(p, vline, name);
+		perr(p, vline, "provider: unknown provider \"%s\" (known: %s)",
+		    name, provider_names());
 		free(name);
 		return -1;
 	}
@@ -623,12 +671,34 @@ parse_provider(struct parser *p, int line)
 			free(pc->key_file);
 			pc->key_file = relpath(p, s);
 			free(s);
-		} else if (strcmp(kw, "fallback") == 0) {
-			if ((s = value(p, "fallback", NULL)) == NULL)
+		} else if (strcmp(kw, "fallback") == 0 &&
+		    strcmp(name, "replay") != 0) {
+			if ((s = value(p, "fallback", &vline)) == NULL)
 				goto fail;
-			free(s);
-			not_yet(p, kwline, "fallback");
-			goto fail;
+			if (provider_find(s) == NULL) {
+				perr(p, vline, "fallback: unknown provider "
+				    "\"%s\" (known: yahoo, stooq, finnhub, "
+				    "alphavantage, twelvedata)", s);
+				free(s);
+				goto fail;
+			}
+			if (strcmp(s, name) == 0) {
+				perr(p, vline, "fallback: provider %s cannot "
+				    "be its own fallback", name);
+				free(s);
+				goto fail;
+			}
+			free(pc->fallback);
+			pc->fallback = s;
+			pc->fallback_line = vline;
+		} else if (strcmp(kw, "rate") == 0 &&
+		    strcmp(name, "replay") != 0) {
+			if (rate_value(p, pc) == -1)
+				goto fail;
+		} else if (strcmp(kw, "map") == 0 &&
+		    strcmp(name, "replay") != 0) {
+			if (map_value(p, pc) == -1)
+				goto fail;
 		} else if (strcmp(kw, "file") == 0 &&
 		    strcmp(name, "replay") == 0) {
 			if ((s = string_value(p, "file")) == NULL)
@@ -670,6 +740,9 @@ parse_provider(struct parser *p, int line)
 			    name);
 		else if (!prov->needs_key && pc->key_file != NULL)
 			perr(p, line, "provider %s: takes no key-file", name);
+		else if (pc->key_file != NULL && secret_file_read(pc->key_file,
+		    &pc->key, err, sizeof(err)) == -1)
+			perr(p, line, "provider %s: key-file %s", name, err);
 	} else if (pc->replay_file == NULL)
 		perr(p, line, "provider replay: file is required");
 	return 0;
@@ -1405,10 +1478,6 @@ parse_statement(struct parser *p, const char *kw, int line)
 	if (strcmp(kw, "market-hours") == 0) {
 		if (yesno_value(p, "market-hours", &conf->market_hours) == -1)
 			return -1;
-		if (conf->market_hours) {
-			not_yet(p, line, "market-hours yes");
-			return -1;
-		}
 		return 0;
 	}
 	if (strcmp(kw, "hysteresis") == 0) {
@@ -1576,6 +1645,84 @@ parse_file(struct parser *p, const char *path, const char *from, int fromline)
 	return 0;
 }
 
+static void
+chain_error(struct config *conf, config_errfn errfn,
+    const struct providerconf *pc, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 msg[512];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	errfn(pc->file, pc->fallback_line ? pc->fallback_line : pc->line, msg);
+	conf->errors++;
+}
+
+/*
+ * The provider used is the first one no other names as its fallback; it
+ * goes first.  Every fallback must be configured when it needs a key
+ * (one that needs none gets its defaults), and the chain cannot loop.
+ */
+static void
+check_fallbacks(struct config *conf, config_errfn errfn)
+{
+	struct providerconf	*pc, *o, *primary = NULL, *f;
+	const struct provider	*prov;
+	int			 named, steps;
+
+	TAILQ_FOREACH(pc, &conf->providers, entry) {
+		if (pc->fallback == NULL)
+			continue;
+		if (strcmp(pc->name, "replay") == 0)
+			continue;
+		if (config_provider_named(conf, pc->fallback) != NULL)
+			continue;
+		prov = provider_find(pc->fallback);
+		if (prov->needs_key) {
+			chain_error(conf, errfn, pc, "fallback: provider %s "
+			    "needs its own block with a key-file: provider %s "
+			    "{ key-file \"...\" }", pc->fallback,
+			    pc->fallback);
+			continue;
+		}
+		f = xcalloc(1, sizeof(*f));
+		f->name = xstrdup(pc->fallback);
+		f->file = pc->file;
+		f->line = pc->fallback_line;
+		f->speed = 1;
+		TAILQ_INSERT_TAIL(&conf->providers, f, entry);
+	}
+	TAILQ_FOREACH(pc, &conf->providers, entry) {
+		named = 0;
+		TAILQ_FOREACH(o, &conf->providers, entry)
+			if (o->fallback && strcmp(o->fallback, pc->name) == 0)
+				named = 1;
+		if (!named) {
+			if (primary == NULL)
+				primary = pc;
+		}
+	}
+	if (primary == NULL) {
+		pc = TAILQ_FIRST(&conf->providers);
+		chain_error(conf, errfn, pc, "fallback: the providers fall back "
+		    "on each other in a loop");
+		return;
+	}
+	for (pc = primary, steps = 0; pc && pc->fallback; steps++) {
+		if (steps > 4) {
+			chain_error(conf, errfn, primary, "fallback: more than 4 "
+			    "fallbacks in a chain, or a loop");
+			return;
+		}
+		pc = config_provider_named(conf, pc->fallback);
+	}
+	if (primary != TAILQ_FIRST(&conf->providers)) {
+		TAILQ_REMOVE(&conf->providers, primary, entry);
+		TAILQ_INSERT_HEAD(&conf->providers, primary, entry);
+	}
+}
+
 /*
  * Read the configuration from path and every file it includes.  Returns
  * the configuration, or NULL after reporting each error through errfn
@@ -1629,6 +1776,8 @@ config_load(const char *path, config_errfn errfn)
 		pc->speed = 1;
 		TAILQ_INSERT_TAIL(&conf->providers, pc, entry);
 	}
+	if (conf->errors == 0)
+		check_fallbacks(conf, p.errfn);
 	if (conf->errors > 0) {
 		config_free(conf);
 		return NULL;

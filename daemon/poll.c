@@ -25,35 +25,104 @@
 
 #define BACKOFF_MAX	3600	/* seconds between retries, at most */
 #define UNKNOWN_RETRY	3600	/* how often an unknown symbol is retried */
+#define RANGE_RETRY	3600	/* a failed 52-week range, asked again */
+#define CHAIN_MAX	5	/* a provider and its fallbacks */
+#define INFLIGHT_MAX	8	/* requests to one provider at once */
+#define AFTER_CLOSE_MAX	900	/* the after-close poll, at the latest */
+
+struct src;
+
+/* One symbol at one provider of the chain. */
+struct psym {
+	char		 name[SYMBOL_MAX + 8];	/* the provider's spelling */
+	int		 fails;
+	int		 unknown;
+	int		 reported;	/* its failure was logged */
+	time_t		 not_before;	/* not asked again before */
+};
 
 struct sym {
 	TAILQ_ENTRY(sym)	 entry;
+	TAILQ_ENTRY(sym)	 qentry;	/* in a provider's queue */
+	TAILQ_ENTRY(sym)	 rentry;	/* in its range queue */
 	struct watch		*w;
 	struct event		*timer;
-	CURL			*easy;
-	char			*url;
-	struct buf		 body;
-	int			 fails;
-	int			 reported;	/* a failure was logged */
-	int			 unknown;	/* reported as unknown */
+	struct psym		 ps[CHAIN_MAX];
+	int			 busy;		/* queued or in flight */
+	int			 at;		/* the provider asked */
+	int			 source;	/* the last that answered */
+	int			 said_unknown;
+	int			 in_round;	/* --once: counted as work */
 	int			 quoted;	/* at least one good quote */
 	int			 done;		/* replay: past its last quote */
 	const struct quote	*replayed;	/* replay: last served */
+	/* from a range endpoint: 52-week range, last closes */
+	int			 range_busy;
+	int			 range_reported;
+	time_t			 range_time;
+	time_t			 range_not_before;
+	struct fetch_result	 range;
+	struct quote		 held;		/* waits for the range */
+	int			 holding;
 };
 TAILQ_HEAD(symlist, sym);
 
+/* A provider of the chain, at run time. */
+struct src {
+	const struct provider	*p;
+	struct providerconf	*pc;
+	const char		*base;
+	double			 rate;		/* tokens a second */
+	double			 burst;
+	double			 tokens;
+	struct timeval		 refilled;
+	int			 host_fails;
+	time_t			 host_until;
+	int			 host_reported;
+	struct symlist		 queue;
+	struct symlist		 rqueue;
+	size_t			 nqueue;
+	unsigned		 inflight;
+	struct event		*wake;
+};
+
+/* One HTTP request: n symbols' quotes, or one symbol's range. */
+struct req {
+	TAILQ_ENTRY(req)	 entry;
+	struct src		*src;
+	int			 range;
+	struct sym		**syms;
+	const char		**names;
+	size_t			 n;
+	CURL			*easy;
+	char			*url;
+	struct buf		 body;
+};
+TAILQ_HEAD(reqlist, req);
+
 static struct event_base	*poll_base;
 static struct config		*poll_conf;
-static const struct provider	*prov;
-static struct providerconf	*provconf;
 static struct poll_opts		 opts;
 static struct replay		*replay;
 static struct timeval		 replay_start;
 static double			 replay_speed = 1;
 static struct symlist		 syms = TAILQ_HEAD_INITIALIZER(syms);
+static struct reqlist		 reqs = TAILQ_HEAD_INITIALIZER(reqs);
+static struct src		 srcs[CHAIN_MAX];
+static size_t			 nsrc;
 static int			 backtest;
+static time_t			 clock_skew;	/* TICKERD_MARKET_CLOCK */
+static int			 clock_set;
 
 static void	poll_cb(evutil_socket_t, short, void *);
+
+/* The clock the market hours are judged by: the wall clock, or for
+ * tests the time TICKERD_MARKET_CLOCK gave at start, running on. */
+static time_t
+mclock(void)
+{
+	return time(NULL) + clock_skew;
+}
 
 static unsigned
 jitter(unsigned max)
@@ -81,12 +150,12 @@ schedule(struct sym *s, double seconds)
 
 /* The delay after a failure: poll * 2^fails, at most an hour, +-10%. */
 static double
-backoff(struct sym *s)
+backoff(int fails)
 {
 	double	 d = (double)poll_conf->poll;
 	int	 i;
 
-	for (i = 0; i < s->fails && d < BACKOFF_MAX; i++)
+	for (i = 0; i < fails && d < BACKOFF_MAX; i++)
 		d *= 2;
 	if (d > BACKOFF_MAX)
 		d = BACKOFF_MAX;
@@ -214,20 +283,6 @@ poll_evaluate(struct config *conf, struct watch *w, const struct quote *q,
 	}
 }
 
-/* Whether US markets are in their regular session at t (Mon-Fri). */
-static int
-market_open(time_t t)
-{
-	time_t		 local = t + et_offset(t);
-	struct tm	 tm;
-	int		 min = et_minute(t);
-
-	gmtime_r(&local, &tm);
-	if (tm.tm_wday == 0 || tm.tm_wday == 6)
-		return 0;
-	return min >= 9 * 60 + 30 && min < 16 * 60;
-}
-
 /*
  * A good quote.  now is the wall clock, or the replay's simulated clock.
  * A quote older than the last one evaluated is not evaluated;
@@ -247,11 +302,6 @@ got_quote(struct sym *s, struct quote *q, time_t now)
 
 	if (q->time == 0)
 		q->time = now;
-	if (s->reported)
-		log_info("%s: quotes are back", w->symbol);
-	s->fails = 0;
-	s->reported = 0;
-	s->unknown = 0;
 	s->quoted = 1;
 	w->last = *q;
 	w->last_seen = now;
@@ -266,7 +316,8 @@ got_quote(struct sym *s, struct quote *q, time_t now)
 		log_debug("%s: quote older than the last evaluated", w->symbol);
 		return;
 	}
-	if (!backtest && market_open(now) && now - q->time > limit) {
+	if (!backtest && market_open(replay ? now : mclock()) &&
+	    now - q->time > limit) {
 		if (!w->stale_logged) {
 			gmtime_r(&q->time, &tm);
 			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC",
@@ -286,111 +337,148 @@ got_quote(struct sym *s, struct quote *q, time_t now)
 	poll_evaluate(poll_conf, w, q, replay ? q->time : now);
 }
 
+/* ---- scheduling ---- */
+
+/* The seconds after the close at which the closing price is polled. */
+static time_t
+after_close(void)
+{
+	time_t	 a = 2 * poll_conf->poll;
+
+	return a > AFTER_CLOSE_MAX ? AFTER_CLOSE_MAX : a;
+}
+
+/*
+ * Poll s again in at least `delay' seconds: with market hours, at the
+ * first time the calendar allows from then on.
+ */
+static void
+schedule_next(struct sym *s, double delay)
+{
+	time_t	 now, at;
+
+	if (opts.once)
+		return;
+	if (poll_conf->market_hours && replay == NULL) {
+		now = mclock();
+		at = market_next_poll(now + (time_t)delay - poll_conf->poll,
+		    poll_conf->poll, after_close());
+		if ((double)(at - now) > delay)
+			delay = (double)(at - now);
+	}
+	schedule(s, delay);
+}
+
+/* --once: a symbol's round is over (quoted, or nothing left to ask). */
+static void
+round_end(struct sym *s)
+{
+	if (s->in_round) {
+		s->in_round = 0;
+		work_end();
+	}
+}
+
+/*
+ * The first provider of the chain that may be asked about s now; -1 when
+ * none may, and *wait says how long until one may.
+ */
+static int
+pick(struct sym *s, time_t now, double *wait)
+{
+	time_t	 t;
+	size_t	 i;
+
+	*wait = BACKOFF_MAX;
+	for (i = 0; i < nsrc; i++) {
+		t = s->ps[i].not_before;
+		if (srcs[i].host_until > t)
+			t = srcs[i].host_until;
+		if (t <= now)
+			return (int)i;
+		if ((double)(t - now) < *wait)
+			*wait = (double)(t - now);
+	}
+	return -1;
+}
+
+/* ---- token buckets ---- */
+
+static void
+refill(struct src *r)
+{
+	struct timeval	 now, d;
+
+	gettimeofday(&now, NULL);
+	timersub(&now, &r->refilled, &d);
+	r->refilled = now;
+	r->tokens += ((double)d.tv_sec + d.tv_usec / 1e6) * r->rate;
+	if (r->tokens > r->burst)
+		r->tokens = r->burst;
+}
+
+static void	dispatch(struct src *);
+
+static void
+wake_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	dispatch(arg);
+}
+
+static void
+wake_in(struct src *r, double seconds)
+{
+	struct timeval	 tv;
+
+	if (evtimer_pending(r->wake, NULL))
+		return;
+	if (seconds < 0.01)
+		seconds = 0.01;
+	tv.tv_sec = (time_t)seconds;
+	tv.tv_usec = (suseconds_t)((seconds - (double)tv.tv_sec) * 1e6);
+	evtimer_add(r->wake, &tv);
+}
+
+/* ---- requests ---- */
+
 static size_t
 write_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 {
-	struct sym	*s = arg;
+	struct req	*q = arg;
 	size_t		 n = size * nmemb;
 
-	if (s->body.len + n > BODY_MAX)
+	if (q->body.len + n > BODY_MAX)
 		return 0;	/* aborts the transfer: too large */
-	buf_add(&s->body, ptr, n);
+	buf_add(&q->body, ptr, n);
 	return n;
 }
 
+static void	req_done(void *, int, void *);
+
 static void
-fetch_done(void *easy, int code, void *arg)
+send_req(struct src *r, struct sym **list, size_t n, int range)
 {
-	struct sym		*s = arg;
-	struct fetch_result	 res;
-	long			 status = 0;
-	curl_off_t		 retry_after = 0;
-	char			*red = NULL;
-	double			 delay = (double)poll_conf->poll;
+	struct req	*q = xcalloc(1, sizeof(*q));
+	int		 at = (int)(r - srcs);
+	size_t		 i;
+	CURL		*e;
 
-	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER, &retry_after);
-	curl_easy_cleanup(easy);
-	s->easy = NULL;
-
-	if (code != CURLE_OK) {
-		memset(&res, 0, sizeof(res));
-		res.status = FETCH_FAIL;
-		snprintf(res.error, sizeof(res.error), "%s",
-		    code == CURLE_WRITE_ERROR ? "answer larger than 1 MiB" :
-		    curl_easy_strerror((CURLcode)code));
-	} else
-		prov->parse(s->w->symbol, status, s->body.data ? s->body.data :
-		    "", s->body.len, &res);
-	buf_free(&s->body);
-	/* the URL fit for logs, only when there is something to log */
-	if (res.status != FETCH_OK)
-		red = net_redact(s->url);
-
-	switch (res.status) {
-	case FETCH_OK:
-		got_quote(s, &res.quote, time(NULL));
-		break;
-	case FETCH_UNKNOWN:
-		if (!s->unknown)
-			log_warnx("%s: unknown or delisted symbol (%s, %s); "
-			    "polling the others goes on", s->w->symbol,
-			    res.error, red);
-		s->unknown = 1;
-		delay = UNKNOWN_RETRY;
-		break;
-	case FETCH_RATELIMIT:
-		s->fails++;
-		delay = backoff(s);
-		if (retry_after > 0 && (double)retry_after > delay)
-			delay = (double)retry_after;
-		if (!s->reported)
-			log_warnx("%s: rate-limited by %s (%s); next try in "
-			    "%.0fs", s->w->symbol, prov->name, res.error,
-			    delay);
-		s->reported = 1;
-		break;
-	case FETCH_BAD:
-	case FETCH_FAIL:
-		s->fails++;
-		delay = backoff(s);
-		if (!s->reported)
-			log_warnx("%s: %s from %s, skipped; next try in %.0fs",
-			    s->w->symbol, res.error, red, delay);
-		else
-			log_debug("%s: %s from %s", s->w->symbol, res.error,
-			    red);
-		s->reported = 1;
-		break;
+	q->src = r;
+	q->range = range;
+	q->n = n;
+	q->syms = xcalloc(n, sizeof(*q->syms));
+	q->names = xcalloc(n, sizeof(*q->names));
+	for (i = 0; i < n; i++) {
+		q->syms[i] = list[i];
+		q->names[i] = list[i]->ps[at].name;
 	}
-	if (res.status == FETCH_UNKNOWN)
-		snprintf(s->w->problem, sizeof(s->w->problem), "%s",
-		    PROBLEM_UNKNOWN);
-	else if (res.status != FETCH_OK)
-		snprintf(s->w->problem, sizeof(s->w->problem), "%s",
-		    res.error);
-	free(red);
-	free(s->url);
-	s->url = NULL;
-	if (opts.once)
-		work_end();
-	else
-		schedule(s, delay);
-}
-
-static void
-fetch(struct sym *s)
-{
-	CURL	*e;
-
-	if (s->easy != NULL)
-		return;		/* still in flight: never pile up */
+	q->url = range ? r->p->range_url(r->base, r->pc->key, q->names[0],
+	    time(NULL)) : r->p->url(r->base, r->pc->key, q->names, n);
 	if ((e = curl_easy_init()) == NULL)
 		fatalx("curl_easy_init");
-	s->url = prov->build_url(provconf, s->w->symbol);
-	curl_easy_setopt(e, CURLOPT_URL, s->url);
+	curl_easy_setopt(e, CURLOPT_URL, q->url);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, s);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, q);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, TICKERD_USER_AGENT);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)poll_conf->timeout * 1000);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
@@ -403,10 +491,446 @@ fetch(struct sym *s)
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 #endif
-	s->easy = e;
-	if (opts.once)
-		work_begin();
-	net_add(e, fetch_done, s);
+	q->easy = e;
+	TAILQ_INSERT_TAIL(&reqs, q, entry);
+	r->inflight++;
+	net_add(e, req_done, q);
+}
+
+/*
+ * Send what the queues hold, as the token bucket and the host allow:
+ * quotes first, several symbols a request where the API takes them,
+ * then 52-week ranges.
+ */
+static void
+dispatch(struct src *r)
+{
+	struct sym	*list[64], *s;
+	size_t		 n, max;
+	double		 cost;
+	time_t		 now = time(NULL);
+
+	while (r->inflight < INFLIGHT_MAX) {
+		if (TAILQ_EMPTY(&r->queue) && TAILQ_EMPTY(&r->rqueue))
+			return;
+		if (r->host_until > now) {
+			wake_in(r, (double)(r->host_until - now));
+			return;
+		}
+		max = 1;
+		if (!TAILQ_EMPTY(&r->queue)) {
+			max = r->p->batch_max;
+			if (r->p->cost_per_symbol && (double)max > r->burst)
+				max = r->burst >= 1 ? (size_t)r->burst : 1;
+			if (max > sizeof(list) / sizeof(list[0]))
+				max = sizeof(list) / sizeof(list[0]);
+			if (max > r->nqueue)
+				max = r->nqueue;
+		}
+		cost = r->p->cost_per_symbol && !TAILQ_EMPTY(&r->queue) ?
+		    (double)max : 1;
+		refill(r);
+		if (r->tokens < cost) {
+			wake_in(r, (cost - r->tokens) / r->rate);
+			return;
+		}
+		r->tokens -= cost;
+		if (!TAILQ_EMPTY(&r->queue)) {
+			for (n = 0; n < max; n++) {
+				s = TAILQ_FIRST(&r->queue);
+				TAILQ_REMOVE(&r->queue, s, qentry);
+				r->nqueue--;
+				list[n] = s;
+			}
+			send_req(r, list, n, 0);
+		} else {
+			s = TAILQ_FIRST(&r->rqueue);
+			TAILQ_REMOVE(&r->rqueue, s, rentry);
+			list[0] = s;
+			send_req(r, list, 1, 1);
+		}
+	}
+}
+
+/* Ask provider `at' of the chain about s. */
+static void
+enqueue(struct sym *s, int at)
+{
+	struct src	*r = &srcs[at];
+
+	s->busy = 1;
+	s->at = at;
+	TAILQ_INSERT_TAIL(&r->queue, s, qentry);
+	r->nqueue++;
+	dispatch(r);
+}
+
+static void
+enqueue_range(struct sym *s, int at)
+{
+	s->range_busy = at + 1;
+	TAILQ_INSERT_TAIL(&srcs[at].rqueue, s, rentry);
+	dispatch(&srcs[at]);
+}
+
+/* Whether s's 52-week range should be asked of provider `at' now. */
+static int
+range_due(struct sym *s, int at, time_t now)
+{
+	const struct provider *p = srcs[at].p;
+
+	if (p->range_url == NULL || s->range_busy ||
+	    now < s->range_not_before)
+		return 0;
+	return s->range_time == 0 || now - s->range_time >= p->range_every ||
+	    session_day(now) != session_day(s->range_time);
+}
+
+/* Route s to the first provider that may be asked, or wait. */
+static void
+route(struct sym *s)
+{
+	double	 wait;
+	int	 at;
+
+	if (s->busy)
+		return;
+	if ((at = pick(s, time(NULL), &wait)) >= 0) {
+		enqueue(s, at);
+		return;
+	}
+	round_end(s);
+	schedule_next(s, wait > (double)poll_conf->poll ? wait :
+	    (double)poll_conf->poll);
+}
+
+/* ---- answers ---- */
+
+/* The range's figures where the quote lacks them. */
+static void
+merge_range(struct sym *s, struct quote *q)
+{
+	long	 day = session_day(q->time);
+	int	 i;
+
+	if (s->range_time == 0)
+		return;
+	if (!isfinite(q->high52) && !isfinite(q->low52)) {
+		q->high52 = s->range.quote.high52;
+		q->low52 = s->range.quote.low52;
+	}
+	for (i = 0; i < 2 && !isfinite(q->prev_close); i++)
+		if (s->range.close_day[i] != 0 && s->range.close_day[i] < day)
+			q->prev_close = s->range.close[i];
+}
+
+static void
+evaluate(struct sym *s, struct quote *q)
+{
+	time_t	 now = time(NULL);
+
+	if (q->time == 0)
+		q->time = now;
+	merge_range(s, q);
+	got_quote(s, q, now);
+	round_end(s);
+	schedule_next(s, (double)poll_conf->poll);
+}
+
+static void
+quote_ok(struct sym *s, int at, struct quote *q)
+{
+	struct psym	*ps = &s->ps[at];
+	struct src	*r = &srcs[at];
+	time_t		 now = time(NULL);
+	int		 i;
+
+	if (ps->reported || s->said_unknown)
+		log_info("%s: quotes are back (%s)", s->w->symbol, r->p->name);
+	if (at > 0 && s->source != at)
+		log_info("%s: quoted by %s, the fallback of %s", s->w->symbol,
+		    r->p->name, srcs[at - 1].p->name);
+	ps->fails = 0;
+	ps->unknown = 0;
+	ps->reported = 0;
+	ps->not_before = 0;
+	s->said_unknown = 0;
+	s->source = at;
+	for (i = 0; i < at; i++)
+		s->ps[i].reported = 1;	/* say when it is back */
+	tk_strlcpy(q->symbol, s->w->symbol, sizeof(q->symbol));
+	s->busy = 0;
+	if (range_due(s, at, now)) {
+		enqueue_range(s, at);
+		if (s->range_time == 0) {
+			/* the first quote waits for its 52-week range */
+			s->held = *q;
+			s->holding = 1;
+			s->busy = 1;
+			return;
+		}
+	}
+	evaluate(s, q);
+}
+
+static void
+quote_failed(struct sym *s, int at, struct fetch_result *res,
+    long retry_after, const char *url)
+{
+	struct psym	*ps = &s->ps[at];
+	struct src	*r = &srcs[at];
+	time_t		 now = time(NULL);
+	double		 delay, wait;
+	size_t		 i;
+	int		 next, all_unknown = 1;
+
+	s->busy = 0;
+	ps->fails++;
+	switch (res->status) {
+	case FETCH_UNKNOWN:
+		delay = UNKNOWN_RETRY;
+		ps->unknown = 1;
+		break;
+	case FETCH_RATELIMIT:
+		delay = backoff(ps->fails);
+		if (retry_after > 0 && (double)retry_after > delay)
+			delay = (double)retry_after;
+		break;
+	default:
+		delay = backoff(ps->fails);
+		break;
+	}
+	ps->not_before = now + (time_t)delay;
+	if (!ps->reported) {
+		if (res->status == FETCH_RATELIMIT)
+			log_warnx("%s: rate-limited by %s (%s); not asked again "
+			    "for %.0fs", s->w->symbol, r->p->name, res->error,
+			    delay);
+		else if (res->status == FETCH_UNKNOWN)
+			log_info("%s: %s does not know it (%s, %s)",
+			    s->w->symbol, r->p->name, res->error, url);
+		else
+			log_warnx("%s: %s from %s, skipped; next try in %.0fs",
+			    s->w->symbol, res->error, url, delay);
+	} else
+		log_debug("%s: %s from %s", s->w->symbol, res->error, url);
+	ps->reported = 1;
+	for (i = 0; i < nsrc; i++)
+		if (!s->ps[i].unknown)
+			all_unknown = 0;
+	if (all_unknown) {
+		if (!s->said_unknown)
+			log_warnx("%s: unknown or delisted symbol (%s); polling "
+			    "the others goes on", s->w->symbol, res->error);
+		s->said_unknown = 1;
+		snprintf(s->w->problem, sizeof(s->w->problem), "%s",
+		    PROBLEM_UNKNOWN);
+	} else
+		snprintf(s->w->problem, sizeof(s->w->problem), "%s: %s",
+		    r->p->name, res->error);
+	if ((next = pick(s, now, &wait)) >= 0) {
+		log_debug("%s: asking %s", s->w->symbol, srcs[next].p->name);
+		enqueue(s, next);
+		return;
+	}
+	round_end(s);
+	schedule_next(s, wait > (double)poll_conf->poll ? wait :
+	    (double)poll_conf->poll);
+}
+
+static void
+range_done(struct sym *s, int at, struct fetch_result *res, long retry_after,
+    const char *url)
+{
+	struct src	*r = &srcs[at];
+	time_t		 now = time(NULL);
+
+	s->range_busy = 0;
+	if (res->status == FETCH_OK) {
+		s->range = *res;
+		s->range_time = now;
+		s->range_reported = 0;
+		log_debug("%s: 52-week range from %s", s->w->symbol, r->p->name);
+	} else {
+		s->range_not_before = now + (retry_after > RANGE_RETRY ?
+		    retry_after : RANGE_RETRY);
+		if (!s->range_reported)
+			log_info("%s: no 52-week range from %s (%s, %s); asked "
+			    "again in an hour", s->w->symbol, r->p->name,
+			    res->error, url);
+		s->range_reported = 1;
+	}
+	if (s->holding) {
+		s->holding = 0;
+		s->busy = 0;
+		evaluate(s, &s->held);
+	}
+}
+
+/* Failures that say the host cannot be reached at all. */
+static int
+host_down(int code)
+{
+	return code == CURLE_COULDNT_RESOLVE_HOST ||
+	    code == CURLE_COULDNT_RESOLVE_PROXY ||
+	    code == CURLE_COULDNT_CONNECT || code == CURLE_SSL_CONNECT_ERROR ||
+	    code == CURLE_PEER_FAILED_VERIFICATION;
+}
+
+/*
+ * The host is down: back off from it, exponentially with jitter, and
+ * send the symbols waiting for it to their fallbacks.
+ */
+static void
+host_failed(struct src *r, const char *why, const char *url)
+{
+	struct sym	*s;
+	time_t		 now = time(NULL);
+	double		 d;
+
+	r->host_fails++;
+	d = backoff(r->host_fails - 1);
+	if (r->host_until < now + (time_t)d)
+		r->host_until = now + (time_t)d;
+	if (!r->host_reported)
+		log_warnx("%s: %s (%s); asking it again in %.0fs", r->p->name,
+		    why, url, d);
+	r->host_reported = 1;
+	while ((s = TAILQ_FIRST(&r->queue)) != NULL) {
+		TAILQ_REMOVE(&r->queue, s, qentry);
+		r->nqueue--;
+		s->busy = 0;
+		route(s);
+	}
+}
+
+static void
+req_free(struct req *q)
+{
+	buf_free(&q->body);
+	free(q->url);
+	free(q->syms);
+	free(q->names);
+	free(q);
+}
+
+static void
+req_done(void *easy, int code, void *arg)
+{
+	struct req		*q = arg;
+	struct src		*r = q->src;
+	struct fetch_result	*res;
+	long			 status = 0;
+	curl_off_t		 retry_after = 0;
+	char			*red;
+	size_t			 i;
+	int			 at = (int)(r - srcs), any_ok = 0;
+
+	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER, &retry_after);
+	curl_easy_cleanup(easy);
+	TAILQ_REMOVE(&reqs, q, entry);
+	r->inflight--;
+	red = net_redact(q->url);	/* the URL fit for logs */
+	res = xcalloc(q->n, sizeof(*res));
+	if (code != CURLE_OK) {
+		fetch_fail_all(res, q->n, FETCH_FAIL, "%s",
+		    code == CURLE_WRITE_ERROR ? "answer larger than 1 MiB" :
+		    curl_easy_strerror((CURLcode)code));
+		if (host_down(code) && code != CURLE_ABORTED_BY_CALLBACK)
+			host_failed(r, res[0].error, red);
+	} else if (q->range)
+		r->p->range_parse(q->names[0], status, q->body.data ?
+		    q->body.data : "", q->body.len, time(NULL), res);
+	else
+		r->p->parse(q->names, q->n, status, q->body.data ?
+		    q->body.data : "", q->body.len, res);
+	if (code == CURLE_ABORTED_BY_CALLBACK) {	/* shutting down */
+		free(res);
+		free(red);
+		req_free(q);
+		return;
+	}
+	for (i = 0; i < q->n; i++) {
+		if (res[i].status == FETCH_OK)
+			any_ok = 1;
+		if (q->range)
+			range_done(q->syms[i], at, &res[i], (long)retry_after,
+			    red);
+		else if (res[i].status == FETCH_OK)
+			quote_ok(q->syms[i], at, &res[i].quote);
+		else
+			quote_failed(q->syms[i], at, &res[i],
+			    (long)retry_after, red);
+	}
+	if (any_ok || (code == CURLE_OK && status > 0 && status < 500)) {
+		if (r->host_reported)
+			log_info("%s: answering again", r->p->name);
+		r->host_fails = 0;
+		r->host_reported = 0;
+	}
+	free(res);
+	free(red);
+	req_free(q);
+	dispatch(r);
+}
+
+/* ---- the chain ---- */
+
+/* The provider's spelling of a watched symbol: map lines first. */
+static void
+map_symbol(const struct src *r, const char *sym, char *out, size_t outlen)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->pc->nmaps; i++)
+		if (strcasecmp(r->pc->maps[i].from, sym) == 0) {
+			tk_strlcpy(out, r->pc->maps[i].to, outlen);
+			return;
+		}
+	if (r->p->map != NULL)
+		r->p->map(sym, out, outlen);
+	else
+		tk_strlcpy(out, sym, outlen);
+}
+
+/* The first provider and its fallbacks, as the configuration says. */
+static int
+chain_start(struct config *conf)
+{
+	struct providerconf	*pc = config_provider(conf);
+	struct src		*r;
+	double			 per_min;
+
+	nsrc = 0;
+	while (pc != NULL && nsrc < CHAIN_MAX) {
+		r = &srcs[nsrc++];
+		memset(r, 0, sizeof(*r));
+		if ((r->p = provider_find(pc->name)) == NULL)
+			fatalx("provider %s is not available", pc->name);
+		r->pc = pc;
+		r->base = pc->url ? pc->url : r->p->default_url;
+		r->rate = (pc->rate > 0 ? pc->rate : r->p->rate) /
+		    (double)(pc->rate > 0 ? pc->rate_period : r->p->rate_period);
+		per_min = ceil(r->rate * 60);
+		r->burst = pc->rate > 0 ? pc->rate : r->p->rate;
+		if (r->burst > per_min)
+			r->burst = per_min;
+		if (r->burst < 1)
+			r->burst = 1;
+		r->tokens = r->burst;
+		gettimeofday(&r->refilled, NULL);
+		TAILQ_INIT(&r->queue);
+		TAILQ_INIT(&r->rqueue);
+		if ((r->wake = evtimer_new(poll_base, wake_cb, r)) == NULL)
+			fatalx("evtimer_new");
+		log_debug("provider %s%s: %s, budget %.3g requests a minute "
+		    "(burst %.0f)", r->p->name, nsrc > 1 ? " (fallback)" : "",
+		    r->base, r->rate * 60, r->burst);
+		pc = pc->fallback ? config_provider_named(conf, pc->fallback) :
+		    NULL;
+	}
+	return 0;
 }
 
 /* Replay: serve the quote the simulated clock has reached. */
@@ -444,7 +968,7 @@ poll_cb(evutil_socket_t fd, short ev, void *arg)
 	if (replay != NULL)
 		replay_tick(s);
 	else
-		fetch(s);
+		route(s);
 }
 
 /* --replay FILE --once: every recorded quote, in order, now. */
@@ -476,17 +1000,25 @@ int
 poll_start(struct event_base *base, struct config *conf,
     const struct poll_opts *o)
 {
+	struct providerconf *provconf;
 	struct watch	*w;
 	struct sym	*s;
-	const char	*file = NULL;
+	const char	*file = NULL, *fake;
 	char		 err[512];
-	size_t		 n = 0, i = 0;
+	size_t		 n = 0, i = 0, k;
 	double		 spread;
+	time_t		 now, next;
 
 	poll_base = base;
 	poll_conf = conf;
 	opts = *o;
+	nsrc = 0;
 	provconf = config_provider(conf);
+	if (!clock_set && (fake = getenv("TICKERD_MARKET_CLOCK")) != NULL) {
+		clock_skew = (time_t)strtoll(fake, NULL, 10) - time(NULL);
+		log_info("market hours judged by a clock set to %s", fake);
+	}
+	clock_set = 1;
 	if (opts.replay != NULL)
 		file = opts.replay;
 	else if (strcmp(provconf->name, "replay") == 0)
@@ -500,21 +1032,22 @@ poll_start(struct event_base *base, struct config *conf,
 		}
 		log_info("replaying %zu recorded quotes from %s%s", replay_count(
 		    replay), file, opts.once ? " (backtest)" : "");
-	} else if ((prov = provider_find(provconf->name)) == NULL ||
-	    !prov->implemented)
-		fatalx("provider %s is not available", provconf->name);
+	} else
+		chain_start(conf);
 
 	TAILQ_FOREACH(w, &conf->watches, entry) {
 		s = xcalloc(1, sizeof(*s));
 		s->w = w;
 		if ((s->timer = evtimer_new(base, poll_cb, s)) == NULL)
 			fatalx("evtimer_new");
+		for (k = 0; k < nsrc; k++)
+			map_symbol(&srcs[k], w->symbol, s->ps[k].name,
+			    sizeof(s->ps[k].name));
 		TAILQ_INSERT_TAIL(&syms, s, entry);
 		n++;
 		if (replay != NULL && !replay_has_symbol(replay, w->symbol)) {
 			log_warnx("%s: unknown symbol: no recorded quotes in "
 			    "%s", w->symbol, file);
-			s->unknown = 1;
 			s->done = 1;
 		}
 	}
@@ -523,13 +1056,26 @@ poll_start(struct event_base *base, struct config *conf,
 		return 0;
 	}
 	if (opts.once) {
-		/* one request per symbol, all at once; libcurl queues them */
+		/* one round per symbol, all at once, as the budget allows */
+		TAILQ_FOREACH(s, &syms, entry) {
+			s->in_round = 1;
+			work_begin();
+		}
 		TAILQ_FOREACH(s, &syms, entry)
-			if (!s->done)
-				fetch(s);
+			route(s);
 		return 0;
 	}
 	gettimeofday(&replay_start, NULL);
+	now = mclock();
+	if (replay == NULL && conf->market_hours && !market_open(now)) {
+		/* closed: the after-close poll if it is still due, or the open */
+		next = market_next_poll(now, conf->poll, after_close());
+		log_info("market closed; polling starts in %llds",
+		    (long long)(next - now));
+		TAILQ_FOREACH(s, &syms, entry)
+			schedule(s, (double)(next - now) + 0.05 * (double)i++);
+		return 0;
+	}
 	/* spread the first polls a little, all within the first second */
 	spread = n > 1 ? 1.0 / (double)n : 0;
 	TAILQ_FOREACH(s, &syms, entry) {
@@ -587,16 +1133,21 @@ void
 poll_stop(void)
 {
 	struct sym	*s;
+	struct req	*q;
+	size_t		 i;
 
+	while ((q = TAILQ_FIRST(&reqs)) != NULL) {
+		TAILQ_REMOVE(&reqs, q, entry);
+		net_cancel(q->easy);
+		curl_easy_cleanup(q->easy);
+		req_free(q);
+	}
+	for (i = 0; i < nsrc; i++)
+		event_free(srcs[i].wake);
+	nsrc = 0;
 	while ((s = TAILQ_FIRST(&syms)) != NULL) {
 		TAILQ_REMOVE(&syms, s, entry);
-		if (s->easy != NULL) {
-			net_cancel(s->easy);
-			curl_easy_cleanup(s->easy);
-		}
 		event_free(s->timer);
-		buf_free(&s->body);
-		free(s->url);
 		free(s);
 	}
 	replay_free(replay);

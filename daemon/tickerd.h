@@ -119,6 +119,16 @@ TAILQ_HEAD(rulelist, rule);
 int		 et_offset(time_t);
 long		 session_day(time_t);
 int		 et_minute(time_t);
+
+/* daemon/calendar.c: the NYSE calendar, by rule. */
+long		 cal_days(int, int, int);
+void		 cal_date(long, int *, int *, int *);
+int		 cal_close_minute(int, int, int, const char **);
+int		 market_session(time_t, time_t *, time_t *);
+int		 market_open(time_t);
+time_t		 market_last_close(time_t);
+int		 market_close_minute(time_t);
+time_t		 market_next_poll(time_t, time_t, time_t);
 void		 symref_update(struct symref *, const struct quote *);
 int		 rule_condition(const struct rule *, const struct quote *,
 		    const struct symref *, int *);
@@ -171,11 +181,23 @@ struct notifier {
 };
 TAILQ_HEAD(notifierlist, notifier);
 
+struct symmap {
+	char			*from;		/* as watched */
+	char			*to;		/* as the provider spells it */
+};
+
 struct providerconf {
 	TAILQ_ENTRY(providerconf) entry;
 	char			*name;
 	char			*url;		/* base URL override */
 	char			*key_file;
+	char			*key;		/* read from key_file */
+	char			*fallback;	/* provider name, or NULL */
+	int			 fallback_line;
+	double			 rate;		/* 0: the provider's default */
+	time_t			 rate_period;
+	struct symmap		*maps;		/* map "BRK-B" "BRK.B" */
+	size_t			 nmaps;
 	char			*replay_file;	/* replay: absolute path */
 	double			 speed;		/* replay: clock speed-up */
 	const char		*file;
@@ -243,6 +265,8 @@ void		 config_free(struct config *);
 size_t		 config_carry(struct config *, const struct config *);
 struct notifier	*config_notifier(const struct config *, const char *);
 struct providerconf *config_provider(const struct config *);
+struct providerconf *config_provider_named(const struct config *,
+		    const char *);
 const struct strlist *watch_notifiers(const struct config *,
 		    const struct watch *);
 double		 watch_hysteresis(const struct config *, const struct watch *);
@@ -320,26 +344,59 @@ struct fetch_result {
 	enum fetch_status	 status;
 	struct quote		 quote;
 	char			 error[256];
+	/* range endpoints: the last two daily closes, when they say */
+	long			 close_day[2];	/* session_day(); 0: none */
+	double			 close[2];
 };
 
+/*
+ * A provider is data plus three functions: how to spell a symbol for it
+ * (map), the URL of one request for n symbols (url), and how to read the
+ * answer into one fetch_result per symbol (parse).  Providers whose
+ * quote lacks the 52-week range have a second endpoint for it (range_url,
+ * range_parse), asked rarely.
+ */
 struct provider {
 	const char	*name;
 	const char	*default_url;
 	int		 needs_key;
-	int		 implemented;
-	char		*(*build_url)(const struct providerconf *,
-			    const char *symbol);
-	void		 (*parse)(const char *symbol, long status,
-			    const char *body, size_t len,
-			    struct fetch_result *);
+	size_t		 batch_max;	/* symbols per request */
+	int		 cost_per_symbol; /* a request costs n tokens */
+	double		 rate;		/* default budget: requests ... */
+	time_t		 rate_period;	/* ... per this many seconds */
+	const char	*rate_doc;	/* where the default comes from */
+	void		 (*map)(const char *, char *, size_t);
+	char		*(*url)(const char *base, const char *key,
+			    const char *const *syms, size_t n);
+	void		 (*parse)(const char *const *syms, size_t n,
+			    long status, const char *body, size_t len,
+			    struct fetch_result *res);
+	char		*(*range_url)(const char *base, const char *key,
+			    const char *sym, time_t now);
+	void		 (*range_parse)(const char *sym, long status,
+			    const char *body, size_t len, time_t now,
+			    struct fetch_result *res);
+	time_t		 range_every;	/* refresh the range this often */
 };
 const struct provider *provider_find(const char *);
+const char	*provider_names(void);
 char		*url_escape(const char *);
+char		*provider_join(const char *const *, size_t, const char *);
+void		 fetch_fail_all(struct fetch_result *, size_t,
+		    enum fetch_status, const char *, ...)
+		    __attribute__((__format__(printf, 4, 5)));
+double		 json_price(json_t *, const char *);
+int		 http_status_result(long, const char *, size_t,
+		    struct fetch_result *, size_t);
+void		 map_dash_class(const char *, char *, size_t);
+void		 map_dot_class(const char *, char *, size_t);
+int		 is_class_share(const char *, char *);
 
-/* daemon/yahoo.c */
 extern const struct provider provider_yahoo;
-void		 yahoo_parse(const char *, long, const char *, size_t,
-		    struct fetch_result *);
+extern const struct provider provider_stooq;
+extern const struct provider provider_finnhub;
+extern const struct provider provider_alphavantage;
+extern const struct provider provider_twelvedata;
 
 /* daemon/replay.c: recorded quotes from CSV. */
 struct replay;

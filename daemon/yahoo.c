@@ -4,7 +4,8 @@
  * answers {"chart":{"result":[{"meta":{...}}],"error":null}}; an unknown
  * symbol is HTTP 404 with {"chart":{"result":null,"error":{"code":
  * "Not Found","description":"..."}}}; throttling is HTTP 429 with a
- * plain-text body.  One symbol per request.
+ * plain-text body.  One symbol per request: the API that took several
+ * (v7 quote) now wants a session cookie and crumb.
  */
 #include "config.h"
 
@@ -19,12 +20,11 @@
 #include "tickerd.h"
 
 static char *
-yahoo_url(const struct providerconf *pc, const char *symbol)
+yahoo_url(const char *base, const char *key, const char *const *syms,
+    size_t n)
 {
-	const char	*base = pc && pc->url ? pc->url :
-			    provider_yahoo.default_url;
 	const char	*path = "/v8/finance/chart";
-	char		*sym = url_escape(symbol), *url;
+	char		*sym = url_escape(syms[0]), *url;
 	size_t		 bl = strlen(base), pl = strlen(path);
 
 	/* a base URL given with the endpoint's path already in it */
@@ -35,21 +35,17 @@ yahoo_url(const struct providerconf *pc, const char *symbol)
 	return url;
 }
 
-/* A finite number from obj[key], or NaN. */
+/* A finite number from obj[key], or NaN: Yahoo sends numbers only. */
 static double
 num(json_t *obj, const char *key)
 {
 	json_t	*v = json_object_get(obj, key);
-	double	 d;
 
-	if (!json_is_number(v))
-		return NAN;
-	d = json_number_value(v);
-	return isfinite(d) ? d : NAN;
+	return json_is_number(v) ? json_price(obj, key) : NAN;
 }
 
-void
-yahoo_parse(const char *symbol, long status, const char *body, size_t len,
+static void
+yahoo_parse1(const char *symbol, long status, const char *body, size_t len,
     struct fetch_result *res)
 {
 	json_t		*root, *chart, *error, *result, *meta, *v;
@@ -143,11 +139,34 @@ yahoo_parse(const char *symbol, long status, const char *body, size_t len,
 	json_decref(root);
 }
 
+static void
+yahoo_parse(const char *const *syms, size_t n, long status, const char *body,
+    size_t len, struct fetch_result *res)
+{
+	yahoo_parse1(syms[0], status, body, len, res);
+}
+
+/* Yahoo spells share classes with a dash and indices with a caret. */
+static void
+yahoo_map(const char *sym, char *out, size_t outlen)
+{
+	map_dash_class(sym, out, outlen);
+}
+
+/*
+ * Yahoo documents no limit; about one request a second per client is
+ * what it tolerates without answering 429.
+ */
 const struct provider provider_yahoo = {
-	"yahoo",
-	"https://query1.finance.yahoo.com",
-	0,
-	1,
-	yahoo_url,
-	yahoo_parse,
+	.name = "yahoo",
+	.default_url = "https://query1.finance.yahoo.com",
+	.needs_key = 0,
+	.batch_max = 1,
+	.cost_per_symbol = 0,
+	.rate = 60,
+	.rate_period = 60,
+	.rate_doc = "undocumented; about one request a second is tolerated",
+	.map = yahoo_map,
+	.url = yahoo_url,
+	.parse = yahoo_parse,
 };

@@ -103,13 +103,18 @@ static const struct ecase errors[] = {
 	{ "watch CALX { above 1 notify \"x\", \"y\" }\nnotifier syslog \"x\" { }\n", ":1: notify: no notifier named \"y\"" },
 	{ "watch CALX { note \"\" above 1 }\n", ":1: note: empty string" },
 	{ "include \"/nonexistent/tickerd.conf\"\n", ":1: include /nonexistent/tickerd.conf: No such file or directory" },
-	/* what a later release completes is refused, never ignored */
-	{ "provider stooq\n", ":1: stooq: not supported yet" },
-	{ "provider finnhub { key-file \"k\" }\n", ":1: finnhub: not supported yet" },
-	{ "provider alphavantage\n", ":1: alphavantage: not supported yet" },
-	{ "provider twelvedata\n", ":1: twelvedata: not supported yet" },
-	{ "provider yahoo { fallback stooq }\n", ":1: fallback: not supported yet" },
-	{ "market-hours yes\n", ":1: market-hours yes: not supported yet" },
+	/* providers */
+	{ "provider finnhub\n", ":1: provider finnhub: key-file is required" },
+	{ "provider twelvedata { key-file \"/nonexistent/k\" }\n", ":1: provider twelvedata: key-file /nonexistent/k: No such file or directory" },
+	{ "provider yahoo { fallback finnhub }\n", ":1: fallback: provider finnhub needs its own block with a key-file" },
+	{ "provider yahoo { fallback yahoo }\n", ":1: fallback: provider yahoo cannot be its own fallback" },
+	{ "provider yahoo { fallback bloomberg }\n", ":1: fallback: unknown provider \"bloomberg\"" },
+	{ "provider yahoo { fallback stooq }\nprovider stooq { fallback yahoo }\n", ": fallback: the providers fall back on each other in a loop" },
+	{ "provider yahoo { rate 60 }\n", ":1: rate: \"60\" is not N/s, N/m, N/h or N/d" },
+	{ "provider yahoo { rate 0/m }\n", ":1: rate: invalid number of requests \"0\"" },
+	{ "provider yahoo { rate 5/week }\n", ":1: rate: \"5/week\" is not N/s, N/m, N/h or N/d" },
+	{ "provider stooq { map \"BRK-B\" }\n", ":1: map: missing value" },
+	{ "provider replay { file \"x\" fallback yahoo }\n", ":1: provider replay: unknown keyword \"fallback\"" },
 	{ "control \"/run/tickerd/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.sock\"\n", ":1: control: path too long for a socket (at most 99 bytes)" },
 	/* delivery */
 	{ "notifier webhook \"w\" { }\n", ":1: notifier webhook \"w\": url is required" },
@@ -125,6 +130,60 @@ static const struct ecase errors[] = {
 	{ "notifier mail \"m\" { to \"a\" mbox \"x\" starttls required }\n", ":1: notifier mail \"m\": starttls and ca-file need smtp" },
 	{ "notifier mail \"m\" { to \"a\" mbox \"x\" digest soon }\n", ":1: digest: invalid duration \"soon\" (a whole number with a unit: 30s, 5m, 4h, 2d)" },
 };
+
+/* Providers, their fallbacks, budgets, maps and keys. */
+START_TEST(test_providers)
+{
+	struct config		*conf;
+	struct providerconf	*pc;
+	char			*path, *key;
+
+	key = unit_write("fh.key", "c0ffee-not-a-real-key\n");
+	chmod(key, 0600);
+	path = unit_write("p.conf",
+	    "provider finnhub { key-file \"fh.key\" rate 30/m\n"
+	    "    map \"BRK-B\" \"BRK.B\" }\n"
+	    "provider stooq { fallback finnhub }\n"
+	    "market-hours yes\n"
+	    "watch CALX { above 1 }\n");
+	unit_reset_errors();
+	conf = config_load(path, unit_errfn);
+	ck_assert_msg(conf != NULL, "errors: %s", unit_errors);
+	pc = config_provider(conf);
+	/* the one nobody falls back on is the one used */
+	ck_assert_str_eq(pc->name, "stooq");
+	ck_assert_str_eq(pc->fallback, "finnhub");
+	pc = config_provider_named(conf, "finnhub");
+	ck_assert_str_eq(pc->key, "c0ffee-not-a-real-key");
+	ck_assert_double_eq(pc->rate, 30);
+	ck_assert_int_eq(pc->rate_period, 60);
+	ck_assert_uint_eq(pc->nmaps, 1);
+	ck_assert_str_eq(pc->maps[0].to, "BRK.B");
+	ck_assert_int_eq(conf->market_hours, 1);
+	config_free(conf);
+	free(path);
+
+	/* a keyless fallback needs no block of its own */
+	path = unit_write("p2.conf", "provider yahoo { fallback stooq }\n");
+	conf = config_load(path, unit_errfn);
+	ck_assert_msg(conf != NULL, "errors: %s", unit_errors);
+	ck_assert_str_eq(config_provider(conf)->name, "yahoo");
+	ck_assert_ptr_nonnull(config_provider_named(conf, "stooq"));
+	config_free(conf);
+	free(path);
+
+	/* a key others may read is refused, naming the file, not the key */
+	chmod(key, 0644);
+	path = unit_write("p3.conf", "provider finnhub { key-file \"fh.key\" }\n");
+	unit_reset_errors();
+	ck_assert_ptr_null(config_load(path, unit_errfn));
+	ck_assert_msg(strstr(unit_errors, "fh.key: secret file is accessible "
+	    "by others (mode 0644)") != NULL, "%s", unit_errors);
+	ck_assert_msg(strstr(unit_errors, "c0ffee") == NULL, "%s", unit_errors);
+	free(path);
+	free(key);
+}
+END_TEST
 
 START_TEST(test_errors)
 {
@@ -448,6 +507,7 @@ main(void)
 	Suite	*s = suite_create("parse");
 	TCase	*tc = tcase_create("config");
 
+	tcase_add_test(tc, test_providers);
 	tcase_add_loop_test(tc, test_errors, 0,
 	    (int)(sizeof(errors) / sizeof(errors[0])));
 	tcase_add_test(tc, test_recovery);

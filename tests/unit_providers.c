@@ -13,14 +13,40 @@
 #include "tickerd.h"
 #include "unit.h"
 
+/* One symbol's answer through a provider's parser. */
 static void
-parse_file(const char *name, const char *sym, long status,
+yahoo_parse(const char *sym, long status, const char *body, size_t len,
     struct fetch_result *res)
+{
+	provider_yahoo.parse(&sym, 1, status, body, len, res);
+}
+
+static void
+parse_with(const struct provider *p, const char *name, const char *const *syms,
+    size_t n, long status, struct fetch_result *res)
 {
 	size_t	 len;
 	char	*body = unit_data(name, &len);
 
-	yahoo_parse(sym, status, body, len, res);
+	p->parse(syms, n, status, body, len, res);
+	free(body);
+}
+
+static void
+parse_file(const char *name, const char *sym, long status,
+    struct fetch_result *res)
+{
+	parse_with(&provider_yahoo, name, &sym, 1, status, res);
+}
+
+static void
+range_file(const struct provider *p, const char *name, const char *sym,
+    long status, time_t now, struct fetch_result *res)
+{
+	size_t	 len;
+	char	*body = unit_data(name, &len);
+
+	p->range_parse(sym, status, body, len, now, res);
 	free(body);
 }
 
@@ -122,20 +148,18 @@ END_TEST
 START_TEST(test_url)
 {
 	char			*u;
-	struct providerconf	 pc;
+	const char		*gspc = "^GSPC", *brk = "BRK-B", *calx = "CALX";
 
-	memset(&pc, 0, sizeof(pc));
-	u = provider_yahoo.build_url(&pc, "^GSPC");
+	u = provider_yahoo.url(provider_yahoo.default_url, NULL, &gspc, 1);
 	ck_assert_str_eq(u, "https://query1.finance.yahoo.com/v8/finance/"
 	    "chart/%5EGSPC?interval=1d&range=1d");
 	free(u);
-	pc.url = (char *)"http://127.0.0.1:8080";
-	u = provider_yahoo.build_url(&pc, "BRK-B");
+	u = provider_yahoo.url("http://127.0.0.1:8080", NULL, &brk, 1);
 	ck_assert_str_eq(u, "http://127.0.0.1:8080/v8/finance/chart/BRK-B"
 	    "?interval=1d&range=1d");
 	free(u);
-	pc.url = (char *)"http://127.0.0.1:8080/v8/finance/chart";
-	u = provider_yahoo.build_url(&pc, "CALX");
+	u = provider_yahoo.url("http://127.0.0.1:8080/v8/finance/chart", NULL,
+	    &calx, 1);
 	ck_assert_str_eq(u, "http://127.0.0.1:8080/v8/finance/chart/CALX"
 	    "?interval=1d&range=1d");
 	free(u);
@@ -216,11 +240,249 @@ START_TEST(test_replay)
 }
 END_TEST
 
+
+/* 2026-03-02 21:00:09 UTC: 22:00:09 in Warsaw (CET), 16:00:09 in NY. */
+#define STOOQ_CLOSE	1772485209
+
+START_TEST(test_stooq)
+{
+	struct fetch_result	 r[4];
+	const char		*syms[] = { "calx.us", "brk-b.us", "gone.us",
+				    "^spx" };
+	const char		*two[] = { "calx.us", "qcom.us" };
+
+	parse_with(&provider_stooq, "stooq/quotes.csv", syms, 4, 200, r);
+	ck_assert_msg(r[0].status == FETCH_OK, "%s", r[0].error);
+	ck_assert_double_eq(r[0].quote.price, 45.12);
+	ck_assert_int_eq(r[0].quote.time, STOOQ_CLOSE);
+	ck_assert_int_eq(r[0].quote.volume, 812000);
+	ck_assert(isnan(r[0].quote.prev_close) && isnan(r[0].quote.high52));
+	ck_assert_int_eq(r[1].status, FETCH_OK);
+	ck_assert_double_eq(r[1].quote.price, 494.3);
+	ck_assert_int_eq(r[2].status, FETCH_UNKNOWN);
+	ck_assert_int_eq(r[3].status, FETCH_OK);
+	ck_assert_double_eq(r[3].quote.price, 6841.2);
+
+	/* summer time: 22:00:09 CEST is 20:00:09 UTC, 16:00:09 EDT */
+	parse_with(&provider_stooq, "stooq/truncated.csv", two, 2, 200, r);
+	ck_assert_int_eq(r[0].status, FETCH_OK);
+	ck_assert_int_eq(et_minute(r[0].quote.time), 16 * 60);
+	ck_assert_int_eq(r[1].status, FETCH_BAD);
+	ck_assert_msg(strstr(r[1].error, "truncated"), "%s", r[1].error);
+
+	parse_with(&provider_stooq, "stooq/limit.txt", two, 2, 200, r);
+	ck_assert_int_eq(r[0].status, FETCH_RATELIMIT);
+	ck_assert_int_eq(r[1].status, FETCH_RATELIMIT);
+	parse_with(&provider_stooq, "stooq/badclose.csv", syms, 1, 200, r);
+	ck_assert_int_eq(r[0].status, FETCH_BAD);
+	parse_with(&provider_stooq, "yahoo/maintenance.html", syms, 1, 200, r);
+	ck_assert_int_eq(r[0].status, FETCH_BAD);
+	parse_with(&provider_stooq, "stooq/quotes.csv", syms, 1, 503, r);
+	ck_assert_int_eq(r[0].status, FETCH_FAIL);
+}
+END_TEST
+
+START_TEST(test_stooq_history)
+{
+	struct fetch_result	 r;
+	time_t			 now = STOOQ_CLOSE;
+
+	range_file(&provider_stooq, "stooq/history.csv", "calx.us", 200, now,
+	    &r);
+	ck_assert_msg(r.status == FETCH_OK, "%s", r.error);
+	/* the 2025-02-20 row is more than 365 days old */
+	ck_assert_double_eq(r.quote.high52, 45.4);
+	ck_assert_double_eq(r.quote.low52, 27.73);
+	ck_assert_int_eq(r.close_day[0], cal_days(2026, 3, 2));
+	ck_assert_double_eq(r.close[0], 43.72);
+	ck_assert_int_eq(r.close_day[1], cal_days(2026, 2, 27));
+	ck_assert_double_eq(r.close[1], 43.10);
+	range_file(&provider_stooq, "stooq/nodata.txt", "gone.us", 200, now,
+	    &r);
+	ck_assert_int_eq(r.status, FETCH_UNKNOWN);
+}
+END_TEST
+
+START_TEST(test_finnhub)
+{
+	struct fetch_result	 r;
+	const char		*calx = "CALX";
+
+	parse_with(&provider_finnhub, "finnhub/quote.json", &calx, 1, 200, &r);
+	ck_assert_msg(r.status == FETCH_OK, "%s", r.error);
+	ck_assert_double_eq(r.quote.price, 45.12);
+	ck_assert_double_eq(r.quote.prev_close, 43.72);
+	ck_assert_int_eq(r.quote.time, 1772480400);
+	parse_with(&provider_finnhub, "finnhub/unknown.json", &calx, 1, 200, &r);
+	ck_assert_int_eq(r.status, FETCH_UNKNOWN);
+	parse_with(&provider_finnhub, "finnhub/limit.json", &calx, 1, 429, &r);
+	ck_assert_int_eq(r.status, FETCH_RATELIMIT);
+	ck_assert_msg(strstr(r.error, "API limit reached"), "%s", r.error);
+	parse_with(&provider_finnhub, "finnhub/badkey.json", &calx, 1, 401, &r);
+	ck_assert_int_eq(r.status, FETCH_FAIL);
+	ck_assert_msg(strstr(r.error, "Invalid API key"), "%s", r.error);
+	parse_with(&provider_finnhub, "finnhub/nullprice.json", &calx, 1, 200,
+	    &r);
+	ck_assert_int_eq(r.status, FETCH_BAD);
+	ck_assert_str_eq(r.error, "null price (c)");
+	parse_with(&provider_finnhub, "yahoo/truncated.json", &calx, 1, 200, &r);
+	ck_assert_int_eq(r.status, FETCH_BAD);
+
+	range_file(&provider_finnhub, "finnhub/metric.json", "CALX", 200, 0, &r);
+	ck_assert_msg(r.status == FETCH_OK, "%s", r.error);
+	ck_assert_double_eq(r.quote.high52, 45.4);
+	ck_assert_double_eq(r.quote.low52, 27.73);
+	range_file(&provider_finnhub, "finnhub/metric_empty.json", "GONE", 200,
+	    0, &r);
+	ck_assert_int_eq(r.status, FETCH_UNKNOWN);
+}
+END_TEST
+
+START_TEST(test_alphavantage)
+{
+	struct fetch_result	 r;
+	const char		*calx = "CALX";
+	const struct provider	*p = &provider_alphavantage;
+
+	parse_with(p, "alphavantage/quote.json", &calx, 1, 200, &r);
+	ck_assert_msg(r.status == FETCH_OK, "%s", r.error);
+	ck_assert_double_eq(r.quote.price, 45.12);
+	ck_assert_double_eq(r.quote.prev_close, 43.72);
+	ck_assert_int_eq(r.quote.volume, 812000);
+	parse_with(p, "alphavantage/unknown.json", &calx, 1, 200, &r);
+	ck_assert_int_eq(r.status, FETCH_UNKNOWN);
+	/* throttled with HTTP 200, in both of the API's wordings */
+	parse_with(p, "alphavantage/note.json", &calx, 1, 200, &r);
+	ck_assert_int_eq(r.status, FETCH_RATELIMIT);
+	ck_assert_msg(strstr(r.error, "5 calls per minute"), "%s", r.error);
+	parse_with(p, "alphavantage/information.json", &calx, 1, 200, &r);
+	ck_assert_int_eq(r.status, FETCH_RATELIMIT);
+	parse_with(p, "alphavantage/error.json", &calx, 1, 200, &r);
+	ck_assert_int_eq(r.status, FETCH_FAIL);
+	parse_with(p, "alphavantage/badprice.json", &calx, 1, 200, &r);
+	ck_assert_int_eq(r.status, FETCH_BAD);
+	ck_assert_str_eq(r.error, "unusable \"05. price\"");
+
+	range_file(p, "alphavantage/overview.json", "CALX", 200, 0, &r);
+	ck_assert_msg(r.status == FETCH_OK, "%s", r.error);
+	ck_assert_double_eq(r.quote.high52, 45.4);
+	range_file(p, "alphavantage/note.json", "CALX", 200, 0, &r);
+	ck_assert_int_eq(r.status, FETCH_RATELIMIT);
+}
+END_TEST
+
+START_TEST(test_twelvedata)
+{
+	struct fetch_result	 r[3];
+	const char		*calx = "CALX";
+	const char		*three[] = { "CALX", "GONE", "QCOM" };
+	const struct provider	*p = &provider_twelvedata;
+
+	parse_with(p, "twelvedata/quote.json", &calx, 1, 200, r);
+	ck_assert_msg(r[0].status == FETCH_OK, "%s", r[0].error);
+	ck_assert_double_eq(r[0].quote.price, 45.12);
+	ck_assert_double_eq(r[0].quote.prev_close, 43.72);
+	ck_assert_double_eq(r[0].quote.high52, 45.4);
+	ck_assert_double_eq(r[0].quote.low52, 27.73);
+	ck_assert_int_eq(r[0].quote.time, 1772480400);
+	ck_assert_str_eq(r[0].quote.currency, "USD");
+
+	/* a batch: one good, one unknown, one with a null close */
+	parse_with(p, "twelvedata/batch.json", three, 3, 200, r);
+	ck_assert_int_eq(r[0].status, FETCH_OK);
+	ck_assert_int_eq(r[1].status, FETCH_UNKNOWN);
+	ck_assert_int_eq(r[2].status, FETCH_BAD);
+	ck_assert_str_eq(r[2].error, "null close");
+
+	/* the request's errors come with HTTP 200 */
+	parse_with(p, "twelvedata/limit.json", three, 3, 200, r);
+	ck_assert_int_eq(r[0].status, FETCH_RATELIMIT);
+	ck_assert_int_eq(r[2].status, FETCH_RATELIMIT);
+	parse_with(p, "twelvedata/badkey.json", &calx, 1, 200, r);
+	ck_assert_int_eq(r[0].status, FETCH_FAIL);
+	parse_with(p, "twelvedata/notfound.json", &calx, 1, 200, r);
+	ck_assert_int_eq(r[0].status, FETCH_UNKNOWN);
+	parse_with(p, "yahoo/truncated.json", three, 3, 200, r);
+	ck_assert_int_eq(r[1].status, FETCH_BAD);
+}
+END_TEST
+
+/* Each provider's spelling of a symbol. */
+START_TEST(test_symbol_maps)
+{
+	static const struct {
+		const char	*prov, *in, *out;
+	} cases[] = {
+		{ "yahoo", "BRK.B", "BRK-B" },
+		{ "yahoo", "BRK-B", "BRK-B" },
+		{ "yahoo", "^GSPC", "^GSPC" },
+		{ "yahoo", "VOD.L", "VOD.L" },
+		{ "stooq", "CALX", "calx.us" },
+		{ "stooq", "BRK.B", "brk-b.us" },
+		{ "stooq", "BRK-B", "brk-b.us" },
+		{ "stooq", "^GSPC", "^spx" },
+		{ "stooq", "^IXIC", "^ndq" },
+		{ "stooq", "VOD.L", "vod.uk" },
+		{ "stooq", "SAP.DE", "sap.de" },
+		{ "finnhub", "BRK-B", "BRK.B" },
+		{ "alphavantage", "BRK-B", "BRK.B" },
+		{ "twelvedata", "BRK-B", "BRK.B" },
+		{ "twelvedata", "^GSPC", "SPX" },
+		{ "twelvedata", "QCOM", "QCOM" },
+	};
+	char	 out[64];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		provider_find(cases[i].prov)->map(cases[i].in, out,
+		    sizeof(out));
+		ck_assert_msg(strcmp(out, cases[i].out) == 0, "%s %s: %s, "
+		    "expected %s", cases[i].prov, cases[i].in, out,
+		    cases[i].out);
+	}
+}
+END_TEST
+
+/* Keys go in the query, escaped, and never survive redaction. */
+START_TEST(test_key_urls)
+{
+	const char	*calx = "CALX";
+	const char	*provs[] = { "finnhub", "alphavantage", "twelvedata" };
+	char		*u, *red;
+	size_t		 i;
+
+	for (i = 0; i < 3; i++) {
+		const struct provider *p = provider_find(provs[i]);
+		u = p->url("http://127.0.0.1:1", "s3cr&t", &calx, 1);
+		ck_assert_msg(strstr(u, "s3cr%26t") != NULL, "%s", u);
+		red = net_redact(u);
+		ck_assert_msg(strstr(red, "s3cr") == NULL, "%s", red);
+		ck_assert_msg(strstr(red, "REDACTED") != NULL, "%s", red);
+		free(red);
+		free(u);
+		if (p->range_url == NULL)
+			continue;
+		u = p->range_url("http://127.0.0.1:1", "s3cr&t", "CALX", 0);
+		red = net_redact(u);
+		ck_assert_msg(strstr(red, "s3cr") == NULL, "%s", red);
+		free(red);
+		free(u);
+	}
+}
+END_TEST
+
 START_TEST(test_provider_table)
 {
 	ck_assert_ptr_nonnull(provider_find("yahoo"));
-	ck_assert(provider_find("yahoo")->implemented);
 	ck_assert(!provider_find("yahoo")->needs_key);
+	ck_assert(!provider_find("stooq")->needs_key);
+	ck_assert(provider_find("alphavantage")->needs_key);
+	ck_assert(provider_find("twelvedata")->needs_key);
+	/* each free tier's documented budget */
+	ck_assert_double_eq(provider_find("finnhub")->rate, 60);
+	ck_assert_double_eq(provider_find("alphavantage")->rate, 5);
+	ck_assert_double_eq(provider_find("twelvedata")->rate, 8);
+	ck_assert_int_eq(provider_find("twelvedata")->cost_per_symbol, 1);
 	ck_assert(provider_find("finnhub")->needs_key);
 	ck_assert_ptr_null(provider_find("bloomberg"));
 }
@@ -240,6 +502,13 @@ main(void)
 	tcase_add_test(tc, test_redact);
 	tcase_add_test(tc, test_replay);
 	tcase_add_test(tc, test_provider_table);
+	tcase_add_test(tc, test_stooq);
+	tcase_add_test(tc, test_stooq_history);
+	tcase_add_test(tc, test_finnhub);
+	tcase_add_test(tc, test_alphavantage);
+	tcase_add_test(tc, test_twelvedata);
+	tcase_add_test(tc, test_symbol_maps);
+	tcase_add_test(tc, test_key_urls);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
