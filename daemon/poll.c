@@ -29,6 +29,7 @@
 #define CHAIN_MAX	5	/* a provider and its fallbacks */
 #define INFLIGHT_MAX	8	/* requests to one provider at once */
 #define AFTER_CLOSE_MAX	900	/* the after-close poll, at the latest */
+#define BATCH_WAIT	0.2	/* seconds a batch waits for more symbols */
 
 struct src;
 
@@ -49,6 +50,7 @@ struct sym {
 	struct event		*timer;
 	struct psym		 ps[CHAIN_MAX];
 	int			 busy;		/* queued or in flight */
+	int			 solo;		/* asked alone after a bad batch */
 	int			 at;		/* the provider asked */
 	int			 source;	/* the last that answered */
 	int			 said_unknown;
@@ -505,7 +507,7 @@ send_req(struct src *r, struct sym **list, size_t n, int range)
 static void
 dispatch(struct src *r)
 {
-	struct sym	*list[64], *s;
+	struct sym	*list[64], *s, *next;
 	size_t		 n, max;
 	double		 cost;
 	time_t		 now = time(NULL);
@@ -536,11 +538,18 @@ dispatch(struct src *r)
 		}
 		r->tokens -= cost;
 		if (!TAILQ_EMPTY(&r->queue)) {
-			for (n = 0; n < max; n++) {
-				s = TAILQ_FIRST(&r->queue);
+			/* a symbol that spoiled a batch goes alone */
+			n = 0;
+			if ((s = TAILQ_FIRST(&r->queue))->solo)
+				max = 1;
+			for (s = TAILQ_FIRST(&r->queue); s != NULL &&
+			    n < max; s = next) {
+				next = TAILQ_NEXT(s, qentry);
+				if (s->solo && n > 0)
+					continue;
 				TAILQ_REMOVE(&r->queue, s, qentry);
 				r->nqueue--;
-				list[n] = s;
+				list[n++] = s;
 			}
 			send_req(r, list, n, 0);
 		} else {
@@ -562,7 +571,10 @@ enqueue(struct sym *s, int at)
 	s->at = at;
 	TAILQ_INSERT_TAIL(&r->queue, s, qentry);
 	r->nqueue++;
-	dispatch(r);
+	if (r->p->batch_max > 1 && r->nqueue < r->p->batch_max)
+		wake_in(r, BATCH_WAIT);	/* let the others due join */
+	else
+		dispatch(r);
 }
 
 static void
@@ -655,6 +667,7 @@ quote_ok(struct sym *s, int at, struct quote *q)
 	ps->reported = 0;
 	ps->not_before = 0;
 	s->said_unknown = 0;
+	s->solo = 0;
 	s->source = at;
 	for (i = 0; i < at; i++)
 		s->ps[i].reported = 1;	/* say when it is back */
@@ -859,9 +872,13 @@ req_done(void *easy, int code, void *arg)
 			    red);
 		else if (res[i].status == FETCH_OK)
 			quote_ok(q->syms[i], at, &res[i].quote);
-		else
+		else {
+			/* a bad answer in a batch: ask that symbol alone */
+			if (q->n > 1 && res[i].status == FETCH_BAD)
+				q->syms[i]->solo = 1;
 			quote_failed(q->syms[i], at, &res[i],
 			    (long)retry_after, red);
+		}
 	}
 	if (any_ok || (code == CURLE_OK && status > 0 && status < 500)) {
 		if (r->host_reported)
@@ -1076,8 +1093,11 @@ poll_start(struct event_base *base, struct config *conf,
 			schedule(s, (double)(next - now) + 0.05 * (double)i++);
 		return 0;
 	}
-	/* spread the first polls a little, all within the first second */
+	/* spread the first polls a little, all within the first second;
+	 * not when several share a request */
 	spread = n > 1 ? 1.0 / (double)n : 0;
+	if (nsrc > 0 && srcs[0].p->batch_max > 1)
+		spread = 0;
 	TAILQ_FOREACH(s, &syms, entry) {
 		if (s->done)
 			continue;

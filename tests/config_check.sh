@@ -65,7 +65,7 @@ printf 'watch CALX {\n above 1\n' > "$T/brace.conf"
 expect_error brace.conf "^$T/brace.conf:3: watch: missing '}' for the block opened at line 1"
 
 printf 'provider finnhub { key-file "k" }\n' > "$T/later.conf"
-expect_error later.conf "^$T/later.conf:1: finnhub: not supported yet"
+expect_error later.conf "^$T/later.conf:1: provider finnhub: key-file $T/k: No such file or directory"
 
 printf 'notifier mail "m" { to "a@b" }\n' > "$T/mail.conf"
 expect_error mail.conf "^$T/mail.conf:1: notifier mail \"m\": one of smtp, sendmail or mbox is required"

@@ -47,7 +47,7 @@ sed -i 's/^CALX .*/CALX price=44.80 prev=44.00 high=45.00 low=27.73/' "$T/scenar
 check "re-armed beyond the band, fires again" wait_for 5 grep -q '^alert CALX above 44.53: price 44.80' "$T/err"
 
 check "throttled symbol asked once (Retry-After: 120)" test "$(count_requests BUSY)" -eq 1
-check "rate limit logged" grep -q 'BUSY: rate-limited by yahoo (HTTP 429 Too Many Requests); next try in 120s' "$T/err"
+check "rate limit logged" grep -q 'BUSY: rate-limited by yahoo (HTTP 429 Too Many Requests); not asked again for 120s' "$T/err"
 check "truncated body logged once" test "$(grep -c '^TRNC:' "$T/err")" -eq 1
 check "truncated body: backed off (asked $(count_requests TRNC) times)" test "$(count_requests TRNC)" -le 4
 check "truncated body named" grep -q '^TRNC: malformed JSON' "$T/err"
