@@ -208,6 +208,22 @@ config_provider_named(const struct config *conf, const char *name)
 	return NULL;
 }
 
+/* "yahoo, fallback stooq" for messages and tickerctl status. */
+void
+config_chain(const struct config *conf, char *out, size_t len)
+{
+	struct providerconf	*pc = config_provider(conf);
+	int			 i;
+
+	snprintf(out, len, "%s", pc->name);
+	for (i = 0; i < 5 && pc->fallback != NULL &&
+	    (pc = config_provider_named(conf, pc->fallback)) != NULL; i++)
+		snprintf(out + strlen(out), len - strlen(out), ", fallback %s",
+		    pc->name);
+	if (conf->market_hours)
+		snprintf(out + strlen(out), len - strlen(out), ", market hours");
+}
+
 const struct strlist *
 watch_notifiers(const struct config *conf, const struct watch *w)
 {

@@ -99,7 +99,9 @@ status_json(void)
 	struct rule	*r;
 	json_t		*unknown = json_array();
 	size_t		 rules = 0;
+	char		 chain[256];
 
+	config_chain(conf, chain, sizeof(chain));
 	TAILQ_FOREACH(w, &conf->watches, entry) {
 		TAILQ_FOREACH(r, &w->rules, entry)
 			rules++;
@@ -112,7 +114,7 @@ status_json(void)
 	    "pid", (json_int_t)getpid(), "config", ti->config,
 	    "started", (json_int_t)ti->started,
 	    "uptime", (json_int_t)(time(NULL) - ti->started),
-	    "provider", config_provider(conf)->name,
+	    "provider", chain,
 	    "poll", (json_int_t)conf->poll,
 	    "symbols", (json_int_t)conf->nwatches,
 	    "rules", (json_int_t)rules,

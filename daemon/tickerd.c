@@ -315,7 +315,7 @@ main(int argc, char *argv[])
 	struct event	*sigterm, *sigint, *sighup;
 	struct timeval	 one = { 1, 0 };
 	const char	*wd, *wdpid;
-	char		*replay = NULL, err[1024];
+	char		*replay = NULL, err[1024], chain[256];
 	const char	*file = TICKERD_CONF;
 	int		 ch, debug = 0, noaction = 0, verbose = 0, rc = 0;
 
@@ -417,10 +417,11 @@ main(int argc, char *argv[])
 		event_add(tick_ev, &one);
 	if (!once && !(replay != NULL))
 		control_start(base, conf);
+	config_chain(conf, chain, sizeof(chain));
 	log_info("tickerd %s starting: %zu watched symbol%s, provider %s, "
 	    "poll every %llds%s", PACKAGE_VERSION, conf->nwatches,
-	    conf->nwatches == 1 ? "" : "s", replay ? "replay" :
-	    config_provider(conf)->name, (long long)conf->poll,
+	    conf->nwatches == 1 ? "" : "s", replay ? "replay" : chain,
+	    (long long)conf->poll,
 	    once ? ", once" : "");
 	if (poll_start(base, conf, &po) == -1)
 		rc = 2;

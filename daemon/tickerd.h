@@ -267,6 +267,7 @@ struct notifier	*config_notifier(const struct config *, const char *);
 struct providerconf *config_provider(const struct config *);
 struct providerconf *config_provider_named(const struct config *,
 		    const char *);
+void		 config_chain(const struct config *, char *, size_t);
 const struct strlist *watch_notifiers(const struct config *,
 		    const struct watch *);
 double		 watch_hysteresis(const struct config *, const struct watch *);
