@@ -155,16 +155,7 @@ av_range_parse(const char *sym, long status, const char *body, size_t len,
 		return;
 	hi = json_price(root, "52WeekHigh");
 	lo = json_price(root, "52WeekLow");
-	if (json_object_size(root) == 0)
-		fetch_fail_all(res, 1, FETCH_UNKNOWN, "no overview for %s", sym);
-	else if (!isfinite(hi) || !isfinite(lo) || lo <= 0 || hi < lo)
-		fetch_fail_all(res, 1, FETCH_BAD, "no usable 52WeekHigh and "
-		    "52WeekLow");
-	else {
-		res->status = FETCH_OK;
-		res->quote.high52 = hi;
-		res->quote.low52 = lo;
-	}
+	range_result(res, hi, lo, json_object_size(root) == 0, sym);
 	json_decref(root);
 }
 

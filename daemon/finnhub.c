@@ -144,16 +144,8 @@ finnhub_range_parse(const char *sym, long status, const char *body,
 	m = json_object_get(root, "metric");
 	hi = json_price(m, "52WeekHigh");
 	lo = json_price(m, "52WeekLow");
-	if (!json_is_object(m) || json_object_size(m) == 0)
-		fetch_fail_all(res, 1, FETCH_UNKNOWN, "no metrics for %s", sym);
-	else if (!isfinite(hi) || !isfinite(lo) || lo <= 0 || hi < lo)
-		fetch_fail_all(res, 1, FETCH_BAD, "no usable 52WeekHigh and "
-		    "52WeekLow");
-	else {
-		res->status = FETCH_OK;
-		res->quote.high52 = hi;
-		res->quote.low52 = lo;
-	}
+	range_result(res, hi, lo, !json_is_object(m) ||
+	    json_object_size(m) == 0, sym);
 	json_decref(root);
 }
 

@@ -216,3 +216,24 @@ map_dot_class(const char *sym, char *out, size_t outlen)
 {
 	map_class(sym, '.', out, outlen);
 }
+
+/*
+ * A range endpoint's answer: the 52-week high and low, when the answer
+ * had any (empty: the symbol has none) and they make sense.
+ */
+void
+range_result(struct fetch_result *res, double hi, double lo, int empty,
+    const char *sym)
+{
+	if (empty)
+		fetch_fail_all(res, 1, FETCH_UNKNOWN, "no 52-week range for %s",
+		    sym);
+	else if (!isfinite(hi) || !isfinite(lo) || lo <= 0 || hi < lo)
+		fetch_fail_all(res, 1, FETCH_BAD, "no usable 52WeekHigh and "
+		    "52WeekLow");
+	else {
+		res->status = FETCH_OK;
+		res->quote.high52 = hi;
+		res->quote.low52 = lo;
+	}
+}

@@ -211,6 +211,21 @@ stooq_time(const char *date, const char *tod)
 	return t;
 }
 
+/* A copy of the body to split in place; *cur after its header line,
+ * whose fields go to hdr (*nh of them). */
+static char *
+csv_open(const char *body, size_t len, char **hdr, size_t *nh, char **cur)
+{
+	char	*copy = xmalloc(len + 1), *line;
+
+	memcpy(copy, body, len);
+	copy[len] = '\0';
+	*cur = copy;
+	line = next_line(cur);
+	*nh = line ? split(line, hdr, STOOQ_MAXCOLS) : 0;
+	return copy;
+}
+
 /* Whether a 200 answer is Stooq's "over the quota" text. */
 static int
 throttled(const char *body, size_t len)
@@ -245,12 +260,7 @@ stooq_parse(const char *const *syms, size_t n, long status, const char *body,
 		fetch_fail_all(res, n, FETCH_BAD, "binary answer");
 		return;
 	}
-	copy = xmalloc(len + 1);
-	memcpy(copy, body, len);
-	copy[len] = '\0';
-	cur = copy;
-	line = next_line(&cur);
-	nh = line ? split(line, hdr, STOOQ_MAXCOLS) : 0;
+	copy = csv_open(body, len, hdr, &nh, &cur);
 	cs = column(hdr, nh, "Symbol");
 	cd = column(hdr, nh, "Date");
 	ct = column(hdr, nh, "Time");
@@ -339,12 +349,7 @@ stooq_range_parse(const char *sym, long status, const char *body, size_t len,
 		fetch_fail_all(res, 1, FETCH_UNKNOWN, "no history for %s", sym);
 		return;
 	}
-	copy = xmalloc(len + 1);
-	memcpy(copy, body, len);
-	copy[len] = '\0';
-	cur = copy;
-	line = next_line(&cur);
-	nh = line ? split(line, hdr, STOOQ_MAXCOLS) : 0;
+	copy = csv_open(body, len, hdr, &nh, &cur);
 	cd = column(hdr, nh, "Date");
 	ch = column(hdr, nh, "High");
 	cl = column(hdr, nh, "Low");

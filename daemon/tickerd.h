@@ -392,6 +392,8 @@ int		 http_status_result(long, const char *, size_t,
 void		 map_dash_class(const char *, char *, size_t);
 void		 map_dot_class(const char *, char *, size_t);
 int		 is_class_share(const char *, char *);
+void		 range_result(struct fetch_result *, double, double, int,
+		    const char *);
 
 extern const struct provider provider_yahoo;
 extern const struct provider provider_stooq;

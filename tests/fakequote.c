@@ -303,36 +303,34 @@ query_param(struct evhttp_request *req, const char *name)
 	return NULL;
 }
 
-/* "2026-03-02" and "22:00:09" of t in Warsaw time (Stooq's). */
+/* 01:00 UTC on the last Sunday of a month that has 31 days. */
+static time_t
+last_sunday(int y, int mon)
+{
+	struct tm	 tm;
+	time_t		 t;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mon;
+	tm.tm_mday = 31;
+	tm.tm_hour = 1;
+	t = timegm(&tm);
+	gmtime_r(&t, &tm);
+	return t - tm.tm_wday * 86400;
+}
+
+/* "2026-03-02" and "22:00:09" of t in Warsaw time (Stooq's): CEST from
+ * the last Sunday of March to the last Sunday of October. */
 static void
 warsaw(time_t t, char *date, size_t dl, char *tod, size_t tl)
 {
 	struct tm	 tm;
-	int		 y, off = 3600;
-	time_t		 s, e;
+	int		 y;
 
 	gmtime_r(&t, &tm);
 	y = tm.tm_year + 1900;
-	/* CEST: last Sunday of March to last Sunday of October, 01:00 UTC */
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = 2;
-	tm.tm_mday = 31;
-	tm.tm_hour = 1;
-	s = timegm(&tm);
-	gmtime_r(&s, &tm);
-	s -= tm.tm_wday * 86400;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = 9;
-	tm.tm_mday = 31;
-	tm.tm_hour = 1;
-	e = timegm(&tm);
-	gmtime_r(&e, &tm);
-	e -= tm.tm_wday * 86400;
-	if (t >= s && t < e)
-		off = 7200;
-	t += off;
+	t += (t >= last_sunday(y, 2) && t < last_sunday(y, 9)) ? 7200 : 3600;
 	gmtime_r(&t, &tm);
 	strftime(date, dl, "%Y-%m-%d", &tm);
 	strftime(tod, tl, "%H:%M:%S", &tm);
