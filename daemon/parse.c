@@ -1524,7 +1524,10 @@ parse_statement(struct parser *p, const char *kw, int line)
 		return 0;
 	}
 	if (strcmp(kw, "control") == 0) {
-		if ((s = string_value(p, kw)) == NULL)
+		/* none, bare like state-dir's memory, or quoted */
+		if (peek(p)->type == T_WORD && strcmp(peek(p)->text, "none") == 0)
+			s = value(p, kw, NULL);
+		else if ((s = string_value(p, kw)) == NULL)
 			return -1;
 		free(conf->control);
 		if (strcmp(s, "none") == 0)

@@ -145,6 +145,7 @@ START_TEST(test_providers)
 	    "    map \"BRK-B\" \"BRK.B\" }\n"
 	    "provider stooq { fallback finnhub }\n"
 	    "market-hours yes\n"
+	    "control none\n"
 	    "watch CALX { above 1 }\n");
 	unit_reset_errors();
 	conf = config_load(path, unit_errfn);
@@ -160,6 +161,7 @@ START_TEST(test_providers)
 	ck_assert_uint_eq(pc->nmaps, 1);
 	ck_assert_str_eq(pc->maps[0].to, "BRK.B");
 	ck_assert_int_eq(conf->market_hours, 1);
+	ck_assert_str_eq(conf->control, "none");
 	config_free(conf);
 	free(path);
 
