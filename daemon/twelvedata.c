@@ -2,7 +2,8 @@
  * Twelve Data (key, sent as apikey), several symbols per request:
  *   GET /quote?symbol=CALX&apikey=KEY
  *   {"symbol":"CALX","name":"Calix, Inc.","exchange":"NYSE",
- *    "currency":"USD","datetime":"2026-03-02","timestamp":1772480400,
+ *    "currency":"USD","datetime":"2026-03-02","timestamp":1772461800,
+ *    "last_quote_at":1772480400,
  *    "open":"44.1","high":"45.3","low":"43.9","close":"45.12",
  *    "volume":"812000","previous_close":"43.72","change":"1.4",
  *    "percent_change":"3.2","is_market_open":false,
@@ -125,7 +126,9 @@ td_quote(json_t *o, const char *sym, struct fetch_result *res)
 	}
 	d = json_price(o, "volume");
 	q->volume = isfinite(d) && d >= 0 ? (long long)d : -1;
-	d = json_price(o, "timestamp");
+	/* "timestamp" is the start of the day's bar; the last trade's time
+	 * is last_quote_at, when the plan has it (else: when it came) */
+	d = json_price(o, "last_quote_at");
 	q->time = isfinite(d) && d > 0 ? (time_t)d : 0;
 	s = json_string_value(json_object_get(o, "currency"));
 	tk_strlcpy(q->currency, s ? s : "", sizeof(q->currency));

@@ -546,13 +546,17 @@ alphavantage(struct evhttp_request *req)
 static void
 td_quote(struct evbuffer *b, const char *sym, const struct line *l)
 {
+	long	 t = l->time ? l->time : (long)time(NULL);
+
+	/* timestamp: the day bar's start; last_quote_at: the last trade */
 	evbuffer_add_printf(b, "{\"symbol\":\"%s\",\"name\":\"Test Corp\","
 	    "\"exchange\":\"NYSE\",\"mic_code\":\"XNYS\",\"currency\":\"USD\","
-	    "\"datetime\":\"2026-03-02\",\"timestamp\":%ld,\"open\":\"%s\","
+	    "\"datetime\":\"2026-03-02\",\"timestamp\":%ld,"
+	    "\"last_quote_at\":%ld,\"open\":\"%s\","
 	    "\"high\":\"%s\",\"low\":\"%s\",\"close\":%s%s%s,\"volume\":"
 	    "\"812000\",\"previous_close\":\"%s\",\"is_market_open\":true,"
 	    "\"fifty_two_week\":{\"low\":\"%s\",\"high\":\"%s\",\"range\":"
-	    "\"%s - %s\"}}", sym, l->time ? l->time : (long)time(NULL),
+	    "\"%s - %s\"}}", sym, t - t % 86400 + 52200, t,
 	    l->prev, l->price, l->price, l->nullprice ? "" : "\"",
 	    l->nullprice ? "null" : l->price, l->nullprice ? "" : "\"",
 	    l->prev, l->low, l->high, l->low, l->high);
