@@ -171,7 +171,6 @@ const struct provider provider_alphavantage = {
 	.cost_per_symbol = 0,
 	.rate = 5,
 	.rate_period = 60,
-	.rate_doc = "free tier: 5 a minute and 25 a day",
 	.map = av_map,
 	.url = av_url,
 	.parse = av_parse,

@@ -216,7 +216,7 @@ config_chain(const struct config *conf, char *out, size_t len)
 	int			 i;
 
 	snprintf(out, len, "%s", pc->name);
-	for (i = 0; i < 5 && pc->fallback != NULL &&
+	for (i = 1; i < CHAIN_MAX && pc->fallback != NULL &&
 	    (pc = config_provider_named(conf, pc->fallback)) != NULL; i++)
 		snprintf(out + strlen(out), len - strlen(out), ", fallback %s",
 		    pc->name);

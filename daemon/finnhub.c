@@ -157,7 +157,6 @@ const struct provider provider_finnhub = {
 	.cost_per_symbol = 0,
 	.rate = 60,
 	.rate_period = 60,
-	.rate_doc = "free tier: 60 calls a minute",
 	.map = finnhub_map,
 	.url = finnhub_url,
 	.parse = finnhub_parse,

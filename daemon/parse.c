@@ -617,8 +617,8 @@ parse_provider(struct parser *p, int line)
 	if ((name = value(p, "provider", &vline)) == NULL)
 		return -1;
 	if (strcmp(name, "replay") != 0 && (prov = provider_find(name)) == NULL) {
-		perr(p, vline, "provider: unknown provider \"%s\" (known: %s)",
-		    name, provider_names());
+		perr(p, vline, "provider: unknown provider \"%s\" (known: %s, "
+		    "replay)", name, provider_names());
 		free(name);
 		return -1;
 	}
@@ -677,8 +677,7 @@ parse_provider(struct parser *p, int line)
 				goto fail;
 			if (provider_find(s) == NULL) {
 				perr(p, vline, "fallback: unknown provider "
-				    "\"%s\" (known: yahoo, stooq, finnhub, "
-				    "alphavantage, twelvedata)", s);
+				    "\"%s\" (known: %s)", s, provider_names());
 				free(s);
 				goto fail;
 			}
@@ -1713,7 +1712,7 @@ check_fallbacks(struct config *conf, config_errfn errfn)
 		return;
 	}
 	for (pc = primary, steps = 0; pc && pc->fallback; steps++) {
-		if (steps > 4) {
+		if (steps >= CHAIN_MAX) {
 			chain_error(conf, errfn, primary, "fallback: more than 4 "
 			    "fallbacks in a chain, or a loop");
 			return;

@@ -26,7 +26,6 @@
 #define BACKOFF_MAX	3600	/* seconds between retries, at most */
 #define UNKNOWN_RETRY	3600	/* how often an unknown symbol is retried */
 #define RANGE_RETRY	3600	/* a failed 52-week range, asked again */
-#define CHAIN_MAX	5	/* a provider and its fallbacks */
 #define INFLIGHT_MAX	8	/* requests to one provider at once */
 #define AFTER_CLOSE_MAX	900	/* the after-close poll, at the latest */
 #define BATCH_WAIT	0.2	/* seconds a batch waits for more symbols */
@@ -51,7 +50,6 @@ struct sym {
 	struct psym		 ps[CHAIN_MAX];
 	int			 busy;		/* queued or in flight */
 	int			 solo;		/* asked alone after a bad batch */
-	int			 at;		/* the provider asked */
 	int			 source;	/* the last that answered */
 	int			 said_unknown;
 	int			 in_round;	/* --once: counted as work */
@@ -568,7 +566,6 @@ enqueue(struct sym *s, int at)
 	struct src	*r = &srcs[at];
 
 	s->busy = 1;
-	s->at = at;
 	TAILQ_INSERT_TAIL(&r->queue, s, qentry);
 	r->nqueue++;
 	if (r->p->batch_max > 1 && r->nqueue < r->p->batch_max)
@@ -844,13 +841,17 @@ req_done(void *easy, int code, void *arg)
 	curl_easy_cleanup(easy);
 	TAILQ_REMOVE(&reqs, q, entry);
 	r->inflight--;
+	if (code == CURLE_ABORTED_BY_CALLBACK) {	/* shutting down */
+		req_free(q);
+		return;
+	}
 	red = net_redact(q->url);	/* the URL fit for logs */
 	res = xcalloc(q->n, sizeof(*res));
 	if (code != CURLE_OK) {
 		fetch_fail_all(res, q->n, FETCH_FAIL, "%s",
 		    code == CURLE_WRITE_ERROR ? "answer larger than 1 MiB" :
 		    curl_easy_strerror((CURLcode)code));
-		if (host_down(code) && code != CURLE_ABORTED_BY_CALLBACK)
+		if (host_down(code))
 			host_failed(r, res[0].error, red);
 	} else if (q->range)
 		r->p->range_parse(q->names[0], status, q->body.data ?
@@ -858,12 +859,6 @@ req_done(void *easy, int code, void *arg)
 	else
 		r->p->parse(q->names, q->n, status, q->body.data ?
 		    q->body.data : "", q->body.len, res);
-	if (code == CURLE_ABORTED_BY_CALLBACK) {	/* shutting down */
-		free(res);
-		free(red);
-		req_free(q);
-		return;
-	}
 	for (i = 0; i < q->n; i++) {
 		if (res[i].status == FETCH_OK)
 			any_ok = 1;
@@ -912,7 +907,7 @@ map_symbol(const struct src *r, const char *sym, char *out, size_t outlen)
 }
 
 /* The first provider and its fallbacks, as the configuration says. */
-static int
+static void
 chain_start(struct config *conf)
 {
 	struct providerconf	*pc = config_provider(conf);
@@ -947,7 +942,6 @@ chain_start(struct config *conf)
 		pc = pc->fallback ? config_provider_named(conf, pc->fallback) :
 		    NULL;
 	}
-	return 0;
 }
 
 /* Replay: serve the quote the simulated clock has reached. */

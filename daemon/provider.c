@@ -35,11 +35,11 @@ provider_find(const char *name)
 	return NULL;
 }
 
-/* "yahoo, stooq, ..." for messages. */
+/* "yahoo, stooq, ..." for messages: the providers of the table. */
 const char *
 provider_names(void)
 {
-	return "yahoo, stooq, finnhub, alphavantage, twelvedata, replay";
+	return "yahoo, stooq, finnhub, alphavantage, twelvedata";
 }
 
 /* Percent-encode everything but RFC 3986 unreserved characters. */

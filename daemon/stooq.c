@@ -226,12 +226,22 @@ csv_open(const char *body, size_t len, char **hdr, size_t *nh, char **cur)
 	return copy;
 }
 
-/* Whether a 200 answer is Stooq's "over the quota" text. */
+/*
+ * The answers both endpoints give instead of a CSV: an HTTP error, or
+ * the 200 "over the quota" text.  Returns 1 when every result is set.
+ */
 static int
-throttled(const char *body, size_t len)
+refused(long status, const char *body, size_t len, struct fetch_result *res,
+    size_t n)
 {
-	return len < 512 && memmem(body, len, "xceeded the daily hits",
-	    22) != NULL;
+	if (http_status_result(status, body, len, res, n))
+		return 1;
+	if (len < 512 && memmem(body, len, "xceeded the daily hits", 22)) {
+		fetch_fail_all(res, n, FETCH_RATELIMIT, "Exceeded the daily "
+		    "hits limit");
+		return 1;
+	}
+	return 0;
 }
 
 static void
@@ -240,20 +250,15 @@ stooq_parse(const char *const *syms, size_t n, long status, const char *body,
 {
 	char		*copy, *cur, *line, *hdr[STOOQ_MAXCOLS], *f[STOOQ_MAXCOLS];
 	size_t		 nh, nf, i;
-	int		 cs, cd, ct, cc, cv, ch, cl;
+	int		 cs, cd, ct, cc, cv;
 	int		*seen;
 	struct quote	*q;
 	double		 price;
 
-	if (http_status_result(status, body, len, res, n))
+	if (refused(status, body, len, res, n))
 		return;
 	if (status == 404) {
 		fetch_fail_all(res, n, FETCH_FAIL, "HTTP 404");
-		return;
-	}
-	if (throttled(body, len)) {
-		fetch_fail_all(res, n, FETCH_RATELIMIT, "Exceeded the daily "
-		    "hits limit");
 		return;
 	}
 	if (memchr(body, '\0', len) != NULL) {
@@ -266,8 +271,6 @@ stooq_parse(const char *const *syms, size_t n, long status, const char *body,
 	ct = column(hdr, nh, "Time");
 	cc = column(hdr, nh, "Close");
 	cv = column(hdr, nh, "Volume");
-	ch = column(hdr, nh, "High");
-	cl = column(hdr, nh, "Low");
 	if (cs < 0 || cc < 0 || cd < 0) {
 		fetch_fail_all(res, n, FETCH_BAD, "not a Stooq quote CSV "
 		    "(no Symbol, Date and Close columns)");
@@ -313,7 +316,6 @@ stooq_parse(const char *const *syms, size_t n, long status, const char *body,
 		if (isfinite(field_num(f, nf, cv)))
 			q->volume = (long long)field_num(f, nf, cv);
 		q->time = stooq_time(f[cd], ct >= 0 ? f[ct] : NULL);
-		(void)ch; (void)cl;	/* the day's range: not used */
 		tk_strlcpy(q->currency, "", sizeof(q->currency));
 		res[i].status = FETCH_OK;
 		res[i].error[0] = '\0';
@@ -338,13 +340,8 @@ stooq_range_parse(const char *sym, long status, const char *body, size_t len,
 	long		 day, from = session_day(now) - 365;
 
 	memset(res, 0, sizeof(*res));
-	if (http_status_result(status, body, len, res, 1))
+	if (refused(status, body, len, res, 1))
 		return;
-	if (throttled(body, len)) {
-		fetch_fail_all(res, 1, FETCH_RATELIMIT, "Exceeded the daily "
-		    "hits limit");
-		return;
-	}
 	if (len < 64 && memmem(body, len, "No data", 7) != NULL) {
 		fetch_fail_all(res, 1, FETCH_UNKNOWN, "no history for %s", sym);
 		return;
@@ -405,7 +402,6 @@ const struct provider provider_stooq = {
 	.cost_per_symbol = 0,
 	.rate = 60,
 	.rate_period = 60,
-	.rate_doc = "undocumented; a daily quota per address",
 	.map = stooq_map,
 	.url = stooq_url,
 	.parse = stooq_parse,

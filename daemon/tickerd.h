@@ -24,6 +24,7 @@ struct event_base;
 	"(KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36"
 
 #define SYMBOL_MAX	24		/* longest ticker symbol accepted */
+#define CHAIN_MAX	5		/* a provider and its fallbacks */
 #define BODY_MAX	(1024 * 1024)	/* largest quote payload accepted */
 #define INCLUDE_DEPTH	16
 
@@ -365,7 +366,6 @@ struct provider {
 	int		 cost_per_symbol; /* a request costs n tokens */
 	double		 rate;		/* default budget: requests ... */
 	time_t		 rate_period;	/* ... per this many seconds */
-	const char	*rate_doc;	/* where the default comes from */
 	void		 (*map)(const char *, char *, size_t);
 	char		*(*url)(const char *base, const char *key,
 			    const char *const *syms, size_t n);

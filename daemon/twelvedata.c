@@ -171,7 +171,6 @@ const struct provider provider_twelvedata = {
 	.cost_per_symbol = 1,
 	.rate = 8,
 	.rate_period = 60,
-	.rate_doc = "free tier: 8 credits a minute, one per symbol",
 	.map = td_map,
 	.url = td_url,
 	.parse = td_parse,

@@ -165,7 +165,6 @@ const struct provider provider_yahoo = {
 	.cost_per_symbol = 0,
 	.rate = 60,
 	.rate_period = 60,
-	.rate_doc = "undocumented; about one request a second is tolerated",
 	.map = yahoo_map,
 	.url = yahoo_url,
 	.parse = yahoo_parse,

@@ -336,6 +336,19 @@ warsaw(time_t t, char *date, size_t dl, char *tod, size_t tl)
 	strftime(tod, tl, "%H:%M:%S", &tm);
 }
 
+/* Stooq's "calx.us" as the scenario's "CALX". */
+static void
+stooq_name(const char *sym, char *out, size_t len)
+{
+	size_t	 i, n;
+
+	snprintf(out, len, "%s", sym);
+	for (i = 0; out[i]; i++)
+		out[i] = (char)toupper((unsigned char)out[i]);
+	if ((n = strlen(out)) > 3 && strcmp(out + n - 3, ".US") == 0)
+		out[n - 3] = '\0';
+}
+
 /*
  * Stooq: /q/l/?s=calx.us,qcom.us&f=sd2t2ohlcv&h&e=csv, one CSV row per
  * symbol; a scenario's status other than 200, `malformed' or `throttle'
@@ -349,17 +362,13 @@ stooq_quotes(struct evhttp_request *req)
 	struct evbuffer	*b = evbuffer_new();
 	struct line	 l;
 	int		 status = 200, delay = 0, cut = 0, html = 0, limit = 0;
-	size_t		 i, mark = 0;
+	size_t		 mark = 0;
 	long		 t;
 
 	evbuffer_add_printf(b, "Symbol,Date,Time,Open,High,Low,Close,Volume\r\n");
 	for (tok = list ? strtok_r(list, ",+ ", &save) : NULL; tok != NULL;
 	    tok = strtok_r(NULL, ",+ ", &save)) {
-		snprintf(name, sizeof(name), "%s", tok);
-		for (i = 0; name[i]; i++)
-			name[i] = (char)toupper((unsigned char)name[i]);
-		if (strlen(name) > 3 && !strcmp(name + strlen(name) - 3, ".US"))
-			name[strlen(name) - 3] = '\0';
+		stooq_name(tok, name, sizeof(name));
 		log_request(name, req, "stooq", NULL);
 		if (!find_line(name, &l) || l.status == 404) {
 			evbuffer_add_printf(b, "%s,N/D,N/D,N/D,N/D,N/D,N/D,"
@@ -412,14 +421,9 @@ stooq_history(struct evhttp_request *req)
 	struct evbuffer	*b = evbuffer_new();
 	struct line	 l;
 	time_t		 now = time(NULL);
-	size_t		 i;
 
-	snprintf(name, sizeof(name), "%s", s ? s : "");
+	stooq_name(s ? s : "", name, sizeof(name));
 	free(s);
-	for (i = 0; name[i]; i++)
-		name[i] = (char)toupper((unsigned char)name[i]);
-	if (strlen(name) > 3 && !strcmp(name + strlen(name) - 3, ".US"))
-		name[strlen(name) - 3] = '\0';
 	log_request(name, req, "stooq-history", NULL);
 	if (!find_line(name, &l) || l.status == 404) {
 		evbuffer_add_printf(b, "No data");
