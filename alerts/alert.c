@@ -12,26 +12,34 @@
 
 #include <jansson.h>
 
-#include "tickerd.h"
+#include "lib/lib.h"
+#include "market/market.h"
+#include "alerts/alerts.h"
 
-/* Prices: two decimals, more for penny stocks. */
-void
-fmt_price(double v, char *out, size_t len)
+/* Where the price sits in its 52-week range, 0 to 100; NaN: unknown. */
+static double
+range_pos(const struct quote *q)
 {
-	if (!isfinite(v))
-		snprintf(out, len, "n/a");
-	else if (fabs(v) < 1)
-		snprintf(out, len, "%.4f", v);
-	else
-		snprintf(out, len, "%.2f", v);
+	double	 pos;
+
+	if (!isfinite(q->high52) || !isfinite(q->low52) ||
+	    q->high52 <= q->low52)
+		return NAN;
+	pos = (q->price - q->low52) / (q->high52 - q->low52) * 100;
+	return pos < 0 ? 0 : pos > 100 ? 100 : pos;
 }
 
+/*
+ * The alert of rule r of the watch of symbol (with its note) on quote q,
+ * judged at now.
+ */
 void
-alert_init(struct alert *a, const struct watch *w, const struct rule *r,
-    const struct quote *q, const struct symref *ref, time_t now)
+alert_init(struct alert *a, const char *symbol, const char *note,
+    const struct rule *r, const struct quote *q, const struct symref *ref,
+    time_t now)
 {
 	memset(a, 0, sizeof(*a));
-	tk_strlcpy(a->symbol, w->symbol, sizeof(a->symbol));
+	tk_strlcpy(a->symbol, symbol, sizeof(a->symbol));
 	tk_strlcpy(a->rule_text, r->text, sizeof(a->rule_text));
 	a->rule = r;
 	tk_strlcpy(a->valtext, r->valtext ? r->valtext : "", sizeof(a->valtext));
@@ -43,20 +51,35 @@ alert_init(struct alert *a, const struct watch *w, const struct rule *r,
 		a->quote.price = ref->close;	/* the close is the news */
 	q = &a->quote;
 	a->threshold = rule_threshold(r, q, ref);
-	a->change_pct = (isfinite(q->prev_close) && q->prev_close > 0) ?
-	    (q->price - q->prev_close) / q->prev_close * 100 : NAN;
-	a->range_pos = NAN;
-	if (isfinite(q->high52) && isfinite(q->low52) &&
-	    q->high52 > q->low52) {
-		a->range_pos = (q->price - q->low52) /
-		    (q->high52 - q->low52) * 100;
-		if (a->range_pos < 0)
-			a->range_pos = 0;
-		if (a->range_pos > 100)
-			a->range_pos = 100;
-	}
+	a->change_pct = change_pct(q);
+	a->range_pos = range_pos(q);
 	a->time = now;
-	a->note = w->note ? xstrdup(w->note) : NULL;
+	a->note = note ? xstrdup(note) : NULL;
+}
+
+/*
+ * The alert of a test message through notifier `name' (tickerctl test),
+ * on the newest quote of symbol, or on none (q NULL).
+ */
+void
+alert_test(struct alert *a, const char *name, const char *symbol,
+    const struct quote *q, time_t now)
+{
+	memset(a, 0, sizeof(*a));
+	a->test = 1;
+	a->kind = RULE_ABOVE;
+	tk_strlcpy(a->rule_text, name, sizeof(a->rule_text));
+	tk_strlcpy(a->symbol, symbol, sizeof(a->symbol));
+	if (q != NULL)
+		a->quote = *q;
+	else {
+		a->quote.price = a->quote.prev_close = NAN;
+		a->quote.high52 = a->quote.low52 = NAN;
+		a->quote.time = now;
+	}
+	a->threshold = a->range_pos = NAN;
+	a->change_pct = change_pct(&a->quote);
+	a->time = now;
 }
 
 void
@@ -205,44 +228,6 @@ alert_describe(const struct alert *a, char *out, size_t len)
 	}
 }
 
-/* A JSON number, or null for NaN (unknown values). */
-json_t *
-jnum(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
-
-/* A number member, NaN when missing or null. */
-double
-jget(json_t *o, const char *k)
-{
-	json_t	*v = json_object_get(o, k);
-
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-static void
-iso_time(time_t t, char *out, size_t len)
-{
-	struct tm	 tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-static time_t
-iso_parse(const char *s)
-{
-	struct tm	 tm;
-	const char	*end;
-
-	memset(&tm, 0, sizeof(tm));
-	if (s == NULL || (end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm)) ==
-	    NULL || *end != '\0')
-		return -1;
-	return timegm(&tm);
-}
-
 /*
  * An alert as a JSON object: the webhook's body, and what the outbox
  * keeps to compose a digest later.  alert_from_json() reads it back.
@@ -254,8 +239,8 @@ alert_json(const struct alert *a)
 	char	 line[512], when[32], qwhen[32], *text;
 
 	alert_line(a, line, sizeof(line));
-	iso_time(a->time, when, sizeof(when));
-	iso_time(a->quote.time, qwhen, sizeof(qwhen));
+	fmt_time(a->time, FMT_ISO, when, sizeof(when));
+	fmt_time(a->quote.time, FMT_ISO, qwhen, sizeof(qwhen));
 	j = json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:o, s:o, s:o, "
 	    "s:o, s:o, s:s, s:s, s:s, s:s*}",
 	    "symbol", a->symbol, "rule", a->rule_text,
@@ -292,10 +277,7 @@ alert_from_json(const char *text, struct alert *a)
 	note = json_string_value(json_object_get(j, "note"));
 	if (sym == NULL || rule == NULL || kind == NULL)
 		goto bad;
-	for (k = RULE_ABOVE; k <= RULE_CLOSE_BELOW; k++)
-		if (strcmp(kind, rule_kind_name(k)) == 0)
-			break;
-	if (k > RULE_CLOSE_BELOW)
+	if ((k = rule_kind_from_name(kind)) == -1)
 		goto bad;
 	a->kind = k;
 	tk_strlcpy(a->symbol, sym, sizeof(a->symbol));
@@ -311,9 +293,9 @@ alert_from_json(const char *text, struct alert *a)
 	a->threshold = jget(j, "threshold");
 	a->change_pct = jget(j, "change_pct");
 	a->range_pos = jget(j, "range_pos");
-	a->time = iso_parse(json_string_value(json_object_get(j, "time")));
-	a->quote.time = iso_parse(json_string_value(json_object_get(j,
-	    "quote_time")));
+	a->time = parse_iso_time(json_string_value(json_object_get(j, "time")));
+	a->quote.time = parse_iso_time(json_string_value(
+	    json_object_get(j, "quote_time")));
 	if (!isfinite(a->quote.price) || a->time == -1)
 		goto bad;
 	a->note = note ? xstrdup(note) : NULL;

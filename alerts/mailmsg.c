@@ -17,7 +17,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tickerd.h"
+#include "lib/lib.h"
+#include "market/market.h"
+#include "alerts/alerts.h"
 
 static const char b64chars[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -187,15 +189,6 @@ text_bar(struct buf *b, double pos)
 }
 
 static void
-fmt_utc(time_t t, char *out, size_t len)
-{
-	struct tm	 tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, len, "%Y-%m-%d %H:%M:%S UTC", &tm);
-}
-
-static void
 text_alert(struct buf *b, const struct alert *a)
 {
 	char	 price[32], pc[32], lo[32], hi[32], when[64], qt[64], desc[512];
@@ -205,8 +198,8 @@ text_alert(struct buf *b, const struct alert *a)
 	fmt_price(q->prev_close, pc, sizeof(pc));
 	fmt_price(q->low52, lo, sizeof(lo));
 	fmt_price(q->high52, hi, sizeof(hi));
-	fmt_utc(a->time, when, sizeof(when));
-	fmt_utc(q->time, qt, sizeof(qt));
+	fmt_time(a->time, FMT_UTC, when, sizeof(when));
+	fmt_time(q->time, FMT_UTC, qt, sizeof(qt));
 	alert_describe(a, desc, sizeof(desc));
 
 	buf_printf(b, "%s\n\n", desc);
@@ -241,7 +234,7 @@ html_alert(struct buf *b, const struct alert *a)
 	fmt_price(q->prev_close, pc, sizeof(pc));
 	fmt_price(q->low52, lo, sizeof(lo));
 	fmt_price(q->high52, hi, sizeof(hi));
-	fmt_utc(a->time, when, sizeof(when));
+	fmt_time(a->time, FMT_UTC, when, sizeof(when));
 	alert_describe(a, desc, sizeof(desc));
 
 	buf_puts(b, "<div style=\"margin:0 0 1.5em 0\">\n<p><b>");
@@ -288,6 +281,55 @@ html_alert(struct buf *b, const struct alert *a)
 		    "</td></tr></table>\n", lo, price, pos, hi);
 	}
 	buf_puts(b, "</div>\n");
+}
+
+/* "tickerd <tickerd@HOSTNAME>" (caller frees). */
+char *
+mail_default_from(void)
+{
+	char	 host[256], *from;
+
+	if (gethostname(host, sizeof(host)) == -1 || host[0] == '\0')
+		tk_strlcpy(host, "localhost", sizeof(host));
+	host[sizeof(host) - 1] = '\0';
+	xasprintf(&from, "tickerd <tickerd@%s>", host);
+	return from;
+}
+
+/* The envelope address of a notifier's `from' (NULL: the default). */
+char *
+mail_envelope(const char *from)
+{
+	char	*f = from ? xstrdup(from) : mail_default_from();
+	char	*a = mail_addr(f);
+
+	free(f);
+	return a;
+}
+
+/*
+ * A composed message (CRLF line endings) with LF endings, for local
+ * mail; with quote_from, lines starting with "From " (after any '>')
+ * get one more '>', as an mbox needs.
+ */
+void
+mail_lf(struct buf *out, const char *msg, size_t len, int quote_from)
+{
+	const char	*p, *e, *end = msg + len;
+	size_t		 gt;
+
+	for (p = msg; p < end; p = e + 2) {
+		if ((e = strstr(p, "\r\n")) == NULL)
+			e = end;
+		gt = strspn(p, ">");
+		if (quote_from && strncmp(p + gt, "From ", 5) == 0 &&
+		    (size_t)(e - p) >= gt + 5)
+			buf_puts(out, ">");
+		buf_add(out, p, (size_t)(e - p));
+		buf_puts(out, "\n");
+		if (e == end)
+			break;
+	}
 }
 
 /* A unique Message-ID: time, pid, a counter and random bits. */
@@ -359,34 +401,31 @@ mail_addr(const char *mailbox)
 	return xstrndup(s, (size_t)(e - s));
 }
 
-/*
- * Compose one message announcing n alerts (n > 1 is a digest) into b.
- * from and to are as configured; now is the Date.
- */
-void
-mail_compose(struct buf *b, const char *from, const struct strlist *to,
-    const struct alert *a, size_t n, time_t now, const char *msgid)
+/* The Subject of a message of n alerts, before "[tickerd] ". */
+static void
+subject(const struct alert *a, size_t n, char *subj, size_t len)
 {
-	struct buf	 text = { 0 }, html = { 0 };
-	char		 date[64], subj[256], boundary[64], *s;
-	struct tm	 tm;
-	size_t		 i, col;
+	size_t	 i, l;
 
-	localtime_r(&now, &tm);
-	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S %z", &tm);
-	snprintf(boundary, sizeof(boundary), "=_tickerd_%08lx%08lx",
-	    (unsigned long)now, (unsigned long)(strlen(msgid) * 2654435761u ^
-	    (unsigned long)getpid()));
-	if (n == 1)
-		alert_subject(&a[0], subj, sizeof(subj));
-	else {
-		snprintf(subj, sizeof(subj), "%zu alerts:", n);
-		for (i = 0; i < n && strlen(subj) < 180; i++) {
-			size_t l = strlen(subj);
-			snprintf(subj + l, sizeof(subj) - l, "%s %s",
-			    i ? "," : "", a[i].symbol);
-		}
+	if (n == 1) {
+		alert_subject(&a[0], subj, len);
+		return;
 	}
+	snprintf(subj, len, "%zu alerts:", n);
+	for (i = 0; i < n && strlen(subj) < 180; i++) {
+		l = strlen(subj);
+		snprintf(subj + l, len - l, "%s %s", i ? "," : "", a[i].symbol);
+	}
+}
+
+/* From, To (folded), Date, Message-ID, Subject and the MIME headers. */
+static void
+headers(struct buf *b, const char *from, const struct strlist *to,
+    const char *date, const char *msgid, const char *subj,
+    const char *boundary)
+{
+	char	*s, *tagged;
+	size_t	 i, col;
 
 	buf_puts(b, "From: ");
 	header_mailbox(b, from);
@@ -411,7 +450,6 @@ mail_compose(struct buf *b, const char *from, const struct strlist *to,
 	buf_puts(b, "Subject: ");
 	s = header_clean(subj);
 	if (needs_encoding(s)) {
-		char *tagged;
 		xasprintf(&tagged, "[tickerd] %s", s);
 		header_text(b, tagged);
 		free(tagged);
@@ -426,20 +464,48 @@ mail_compose(struct buf *b, const char *from, const struct strlist *to,
 	buf_printf(b, "Content-Type: multipart/alternative;\r\n"
 	    " boundary=\"%s\"\r\n\r\n", boundary);
 	buf_puts(b, "This is a MIME message.\r\n\r\n");
+}
 
-	/* text/plain */
+/* One part of the multipart/alternative, quoted-printable. */
+static void
+part(struct buf *b, const char *boundary, const char *type, const char *body)
+{
+	buf_printf(b, "--%s\r\nContent-Type: %s; charset=utf-8\r\n"
+	    "Content-Transfer-Encoding: quoted-printable\r\n\r\n", boundary,
+	    type);
+	qp(b, body);
+	buf_puts(b, "\r\n");
+}
+
+/*
+ * Compose one message announcing n alerts (n > 1 is a digest) into b.
+ * from and to are as configured; now is the Date.
+ */
+void
+mail_compose(struct buf *b, const char *from, const struct strlist *to,
+    const struct alert *a, size_t n, time_t now, const char *msgid)
+{
+	struct buf	 text = { 0 }, html = { 0 };
+	char		 date[64], subj[256], boundary[64];
+	struct tm	 tm;
+	size_t		 i;
+
+	localtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S %z", &tm);
+	snprintf(boundary, sizeof(boundary), "=_tickerd_%08lx%08lx",
+	    (unsigned long)now, (unsigned long)(strlen(msgid) * 2654435761u ^
+	    (unsigned long)getpid()));
+	subject(a, n, subj, sizeof(subj));
+	headers(b, from, to, date, msgid, subj, boundary);
+
 	for (i = 0; i < n; i++) {
 		if (i > 0)
 			buf_puts(&text, "\n");
 		text_alert(&text, &a[i]);
 	}
 	buf_puts(&text, "\n-- \ntickerd " PACKAGE_VERSION "\n");
-	buf_printf(b, "--%s\r\nContent-Type: text/plain; charset=utf-8\r\n"
-	    "Content-Transfer-Encoding: quoted-printable\r\n\r\n", boundary);
-	qp(b, text.data);
-	buf_puts(b, "\r\n");
+	part(b, boundary, "text/plain", text.data);
 
-	/* text/html */
 	buf_puts(&html, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
 	    "<title>tickerd</title></head>\n<body style=\"font-family:"
 	    "sans-serif\">\n");
@@ -447,10 +513,8 @@ mail_compose(struct buf *b, const char *from, const struct strlist *to,
 		html_alert(&html, &a[i]);
 	buf_puts(&html, "<p style=\"color:#888;font-size:small\">tickerd "
 	    PACKAGE_VERSION "</p>\n</body></html>\n");
-	buf_printf(b, "--%s\r\nContent-Type: text/html; charset=utf-8\r\n"
-	    "Content-Transfer-Encoding: quoted-printable\r\n\r\n", boundary);
-	qp(b, html.data);
-	buf_printf(b, "\r\n--%s--\r\n", boundary);
+	part(b, boundary, "text/html", html.data);
+	buf_printf(b, "--%s--\r\n", boundary);
 
 	buf_free(&text);
 	buf_free(&html);

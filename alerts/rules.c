@@ -14,62 +14,44 @@
 #include <math.h>
 #include <string.h>
 
-#include "tickerd.h"
+#include "lib/lib.h"
+#include "market/market.h"
+#include "alerts/alerts.h"
 
-/* The time of the n-th Sunday (n = 1, 2) of a month, at hh:00 UTC. */
-static time_t
-nth_sunday(int year, int mon, int n, int hh)
+/* References that know nothing yet. */
+void
+symref_init(struct symref *ref)
 {
-	struct tm	 tm;
-	time_t		 first;
-
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = year - 1900;
-	tm.tm_mon = mon;
-	tm.tm_mday = 1;
-	first = timegm(&tm);
-	gmtime_r(&first, &tm);
-	return first + (time_t)(((7 - tm.tm_wday) % 7 + 7 * (n - 1)) * 86400 +
-	    hh * 3600);
+	memset(ref, 0, sizeof(*ref));
+	ref->high = ref->low = NAN;
+	ref->seen_high = ref->seen_low = NAN;
+	ref->close = NAN;
 }
 
-/*
- * US Eastern time's offset from UTC at t, in seconds: -4h from the second
- * Sunday of March, 02:00 EST, to the first Sunday of November, 02:00 EDT
- * (the rule since 2007); -5h otherwise.
- */
+/* Equal, NaN included. */
+static int
+same(double a, double b)
+{
+	return (isnan(a) && isnan(b)) || a == b;
+}
+
+/* Whether two sets of references differ in what is stored. */
 int
-et_offset(time_t t)
+symref_same(const struct symref *a, const struct symref *b)
 {
-	struct tm	 tm;
-	int		 y;
-
-	gmtime_r(&t, &tm);
-	y = tm.tm_year + 1900;
-	if (t >= nth_sunday(y, 2, 2, 7) && t < nth_sunday(y, 10, 1, 6))
-		return -4 * 3600;
-	return -5 * 3600;
+	return a->day == b->day && same(a->high, b->high) &&
+	    same(a->low, b->low) && same(a->seen_high, b->seen_high) &&
+	    same(a->seen_low, b->seen_low) && a->close_day == b->close_day &&
+	    same(a->close, b->close);
 }
 
-/* The trading session (US Eastern date) of a time, as days since 1970. */
-long
-session_day(time_t t)
-{
-	long long	 s = (long long)t + et_offset(t);
-
-	return (long)(s >= 0 ? s / 86400 : -((-s + 86399) / 86400));
-}
-
-/* Minutes since midnight, US Eastern time. */
+/* Whether two rule states differ in what is stored. */
 int
-et_minute(time_t t)
+rulestate_same(const struct rule_state *a, const struct rule_state *b)
 {
-	long long	 s = (long long)t + et_offset(t);
-
-	s %= 86400;
-	if (s < 0)
-		s += 86400;
-	return (int)(s / 60);
+	return a->fired == b->fired && a->spent == b->spent &&
+	    a->last_notify == b->last_notify &&
+	    same(a->session_ref, b->session_ref) && a->count == b->count;
 }
 
 /*
@@ -134,7 +116,8 @@ symref_update(struct symref *ref, const struct quote *q)
 	}
 }
 
-static double
+/* The change from the previous close, in percent; NaN when unknown. */
+double
 change_pct(const struct quote *q)
 {
 	if (!isfinite(q->prev_close) || q->prev_close <= 0)
@@ -328,6 +311,18 @@ rule_kind_name(enum rule_kind k)
 	case RULE_CLOSE_BELOW: return "close-below";
 	}
 	return "?";
+}
+
+/* The kind named by rule_kind_name(); -1 when none is. */
+int
+rule_kind_from_name(const char *name)
+{
+	int	 k;
+
+	for (k = RULE_ABOVE; k <= RULE_CLOSE_BELOW; k++)
+		if (strcmp(name, rule_kind_name(k)) == 0)
+			return k;
+	return -1;
 }
 
 const char *

@@ -24,7 +24,8 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
-#include "tickerd.h"
+#include "lib/lib.h"
+#include "daemon/daemon.h"
 
 #define LINE_MAX_CTL	1024
 #define HISTORY_MAX	10000
@@ -37,6 +38,8 @@ struct client {
 };
 
 static struct event_base	*ctl_base;
+static struct config		*ctl_conf;
+static struct control_hooks	 hooks;
 static struct evconnlistener	*listener;
 static char			*ctl_path;
 static TAILQ_HEAD(, client)	 clients = TAILQ_HEAD_INITIALIZER(clients);
@@ -93,14 +96,15 @@ reply_error(struct client *c, const char *fmt, ...)
 static json_t *
 status_json(void)
 {
-	const struct tickerd_info *ti = tickerd_info();
-	struct config	*conf = tickerd_conf();
-	struct watch	*w;
+	struct config		*conf = ctl_conf;
+	struct control_info	 ti;
+	struct watch		*w;
 	struct rule	*r;
-	json_t		*unknown = json_array();
-	size_t		 rules = 0;
-	char		 chain[256];
+	json_t			*unknown = json_array();
+	size_t			 rules = 0;
+	char			 chain[256];
 
+	hooks.info(hooks.arg, &ti);
 	config_chain(conf, chain, sizeof(chain));
 	TAILQ_FOREACH(w, &conf->watches, entry) {
 		TAILQ_FOREACH(r, &w->rules, entry)
@@ -111,26 +115,26 @@ status_json(void)
 	return json_pack("{s:b, s:s, s:I, s:s, s:I, s:I, s:s, s:I, s:I, "
 	    "s:I, s:I, s:I, s:I, s:I, s:s?, s:s?, s:o}",
 	    "ok", 1, "version", PACKAGE_VERSION,
-	    "pid", (json_int_t)getpid(), "config", ti->config,
-	    "started", (json_int_t)ti->started,
-	    "uptime", (json_int_t)(time(NULL) - ti->started),
+	    "pid", (json_int_t)getpid(), "config", ti.config,
+	    "started", (json_int_t)ti.started,
+	    "uptime", (json_int_t)(clock_now() - ti.started),
 	    "provider", chain,
 	    "poll", (json_int_t)conf->poll,
 	    "symbols", (json_int_t)conf->nwatches,
 	    "rules", (json_int_t)rules,
-	    "alerts", (json_int_t)ti->alerts,
+	    "alerts", (json_int_t)ti.alerts,
 	    "waiting", (json_int_t)notify_waiting(),
-	    "reloads", (json_int_t)ti->reloads,
-	    "last_reload", (json_int_t)ti->last_reload,
-	    "reload_error", ti->reload_error[0] ? ti->reload_error : NULL,
-	    "state_dir", state_persistent() ? conf->state_dir : NULL,
+	    "reloads", (json_int_t)ti.reloads,
+	    "last_reload", (json_int_t)ti.last_reload,
+	    "reload_error", ti.reload_error[0] ? ti.reload_error : NULL,
+	    "state_dir", store_dir(),
 	    "unknown", unknown);
 }
 
 static json_t *
 alerts_json(void)
 {
-	struct config	*conf = tickerd_conf();
+	struct config	*conf = ctl_conf;
 	struct watch	*w;
 	struct rule	*r;
 	json_t		*a = json_array();
@@ -148,6 +152,35 @@ alerts_json(void)
 			    r->once));
 		}
 	return json_pack("{s:b, s:o}", "ok", 1, "rules", a);
+}
+
+/* The newest quote of every watched symbol, for tickerctl quotes. */
+static json_t *
+quotes_json(void)
+{
+	json_t			*a = json_array(), *o;
+	const struct watch	*w;
+	const struct quote	*q;
+
+	TAILQ_FOREACH(w, &ctl_conf->watches, entry) {
+		q = &w->last;
+		o = json_pack("{s:s, s:s}", "symbol", w->symbol, "problem",
+		    w->problem);
+		if (w->last_seen > 0) {
+			json_object_set_new(o, "price", jnum(q->price));
+			json_object_set_new(o, "prev_close",
+			    jnum(q->prev_close));
+			json_object_set_new(o, "change_pct",
+			    jnum(change_pct(q)));
+			json_object_set_new(o, "high52", jnum(q->high52));
+			json_object_set_new(o, "low52", jnum(q->low52));
+			json_object_set_new(o, "time", json_integer(q->time));
+			json_object_set_new(o, "received",
+			    json_integer(w->last_seen));
+		}
+		json_array_append_new(a, o);
+	}
+	return a;
 }
 
 static void
@@ -178,7 +211,7 @@ command(struct client *c, char *line)
 		reply(c, status_json());
 	else if (strcmp(cmd, "quotes") == 0)
 		reply(c, json_pack("{s:b, s:o}", "ok", 1, "quotes",
-		    poll_quotes_json()));
+		    quotes_json()));
 	else if (strcmp(cmd, "alerts") == 0)
 		reply(c, alerts_json());
 	else if (strcmp(cmd, "history") == 0) {
@@ -188,12 +221,15 @@ command(struct client *c, char *line)
 			    "\"%s\"", arg);
 		else
 			reply(c, json_pack("{s:b, s:o}", "ok", 1, "history",
-			    state_history_tail((size_t)n)));
+			    history_tail((size_t)n)));
 	} else if (strcmp(cmd, "reload") == 0) {
-		if (tickerd_reload() == 0)
+		if (hooks.reload(hooks.arg) == 0)
 			reply(c, json_pack("{s:b}", "ok", 1));
-		else
-			reply_error(c, "%s", tickerd_info()->reload_error);
+		else {
+			struct control_info ti;
+			hooks.info(hooks.arg, &ti);
+			reply_error(c, "%s", ti.reload_error);
+		}
 	} else if (strcmp(cmd, "test") == 0) {
 		if (*arg == '\0')
 			reply_error(c, "test: which notifier?");
@@ -322,13 +358,20 @@ control_close(void)
 	ctl_path = NULL;
 }
 
+/*
+ * Listen where the configuration says.  hooks are how a request reaches
+ * main(): a reload, and the daemon's figures for status.
+ */
 void
-control_start(struct event_base *base, struct config *conf)
+control_start(struct event_base *base, struct config *conf,
+    const struct control_hooks *h)
 {
 	const char	*path = conf->control ? conf->control :
 			    control_default_path();
 
 	ctl_base = base;
+	ctl_conf = conf;
+	hooks = *h;
 	if (strcmp(path, "none") == 0)
 		return;
 	control_open(path);
@@ -341,6 +384,7 @@ control_reconfigure(struct config *conf)
 	const char	*path = conf->control ? conf->control :
 			    control_default_path();
 
+	ctl_conf = conf;
 	if (ctl_base == NULL)
 		return;
 	if (ctl_path != NULL && strcmp(ctl_path, path) == 0)

@@ -1,5 +1,8 @@
 /*
- * tickerd: main(), the flags, and the event loop's start and end.
+ * tickerd: main(), the flags, the event loop's start and end, signals,
+ * reloads, and what systemd hears.  Everything else is a library below;
+ * main() pushes the configuration into it at start and at each reload,
+ * and hears back only through the callbacks it gives.
  */
 #include "config.h"
 
@@ -21,7 +24,8 @@
 #include <systemd/sd-daemon.h>
 #endif
 
-#include "tickerd.h"
+#include "lib/lib.h"
+#include "daemon/daemon.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -30,87 +34,50 @@
 
 #define STOP_GRACE	2	/* seconds for deliveries in flight at exit */
 
+/* What the command line asked for. */
+struct args {
+	const char	*file;
+	char		*replay;	/* absolute, or NULL */
+	int		 debug;
+	int		 noaction;
+	int		 verbose;
+	int		 once;
+};
+
 static struct config		*conf;
 static char			*conf_path;
 static struct event_base	*base;
+static struct poller		*poller;
 static struct poll_opts		 po;
-static int			 once;
 static int			 exit_when_idle;
-static size_t			 pending;
-static int			 delivery_failed;
 static int			 stopping;
+static time_t			 stop_time;
+static int			 finished;	/* the loop has returned */
 static struct event		*tick_ev;	/* watchdog, status, stop */
 static long			 watchdog_usec;
-static struct tickerd_info	 info;
+static struct control_info	 info;
+static unsigned			 alerts_before;	/* of pollers stopped */
+static char			 reload_error[512];
 
-const struct tickerd_info *
-tickerd_info(void)
+static unsigned
+alerts(void)
 {
-	return &info;
-}
-
-void
-tickerd_alerted(void)
-{
-	info.alerts++;
-}
-
-struct config *
-tickerd_conf(void)
-{
-	return conf;
-}
-
-int
-tickerd_once(void)
-{
-	return once;
-}
-
-void
-tickerd_delivery_failed(void)
-{
-	delivery_failed = 1;
+	return alerts_before + (poller ? poller->alerts : 0);
 }
 
 /*
- * Work the loop must finish before --once (or a replay) may exit: a
- * request in flight, a message being delivered, a replay still running.
+ * Work ended (lib/work.c): a --once run or a replay exits when none is
+ * left; when only digests wait, they are sent now.
  */
-void
-work_begin(void)
+static void
+work_changed(size_t pending, void *arg)
 {
-	pending++;
-}
-
-void
-work_end(void)
-{
+	if (!exit_when_idle || finished)
+		return;
 	if (pending == 0)
-		fatalx("work_end: nothing pending");
-	if (--pending == 0 && exit_when_idle && base != NULL)
 		event_base_loopexit(base, NULL);
-	else if (exit_when_idle && pending == notify_held())
-		notify_flush();		/* only digests wait: send them now */
-}
-
-/*
- * A test hook: with TICKERD_CRASHPOINT=name in the environment, the
- * daemon kills itself (SIGKILL, as kill -9 would) the first time it
- * passes that point, so tests can crash it exactly between two writes.
- */
-void
-crashpoint(const char *name)
-{
-	static const char	*want;
-	static int		 checked;
-
-	if (!checked) {
-		want = getenv("TICKERD_CRASHPOINT");
-		checked = 1;
-	}
-	if (want != NULL && strcmp(want, name) == 0)
-		raise(SIGKILL);
+	else if (!stopping && pending == digest_held())
+		digest_flush();
 }
 
 static void
@@ -153,31 +120,47 @@ sd_say(const char *what)
 #endif
 }
 
-/* Re-read every file; swap the new configuration in only if it is valid. */
+/* The control socket's view of the daemon. */
+static void
+control_info(void *arg, struct control_info *ci)
+{
+	*ci = info;
+	ci->alerts = alerts();
+	ci->reload_error = reload_error;
+}
+
 static void
 reload_errfn(const char *file, int line, const char *msg)
 {
-	size_t	 l = strlen(info.reload_error);
-
 	log_warnx("%s:%d: %s", file, line, msg);
-	if (l == 0)
-		snprintf(info.reload_error, sizeof(info.reload_error),
-		    "%s:%d: %s", file, line, msg);
+	if (reload_error[0] == '\0')
+		snprintf(reload_error, sizeof(reload_error), "%s:%d: %s", file,
+		    line, msg);
 }
 
-int
-tickerd_reload(void)
+/* Push a configuration into every module that keeps one. */
+static void
+reconfigure(struct config *c)
+{
+	conf = c;
+	notify_reconfigure(c);
+	control_reconfigure(c);
+}
+
+/* Re-read every file; swap the new configuration in only if it is valid. */
+static int
+reload(void *arg)
 {
 	struct config	*new, *old = conf;
 	size_t		 kept, rules = 0;
 	struct watch	*w;
 	struct rule	*r;
 
-	info.reload_error[0] = '\0';
+	reload_error[0] = '\0';
 	if (exit_when_idle) {
-		snprintf(info.reload_error, sizeof(info.reload_error),
-		    "a replay or --once run does not reload");
-		log_warnx("reload: %s", info.reload_error);
+		snprintf(reload_error, sizeof(reload_error), "a replay or "
+		    "--once run does not reload");
+		log_warnx("reload: %s", reload_error);
 		return -1;
 	}
 	sd_say("RELOADING=1");
@@ -187,7 +170,7 @@ tickerd_reload(void)
 		sd_say("READY=1");
 		return -1;
 	}
-	if (!state_same_dir(new->state_dir, old->state_dir)) {
+	if (!store_same_dir(new->state_dir, old->state_dir)) {
 		log_warnx("reload: state-dir cannot change while running; "
 		    "keeping %s until a restart", old->state_dir ?
 		    old->state_dir : "memory");
@@ -196,24 +179,31 @@ tickerd_reload(void)
 		    NULL;
 	}
 	kept = config_carry(new, old);
-	poll_stop();
-	conf = new;
-	control_reconfigure(conf);
+	alerts_before += poller->alerts;
+	poll_stop(poller);
+	reconfigure(new);
 	if (state_save(conf) == -1)
 		log_warnx("reload: the state could not be saved");
-	if (poll_start(base, conf, &po) == -1)
+	if ((poller = poll_start(base, conf, &po)) == NULL)
 		fatalx("reload: cannot start polling");
 	config_free(old);
 	TAILQ_FOREACH(w, &conf->watches, entry)
 		TAILQ_FOREACH(r, &w->rules, entry)
 			rules++;
 	info.reloads++;
-	info.last_reload = time(NULL);
+	info.last_reload = clock_now();
 	log_info("reloaded: %zu watched symbol%s, %zu rule%s (%zu kept their "
 	    "state)", conf->nwatches, conf->nwatches == 1 ? "" : "s", rules,
 	    rules == 1 ? "" : "s", kept);
 	sd_say("READY=1");
 	return 0;
+}
+
+/* Deliveries still in flight: transfers and sendmail children. */
+static size_t
+in_flight(void)
+{
+	return net_running() + sendmail_children();
 }
 
 /* Every second: the watchdog, systemd's STATUS=, and a stop's deadline. */
@@ -223,17 +213,16 @@ tick_cb(evutil_socket_t fd, short ev, void *arg)
 	static time_t	 last_ping;
 	static char	 last_status[256];
 	char		 status[300];
-	time_t		 now = time(NULL);
+	time_t		 now = clock_now();
+	size_t		 waiting = notify_waiting();
 
 	if (stopping) {
-		if (net_running() == 0 && mail_children() == 0)
+		if (in_flight() == 0)
 			event_base_loopexit(base, NULL);
-		else if (now - info.stopping >= STOP_GRACE) {
+		else if (now - stop_time >= STOP_GRACE) {
 			log_warnx("stopping: %zu deliver%s still in flight "
-			    "after %ds; they stay in the outbox",
-			    net_running() + mail_children(),
-			    net_running() + mail_children() == 1 ? "y" : "ies",
-			    STOP_GRACE);
+			    "after %ds; they stay in the outbox", in_flight(),
+			    in_flight() == 1 ? "y" : "ies", STOP_GRACE);
 			event_base_loopexit(base, NULL);
 		}
 		return;
@@ -244,8 +233,8 @@ tick_cb(evutil_socket_t fd, short ev, void *arg)
 	}
 	snprintf(status, sizeof(status), "STATUS=watching %zu symbol%s; %u "
 	    "alert%s since start; %zu message%s waiting", conf->nwatches,
-	    conf->nwatches == 1 ? "" : "s", info.alerts, info.alerts == 1 ?
-	    "" : "s", notify_waiting(), notify_waiting() == 1 ? "" : "s");
+	    conf->nwatches == 1 ? "" : "s", alerts(), alerts() == 1 ? "" :
+	    "s", waiting, waiting == 1 ? "" : "s");
 	if (strcmp(status, last_status) != 0) {
 		sd_say(status);
 		tk_strlcpy(last_status, status, sizeof(last_status));
@@ -256,22 +245,22 @@ tick_cb(evutil_socket_t fd, short ev, void *arg)
 static void
 stop(const char *why)
 {
-	struct timeval	 tv = { 0, 100000 };
-
 	if (stopping++)
 		return;
+	stop_time = clock_now();
 	log_info("received %s, stopping", why);
 	sd_say("STOPPING=1");
-	info.stopping = time(NULL);
-	poll_stop();
+	alerts_before += poller->alerts;
+	poll_stop(poller);
+	poller = NULL;
 	notify_stop();
 	control_stop();
-	if (net_running() == 0 && mail_children() == 0) {
+	if (in_flight() == 0) {
 		event_base_loopexit(base, NULL);
 		return;
 	}
 	/* tick faster now, until they are done or the deadline */
-	event_add(tick_ev, &tv);
+	timer_in(tick_ev, 0.1);
 }
 
 static void
@@ -284,7 +273,7 @@ signal_cb(evutil_socket_t sig, short ev, void *arg)
 		break;
 	case SIGHUP:
 		if (!stopping)
-			(void)tickerd_reload();
+			(void)reload(NULL);
 		break;
 	}
 }
@@ -303,8 +292,8 @@ absolute(const char *path)
 	return out;
 }
 
-int
-main(int argc, char *argv[])
+static void
+parse_args(int argc, char *argv[], struct args *a)
 {
 	static const struct option longopts[] = {
 		{ "once", no_argument, NULL, '1' },
@@ -312,145 +301,177 @@ main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct event	*sigterm, *sigint, *sighup;
-	struct timeval	 one = { 1, 0 };
-	const char	*wd, *wdpid;
-	char		*replay = NULL, err[1024], chain[256];
-	const char	*file = TICKERD_CONF;
-	int		 ch, debug = 0, noaction = 0, verbose = 0, rc = 0;
+	int	 ch;
 
+	memset(a, 0, sizeof(*a));
+	a->file = TICKERD_CONF;
 	while ((ch = getopt_long(argc, argv, "1df:hnvV", longopts, NULL))
 	    != -1) {
 		switch (ch) {
-		case '1':
-			once = 1;
-			break;
-		case 'd':
-			debug = 1;
-			break;
-		case 'f':
-			file = optarg;
-			break;
-		case 'n':
-			noaction = 1;
-			break;
-		case 'v':
-			verbose++;
+		case '1': a->once = 1; break;
+		case 'd': a->debug = 1; break;
+		case 'f': a->file = optarg; break;
+		case 'n': a->noaction = 1; break;
+		case 'v': a->verbose++; break;
+		case 'R':
+			free(a->replay);
+			a->replay = absolute(optarg);
 			break;
 		case 'V':
 			printf("tickerd %s\n", PACKAGE_VERSION);
-			return 0;
-		case 'R':
-			replay = absolute(optarg);
-			break;
+			exit(0);
 		default:
 			usage();
 		}
 	}
 	if (optind != argc)
 		usage();
+}
 
-	conf_path = absolute(file);
-	if ((conf = config_load(conf_path, NULL)) == NULL) {
-		free(conf_path);
-		free(replay);
-		return 1;
-	}
-	if (noaction) {
-		if (replay != NULL) {
-			struct replay *r = replay_open(replay, err,
-			    sizeof(err));
-			if (r == NULL) {
-				fprintf(stderr, "%s\n", err);
-				config_free(conf);
-				free(replay);
-				return 1;
-			}
-			replay_free(r);
+/* -n: the configuration (and the replay file, if any) is readable. */
+static int
+check_only(const struct args *a)
+{
+	struct replay	*r;
+	char		 err[1024];
+
+	if (a->replay != NULL) {
+		if ((r = replay_open(a->replay, err, sizeof(err))) == NULL) {
+			fprintf(stderr, "%s\n", err);
+			return 1;
 		}
-		printf("configuration OK\n");
-		config_free(conf);
-		free(conf_path);
-		free(replay);
-		return 0;
+		replay_free(r);
 	}
+	printf("configuration OK\n");
+	return 0;
+}
 
-	log_init(debug, verbose);
-	if (!debug && !once && getenv("NOTIFY_SOCKET") == NULL &&
-	    daemon(0, 0) == -1)
-		fatal("daemon");
-	signal(SIGPIPE, SIG_IGN);
-	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+/* The loop, its signals, and the modules that live in it. */
+static void
+loop_setup(const struct args *a, struct event **sigs)
+{
+	static const int	 signals[] = { SIGTERM, SIGINT, SIGHUP };
+	const char		*wd, *wdpid;
+	size_t			 i;
 
 	if ((base = event_base_new()) == NULL)
 		fatalx("event_base_new");
-	sigterm = evsignal_new(base, SIGTERM, signal_cb, NULL);
-	sigint = evsignal_new(base, SIGINT, signal_cb, NULL);
-	sighup = evsignal_new(base, SIGHUP, signal_cb, NULL);
-	evsignal_add(sigterm, NULL);
-	evsignal_add(sigint, NULL);
-	evsignal_add(sighup, NULL);
+	for (i = 0; i < 3; i++)
+		if ((sigs[i] = evsignal_new(base, signals[i], signal_cb,
+		    NULL)) == NULL || evsignal_add(sigs[i], NULL) == -1)
+			fatalx("cannot watch signal %d", signals[i]);
 	if (net_init(base) == -1)
 		fatalx("cannot initialize libcurl");
-	notify_init(base);
-	mail_init(base);
-
-	/* a backtest keeps its state in memory and leaves the folder alone */
-	if (state_open(conf, once && replay != NULL ? NULL : conf->state_dir,
-	    notify_queue, err, sizeof(err)) == -1) {
-		log_warnx("%s", err);
-		return 2;
-	}
-	po.once = once;
-	po.replay = replay;
-	exit_when_idle = once || replay != NULL ||
-	    strcmp(config_provider(conf)->name, "replay") == 0;
-	info.started = time(NULL);
-	info.config = conf_path;
+	notify_init(base, a->once);
+	work_on_change(work_changed, NULL);
 	if ((wd = getenv("WATCHDOG_USEC")) != NULL &&
 	    ((wdpid = getenv("WATCHDOG_PID")) == NULL ||
 	    strtol(wdpid, NULL, 10) == (long)getpid()))
 		watchdog_usec = strtol(wd, NULL, 10);
 	if ((tick_ev = event_new(base, -1, EV_PERSIST, tick_cb, NULL)) == NULL)
 		fatalx("event_new");
-	if (!once)
-		event_add(tick_ev, &one);
-	if (!once && !(replay != NULL))
-		control_start(base, conf);
+}
+
+/* Start everything, run the loop; the exit status of the run. */
+static int
+run(const struct args *a)
+{
+	static const struct control_hooks hooks = { reload, control_info,
+	    NULL };
+	const char	*fake;
+	char		 chain[256];
+	int		 rc = 0;
+
+	if (!a->once)
+		timer_in(tick_ev, 1);
+	if (!a->once && a->replay == NULL)
+		control_start(base, conf, &hooks);
+	reconfigure(conf);
 	config_chain(conf, chain, sizeof(chain));
 	log_info("tickerd %s starting: %zu watched symbol%s, provider %s, "
 	    "poll every %llds%s", PACKAGE_VERSION, conf->nwatches,
-	    conf->nwatches == 1 ? "" : "s", replay ? "replay" : chain,
-	    (long long)conf->poll,
-	    once ? ", once" : "");
-	if (poll_start(base, conf, &po) == -1)
-		rc = 2;
-	else {
-		sd_say("READY=1");
-		tick_cb(-1, 0, NULL);	/* the first STATUS= and ping */
-		if (pending > 0 || !exit_when_idle)
-			event_base_dispatch(base);
-		if (once && replay != NULL)
-			poll_summary();
-		else if (!once && exit_when_idle && !stopping)
-			log_info("replay finished");
-		if (once && (!poll_all_quoted() || delivery_failed))
-			rc = 2;
+	    conf->nwatches == 1 ? "" : "s", a->replay ? "replay" : chain,
+	    (long long)conf->poll, a->once ? ", once" : "");
+	if ((fake = getenv("TICKERD_MARKET_CLOCK")) != NULL) {
+		clock_market_set((time_t)strtoll(fake, NULL, 10));
+		log_info("market hours judged by a clock set to %s", fake);
 	}
-	poll_stop();
+	if ((poller = poll_start(base, conf, &po)) == NULL)
+		return 2;
+	sd_say("READY=1");
+	tick_cb(-1, 0, NULL);	/* the first STATUS= and ping */
+	if (work_pending() > 0 || !exit_when_idle)
+		event_base_dispatch(base);
+	finished = 1;
+	if (a->once && a->replay != NULL && poller != NULL)
+		backtest_summary(poller);
+	else if (!a->once && exit_when_idle && !stopping)
+		log_info("replay finished");
+	if (a->once && ((poller && !poll_all_quoted(poller)) ||
+	    notify_failures() > 0))
+		rc = 2;
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct args	 a;
+	struct event	*sigs[3];
+	char		 err[1024];
+	int		 rc;
+
+	parse_args(argc, argv, &a);
+	conf_path = absolute(a.file);
+	if ((conf = config_load(conf_path, NULL)) == NULL)
+		rc = 1;
+	else if (a.noaction)
+		rc = check_only(&a);
+	else
+		rc = -1;
+	if (rc != -1) {
+		config_free(conf);
+		free(conf_path);
+		free(a.replay);
+		return rc;
+	}
+
+	log_init(a.debug, a.verbose);
+	if (!a.debug && !a.once && getenv("NOTIFY_SOCKET") == NULL &&
+	    daemon(0, 0) == -1)
+		fatal("daemon");
+	signal(SIGPIPE, SIG_IGN);
+	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	loop_setup(&a, sigs);
+	notify_reconfigure(conf);
+
+	/* a backtest keeps its state in memory and leaves the folder alone */
+	if (store_open(conf, a.once && a.replay != NULL ? NULL :
+	    conf->state_dir, notify_queue, err, sizeof(err)) == -1) {
+		log_warnx("%s", err);
+		return 2;
+	}
+	po.once = a.once;
+	po.replay = a.replay;
+	exit_when_idle = a.once || a.replay != NULL ||
+	    strcmp(config_provider(conf)->name, "replay") == 0;
+	info.started = clock_now();
+	info.config = conf_path;
+	rc = run(&a);
+
+	poll_stop(poller);
 	notify_stop();
 	control_stop();
 	net_shutdown();
-	mail_shutdown();
+	sendmail_shutdown();
 	notify_free();
-	state_close();
+	store_close();
 	event_free(tick_ev);
-	event_free(sigterm);
-	event_free(sigint);
-	event_free(sighup);
+	for (size_t i = 0; i < 3; i++)
+		event_free(sigs[i]);
 	event_base_free(base);
 	config_free(conf);
 	free(conf_path);
-	free(replay);
+	free(a.replay);
 	return rc;
 }

@@ -11,7 +11,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "tickerd.h"
+#include "lib/lib.h"
+#include "market/market.h"
+#include "alerts/alerts.h"
 #include "unit.h"
 
 /* As published on nyse.com (Holidays & Trading Hours). */

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tickerd.h"
+#include "lib/lib.h"
+#include "alerts/alerts.h"
+#include "config/conf.h"
 #include "unit.h"
 
 static struct rule	 rule_above = { .kind = RULE_ABOVE, .value = 44.53,
@@ -34,7 +36,7 @@ make_alert(struct alert *a, const char *note)
 	q.time = 1772480400;
 	snprintf(q.currency, sizeof(q.currency), "USD");
 	memset(&ref, 0, sizeof(ref));
-	alert_init(a, &w, &rule_above, &q, &ref, 1772480400);
+	alert_init(a, w.symbol, w.note, &rule_above, &q, &ref, 1772480400);
 }
 
 /* The header block: everything before the first empty line. */

@@ -12,7 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tickerd.h"
+#include "lib/lib.h"
+#include "config/conf.h"
 #include "unit.h"
 
 struct ecase {
@@ -313,11 +314,11 @@ START_TEST(test_good)
 	ck_assert_msg(n->mbox[0] == '/' && strstr(n->mbox, "/demo.mbox"),
 	    "mbox path not made relative to the file: %s", n->mbox);
 	n = config_notifier(conf, "log");
-	ck_assert_int_eq(n->facility, syslog_facility("local3"));
-	ck_assert_int_eq(n->priority, syslog_priority("warning"));
+	ck_assert_int_eq(n->facility, log_facility("local3"));
+	ck_assert_int_eq(n->priority, log_priority("warning"));
 	n = config_notifier(conf, "phone");
-	ck_assert_int_eq(n->facility, syslog_facility("daemon"));
-	ck_assert_int_eq(n->priority, syslog_priority("notice"));
+	ck_assert_int_eq(n->facility, log_facility("daemon"));
+	ck_assert_int_eq(n->priority, log_priority("notice"));
 	n = config_notifier(conf, "tls");
 	ck_assert_int_eq(n->starttls, STARTTLS_REQUIRED);
 	ck_assert_int_eq(n->digest, 120);

@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tickerd.h"
+#include "lib/lib.h"
+#include "providers/providers.h"
 #include "unit.h"
 
 /* One symbol's answer through a provider's parser. */

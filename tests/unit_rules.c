@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tickerd.h"
+#include "lib/lib.h"
+#include "market/market.h"
+#include "alerts/alerts.h"
 #include "unit.h"
 
 #define X	NAN

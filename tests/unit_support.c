@@ -1,6 +1,5 @@
 /*
- * Support for the unit tests, and stand-ins for what daemon/tickerd.c
- * (main) provides to the library.
+ * Support for the unit tests: error capture, temporary files, test data.
  */
 #include "config.h"
 
@@ -10,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tickerd.h"
+#include "lib/lib.h"
 #include "unit.h"
 
 char	 unit_errors[16384];
@@ -101,43 +100,4 @@ unit_run(Suite *s)
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed == 0 ? 0 : 1;
-}
-
-/* Stand-ins for main's services. */
-struct config *
-tickerd_conf(void)
-{
-	return NULL;
-}
-
-int
-tickerd_once(void)
-{
-	return 1;
-}
-
-void
-tickerd_delivery_failed(void)
-{
-}
-
-void
-work_begin(void)
-{
-}
-
-void
-work_end(void)
-{
-}
-
-void
-crashpoint(const char *name)
-{
-	(void)name;
-}
-
-void
-tickerd_alerted(void)
-{
 }

@@ -1,0 +1,141 @@
+/*
+ * alerts/: the rule engine and what an alert says.  Pure: a quote, a
+ * rule and the rule's prior state in; a verdict, the new state and the
+ * texts out.  No event loop, no I/O, no clock: the caller passes the
+ * time.  Uses market/ and lib/.
+ */
+#ifndef TICKERD_ALERTS_H
+#define TICKERD_ALERTS_H
+
+#include <sys/queue.h>
+#include <time.h>
+
+#include "market/market.h"
+
+/* alerts/rules.c: the rule engine */
+enum rule_kind {
+	RULE_ABOVE,
+	RULE_BELOW,
+	RULE_TARGET,
+	RULE_MOVE,
+	RULE_NEAR_HIGH,
+	RULE_NEAR_LOW,
+	RULE_NEW_HIGH,
+	RULE_NEW_LOW,
+	RULE_CLOSE_ABOVE,
+	RULE_CLOSE_BELOW,
+};
+
+/* What a rule remembers between quotes. */
+struct rule_state {
+	int		 fired;		/* condition seen true, not re-armed */
+	int		 spent;		/* a `once' rule that has fired */
+	time_t		 last_notify;	/* 0: never */
+	double		 session_ref;	/* prev close / 52w ref when fired */
+	unsigned	 count;		/* times fired */
+};
+
+/*
+ * Reference values of one symbol for the current trading session: the
+ * 52-week high and low as they were known before the session, so that
+ * the session's own extremes neither hide nor fake a new 52-week mark.
+ */
+struct symref {
+	long		 day;		/* session day (days since epoch, ET) */
+	double		 high;		/* 52w high before this session */
+	double		 low;
+	double		 seen_high;	/* last 52w high seen */
+	double		 seen_low;
+	long		 close_day;	/* the session whose close was judged */
+	double		 close;		/* that session's closing price */
+	int		 close_new;	/* this quote brought a close to judge */
+};
+
+struct rule_params {
+	double		 hysteresis;	/* fraction, e.g. 0.005 */
+	time_t		 cooldown;	/* seconds, 0: none */
+};
+
+enum verdict {
+	VERDICT_NONE,		/* nothing to say */
+	VERDICT_FIRE,		/* notify */
+	VERDICT_COOLDOWN,	/* became true, but within the cooldown */
+	VERDICT_REARM,		/* false beyond the band: armed again */
+	VERDICT_NODATA,		/* the quote lacks what the rule needs */
+};
+
+struct rule {
+	TAILQ_ENTRY(rule)	 entry;
+	enum rule_kind		 kind;
+	double			 value;		/* price, or percent */
+	int			 once;
+	char			*text;		/* "above 44.53" */
+	char			*id;		/* identity: text [+ " once"] */
+	char			*valtext;	/* "44.53" as written */
+	const char		*file;
+	int			 line;
+	struct rule_state	 state;		/* runtime */
+	time_t			 first_fired;	/* runtime, for summaries */
+	time_t			 last_fired;
+};
+TAILQ_HEAD(rulelist, rule);
+
+void		 symref_init(struct symref *);
+void		 symref_update(struct symref *, const struct quote *);
+int		 symref_same(const struct symref *, const struct symref *);
+int		 rule_condition(const struct rule *, const struct quote *,
+		    const struct symref *, int *);
+enum verdict	 rule_eval(const struct rule *, const struct rule_params *,
+		    const struct quote *, const struct symref *,
+		    const struct rule_state *, struct rule_state *, time_t);
+int		 rulestate_same(const struct rule_state *,
+		    const struct rule_state *);
+const char	*rule_kind_name(enum rule_kind);
+int		 rule_kind_from_name(const char *);
+double		 rule_threshold(const struct rule *, const struct quote *,
+		    const struct symref *);
+const char	*verdict_name(enum verdict);
+double		 change_pct(const struct quote *);
+
+/* alerts/alert.c: an alert and its one-line, subject and JSON forms */
+struct alert {
+	char			 symbol[SYMBOL_MAX + 1];
+	const struct rule	*rule;
+	char			 rule_text[96];
+	char			 valtext[32];	/* the rule's value as written */
+	int			 once;
+	enum rule_kind		 kind;
+	double			 threshold;	/* NaN when meaningless */
+	struct quote		 quote;
+	double			 change_pct;	/* NaN when unknown */
+	double			 range_pos;	/* 0..100, NaN when unknown */
+	time_t			 time;
+	char			*note;		/* owned copy, may be NULL */
+	int			 test;		/* tickerctl test: no rule */
+};
+void		 alert_init(struct alert *, const char *, const char *,
+		    const struct rule *, const struct quote *,
+		    const struct symref *, time_t);
+void		 alert_test(struct alert *, const char *, const char *,
+		    const struct quote *, time_t);
+void		 alert_clear(struct alert *);
+void		 alert_line(const struct alert *, char *, size_t);
+void		 alert_subject(const struct alert *, char *, size_t);
+void		 alert_describe(const struct alert *, char *, size_t);
+char		*alert_json(const struct alert *);
+int		 alert_from_json(const char *, struct alert *);
+
+/* alerts/mailmsg.c: RFC 5322 / MIME composition */
+struct buf;
+struct strlist;
+void		 mail_compose(struct buf *, const char *from,
+		    const struct strlist *to, const struct alert *, size_t,
+		    time_t, const char *msgid);
+void		 mail_msgid(char *, size_t);
+void		 mail_msgid_from(char *, size_t, const char *);
+char		*mail_addr(const char *);
+char		*mail_default_from(void);
+char		*mail_envelope(const char *);
+void		 mail_lf(struct buf *, const char *, size_t, int);
+
+#endif /* TICKERD_ALERTS_H */

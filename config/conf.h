@@ -1,0 +1,164 @@
+/*
+ * config/: the configuration language of tickerd.conf(5) and the values
+ * it gives.  config_load() reads a file and every file it includes into a
+ * new struct config, or reports every error as FILE:LINE: and returns
+ * NULL; the running daemon then keeps the configuration it has.  Uses
+ * providers/ (to check provider names), alerts/ (rules), market/, lib/.
+ */
+#ifndef TICKERD_CONF_H
+#define TICKERD_CONF_H
+
+#include <sys/queue.h>
+#include <time.h>
+
+#include "lib/lib.h"
+#include "market/market.h"
+#include "alerts/alerts.h"
+
+#define INCLUDE_DEPTH		16
+#define DEFAULT_POLL		60
+#define DEFAULT_TIMEOUT		10
+#define DEFAULT_HYSTERESIS	0.005
+#define DEFAULT_RETRY		30
+#define DEFAULT_RETRY_FOR	(2 * 86400)
+#ifndef LOCALSTATEDIR
+#define LOCALSTATEDIR		"/var"
+#endif
+#define DEFAULT_STATE_DIR	LOCALSTATEDIR "/lib/tickerd"
+
+enum { STARTTLS_OPTIONAL, STARTTLS_REQUIRED };
+
+enum notifier_type {
+	NOTIFIER_MAIL,
+	NOTIFIER_SYSLOG,
+	NOTIFIER_WEBHOOK,
+};
+
+struct notifier {
+	TAILQ_ENTRY(notifier)	 entry;
+	enum notifier_type	 type;
+	char			*name;
+	const char		*file;
+	int			 line;
+	/* mail */
+	struct strlist		 to;
+	char			*from;
+	char			*smtp;		/* smtp:// or smtps:// URL */
+	char			*user;
+	char			*password_file;
+	char			*password;	/* read at load time */
+	char			*mbox;		/* absolute path */
+	char			*sendmail;	/* absolute path */
+	int			 starttls;	/* STARTTLS_* */
+	char			*ca_file;	/* extra trust anchors */
+	time_t			 digest;	/* 0: one message per alert */
+	/* syslog */
+	int			 facility;
+	int			 priority;
+	/* webhook */
+	char			*url;
+	char			*header_name;	/* optional header ... */
+	char			*header_file;	/* ... its value's file */
+	char			*header_value;	/* read at load time */
+	time_t			 timeout;	/* the global `timeout' */
+	/* deliveries */
+	time_t			 retry;		/* first retry after */
+	time_t			 retry_for;	/* give up after */
+};
+TAILQ_HEAD(notifierlist, notifier);
+
+struct symmap {
+	char			*from;		/* as watched */
+	char			*to;		/* as the provider spells it */
+};
+
+struct providerconf {
+	TAILQ_ENTRY(providerconf) entry;
+	char			*name;
+	char			*url;		/* base URL override */
+	char			*key_file;
+	char			*key;		/* read from key_file */
+	char			*fallback;	/* provider name, or NULL */
+	int			 fallback_line;
+	double			 rate;		/* 0: the provider's default */
+	time_t			 rate_period;
+	struct symmap		*maps;		/* map "BRK-B" "BRK.B" */
+	size_t			 nmaps;
+	char			*replay_file;	/* replay: absolute path */
+	double			 speed;		/* replay: clock speed-up */
+	const char		*file;
+	int			 line;
+};
+TAILQ_HEAD(providerlist, providerconf);
+
+struct watch {
+	TAILQ_ENTRY(watch)	 entry;
+	char			*symbol;
+	char			*note;
+	struct rulelist		 rules;
+	struct strlist		 notify;	/* empty: the default */
+	int			 has_notify;
+	time_t			 cooldown;
+	double			 hysteresis;	/* < 0: the global value */
+	time_t			 stale;		/* 0: the global value */
+	const char		*file;
+	int			 line;
+	/* runtime, kept in the state directory */
+	struct symref		 ref;
+	time_t			 last_time;	/* newest quote evaluated */
+	int			 stale_logged;
+	struct quote		 last;		/* for tickerctl quotes */
+	time_t			 last_seen;	/* when it came; 0: none yet */
+	char			 problem[300];	/* the last poll's, or "" */
+#define PROBLEM_UNKNOWN	"unknown or delisted symbol"
+};
+TAILQ_HEAD(watchlist, watch);
+
+struct config {
+	char			*path;
+	struct strlist		 files;		/* every file read (owned) */
+	struct providerlist	 providers;	/* first is the one used */
+	time_t			 poll;
+	time_t			 timeout;
+	int			 market_hours;
+	double			 hysteresis;
+	char			*state_dir;	/* NULL: memory only */
+	int			 state_set;	/* given in the file */
+	char			*control;
+	time_t			 stale;		/* 0: 3 poll intervals */
+	struct notifierlist	 notifiers;
+	struct strlist		 default_notify;
+	struct watchlist	 watches;
+	size_t			 nwatches;
+	int			 errors;
+};
+
+/* Where parse errors go; the default prints "FILE:LINE: msg" to stderr. */
+typedef void (*config_errfn)(const char *file, int line, const char *msg);
+
+/* config/parse.c: statements and blocks, read through config/lexer.c */
+struct config	*config_load(const char *, config_errfn);
+
+/* config/config.c: lookups, carrying state across a reload, freeing */
+void		 config_free(struct config *);
+size_t		 config_carry(struct config *, const struct config *);
+struct watch	*config_watch(const struct config *, const char *);
+struct notifier	*config_notifier(const struct config *, const char *);
+struct providerconf *config_provider(const struct config *);
+struct providerconf *config_provider_named(const struct config *,
+		    const char *);
+void		 config_chain(const struct config *, char *, size_t);
+const struct strlist *watch_notifiers(const struct config *,
+		    const struct watch *);
+double		 watch_hysteresis(const struct config *, const struct watch *);
+time_t		 watch_stale(const struct config *, const struct watch *);
+const char	*notifier_type_name(enum notifier_type);
+int		 notifier_type_from_name(const char *);
+
+/* config/values.c: the syntax of values, and secret files */
+int		 parse_duration(const char *, time_t *);
+int		 parse_price(const char *, double *);
+int		 parse_percent(const char *, double *);
+int		 secret_file_read(const char *, char **, char *, size_t);
+
+#endif /* TICKERD_CONF_H */

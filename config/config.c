@@ -1,0 +1,242 @@
+/*
+ * The configuration once read: lookups, the defaults a watch falls back
+ * on, what a reload carries over, and freeing.  The grammar is in
+ * parse.c, the syntax of values in values.c.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/lib.h"
+#include "providers/providers.h"
+#include "config/conf.h"
+
+static const char *const type_names[] = {
+	[NOTIFIER_MAIL] = "mail",
+	[NOTIFIER_SYSLOG] = "syslog",
+	[NOTIFIER_WEBHOOK] = "webhook",
+};
+
+/* "mail", "syslog", "webhook": as the configuration and outbox say. */
+const char *
+notifier_type_name(enum notifier_type t)
+{
+	return type_names[t];
+}
+
+/* The type of that name; -1 when none is. */
+int
+notifier_type_from_name(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(type_names) / sizeof(type_names[0]); i++)
+		if (strcmp(type_names[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The watch of symbol, or NULL. */
+struct watch *
+config_watch(const struct config *conf, const char *symbol)
+{
+	struct watch	*w;
+
+	TAILQ_FOREACH(w, &conf->watches, entry)
+		if (strcmp(w->symbol, symbol) == 0)
+			return w;
+	return NULL;
+}
+
+struct notifier *
+config_notifier(const struct config *conf, const char *name)
+{
+	struct notifier	*n;
+
+	TAILQ_FOREACH(n, &conf->notifiers, entry)
+		if (strcmp(n->name, name) == 0)
+			return n;
+	return NULL;
+}
+
+/* The provider in use: the first configured, yahoo by default. */
+struct providerconf *
+config_provider(const struct config *conf)
+{
+	return TAILQ_FIRST(&conf->providers);
+}
+
+struct providerconf *
+config_provider_named(const struct config *conf, const char *name)
+{
+	struct providerconf	*pc;
+
+	TAILQ_FOREACH(pc, &conf->providers, entry)
+		if (strcmp(pc->name, name) == 0)
+			return pc;
+	return NULL;
+}
+
+/* "yahoo, fallback stooq" for messages and tickerctl status. */
+void
+config_chain(const struct config *conf, char *out, size_t len)
+{
+	struct providerconf	*pc = config_provider(conf);
+	int			 i;
+
+	snprintf(out, len, "%s", pc->name);
+	for (i = 1; i < CHAIN_MAX && pc->fallback != NULL &&
+	    (pc = config_provider_named(conf, pc->fallback)) != NULL; i++)
+		snprintf(out + strlen(out), len - strlen(out), ", fallback %s",
+		    pc->name);
+	if (conf->market_hours)
+		snprintf(out + strlen(out), len - strlen(out), ", market hours");
+}
+
+const struct strlist *
+watch_notifiers(const struct config *conf, const struct watch *w)
+{
+	return w->has_notify ? &w->notify : &conf->default_notify;
+}
+
+double
+watch_hysteresis(const struct config *conf, const struct watch *w)
+{
+	return w->hysteresis >= 0 ? w->hysteresis : conf->hysteresis;
+}
+
+time_t
+watch_stale(const struct config *conf, const struct watch *w)
+{
+	if (w->stale > 0)
+		return w->stale;
+	if (conf->stale > 0)
+		return conf->stale;
+	return 3 * conf->poll;
+}
+
+static void
+rule_free(struct rule *r)
+{
+	free(r->text);
+	free(r->id);
+	free(r->valtext);
+	free(r);
+}
+
+void
+config_free(struct config *conf)
+{
+	struct providerconf	*pc;
+	struct notifier		*n;
+	struct watch		*w;
+	struct rule		*r;
+
+	if (conf == NULL)
+		return;
+	while ((pc = TAILQ_FIRST(&conf->providers)) != NULL) {
+		TAILQ_REMOVE(&conf->providers, pc, entry);
+		free(pc->name);
+		free(pc->url);
+		free(pc->key_file);
+		if (pc->key != NULL) {
+			explicit_bzero(pc->key, strlen(pc->key));
+			free(pc->key);
+		}
+		free(pc->fallback);
+		while (pc->nmaps > 0) {
+			pc->nmaps--;
+			free(pc->maps[pc->nmaps].from);
+			free(pc->maps[pc->nmaps].to);
+		}
+		free(pc->maps);
+		free(pc->replay_file);
+		free(pc);
+	}
+	while ((n = TAILQ_FIRST(&conf->notifiers)) != NULL) {
+		TAILQ_REMOVE(&conf->notifiers, n, entry);
+		free(n->name);
+		strlist_free(&n->to);
+		free(n->from);
+		free(n->smtp);
+		free(n->user);
+		free(n->password_file);
+		if (n->password != NULL) {
+			explicit_bzero(n->password, strlen(n->password));
+			free(n->password);
+		}
+		free(n->mbox);
+		free(n->sendmail);
+		free(n->ca_file);
+		free(n->url);
+		free(n->header_name);
+		free(n->header_file);
+		if (n->header_value != NULL) {
+			explicit_bzero(n->header_value,
+			    strlen(n->header_value));
+			free(n->header_value);
+		}
+		free(n);
+	}
+	while ((w = TAILQ_FIRST(&conf->watches)) != NULL) {
+		TAILQ_REMOVE(&conf->watches, w, entry);
+		while ((r = TAILQ_FIRST(&w->rules)) != NULL) {
+			TAILQ_REMOVE(&w->rules, r, entry);
+			rule_free(r);
+		}
+		free(w->symbol);
+		free(w->note);
+		strlist_free(&w->notify);
+		free(w);
+	}
+	strlist_free(&conf->default_notify);
+	strlist_free(&conf->files);
+	free(conf->state_dir);
+	free(conf->control);
+	free(conf->path);
+	free(conf);
+}
+
+/*
+ * A reload: what the running configuration learnt goes over to the new
+ * one.  A symbol keeps its 52-week reference and newest quote time; a rule
+ * keeps its state when its identity (its text, `once' included) is the
+ * same, so only edited rules start afresh.  Returns the rules kept.
+ */
+size_t
+config_carry(struct config *new, const struct config *old)
+{
+	struct watch	*w, *o;
+	struct rule	*r, *or;
+	size_t		 kept = 0;
+
+	TAILQ_FOREACH(w, &new->watches, entry) {
+		if ((o = config_watch(old, w->symbol)) == NULL)
+			continue;
+		w->ref = o->ref;
+		w->last_time = o->last_time;
+		w->stale_logged = o->stale_logged;
+		w->last = o->last;
+		w->last_seen = o->last_seen;
+		tk_strlcpy(w->problem, o->problem, sizeof(w->problem));
+		TAILQ_FOREACH(r, &w->rules, entry)
+			TAILQ_FOREACH(or, &o->rules, entry)
+				if (strcmp(r->id, or->id) == 0) {
+					r->state = or->state;
+					r->first_fired = or->first_fired;
+					r->last_fired = or->last_fired;
+					kept++;
+					break;
+				}
+	}
+	return kept;
+}

@@ -1,0 +1,266 @@
+/*
+ * The notifier blocks: where alerts go.
+ *
+ *	notifier mail "me" { to "a@example.com" smtp "smtp://127.0.0.1" }
+ *	notifier syslog "log" { facility daemon priority notice }
+ *	notifier webhook "hook" { url "https://..." header "X-Key" file "k" }
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/lib.h"
+#include "config/conf.h"
+#include "config/parser.h"
+
+static int
+kw_starttls(struct parser *p, const struct keyword *k, void *obj, int line)
+{
+	struct notifier	*n = obj;
+	char		*s;
+	int		 vline;
+
+	if ((s = value(p, "starttls", &vline)) == NULL)
+		return -1;
+	if (strcmp(s, "required") == 0)
+		n->starttls = STARTTLS_REQUIRED;
+	else if (strcmp(s, "optional") == 0)
+		n->starttls = STARTTLS_OPTIONAL;
+	else {
+		perr(p, vline, "starttls: \"%s\" is neither required nor "
+		    "optional", s);
+		free(s);
+		return -1;
+	}
+	free(s);
+	return 0;
+}
+
+/* header "NAME" file "PATH": a header whose value comes from a file. */
+static int
+kw_header(struct parser *p, const struct keyword *k, void *obj, int line)
+{
+	struct notifier	*n = obj;
+	char		*name, *what, *s;
+	int		 vline;
+
+	if ((name = string_value(p, "header")) == NULL)
+		return -1;
+	if (*name == '\0' || name[strcspn(name,
+	    "()<>@,;:\\\"/[]?={} \t\r\n")] != '\0') {
+		perr(p, line, "header: \"%s\" is not a header name", name);
+		free(name);
+		return -1;
+	}
+	if ((what = value(p, "header", &vline)) == NULL) {
+		free(name);
+		return -1;
+	}
+	if (strcmp(what, "file") != 0) {
+		perr(p, vline, "header: expected file PATH after the name, not "
+		    "\"%s\" (the value comes from a file)", what);
+		free(what);
+		free(name);
+		return -1;
+	}
+	free(what);
+	if ((s = string_value(p, "header file")) == NULL) {
+		free(name);
+		return -1;
+	}
+	free(n->header_name);
+	free(n->header_file);
+	n->header_name = name;
+	n->header_file = relpath(p, s);
+	free(s);
+	return 0;
+}
+
+/* facility NAME or priority NAME, by syslog's names. */
+static int
+kw_syslog(struct parser *p, const struct keyword *k, void *obj, int line)
+{
+	int	*f = (int *)(void *)((char *)obj + k->off);
+	char	*s;
+	int	 v, vline, facility = strcmp(k->name, "facility") == 0;
+
+	if ((s = value(p, k->name, &vline)) == NULL)
+		return -1;
+	if ((v = facility ? log_facility(s) : log_priority(s)) == -1) {
+		if (facility)
+			perr(p, vline, "facility: unknown facility \"%s\" "
+			    "(daemon, user, mail, local0 ... local7)", s);
+		else
+			perr(p, vline, "priority: unknown priority \"%s\" "
+			    "(emerg, alert, crit, err, warning, notice, info, "
+			    "debug)", s);
+		free(s);
+		return -1;
+	}
+	*f = v;
+	free(s);
+	return 0;
+}
+
+#define N(f)	offsetof(struct notifier, f)
+#define NONE	{ 0 }
+#define DELIVERY \
+	{ "retry",	kw_duration,	N(retry),	1, NONE }, \
+	{ "retry-for",	kw_duration,	N(retry_for),	1, NONE }
+static const struct keyword mail_kws[] = {
+	{ "to",		kw_list,	N(to),		0, NONE },
+	{ "from",	kw_string,	N(from),	0, NONE },
+	{ "smtp",	kw_url,		N(smtp),	0,
+	    { "smtp://", "smtps://" } },
+	{ "user",	kw_string,	N(user),	0, NONE },
+	{ "password-file", kw_path,	N(password_file), 0, NONE },
+	{ "mbox",	kw_path,	N(mbox),	0, NONE },
+	{ "sendmail",	kw_abspath,	N(sendmail),	0, NONE },
+	{ "starttls",	kw_starttls,	0,		0, NONE },
+	{ "ca-file",	kw_path,	N(ca_file),	0, NONE },
+	{ "digest",	kw_duration,	N(digest),	1, NONE },
+	DELIVERY,
+	{ NULL, NULL, 0, 0, NONE }
+};
+static const struct keyword webhook_kws[] = {
+	{ "url",	kw_url,		N(url),		0,
+	    { "http://", "https://" } },
+	{ "header",	kw_header,	0,		0, NONE },
+	DELIVERY,
+	{ NULL, NULL, 0, 0, NONE }
+};
+static const struct keyword syslog_kws[] = {
+	{ "facility",	kw_syslog,	N(facility),	0, NONE },
+	{ "priority",	kw_syslog,	N(priority),	0, NONE },
+	{ NULL, NULL, 0, 0, NONE }
+};
+static const struct keyword *const tables[] = {
+	[NOTIFIER_MAIL] = mail_kws,
+	[NOTIFIER_SYSLOG] = syslog_kws,
+	[NOTIFIER_WEBHOOK] = webhook_kws,
+};
+
+static void
+unknown(struct parser *p, const char *kw, int line, void *obj)
+{
+	struct notifier	*n = obj;
+
+	perr(p, line, "notifier %s \"%s\": unknown keyword \"%s\"",
+	    notifier_type_name(n->type), n->name, kw);
+}
+
+static void
+check_webhook(struct parser *p, struct notifier *n)
+{
+	char	 err[512];
+
+	if (n->url == NULL)
+		perr(p, n->line, "notifier webhook \"%s\": url is required",
+		    n->name);
+	if (n->header_file != NULL && secret_file_read(n->header_file,
+	    &n->header_value, err, sizeof(err)) == -1)
+		perr(p, n->line, "notifier webhook \"%s\": header file %s",
+		    n->name, err);
+}
+
+/* One transport, and only the options that go with it. */
+static void
+check_mail(struct parser *p, struct notifier *n)
+{
+	const char	*name = n->name;
+	char		 err[512];
+	int		 transports;
+
+	if (n->to.n == 0)
+		perr(p, n->line, "notifier mail \"%s\": to is required", name);
+	transports = (n->smtp != NULL) + (n->mbox != NULL) +
+	    (n->sendmail != NULL);
+	if (transports == 0)
+		perr(p, n->line, "notifier mail \"%s\": one of smtp, sendmail "
+		    "or mbox is required", name);
+	else if (transports > 1)
+		perr(p, n->line, "notifier mail \"%s\": smtp, sendmail and "
+		    "mbox exclude each other", name);
+	if ((n->user != NULL) != (n->password_file != NULL))
+		perr(p, n->line, "notifier mail \"%s\": user and "
+		    "password-file go together", name);
+	if (n->user != NULL && n->smtp == NULL)
+		perr(p, n->line, "notifier mail \"%s\": user and "
+		    "password-file need smtp", name);
+	if ((n->starttls == STARTTLS_REQUIRED || n->ca_file != NULL) &&
+	    n->smtp == NULL)
+		perr(p, n->line, "notifier mail \"%s\": starttls and ca-file "
+		    "need smtp", name);
+	if (n->starttls == STARTTLS_REQUIRED && n->smtp != NULL &&
+	    strncmp(n->smtp, "smtps://", 8) == 0)
+		perr(p, n->line, "notifier mail \"%s\": starttls required "
+		    "is for smtp://; smtps:// is always encrypted", name);
+	if (n->password_file != NULL && n->user != NULL &&
+	    secret_file_read(n->password_file, &n->password, err,
+	    sizeof(err)) == -1)
+		perr(p, n->line, "notifier mail \"%s\": password-file %s",
+		    name, err);
+}
+
+/* notifier TYPE "NAME": a new notifier with its defaults, or NULL. */
+static struct notifier *
+notifier_new(struct parser *p, int line)
+{
+	struct notifier	*n, *o;
+	char		*type, *name;
+	int		 t, tline, nline;
+
+	if ((type = value(p, "notifier", &tline)) == NULL)
+		return NULL;
+	if ((t = notifier_type_from_name(type)) == -1) {
+		perr(p, tline, "notifier: unknown type \"%s\" (mail, syslog, "
+		    "webhook)", type);
+		free(type);
+		return NULL;
+	}
+	free(type);
+	if ((name = value(p, "notifier name", &nline)) == NULL)
+		return NULL;
+	if (*name == '\0' || (o = config_notifier(p->conf, name)) != NULL) {
+		if (*name == '\0')
+			perr(p, nline, "notifier: empty name");
+		else
+			perr(p, nline, "notifier \"%s\": duplicate name (first "
+			    "at %s:%d)", name, o->file, o->line);
+		free(name);
+		return NULL;
+	}
+	n = xcalloc(1, sizeof(*n));
+	n->type = (enum notifier_type)t;
+	n->name = name;
+	n->file = p->lx->file;
+	n->line = line;
+	n->facility = log_facility("daemon");
+	n->priority = log_priority("notice");
+	n->retry = DEFAULT_RETRY;
+	n->retry_for = DEFAULT_RETRY_FOR;
+	return n;
+}
+
+int
+parse_notifier(struct parser *p, const struct keyword *k, void *obj,
+    int line)
+{
+	struct notifier	*n;
+
+	if ((n = notifier_new(p, line)) == NULL)
+		return -1;
+	TAILQ_INSERT_TAIL(&p->conf->notifiers, n, entry);
+	if (open_block(p, "notifier") == -1)
+		return -1;
+	if (parse_block(p, "notifier", line, tables[n->type], n,
+	    unknown) == -1)
+		return 0;
+	if (n->type == NOTIFIER_MAIL)
+		check_mail(p, n);
+	else if (n->type == NOTIFIER_WEBHOOK)
+		check_webhook(p, n);
+	return 0;
+}

@@ -1,0 +1,227 @@
+/*
+ * The provider block: which quote API, its key, its budget, its symbol
+ * spellings and its fallback; or the replay provider's file and speed.
+ *
+ *	provider yahoo { fallback stooq  rate 30/m }
+ *	provider finnhub { key-file "/etc/tickerd/finnhub.key" }
+ *	provider replay { file "day.csv" speed 60 }
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/lib.h"
+#include "providers/providers.h"
+#include "config/conf.h"
+#include "config/parser.h"
+
+/* url: as kw_url, without the trailing slash that would double in paths */
+static int
+kw_base_url(struct parser *p, const struct keyword *k, void *obj, int line)
+{
+	struct providerconf	*pc = obj;
+	size_t			 l;
+
+	if (kw_url(p, k, obj, line) == -1)
+		return -1;
+	while ((l = strlen(pc->url)) > 8 && pc->url[l - 1] == '/')
+		pc->url[l - 1] = '\0';
+	return 0;
+}
+
+static int
+kw_fallback(struct parser *p, const struct keyword *k, void *obj, int line)
+{
+	struct providerconf	*pc = obj;
+	char			*s;
+	int			 vline;
+
+	if ((s = value(p, "fallback", &vline)) == NULL)
+		return -1;
+	if (provider_find(s) == NULL) {
+		perr(p, vline, "fallback: unknown provider \"%s\" (known: %s)",
+		    s, provider_names());
+		free(s);
+		return -1;
+	}
+	if (strcmp(s, pc->name) == 0) {
+		perr(p, vline, "fallback: provider %s cannot be its own "
+		    "fallback", pc->name);
+		free(s);
+		return -1;
+	}
+	free(pc->fallback);
+	pc->fallback = s;
+	pc->fallback_line = vline;
+	return 0;
+}
+
+/* rate N/s, N/m, N/h or N/d: the provider's request budget. */
+static int
+kw_rate(struct parser *p, const struct keyword *k, void *obj, int line)
+{
+	struct providerconf	*pc = obj;
+	char			*s, *slash;
+	int			 vline;
+	double			 n;
+
+	if ((s = value(p, "rate", &vline)) == NULL)
+		return -1;
+	slash = strchr(s, '/');
+	if (slash == NULL || slash[1] == '\0' || slash[2] != '\0' ||
+	    strchr("smhd", slash[1]) == NULL) {
+		perr(p, vline, "rate: \"%s\" is not N/s, N/m, N/h or N/d "
+		    "(requests per second, minute, hour or day)", s);
+		free(s);
+		return -1;
+	}
+	*slash = '\0';
+	if (parse_price(s, &n) == -1 || n <= 0 || n > 1e6) {
+		perr(p, vline, "rate: invalid number of requests \"%s\"", s);
+		free(s);
+		return -1;
+	}
+	pc->rate = n;
+	pc->rate_period = slash[1] == 's' ? 1 : slash[1] == 'm' ? 60 :
+	    slash[1] == 'h' ? 3600 : 86400;
+	free(s);
+	return 0;
+}
+
+/* map SYMBOL "PROVIDER-SYMBOL": how this provider spells a symbol. */
+static int
+kw_map(struct parser *p, const struct keyword *k, void *obj, int line)
+{
+	struct providerconf	*pc = obj;
+	char			*from, *to;
+	int			 vline;
+
+	if ((from = value(p, "map", &vline)) == NULL)
+		return -1;
+	if ((to = value(p, "map", NULL)) == NULL) {
+		free(from);
+		return -1;
+	}
+	if (strlen(from) > SYMBOL_MAX || strlen(to) > SYMBOL_MAX ||
+	    *to == '\0') {
+		perr(p, vline, "map: symbols are 1 to %d characters",
+		    SYMBOL_MAX);
+		free(from);
+		free(to);
+		return -1;
+	}
+	pc->maps = xreallocarray(pc->maps, pc->nmaps + 1, sizeof(*pc->maps));
+	pc->maps[pc->nmaps].from = from;
+	pc->maps[pc->nmaps].to = to;
+	pc->nmaps++;
+	return 0;
+}
+
+static int
+kw_speed(struct parser *p, const struct keyword *k, void *obj, int line)
+{
+	struct providerconf	*pc = obj;
+	char			*s;
+	int			 vline;
+
+	if ((s = value(p, "speed", &vline)) == NULL)
+		return -1;
+	if (parse_price(s, &pc->speed) == -1 || pc->speed > 1e7) {
+		perr(p, vline, "speed: invalid number \"%s\"", s);
+		free(s);
+		return -1;
+	}
+	free(s);
+	return 0;
+}
+
+#define PC(f)	offsetof(struct providerconf, f)
+#define HTTP	{ "http://", "https://" }
+static const struct keyword provider_kws[] = {
+	{ "url",	kw_base_url,	PC(url),	0, HTTP },
+	{ "key-file",	kw_path,	PC(key_file),	0, { 0 } },
+	{ "fallback",	kw_fallback,	0,		0, { 0 } },
+	{ "rate",	kw_rate,	0,		0, { 0 } },
+	{ "map",	kw_map,		0,		0, { 0 } },
+	{ NULL, NULL, 0, 0, { 0 } }
+};
+static const struct keyword replay_kws[] = {
+	{ "url",	kw_base_url,	PC(url),	0, HTTP },
+	{ "key-file",	kw_path,	PC(key_file),	0, { 0 } },
+	{ "file",	kw_path,	PC(replay_file), 0, { 0 } },
+	{ "speed",	kw_speed,	0,		0, { 0 } },
+	{ NULL, NULL, 0, 0, { 0 } }
+};
+
+static void
+unknown(struct parser *p, const char *kw, int line, void *obj)
+{
+	struct providerconf	*pc = obj;
+
+	perr(p, line, "provider %s: unknown keyword \"%s\"", pc->name, kw);
+}
+
+/* What a whole block must say: a key where one is needed, a file. */
+static void
+check(struct parser *p, struct providerconf *pc, int line)
+{
+	const struct provider	*prov;
+	char			 err[512];
+
+	if (strcmp(pc->name, "replay") == 0) {
+		if (pc->replay_file == NULL)
+			perr(p, line, "provider replay: file is required");
+		return;
+	}
+	prov = provider_find(pc->name);
+	if (prov->needs_key && pc->key_file == NULL)
+		perr(p, line, "provider %s: key-file is required", pc->name);
+	else if (!prov->needs_key && pc->key_file != NULL)
+		perr(p, line, "provider %s: takes no key-file", pc->name);
+	else if (pc->key_file != NULL && secret_file_read(pc->key_file,
+	    &pc->key, err, sizeof(err)) == -1)
+		perr(p, line, "provider %s: key-file %s", pc->name, err);
+}
+
+int
+parse_provider(struct parser *p, const struct keyword *k, void *obj,
+    int line)
+{
+	struct config		*conf = p->conf;
+	struct providerconf	*pc, *o;
+	char			*name;
+	int			 vline, replay, rc = 0;
+
+	if ((name = value(p, "provider", &vline)) == NULL)
+		return -1;
+	replay = strcmp(name, "replay") == 0;
+	if (!replay && provider_find(name) == NULL) {
+		perr(p, vline, "provider: unknown provider \"%s\" (known: %s, "
+		    "replay)", name, provider_names());
+		free(name);
+		return -1;
+	}
+	if ((o = config_provider_named(conf, name)) != NULL) {
+		perr(p, vline, "provider %s: duplicate (first at %s:%d)", name,
+		    o->file, o->line);
+		free(name);
+		return -1;
+	}
+	pc = xcalloc(1, sizeof(*pc));
+	pc->name = name;
+	pc->file = p->lx->file;
+	pc->line = line;
+	pc->speed = 1;
+	TAILQ_INSERT_TAIL(&conf->providers, pc, entry);
+	if (peek(p)->type == T_LBRACE) {
+		vline = peek(p)->line;
+		drop(p);
+		rc = parse_block(p, name, vline, replay ? replay_kws :
+		    provider_kws, pc, unknown);
+	}
+	if (rc == 0)
+		check(p, pc, line);
+	return 0;
+}

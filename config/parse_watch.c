@@ -1,0 +1,368 @@
+/*
+ * The watch block: one or more symbols, their rules and options.
+ *
+ *	watch QCOM, AMBA { move 7%  new 52w-low  notify "phone" }
+ *
+ * Each symbol of the list gets its own watch with its own copy of the
+ * rules.  A rule's identity is its text, and `once' when it has it: a
+ * reload keeps the state of every rule whose identity is unchanged.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/lib.h"
+#include "alerts/alerts.h"
+#include "config/conf.h"
+#include "config/parser.h"
+
+#define NOTIFY_LINES	64
+#define SYMBOL_LINES	256
+
+/* Options and rules shared by every symbol of one watch block. */
+struct watchbody {
+	char		*note;
+	struct rulelist	 rules;
+	struct strlist	 notify;
+	int		 notify_lines[NOTIFY_LINES];
+	int		 has_notify;
+	time_t		 cooldown;
+	double		 hysteresis;
+	time_t		 stale;
+};
+
+static struct rule *
+rule_new(struct parser *p, enum rule_kind kind, double v, const char *valtext,
+    int line)
+{
+	struct rule	*r = xcalloc(1, sizeof(*r));
+
+	r->kind = kind;
+	r->value = v;
+	r->valtext = xstrdup(valtext);
+	r->file = p->lx->file;
+	r->line = line;
+	return r;
+}
+
+static void
+rule_free(struct rule *r)
+{
+	free(r->text);
+	free(r->id);
+	free(r->valtext);
+	free(r);
+}
+
+/* 52w-high or 52w-low after `what'; -1 after reporting anything else. */
+static int
+which_52w(struct parser *p, const char *what, enum rule_kind high,
+    enum rule_kind low, char **word)
+{
+	int	 vline;
+
+	if ((*word = value(p, what, &vline)) == NULL)
+		return -1;
+	if (strcmp(*word, "52w-high") == 0)
+		return (int)high;
+	if (strcmp(*word, "52w-low") == 0)
+		return (int)low;
+	perr(p, vline, "%s: expected 52w-high or 52w-low, got \"%s\"", what,
+	    *word);
+	return -1;
+}
+
+/* above PRICE, below PRICE, target PRICE */
+static struct rule *
+rule_level(struct parser *p, const char *kw, int line)
+{
+	struct rule	*r = NULL;
+	char		*s;
+	double		 v;
+	int		 vline;
+
+	if ((s = value(p, kw, &vline)) == NULL)
+		return NULL;
+	if (parse_price(s, &v) == -1)
+		perr(p, vline, "%s: invalid price \"%s\"", kw, s);
+	else {
+		r = rule_new(p, kw[0] == 'a' ? RULE_ABOVE : kw[0] == 'b' ?
+		    RULE_BELOW : RULE_TARGET, v, s, line);
+		xasprintf(&r->text, "%s %s", kw, s);
+	}
+	free(s);
+	return r;
+}
+
+/* move PERCENT */
+static struct rule *
+rule_move(struct parser *p, const char *kw, int line)
+{
+	struct rule	*r;
+	char		*pct;
+	double		 v;
+
+	if (percent_value(p, "move", 1000, &pct, &v) == -1)
+		return NULL;
+	r = rule_new(p, RULE_MOVE, v, pct, line);
+	xasprintf(&r->text, "move %s", pct);
+	free(pct);
+	return r;
+}
+
+/* within PERCENT of 52w-high|52w-low */
+static struct rule *
+rule_within(struct parser *p, const char *kw, int line)
+{
+	struct rule	*r = NULL;
+	char		*pct, *of, *which = NULL;
+	double		 v;
+	int		 vline, kind;
+
+	if (percent_value(p, "within", 100, &pct, &v) == -1)
+		return NULL;
+	if ((of = value(p, "within", &vline)) != NULL && strcmp(of, "of") != 0)
+		perr(p, vline, "within: expected \"of\", got \"%s\"", of);
+	else if (of != NULL && (kind = which_52w(p, "within", RULE_NEAR_HIGH,
+	    RULE_NEAR_LOW, &which)) != -1) {
+		r = rule_new(p, (enum rule_kind)kind, v, pct, line);
+		xasprintf(&r->text, "within %s of %s", pct, which);
+	}
+	free(pct);
+	free(of);
+	free(which);
+	return r;
+}
+
+/* new 52w-high|52w-low */
+static struct rule *
+rule_new52(struct parser *p, const char *kw, int line)
+{
+	struct rule	*r = NULL;
+	char		*which = NULL;
+	int		 kind;
+
+	if ((kind = which_52w(p, "new", RULE_NEW_HIGH, RULE_NEW_LOW,
+	    &which)) != -1) {
+		r = rule_new(p, (enum rule_kind)kind, 0, "", line);
+		xasprintf(&r->text, "new %s", which);
+	}
+	free(which);
+	return r;
+}
+
+/* close above|below PRICE */
+static struct rule *
+rule_close(struct parser *p, const char *kw, int line)
+{
+	struct rule	*r = NULL;
+	char		*dir, *s;
+	double		 v;
+	int		 vline;
+
+	if ((dir = value(p, "close", &vline)) == NULL)
+		return NULL;
+	if (strcmp(dir, "above") != 0 && strcmp(dir, "below") != 0) {
+		perr(p, vline, "close: expected above or below, got \"%s\"",
+		    dir);
+		free(dir);
+		return NULL;
+	}
+	if ((s = value(p, "close", &vline)) != NULL &&
+	    parse_price(s, &v) == -1)
+		perr(p, vline, "close %s: invalid price \"%s\"", dir, s);
+	else if (s != NULL) {
+		r = rule_new(p, dir[0] == 'a' ? RULE_CLOSE_ABOVE :
+		    RULE_CLOSE_BELOW, v, s, line);
+		xasprintf(&r->text, "close %s %s", dir, s);
+	}
+	free(dir);
+	free(s);
+	return r;
+}
+
+static const struct {
+	const char	*name;
+	struct rule	*(*read)(struct parser *, const char *, int);
+} rule_kws[] = {
+	{ "above", rule_level }, { "below", rule_level },
+	{ "target", rule_level }, { "move", rule_move },
+	{ "within", rule_within }, { "new", rule_new52 },
+	{ "close", rule_close },
+};
+
+/* A rule keyword: read the rule, `once' after it, and add it. */
+static int
+kw_rule(struct parser *p, const struct keyword *k, void *obj, int line)
+{
+	struct watchbody	*wb = obj;
+	struct rule		*r, *o;
+
+	if ((r = rule_kws[k->arg].read(p, k->name, line)) == NULL)
+		return -1;
+	if (peek_word(p, "once")) {
+		drop(p);
+		r->once = 1;
+	}
+	xasprintf(&r->id, "%s%s", r->text, r->once ? " once" : "");
+	TAILQ_FOREACH(o, &wb->rules, entry)
+		if (strcmp(o->text, r->text) == 0) {
+			perr(p, line, "%s: duplicate rule (first at line %d)",
+			    r->text, o->line);
+			rule_free(r);
+			return -1;
+		}
+	TAILQ_INSERT_TAIL(&wb->rules, r, entry);
+	return 0;
+}
+
+static int
+kw_notify(struct parser *p, const struct keyword *k, void *obj, int line)
+{
+	struct watchbody	*wb = obj;
+
+	if (wb->has_notify) {
+		perr(p, line, "notify: given twice in one watch");
+		return -1;
+	}
+	wb->has_notify = 1;
+	return list_value(p, "notify", &wb->notify, wb->notify_lines,
+	    NOTIFY_LINES);
+}
+
+#define WB(f)	offsetof(struct watchbody, f)
+#define RULE(i)	kw_rule, 0, i, { 0 }
+static const struct keyword watch_kws[] = {
+	{ "above", RULE(0) }, { "below", RULE(1) }, { "target", RULE(2) },
+	{ "move", RULE(3) }, { "within", RULE(4) }, { "new", RULE(5) },
+	{ "close", RULE(6) },
+	{ "note",	kw_string,	WB(note),	0, { 0 } },
+	{ "cooldown",	kw_duration,	WB(cooldown),	0, { 0 } },
+	{ "notify",	kw_notify,	0,		0, { 0 } },
+	{ "hysteresis",	kw_hysteresis,	WB(hysteresis),	0, { 0 } },
+	{ "stale",	kw_duration,	WB(stale),	1, { 0 } },
+	{ NULL, NULL, 0, 0, { 0 } }
+};
+
+/* Whether kw belongs in a watch block (and so not at the top level). */
+int
+watch_keyword(const char *kw)
+{
+	return keyword_find(watch_kws, kw) != NULL;
+}
+
+static void
+unknown(struct parser *p, const char *kw, int line, void *obj)
+{
+	perr(p, line, "watch: unknown keyword \"%s\"", kw);
+}
+
+/* The symbols of `watch A, B, C': valid, upper-cased, each watched once. */
+static int
+read_symbols(struct parser *p, struct strlist *syms, int line)
+{
+	int		 lines[SYMBOL_LINES], sline, bad = 0;
+	struct watch	*o;
+	size_t		 i, j;
+	char		*u;
+
+	if (list_value(p, "watch", syms, lines, SYMBOL_LINES) == -1)
+		return -1;
+	for (i = 0; i < syms->n; i++) {
+		sline = i < SYMBOL_LINES ? lines[i] : line;
+		if (!symbol_valid(syms->v[i])) {
+			perr(p, sline, "watch: invalid symbol \"%s\"",
+			    syms->v[i]);
+			bad = 1;
+			continue;
+		}
+		for (u = syms->v[i]; *u != '\0'; u++)
+			*u = (char)toupper((unsigned char)*u);
+		for (j = 0; j < i; j++)
+			if (strcmp(syms->v[i], syms->v[j]) == 0) {
+				perr(p, sline, "watch: %s is listed twice",
+				    syms->v[i]);
+				bad = 1;
+			}
+		if ((o = config_watch(p->conf, syms->v[i])) != NULL) {
+			perr(p, sline, "watch %s: duplicate watch (first at "
+			    "%s:%d)", syms->v[i], o->file, o->line);
+			bad = 1;
+		}
+	}
+	return bad ? 1 : 0;
+}
+
+/* The watch of one symbol, with its own copy of the block's rules. */
+static void
+watch_add(struct parser *p, const struct watchbody *wb, const char *symbol,
+    int line)
+{
+	struct watch	*w = xcalloc(1, sizeof(*w));
+	struct rule	*r, *nr;
+	size_t		 j;
+
+	w->symbol = xstrdup(symbol);
+	w->note = wb->note ? xstrdup(wb->note) : NULL;
+	TAILQ_INIT(&w->rules);
+	TAILQ_FOREACH(r, &wb->rules, entry) {
+		nr = xcalloc(1, sizeof(*nr));
+		*nr = *r;
+		nr->text = xstrdup(r->text);
+		nr->id = xstrdup(r->id);
+		nr->valtext = xstrdup(r->valtext);
+		TAILQ_INSERT_TAIL(&w->rules, nr, entry);
+	}
+	for (j = 0; j < wb->notify.n; j++)
+		strlist_add(&w->notify, wb->notify.v[j]);
+	w->has_notify = wb->has_notify;
+	w->cooldown = wb->cooldown;
+	w->hysteresis = wb->hysteresis;
+	w->stale = wb->stale;
+	symref_init(&w->ref);
+	w->file = p->lx->file;
+	w->line = line;
+	TAILQ_INSERT_TAIL(&p->conf->watches, w, entry);
+	p->conf->nwatches++;
+}
+
+int
+parse_watch(struct parser *p, const struct keyword *k, void *obj,
+    int line)
+{
+	struct watchbody wb;
+	struct strlist	 syms = { 0 };
+	struct rule	*r;
+	size_t		 i;
+	int		 bad;
+
+	memset(&wb, 0, sizeof(wb));
+	TAILQ_INIT(&wb.rules);
+	wb.hysteresis = -1;
+	if ((bad = read_symbols(p, &syms, line)) == -1 ||
+	    open_block(p, "watch") == -1) {
+		strlist_free(&syms);
+		return -1;
+	}
+	if (parse_block(p, "watch", line, watch_kws, &wb, unknown) == -1)
+		bad = 1;
+	for (i = 0; i < wb.notify.n; i++)
+		add_ref(p, wb.notify.v[i], i < NOTIFY_LINES ?
+		    wb.notify_lines[i] : line);
+	if (!bad && TAILQ_EMPTY(&wb.rules))
+		perr(p, line, "watch %s: no rules", syms.v[0]);
+	for (i = 0; !bad && i < syms.n; i++)
+		watch_add(p, &wb, syms.v[i], line);
+	while ((r = TAILQ_FIRST(&wb.rules)) != NULL) {
+		TAILQ_REMOVE(&wb.rules, r, entry);
+		rule_free(r);
+	}
+	strlist_free(&wb.notify);
+	free(wb.note);
+	strlist_free(&syms);
+	return 0;
+}

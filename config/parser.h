@@ -1,0 +1,139 @@
+/*
+ * The parser's own declarations, shared by the files of config/ only.
+ *
+ * Statements are a keyword and a fixed number of arguments, so they need
+ * no terminator.  Each block (the top level, provider, notifier, watch)
+ * is a table of keywords; a keyword names the reader of its value and
+ * where in the block's object the value goes.  Most readers are generic
+ * (a string, a path, a URL, a duration); the few that are not are small
+ * functions of their own.  See parse.c for the top level.
+ */
+#ifndef TICKERD_CONFIG_PARSER_H
+#define TICKERD_CONFIG_PARSER_H
+
+#include <stddef.h>
+
+#include "config/conf.h"
+
+#define CONF_FILE_MAX	(4 * 1024 * 1024)
+#define MAX_ERRORS	50
+
+enum toktype {
+	T_EOF,
+	T_WORD,
+	T_STRING,
+	T_LBRACE,
+	T_RBRACE,
+	T_COMMA,
+	T_NL,
+	T_BAD,		/* a lexical error, already reported */
+};
+
+struct token {
+	enum toktype	 type;
+	char		*text;		/* words and strings; owned */
+	int		 line;
+};
+
+struct lexer {
+	const char	*file;
+	char		*src;
+	size_t		 len;
+	size_t		 pos;
+	int		 line;
+	struct token	 peek;
+	int		 peeked;
+};
+
+/* A notifier name used by `notify', checked once every file is read. */
+struct noteref {
+	char		*name;
+	const char	*file;
+	int		 line;
+};
+
+struct parser {
+	struct config	*conf;
+	config_errfn	 errfn;
+	struct lexer	*lx;
+	int		 depth;		/* include depth */
+	struct noteref	*refs;
+	size_t		 nrefs;
+};
+
+/*
+ * A keyword of a block: fn reads its value into the block's object at
+ * offset off; arg is the reader's own (a minimum, a maximum, a URL's
+ * schemes).  fn returns 0, or -1 after reporting the error.
+ */
+struct keyword;
+typedef int	(*kw_fn)(struct parser *, const struct keyword *, void *obj,
+		    int line);
+struct keyword {
+	const char	*name;
+	kw_fn		 fn;
+	size_t		 off;
+	long		 arg;
+	const char	*schemes[2];	/* kw_url: the two it accepts */
+};
+
+/* config/lexer.c: tokens, errors, recovery, and reading files */
+void		 perr(struct parser *, int, const char *, ...)
+		    __attribute__((__format__(printf, 3, 4)));
+void		 perr_file(struct parser *, const char *, int, const char *,
+		    ...) __attribute__((__format__(printf, 4, 5)));
+void		 next(struct parser *, struct token *);
+const struct token *peek(struct parser *);
+const struct token *peek_nonl(struct parser *);
+int		 peek_word(struct parser *, const char *);
+void		 drop(struct parser *);
+const char	*tokname(const struct token *);
+void		 recover(struct parser *);
+int		 open_block(struct parser *, const char *);
+char		*block_keyword(struct parser *, const char *, int, int *,
+		    int *);
+char		*read_file(struct parser *, const char *, const char *, int,
+		    size_t *);
+const char	*intern_file(struct parser *, const char *);
+char		*relpath(struct parser *, const char *);
+void		 add_ref(struct parser *, const char *, int);
+
+/* config/readers.c: values, and the generic readers of keyword tables */
+char		*value(struct parser *, const char *, int *);
+char		*string_value(struct parser *, const char *);
+int		 list_value(struct parser *, const char *, struct strlist *,
+		    int *, size_t);
+int		 duration_value(struct parser *, const char *, time_t,
+		    time_t *);
+int		 percent_value(struct parser *, const char *, double, char **,
+		    double *);
+int		 hysteresis_value(struct parser *, double *);
+const struct keyword *keyword_find(const struct keyword *, const char *);
+int		 kw_string(struct parser *, const struct keyword *, void *, int);
+int		 kw_path(struct parser *, const struct keyword *, void *, int);
+int		 kw_abspath(struct parser *, const struct keyword *, void *,
+		    int);
+int		 kw_url(struct parser *, const struct keyword *, void *, int);
+int		 kw_duration(struct parser *, const struct keyword *, void *,
+		    int);
+int		 kw_yesno(struct parser *, const struct keyword *, void *, int);
+int		 kw_list(struct parser *, const struct keyword *, void *, int);
+int		 kw_hysteresis(struct parser *, const struct keyword *, void *,
+		    int);
+int		 parse_block(struct parser *, const char *, int,
+		    const struct keyword *, void *,
+		    void (*)(struct parser *, const char *, int, void *));
+
+/* config/parse_provider.c, parse_notifier.c, parse_watch.c: the blocks */
+int		 parse_provider(struct parser *, const struct keyword *, void *,
+		    int);
+int		 parse_notifier(struct parser *, const struct keyword *, void *,
+		    int);
+int		 parse_watch(struct parser *, const struct keyword *, void *,
+		    int);
+int		 watch_keyword(const char *);
+
+/* config/parse.c */
+int		 parse_file(struct parser *, const char *, const char *, int);
+
+#endif /* TICKERD_CONFIG_PARSER_H */

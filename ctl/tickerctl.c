@@ -1,0 +1,356 @@
+/*
+ * tickerctl: ask a running tickerd through its control socket.
+ *
+ *   tickerctl [-j] [-s socket] status | quotes | alerts | history [N] |
+ *       reload | test NOTIFIER
+ *
+ * One request per connection; the daemon answers with one JSON object,
+ * printed as it is with -j (--json), else as text.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "lib/lib.h"
+
+#define TIMEOUT_MS	60000	/* a test mail may take a while */
+#define BAR		24
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: tickerctl [-j] [-s socket] command [arg]\n"
+	    "commands: status, quotes, alerts, history [N], reload, "
+	    "test NOTIFIER\n");
+	exit(1);
+}
+
+/* Send the request, read the answer (caller frees). */
+static char *
+ask(const char *path, const char *req)
+{
+	struct sockaddr_un	 sun;
+	struct pollfd		 pfd;
+	char			*out = NULL, buf[4096];
+	size_t			 len = 0;
+	ssize_t			 n;
+	int			 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		fprintf(stderr, "tickerctl: %s: path too long\n", path);
+		exit(2);
+	}
+	memcpy(sun.sun_path, path, strlen(path));
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
+		fprintf(stderr, "tickerctl: socket: %s\n", strerror(errno));
+		exit(2);
+	}
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		if (errno == ENOENT || errno == ECONNREFUSED)
+			fprintf(stderr, "tickerctl: tickerd is not running "
+			    "(nothing answers on %s)\n", path);
+		else if (errno == EACCES || errno == EPERM)
+			fprintf(stderr, "tickerctl: %s: permission denied "
+			    "(run tickerctl as root or as tickerd's user or "
+			    "group)\n", path);
+		else
+			fprintf(stderr, "tickerctl: %s: %s\n", path,
+			    strerror(errno));
+		exit(2);
+	}
+	if (write(fd, req, strlen(req)) != (ssize_t)strlen(req)) {
+		fprintf(stderr, "tickerctl: %s: %s\n", path, strerror(errno));
+		exit(2);
+	}
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	for (;;) {
+		if (poll(&pfd, 1, TIMEOUT_MS) <= 0) {
+			fprintf(stderr, "tickerctl: no answer from tickerd "
+			    "within %ds\n", TIMEOUT_MS / 1000);
+			exit(2);
+		}
+		if ((n = read(fd, buf, sizeof(buf))) <= 0)
+			break;
+		if ((out = realloc(out, len + (size_t)n + 1)) == NULL) {
+			fprintf(stderr, "tickerctl: out of memory\n");
+			exit(2);
+		}
+		memcpy(out + len, buf, (size_t)n);
+		len += (size_t)n;
+		out[len] = '\0';
+	}
+	close(fd);
+	if (out == NULL) {
+		fprintf(stderr, "tickerctl: tickerd closed the connection "
+		    "without an answer\n");
+		exit(2);
+	}
+	return out;
+}
+
+/* A price for a table: as every message writes it, "-" when unknown. */
+static void
+price(double v, char *out, size_t len)
+{
+	if (isfinite(v))
+		fmt_price(v, out, len);
+	else
+		snprintf(out, len, "-");
+}
+
+static void
+when(json_int_t t, char *out, size_t len)
+{
+	time_t		 tt = (time_t)t;
+	struct tm	 tm;
+
+	if (t <= 0) {
+		snprintf(out, len, "-");
+		return;
+	}
+	localtime_r(&tt, &tm);
+	strftime(out, len, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/* [-----|------------------] the price's place in the 52-week range */
+static void
+bar(double p, double lo, double hi, char *out)
+{
+	int	 i, at;
+
+	if (!isfinite(p) || !isfinite(lo) || !isfinite(hi) || hi <= lo) {
+		snprintf(out, BAR + 3, "%*s", BAR + 2, "");
+		return;
+	}
+	at = (int)lround((p - lo) / (hi - lo) * (BAR - 1));
+	if (at < 0)
+		at = 0;
+	if (at > BAR - 1)
+		at = BAR - 1;
+	out[0] = '[';
+	for (i = 0; i < BAR; i++)
+		out[i + 1] = i == at ? '|' : '-';
+	out[BAR + 1] = ']';
+	out[BAR + 2] = '\0';
+}
+
+static void
+print_status(json_t *j, const char *arg)
+{
+	char	 t[64];
+	size_t	 i;
+	json_t	*u = json_object_get(j, "unknown");
+
+	printf("tickerd %s, pid %lld, up %llds\n", jstr(j, "version"),
+	    jint(j, "pid"),
+	    jint(j, "uptime"));
+	printf("configuration  %s\n", jstr(j, "config"));
+	printf("provider       %s, poll every %llds\n", jstr(j, "provider"),
+	    jint(j, "poll"));
+	printf("watching       %lld symbols, %lld rules\n",
+	    jint(j, "symbols"),
+	    jint(j, "rules"));
+	printf("alerts         %lld since start\n",
+	    jint(j, "alerts"));
+	printf("outbox         %lld message(s) waiting\n",
+	    jint(j, "waiting"));
+	printf("state          %s\n", *jstr(j, "state_dir") ?
+	    jstr(j, "state_dir") : "in memory");
+	when(jint(j, "last_reload"), t,
+	    sizeof(t));
+	printf("reloads        %lld (last %s)\n",
+	    jint(j, "reloads"), t);
+	if (*jstr(j, "reload_error"))
+		printf("reload error   %s\n", jstr(j, "reload_error"));
+	for (i = 0; i < json_array_size(u); i++)
+		printf("unknown symbol %s\n", json_string_value(
+		    json_array_get(u, i)));
+}
+
+static void
+print_quotes(json_t *j, const char *arg)
+{
+	json_t	*a = json_object_get(j, "quotes"), *q;
+	char	 p[32], lo[32], hi[32], chg[16], b[BAR + 3], t[64];
+	size_t	 i;
+	double	 c;
+
+	printf("%-10s %10s %8s %10s %-*s %-10s %-19s %s\n", "SYMBOL", "PRICE",
+	    "CHANGE", "52W LOW", BAR + 2, "52-WEEK RANGE", "52W HIGH",
+	    "QUOTE TIME", "NOTE");
+	json_array_foreach(a, i, q) {
+		price(jget(q, "price"), p, sizeof(p));
+		price(jget(q, "low52"), lo, sizeof(lo));
+		price(jget(q, "high52"), hi, sizeof(hi));
+		c = jget(q, "change_pct");
+		if (isfinite(c))
+			snprintf(chg, sizeof(chg), "%+.2f%%", c);
+		else
+			snprintf(chg, sizeof(chg), "-");
+		bar(jget(q, "price"), jget(q, "low52"), jget(q, "high52"), b);
+		when(jint(q, "time"), t,
+		    sizeof(t));
+		printf("%-10s %10s %8s %10s %s %-10s %-19s %s\n",
+		    jstr(q, "symbol"), p, chg, lo, b, hi, t,
+		    json_object_get(q, "price") == NULL && !*jstr(q, "problem") ?
+		    "no quote yet" : jstr(q, "problem"));
+	}
+}
+
+static void
+print_alerts(json_t *j, const char *arg)
+{
+	json_t	*a = json_object_get(j, "rules"), *r;
+	char	 t[64];
+	size_t	 i;
+
+	printf("%-10s %-28s %-6s %5s  %s\n", "SYMBOL", "RULE", "STATE",
+	    "FIRED", "LAST");
+	json_array_foreach(a, i, r) {
+		when(jint(r, "last_fired"), t,
+		    sizeof(t));
+		printf("%-10s %-28s %-6s %5lld  %s\n", jstr(r, "symbol"),
+		    jstr(r, "rule"), jstr(r, "state"),
+		    jint(r, "count"),
+		    t);
+	}
+}
+
+static void
+print_history(json_t *j, const char *arg)
+{
+	json_t	*a = json_object_get(j, "history"), *h;
+	char	 t[64];
+	size_t	 i;
+
+	json_array_foreach(a, i, h) {
+		when(jint(h, "time"), t,
+		    sizeof(t));
+		printf("%s  %s\n", t, jstr(h, "message"));
+	}
+}
+
+static void
+print_reload(json_t *j, const char *arg)
+{
+	printf("reloaded\n");
+}
+
+static void
+print_test(json_t *j, const char *arg)
+{
+	printf("test message delivered through \"%s\"\n", arg);
+}
+
+/* The commands: the arguments each takes, and how its answer reads. */
+static const struct command {
+	const char	*name;
+	int		 min, max;	/* arguments */
+	void		(*print)(json_t *, const char *);
+} commands[] = {
+	{ "status",	0, 0, print_status },
+	{ "quotes",	0, 0, print_quotes },
+	{ "alerts",	0, 0, print_alerts },
+	{ "history",	0, 1, print_history },
+	{ "reload",	0, 0, print_reload },
+	{ "test",	1, 1, print_test },
+};
+
+/* The request line for the command in argv; exits on a usage error. */
+static const struct command *
+request(int argc, char *argv[], char *req, size_t len)
+{
+	const struct command	*c;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[0], commands[i].name) == 0)
+			break;
+	if (i == sizeof(commands) / sizeof(commands[0])) {
+		fprintf(stderr, "tickerctl: unknown command \"%s\"\n", argv[0]);
+		usage();
+	}
+	c = &commands[i];
+	if (argc - 1 < c->min || argc - 1 > c->max || (argc == 2 &&
+	    (strchr(argv[1], '\n') != NULL || strlen(argv[1]) > 500)))
+		usage();
+	if (strcmp(c->name, "history") == 0 && argc == 1)
+		snprintf(req, len, "history 20\n");
+	else
+		snprintf(req, len, "%s%s%s\n", c->name, argc == 2 ? " " : "",
+		    argc == 2 ? argv[1] : "");
+	return c;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct command	*c;
+	const char		*path = NULL;
+	char			 req[1024], *answer;
+	json_t			*j;
+	json_error_t		 err;
+	int			 ch, json = 0;
+
+	while ((ch = getopt_long(argc, argv, "hjs:V", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			json = 1;
+			break;
+		case 's':
+			path = optarg;
+			break;
+		case 'V':
+			printf("tickerctl %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage();
+	c = request(argc, argv, req, sizeof(req));
+	answer = ask(path ? path : control_default_path(), req);
+	if ((j = json_loads(answer, 0, &err)) == NULL || !json_is_object(j)) {
+		fprintf(stderr, "tickerctl: a garbled answer from tickerd: "
+		    "%s\n", err.text);
+		return 2;
+	}
+	if (json)
+		fputs(answer, stdout);
+	free(answer);
+	if (!json_is_true(json_object_get(j, "ok"))) {
+		fprintf(stderr, "tickerctl: %s: %s\n", c->name,
+		    jstr(j, "error"));
+		json_decref(j);
+		return 1;
+	}
+	if (!json)
+		c->print(j, argc == 2 ? argv[1] : NULL);
+	json_decref(j);
+	return 0;
+}

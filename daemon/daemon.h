@@ -1,0 +1,165 @@
+/*
+ * daemon/: the running daemon.  main() (tickerd.c) owns the loop, the
+ * signals and reloads; the poller asks the providers for quotes on each
+ * symbol's schedule (poll.c), sends the requests and reads the answers
+ * (fetch.c) within each provider's budget (bucket.c), and hands each good
+ * quote to the evaluate pipeline (evaluate.c), which judges the rules and
+ * commits the alerts before they are sent.  Replays and backtests are in
+ * backtest.c, the control socket in control.c.  Uses every layer below.
+ */
+#ifndef TICKERD_DAEMON_H
+#define TICKERD_DAEMON_H
+
+#include <sys/queue.h>
+#include <time.h>
+
+#include "lib/lib.h"
+#include "market/market.h"
+#include "alerts/alerts.h"
+#include "providers/providers.h"
+#include "config/conf.h"
+#include "store/store.h"
+#include "notify/notify.h"
+
+struct poller;
+
+/* One symbol at one provider of the chain. */
+struct psym {
+	char		 name[SYMBOL_MAX + 8];	/* the provider's spelling */
+	int		 fails;
+	int		 unknown;
+	int		 reported;	/* its failure was logged */
+	time_t		 not_before;	/* not asked again before */
+};
+
+/* A watched symbol, as the poller follows it. */
+struct sym {
+	TAILQ_ENTRY(sym)	 entry;
+	TAILQ_ENTRY(sym)	 qentry;	/* in a provider's queue */
+	TAILQ_ENTRY(sym)	 rentry;	/* in its range queue */
+	struct poller		*P;
+	struct watch		*w;
+	struct event		*timer;
+	struct psym		 ps[CHAIN_MAX];
+	int			 busy;		/* queued or in flight */
+	int			 solo;		/* asked alone after a bad batch */
+	int			 source;	/* the last that answered */
+	int			 said_unknown;
+	int			 in_round;	/* --once: counted as work */
+	int			 quoted;	/* at least one good quote */
+	int			 done;		/* replay: past its last quote */
+	const struct quote	*replayed;	/* replay: last served */
+	/* from a range endpoint: 52-week range, last closes */
+	int			 range_busy;
+	int			 range_reported;
+	time_t			 range_time;
+	time_t			 range_not_before;
+	struct fetch_result	 range;
+	struct quote		 held;		/* waits for the range */
+	int			 holding;
+};
+TAILQ_HEAD(symlist, sym);
+
+/* A provider of the chain, at run time. */
+struct src {
+	struct poller		*P;
+	const struct provider	*p;
+	struct providerconf	*pc;
+	const char		*base;
+	double			 rate;		/* tokens a second */
+	double			 burst;
+	double			 tokens;
+	double			 refilled;	/* clock_mono() */
+	int			 host_fails;
+	time_t			 host_until;
+	int			 host_reported;
+	struct symlist		 queue;
+	struct symlist		 rqueue;
+	size_t			 nqueue;
+	unsigned		 inflight;
+	struct event		*wake;
+};
+
+struct req;
+TAILQ_HEAD(reqlist, req);
+
+/* How the poller runs: --once, --replay FILE, both (a backtest). */
+struct poll_opts {
+	int		 once;
+	const char	*replay;	/* --replay FILE, or NULL */
+};
+
+/* Everything the poller knows, passed to each of its parts. */
+struct poller {
+	struct event_base	*base;
+	struct config		*conf;
+	struct poll_opts	 opts;
+	struct src		 srcs[CHAIN_MAX];
+	size_t			 nsrc;
+	struct symlist		 syms;
+	struct reqlist		 reqs;
+	/* replay */
+	struct replay		*replay;
+	double			 replay_start;	/* clock_mono() */
+	double			 replay_speed;
+	int			 backtest;
+	/* the evaluate pipeline */
+	unsigned		 alerts;	/* fired since start */
+};
+
+/* daemon/poll.c: each symbol's schedule, and the provider chain */
+struct poller	*poll_start(struct event_base *, struct config *,
+		    const struct poll_opts *);
+void		 poll_stop(struct poller *);
+int		 poll_all_quoted(const struct poller *);
+void		 poll_schedule(struct sym *, double);
+void		 poll_again(struct sym *, double);
+void		 poll_route(struct sym *);
+void		 poll_round_end(struct sym *);
+int		 poll_pick(struct sym *, time_t, double *);
+void		 poll_enqueue(struct sym *, int);
+void		 poll_enqueue_range(struct sym *, int);
+int		 poll_range_due(struct sym *, int, time_t);
+
+/* daemon/bucket.c: each provider's budget, and what it sends next */
+void		 bucket_init(struct src *);
+void		 bucket_dispatch(struct src *);
+void		 bucket_wake_in(struct src *, double);
+
+/* daemon/fetch.c: requests and what their answers say */
+void		 fetch_send(struct src *, struct sym **, size_t, int);
+void		 fetch_cancel_all(struct poller *);
+
+/* daemon/evaluate.c: a quote through the rules, committed, announced */
+void		 eval_quote(struct poller *, struct watch *, struct quote *,
+		    time_t);
+void		 eval_commit(struct poller *, struct watch *,
+		    const struct quote *, time_t);
+
+/* daemon/backtest.c: replays, backtests and the backtest's table */
+int		 replay_begin(struct poller *, const char *);
+void		 replay_tick(struct sym *);
+void		 backtest_run(struct poller *);
+void		 backtest_summary(const struct poller *);
+
+/* daemon/control.c: the control socket, for tickerctl */
+struct control_info {
+	time_t		 started;
+	unsigned	 alerts;	/* fired since start */
+	time_t		 last_reload;
+	unsigned	 reloads;
+	const char	*config;
+	const char	*reload_error;	/* of the last reload, or "" */
+};
+/* What the control socket asks of main(): a reload, and its figures. */
+struct control_hooks {
+	int		(*reload)(void *);
+	void		(*info)(void *, struct control_info *);
+	void		*arg;
+};
+void		 control_start(struct event_base *, struct config *,
+		    const struct control_hooks *);
+void		 control_reconfigure(struct config *);
+void		 control_stop(void);
+
+#endif /* TICKERD_DAEMON_H */

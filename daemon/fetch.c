@@ -1,0 +1,389 @@
+/*
+ * Requests and answers.  fetch_send() asks one provider of the chain for
+ * the quotes of n symbols (or one symbol's 52-week range) through
+ * lib/net.c, never blocking the loop; req_done() reads the answer with
+ * the provider's parser and settles each symbol: a good quote goes to the
+ * evaluate pipeline, a failure backs off (exponentially, with jitter,
+ * honouring Retry-After) and asks the fallback, an unknown symbol is
+ * reported once, and a host that cannot be reached at all is backed off
+ * as a whole.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <event2/event.h>
+
+#include "lib/lib.h"
+#include "daemon/daemon.h"
+
+#define BACKOFF_MAX	3600	/* seconds between retries, at most */
+#define UNKNOWN_RETRY	3600	/* how often an unknown symbol is retried */
+#define RANGE_RETRY	3600	/* a failed 52-week range, asked again */
+
+/* One HTTP request: n symbols' quotes, or one symbol's range. */
+struct req {
+	TAILQ_ENTRY(req)	 entry;
+	struct src		*src;
+	int			 range;
+	struct sym		**syms;
+	const char		**names;
+	size_t			 n;
+	CURL			*easy;
+	char			*url;
+	struct buf		 body;
+};
+
+static void	req_done(void *, int, void *);
+
+static size_t
+write_cb(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	struct req	*q = arg;
+	size_t		 n = size * nmemb;
+
+	if (q->body.len + n > BODY_MAX)
+		return 0;	/* aborts the transfer: too large */
+	buf_add(&q->body, ptr, n);
+	return n;
+}
+
+/* Ask provider r about n symbols: their quotes, or (range) a range. */
+void
+fetch_send(struct src *r, struct sym **list, size_t n, int range)
+{
+	struct net_opts	 opts = { 0, 0, "http,https", TICKERD_USER_AGENT, 3 };
+	struct req	*q = xcalloc(1, sizeof(*q));
+	int		 at = (int)(r - r->P->srcs);
+	size_t		 i;
+
+	q->src = r;
+	q->range = range;
+	q->n = n;
+	q->syms = xcalloc(n, sizeof(*q->syms));
+	q->names = xcalloc(n, sizeof(*q->names));
+	for (i = 0; i < n; i++) {
+		q->syms[i] = list[i];
+		q->names[i] = list[i]->ps[at].name;
+	}
+	q->url = range ? r->p->range_url(r->base, r->pc->key, q->names[0],
+	    clock_now()) : r->p->url(r->base, r->pc->key, q->names, n);
+	opts.timeout = opts.connect_timeout = (long)r->P->conf->timeout;
+	q->easy = net_easy(q->url, &opts);
+	curl_easy_setopt(q->easy, CURLOPT_WRITEFUNCTION, write_cb);
+	curl_easy_setopt(q->easy, CURLOPT_WRITEDATA, q);
+	TAILQ_INSERT_TAIL(&r->P->reqs, q, entry);
+	r->inflight++;
+	net_add(q->easy, req_done, q);
+}
+
+/* The range's figures where the quote lacks them. */
+static void
+merge_range(struct sym *s, struct quote *q)
+{
+	long	 day = session_day(q->time);
+	int	 i;
+
+	if (s->range_time == 0)
+		return;
+	if (!isfinite(q->high52) && !isfinite(q->low52)) {
+		q->high52 = s->range.quote.high52;
+		q->low52 = s->range.quote.low52;
+	}
+	for (i = 0; i < 2 && !isfinite(q->prev_close); i++)
+		if (s->range.close_day[i] != 0 && s->range.close_day[i] < day)
+			q->prev_close = s->range.close[i];
+}
+
+static void
+evaluate(struct sym *s, struct quote *q)
+{
+	time_t	 now = clock_now();
+
+	if (q->time == 0)
+		q->time = now;
+	merge_range(s, q);
+	s->quoted = 1;
+	eval_quote(s->P, s->w, q, now);
+	poll_round_end(s);
+	poll_again(s, (double)s->P->conf->poll);
+}
+
+static void
+quote_ok(struct sym *s, int at, struct quote *q)
+{
+	struct psym	*ps = &s->ps[at];
+	struct src	*r = &s->P->srcs[at];
+	int		 i;
+
+	if (ps->reported || s->said_unknown)
+		log_info("%s: quotes are back (%s)", s->w->symbol, r->p->name);
+	if (at > 0 && s->source != at)
+		log_info("%s: quoted by %s, the fallback of %s", s->w->symbol,
+		    r->p->name, s->P->srcs[at - 1].p->name);
+	ps->fails = 0;
+	ps->unknown = 0;
+	ps->reported = 0;
+	ps->not_before = 0;
+	s->said_unknown = 0;
+	s->solo = 0;
+	s->source = at;
+	for (i = 0; i < at; i++)
+		s->ps[i].reported = 1;	/* say when it is back */
+	tk_strlcpy(q->symbol, s->w->symbol, sizeof(q->symbol));
+	s->busy = 0;
+	if (poll_range_due(s, at, clock_now())) {
+		poll_enqueue_range(s, at);
+		if (s->range_time == 0) {
+			/* the first quote waits for its 52-week range */
+			s->held = *q;
+			s->holding = 1;
+			s->busy = 1;
+			return;
+		}
+	}
+	evaluate(s, q);
+}
+
+/* The log line of a failed answer: once, then at debug level. */
+static void
+say_failed(struct sym *s, struct src *r, struct fetch_result *res,
+    double delay, const char *url)
+{
+	if (s->ps[r - s->P->srcs].reported) {
+		log_debug("%s: %s from %s", s->w->symbol, res->error, url);
+		return;
+	}
+	if (res->status == FETCH_RATELIMIT)
+		log_warnx("%s: rate-limited by %s (%s); not asked again for "
+		    "%.0fs", s->w->symbol, r->p->name, res->error, delay);
+	else if (res->status == FETCH_UNKNOWN)
+		log_info("%s: %s does not know it (%s, %s)", s->w->symbol,
+		    r->p->name, res->error, url);
+	else
+		log_warnx("%s: %s from %s, skipped; next try in %.0fs",
+		    s->w->symbol, res->error, url, delay);
+}
+
+/* What tickerctl shows of the failure: unknown everywhere, or why. */
+static void
+set_problem(struct sym *s, struct src *r, struct fetch_result *res)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->P->nsrc; i++)
+		if (!s->ps[i].unknown)
+			break;
+	if (i < s->P->nsrc) {
+		snprintf(s->w->problem, sizeof(s->w->problem), "%s: %s",
+		    r->p->name, res->error);
+		return;
+	}
+	if (!s->said_unknown)
+		log_warnx("%s: unknown or delisted symbol (%s); polling the "
+		    "others goes on", s->w->symbol, res->error);
+	s->said_unknown = 1;
+	snprintf(s->w->problem, sizeof(s->w->problem), "%s", PROBLEM_UNKNOWN);
+}
+
+static void
+quote_failed(struct sym *s, int at, struct fetch_result *res,
+    long retry_after, const char *url)
+{
+	struct psym	*ps = &s->ps[at];
+	struct src	*r = &s->P->srcs[at];
+	time_t		 now = clock_now();
+	double		 delay, wait, poll = (double)s->P->conf->poll;
+	int		 next;
+
+	s->busy = 0;
+	ps->fails++;
+	if (res->status == FETCH_UNKNOWN) {
+		delay = UNKNOWN_RETRY;
+		ps->unknown = 1;
+	} else {
+		delay = backoff(poll, (unsigned)ps->fails, BACKOFF_MAX);
+		if (res->status == FETCH_RATELIMIT && retry_after > 0 &&
+		    (double)retry_after > delay)
+			delay = (double)retry_after;
+	}
+	ps->not_before = now + (time_t)delay;
+	say_failed(s, r, res, delay, url);
+	ps->reported = 1;
+	set_problem(s, r, res);
+	if ((next = poll_pick(s, now, &wait)) >= 0) {
+		log_debug("%s: asking %s", s->w->symbol,
+		    s->P->srcs[next].p->name);
+		poll_enqueue(s, next);
+		return;
+	}
+	poll_round_end(s);
+	poll_again(s, wait > poll ? wait : poll);
+}
+
+static void
+range_done(struct sym *s, int at, struct fetch_result *res, long retry_after,
+    const char *url)
+{
+	struct src	*r = &s->P->srcs[at];
+	time_t		 now = clock_now();
+
+	s->range_busy = 0;
+	if (res->status == FETCH_OK) {
+		s->range = *res;
+		s->range_time = now;
+		s->range_reported = 0;
+		log_debug("%s: 52-week range from %s", s->w->symbol, r->p->name);
+	} else {
+		s->range_not_before = now + (retry_after > RANGE_RETRY ?
+		    retry_after : RANGE_RETRY);
+		if (!s->range_reported)
+			log_info("%s: no 52-week range from %s (%s, %s); asked "
+			    "again in an hour", s->w->symbol, r->p->name,
+			    res->error, url);
+		s->range_reported = 1;
+	}
+	if (s->holding) {
+		s->holding = 0;
+		s->busy = 0;
+		evaluate(s, &s->held);
+	}
+}
+
+/* Failures that say the host cannot be reached at all. */
+static int
+host_down(int code)
+{
+	return code == CURLE_COULDNT_RESOLVE_HOST ||
+	    code == CURLE_COULDNT_RESOLVE_PROXY ||
+	    code == CURLE_COULDNT_CONNECT || code == CURLE_SSL_CONNECT_ERROR ||
+	    code == CURLE_PEER_FAILED_VERIFICATION;
+}
+
+/*
+ * The host is down: back off from it, exponentially with jitter, and
+ * send the symbols waiting for it to their fallbacks.
+ */
+static void
+host_failed(struct src *r, const char *why, const char *url)
+{
+	struct sym	*s;
+	time_t		 now = clock_now();
+	double		 d;
+
+	r->host_fails++;
+	d = backoff((double)r->P->conf->poll, (unsigned)(r->host_fails - 1),
+	    BACKOFF_MAX);
+	if (r->host_until < now + (time_t)d)
+		r->host_until = now + (time_t)d;
+	if (!r->host_reported)
+		log_warnx("%s: %s (%s); asking it again in %.0fs", r->p->name,
+		    why, url, d);
+	r->host_reported = 1;
+	while ((s = TAILQ_FIRST(&r->queue)) != NULL) {
+		TAILQ_REMOVE(&r->queue, s, qentry);
+		r->nqueue--;
+		s->busy = 0;
+		poll_route(s);
+	}
+}
+
+static void
+req_free(struct req *q)
+{
+	buf_free(&q->body);
+	free(q->url);
+	free(q->syms);
+	free(q->names);
+	free(q);
+}
+
+/* The provider's reading of a finished request, one result a symbol. */
+static struct fetch_result *
+req_results(struct req *q, int code, long status, const char *red)
+{
+	struct src		*r = q->src;
+	struct fetch_result	*res = xcalloc(q->n, sizeof(*res));
+	const char		*body = q->body.data ? q->body.data : "";
+
+	if (code != CURLE_OK) {
+		fetch_fail_all(res, q->n, FETCH_FAIL, "%s",
+		    code == CURLE_WRITE_ERROR ? "answer larger than 1 MiB" :
+		    curl_easy_strerror((CURLcode)code));
+		if (host_down(code))
+			host_failed(r, res[0].error, red);
+	} else if (q->range)
+		r->p->range_parse(q->names[0], status, body, q->body.len,
+		    clock_now(), res);
+	else
+		r->p->parse(q->names, q->n, status, body, q->body.len, res);
+	return res;
+}
+
+static void
+req_done(void *easy, int code, void *arg)
+{
+	struct req		*q = arg;
+	struct src		*r = q->src;
+	struct fetch_result	*res;
+	long			 status = 0;
+	curl_off_t		 retry_after = 0;
+	char			*red;
+	size_t			 i;
+	int			 at = (int)(r - r->P->srcs), any_ok = 0;
+
+	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER, &retry_after);
+	curl_easy_cleanup(easy);
+	TAILQ_REMOVE(&r->P->reqs, q, entry);
+	r->inflight--;
+	if (code == CURLE_ABORTED_BY_CALLBACK) {	/* shutting down */
+		req_free(q);
+		return;
+	}
+	red = net_redact(q->url);	/* the URL fit for logs */
+	res = req_results(q, code, status, red);
+	for (i = 0; i < q->n; i++) {
+		any_ok |= res[i].status == FETCH_OK;
+		if (q->range)
+			range_done(q->syms[i], at, &res[i], (long)retry_after,
+			    red);
+		else if (res[i].status == FETCH_OK)
+			quote_ok(q->syms[i], at, &res[i].quote);
+		else {
+			/* a bad answer in a batch: ask that symbol alone */
+			if (q->n > 1 && res[i].status == FETCH_BAD)
+				q->syms[i]->solo = 1;
+			quote_failed(q->syms[i], at, &res[i],
+			    (long)retry_after, red);
+		}
+	}
+	if (any_ok || (code == CURLE_OK && status > 0 && status < 500)) {
+		if (r->host_reported)
+			log_info("%s: answering again", r->p->name);
+		r->host_fails = 0;
+		r->host_reported = 0;
+	}
+	free(res);
+	free(red);
+	req_free(q);
+	bucket_dispatch(r);
+}
+
+/* Abort every request in flight (a stop or a reload). */
+void
+fetch_cancel_all(struct poller *P)
+{
+	struct req	*q;
+
+	while ((q = TAILQ_FIRST(&P->reqs)) != NULL) {
+		TAILQ_REMOVE(&P->reqs, q, entry);
+		net_cancel(q->easy);
+		curl_easy_cleanup(q->easy);
+		req_free(q);
+	}
+}

@@ -1,0 +1,83 @@
+/*
+ * A growable byte buffer, always NUL-terminated past its length.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/lib.h"
+
+void
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		b->data = xreallocarray(b->data, cap, 1);
+		b->cap = cap;
+	}
+	if (n > 0)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void
+buf_puts(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n == -1)
+		fatal("buf_printf");
+	buf_add(b, s, (size_t)n);
+	free(s);
+}
+
+void
+buf_free(struct buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+/*
+ * Whether needle occurs in the last max bytes of the file open on fd
+ * (used to make appends idempotent: an mbox, the history).
+ */
+int
+tail_contains(int fd, const char *needle, size_t max)
+{
+	off_t	 size, from;
+	ssize_t	 n;
+	char	*tail;
+	int	 found;
+
+	if ((size = lseek(fd, 0, SEEK_END)) <= 0)
+		return 0;
+	from = (size_t)size > max ? size - (off_t)max : 0;
+	tail = xmalloc((size_t)(size - from) + 1);
+	if ((n = pread(fd, tail, (size_t)(size - from), from)) < 0)
+		n = 0;
+	tail[n] = '\0';
+	found = strstr(tail, needle) != NULL;
+	free(tail);
+	return found;
+}

@@ -1,0 +1,48 @@
+/*
+ * Prices and times as every message, log line and table writes them.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "lib/lib.h"
+
+/* Prices: two decimals, four for penny stocks; "n/a" when unknown. */
+void
+fmt_price(double v, char *out, size_t len)
+{
+	if (!isfinite(v))
+		snprintf(out, len, "n/a");
+	else if (fabs(v) < 1)
+		snprintf(out, len, "%.4f", v);
+	else
+		snprintf(out, len, "%.2f", v);
+}
+
+/* A time in UTC, in one of the two forms tickerd writes. */
+void
+fmt_time(time_t t, enum time_style style, char *out, size_t len)
+{
+	struct tm	 tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, len, style == FMT_ISO ? "%Y-%m-%dT%H:%M:%SZ" :
+	    "%Y-%m-%d %H:%M:%S UTC", &tm);
+}
+
+/* The inverse of fmt_time(FMT_ISO); -1 when s is not of that form. */
+time_t
+parse_iso_time(const char *s)
+{
+	struct tm	 tm;
+	const char	*end;
+
+	memset(&tm, 0, sizeof(tm));
+	if (s == NULL || (end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm)) ==
+	    NULL || *end != '\0')
+		return -1;
+	return timegm(&tm);
+}

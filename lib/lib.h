@@ -1,0 +1,144 @@
+/*
+ * lib/: what every other layer may use, and which uses none of them:
+ * logging, allocation, strings and buffers, JSON helpers, formatting,
+ * the clock and its timers, the count of pending work, and the one
+ * owner of the libcurl multi handle inside the libevent loop.
+ *
+ * The layers of tickerd, each a folder, each using only those below it:
+ *
+ *	ctl/		tickerctl
+ *	daemon/		main, polling, the evaluate pipeline, control socket
+ *	notify/		delivery queue, digests, mail, webhook, syslog
+ *	store/		state.json, history, outbox
+ *	config/		the configuration language and its values
+ *	providers/	the quote providers and the replay reader
+ *	alerts/		the rule engine and alert texts (pure)
+ *	market/		quotes, exchange calendars and time (pure)
+ *	lib/		this
+ */
+#ifndef TICKERD_LIB_H
+#define TICKERD_LIB_H
+
+#include <sys/queue.h>
+#include <sys/types.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <jansson.h>
+
+struct event;
+struct event_base;
+
+/* lib/xmalloc.c: allocation that fails loudly, and string lists */
+struct strlist {
+	char		**v;
+	size_t		  n;
+};
+void		*xmalloc(size_t);
+void		*xcalloc(size_t, size_t);
+void		*xreallocarray(void *, size_t, size_t);
+char		*xstrdup(const char *);
+char		*xstrndup(const char *, size_t);
+int		 xasprintf(char **, const char *, ...)
+		    __attribute__((__format__(printf, 2, 3)));
+void		 strlist_add(struct strlist *, const char *);
+int		 strlist_has(const struct strlist *, const char *);
+void		 strlist_free(struct strlist *);
+size_t		 tk_strlcpy(char *, const char *, size_t);
+
+/* lib/buf.c: a growable byte buffer */
+struct buf {
+	char		*data;
+	size_t		 len;
+	size_t		 cap;
+};
+void		 buf_add(struct buf *, const void *, size_t);
+void		 buf_puts(struct buf *, const char *);
+void		 buf_printf(struct buf *, const char *, ...)
+		    __attribute__((__format__(printf, 2, 3)));
+void		 buf_free(struct buf *);
+int		 tail_contains(int, const char *, size_t);
+
+/* lib/log.c: syslog(3), and stderr in the foreground */
+void		 log_init(int, int);
+void		 log_setverbose(int);
+int		 log_getverbose(void);
+void		 log_warn(const char *, ...)
+		    __attribute__((__format__(printf, 1, 2)));
+void		 log_warnx(const char *, ...)
+		    __attribute__((__format__(printf, 1, 2)));
+void		 log_info(const char *, ...)
+		    __attribute__((__format__(printf, 1, 2)));
+void		 log_debug(const char *, ...)
+		    __attribute__((__format__(printf, 1, 2)));
+void		 log_alert(const char *);
+void		 log_syslog(int, const char *);
+int		 log_facility(const char *);
+int		 log_priority(const char *);
+__attribute__((__noreturn__)) void fatal(const char *, ...)
+		    __attribute__((__format__(printf, 1, 2)));
+__attribute__((__noreturn__)) void fatalx(const char *, ...)
+		    __attribute__((__format__(printf, 1, 2)));
+
+/* lib/json.c: small Jansson getters; missing members read as NaN, 0, "" */
+json_t		*jnum(double);
+double		 jget(json_t *, const char *);
+long long	 jint(json_t *, const char *);
+const char	*jstr(json_t *, const char *);
+
+/* lib/fmt.c: prices and times as every message writes them */
+enum time_style {
+	FMT_ISO,		/* 2026-03-02T14:30:00Z */
+	FMT_UTC,		/* 2026-03-02 14:30:00 UTC */
+};
+void		 fmt_price(double, char *, size_t);
+void		 fmt_time(time_t, enum time_style, char *, size_t);
+time_t		 parse_iso_time(const char *);
+
+/* lib/clock.c: the one clock, its timers, jitter and backoff */
+time_t		 clock_now(void);
+double		 clock_mono(void);
+void		 clock_fake(time_t);
+time_t		 clock_market(void);
+void		 clock_market_set(time_t);
+void		 timer_in(struct event *, double);
+unsigned	 clock_jitter(unsigned);
+double		 backoff(double, unsigned, double);
+
+/* lib/work.c: work the loop must finish before a --once run may exit */
+typedef void	(*work_idle_fn)(size_t pending, void *arg);
+void		 work_begin(void);
+void		 work_end(void);
+size_t		 work_pending(void);
+void		 work_on_change(work_idle_fn, void *);
+void		 crashpoint(const char *);
+
+/* lib/net.c: the libcurl multi handle, driven by the libevent loop */
+#define TICKERD_USER_AGENT \
+	"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 " \
+	"(KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36"
+#define BODY_MAX	(1024 * 1024)	/* largest answer accepted */
+
+/* What one transfer may do: every easy handle is made by net_easy(). */
+struct net_opts {
+	long		 timeout;	/* seconds, the whole transfer */
+	long		 connect_timeout;
+	const char	*protocols;	/* "http,https", "smtp,smtps" */
+	const char	*user_agent;	/* NULL: none */
+	int		 redirects;	/* how many to follow */
+};
+typedef void	(*net_done_fn)(void *easy, int curlcode, void *arg);
+int		 net_init(struct event_base *);
+void		 net_shutdown(void);
+void		*net_easy(const char *, const struct net_opts *);
+void		 net_add(void *easy, net_done_fn, void *arg);
+void		 net_cancel(void *easy);
+size_t		 net_running(void);
+char		*net_redact(const char *);
+
+/* lib/ctlpath.c: where the control socket is by default */
+const char	*control_default_path(void);
+
+#endif /* TICKERD_LIB_H */

@@ -1,0 +1,68 @@
+/*
+ * notify/: delivering messages.  The queue takes durable messages (the
+ * store wrote them to the outbox), hands each to its notifier's
+ * transport, retries failures with backoff, and gathers digests.  A
+ * transport makes one attempt and reports its outcome through the
+ * callback it was given.  The configuration is pushed in at start and
+ * at each reload (notify_reconfigure); each attempt looks its notifier
+ * up by name in the configuration of the moment.  Uses store/, config/,
+ * alerts/, market/ and lib/.
+ */
+#ifndef TICKERD_NOTIFY_H
+#define TICKERD_NOTIFY_H
+
+#include <stddef.h>
+
+#include "lib/lib.h"
+#include "alerts/alerts.h"
+#include "config/conf.h"
+#include "store/store.h"
+
+/* How a transport reports one attempt: ok, or why it failed. */
+typedef void	(*deliver_done_fn)(struct outmsg *, int ok, const char *why);
+typedef void	(*notify_test_fn)(void *, int ok, const char *why);
+
+/* notify/queue.c: the delivery queue */
+void		 notify_init(struct event_base *, int);
+void		 notify_reconfigure(struct config *);
+const struct notifier *notify_lookup(const char *);
+void		 notify_batch(const char *, const struct quote *, char *,
+		    size_t);
+void		 notify_build(struct config *, const struct watch *,
+		    const struct alert *, size_t, const char *, char *const *,
+		    struct outlist *);
+void		 notify_compose(struct outmsg *, const struct notifier *,
+		    const struct alert *, size_t, const char *);
+void		 notify_queue(struct outmsg *);
+void		 notify_send(struct outmsg *);
+void		 notify_stop(void);
+void		 notify_free(void);
+size_t		 notify_waiting(void);
+unsigned	 notify_failures(void);
+int		 notify_test(const char *, notify_test_fn, void *, char *,
+		    size_t);
+void		 notify_test_forget(void *);
+
+/* notify/digest.c: digest windows */
+void		 digest_init(struct event_base *);
+int		 digest_hold(struct outmsg *, const struct notifier *);
+size_t		 digest_held(void);
+void		 digest_flush(void);
+size_t		 digest_free(void);
+
+/* notify/smtp.c, sendmail.c, mbox.c: the mail notifier's transports */
+void		 smtp_deliver(const struct notifier *, struct outmsg *,
+		    deliver_done_fn);
+void		 sendmail_init(struct event_base *);
+void		 sendmail_deliver(const struct notifier *, struct outmsg *,
+		    deliver_done_fn);
+size_t		 sendmail_children(void);
+void		 sendmail_shutdown(void);
+void		 mbox_deliver(const struct notifier *, struct outmsg *,
+		    deliver_done_fn);
+
+/* notify/webhook.c */
+void		 webhook_deliver(const struct notifier *, struct outmsg *,
+		    deliver_done_fn);
+
+#endif /* TICKERD_NOTIFY_H */

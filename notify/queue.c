@@ -1,0 +1,436 @@
+/*
+ * The delivery queue.  For the alerts of one evaluation, notify_build()
+ * makes one message per alert and notifier (a composed mail, a syslog
+ * line, or the alert's JSON for a webhook); the caller writes them to the
+ * outbox and commits the rule states (write-ahead), then hands them to
+ * notify_queue().  A message leaves the queue, and the outbox, only once
+ * its notifier has taken it.  A failed attempt is retried after the
+ * notifier's `retry' (30s), doubling, at most an hour apart, with jitter;
+ * after `retry-for' (2 days) it is given up, loudly, and kept in
+ * outbox/failed/.  Each attempt looks the notifier up by name in the
+ * configuration of the moment, so fixing a notifier and reloading
+ * delivers what waits for it.  Digests are in digest.c.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "lib/lib.h"
+#include "alerts/alerts.h"
+#include "config/conf.h"
+#include "store/store.h"
+#include "notify/notify.h"
+
+#define RETRY_MAX	3600
+
+static struct event_base	*notify_base;
+static struct config		*conf;
+static struct outlist		 queue = TAILQ_HEAD_INITIALIZER(queue);
+static unsigned			 batch_seq;
+static int			 once;		/* --once: no retries */
+static unsigned			 failures;	/* --once: not delivered */
+static int			 stopping;
+
+static void	deliver(struct outmsg *);
+
+/* once: a --once run, where a failed attempt is not retried. */
+void
+notify_init(struct event_base *base, int once_run)
+{
+	notify_base = base;
+	once = once_run;
+	digest_init(base);
+	sendmail_init(base);
+}
+
+/* The configuration deliveries look their notifiers up in, from now on. */
+void
+notify_reconfigure(struct config *c)
+{
+	conf = c;
+}
+
+const struct notifier *
+notify_lookup(const char *name)
+{
+	return conf != NULL ? config_notifier(conf, name) : NULL;
+}
+
+/* A new batch id: the alerts of one evaluation of one quote. */
+void
+notify_batch(const char *symbol, const struct quote *q, char *out,
+    size_t len)
+{
+	snprintf(out, len, "%s-%lld-%ld-%u", symbol, (long long)q->time,
+	    (long)getpid(), ++batch_seq);
+}
+
+/*
+ * A message's payload for its notifier: the alert's JSON (a webhook), a
+ * mail of na alerts with msgid (NULL: a new one), or a syslog line.
+ */
+void
+notify_compose(struct outmsg *m, const struct notifier *n,
+    const struct alert *a, size_t na, const char *msgid)
+{
+	char	 id[512], line[512], *from;
+
+	switch (n->type) {
+	case NOTIFIER_WEBHOOK:
+		buf_puts(&m->payload, m->alert);
+		break;
+	case NOTIFIER_MAIL:
+		if (msgid == NULL) {
+			mail_msgid(id, sizeof(id));
+			msgid = id;
+		}
+		from = n->from ? xstrdup(n->from) : mail_default_from();
+		mail_compose(&m->payload, from, &n->to, a, na, m->created,
+		    msgid);
+		free(from);
+		break;
+	case NOTIFIER_SYSLOG:
+		alert_line(a, line, sizeof(line));
+		buf_puts(&m->payload, line);
+		break;
+	}
+}
+
+/* The message announcing alert a through notifier n. */
+static struct outmsg *
+message(const struct notifier *n, const struct alert *a, const char *id,
+    const char *rule, time_t now)
+{
+	struct outmsg	*m = outmsg_new();
+	char		 subj[256];
+
+	m->id = xstrdup(id);
+	m->notifier = xstrdup(n->name);
+	m->type = n->type;
+	m->created = now;
+	m->symbol = xstrdup(a->symbol);
+	m->rule = xstrdup(rule);
+	alert_subject(a, subj, sizeof(subj));
+	m->subject = xstrdup(subj);
+	m->alert = alert_json(a);
+	notify_compose(m, n, a, 1, NULL);
+	return m;
+}
+
+/*
+ * Build the messages announcing na alerts of watch w, one per alert and
+ * notifier, into out.  They share the batch id, carry the symbol's state
+ * (the caller has already applied the new rule states) and each alert's
+ * history line, so that recovery can complete what a crash interrupted.
+ */
+void
+notify_build(struct config *c, const struct watch *w, const struct alert *a,
+    size_t na, const char *batch, char *const *hist, struct outlist *out)
+{
+	const struct strlist	*names = watch_notifiers(c, w);
+	struct notifier		*n;
+	struct outmsg		*m;
+	char			 id[256], *snap;
+	size_t			 i, k, count = 0;
+	int			 size = 0;
+
+	snap = state_snapshot(w);
+	for (i = 0; i < na; i++) {
+		for (k = 0; k < names->n; k++) {
+			if ((n = config_notifier(c, names->v[k])) == NULL)
+				continue;
+			snprintf(id, sizeof(id), "%s-%zu", batch, count++);
+			m = message(n, &a[i], id, a[i].rule->id, clock_now());
+			m->count = a[i].rule->state.count;
+			m->batch = xstrdup(batch);
+			m->snapshot = xstrdup(snap);
+			m->history = xstrdup(hist[i]);
+			TAILQ_INSERT_TAIL(out, m, entry);
+			size++;
+		}
+	}
+	TAILQ_FOREACH(m, out, entry)
+		m->batch_size = size;
+	free(snap);
+}
+
+/* Forget a message (and a digest's members); each counted as work. */
+static void
+dequeue(struct outmsg *m)
+{
+	struct outmsg	*x;
+
+	TAILQ_REMOVE(&queue, m, entry);
+	if (m->timer != NULL)
+		event_free(m->timer);
+	m->timer = NULL;
+	while ((x = TAILQ_FIRST(&m->members)) != NULL) {
+		TAILQ_REMOVE(&m->members, x, entry);
+		outmsg_free(x);
+		work_end();
+	}
+	if (!m->is_digest)
+		work_end();
+	outmsg_free(m);
+}
+
+/* How many alerts' messages m stands for. */
+static size_t
+message_count(struct outmsg *m)
+{
+	struct outmsg	*x;
+	size_t		 n = 0;
+
+	if (!m->is_digest)
+		return 1;
+	TAILQ_FOREACH(x, &m->members, entry)
+		n++;
+	return n;
+}
+
+/* The outbox files behind a message: itself, or a digest's members. */
+static void
+outbox_each(struct outmsg *m, void (*fn)(const struct outmsg *))
+{
+	struct outmsg	*x;
+
+	if (!m->is_digest) {
+		fn(m);
+		return;
+	}
+	TAILQ_FOREACH(x, &m->members, entry)
+		fn(x);
+}
+
+static void
+retry_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	deliver(arg);
+}
+
+/* Whether m is over: a test, a stop, a --once run, or given up on. */
+static int
+failed_for_good(struct outmsg *m, const char *why, time_t limit)
+{
+	const char	*type = notifier_type_name(m->type);
+	time_t		 age = clock_now() - m->created;
+
+	if (m->is_test) {	/* a test is tried once, and not kept */
+		log_warnx("%s %s: test message not delivered: %s", type,
+		    m->notifier, why);
+		if (m->test_cb != NULL)
+			m->test_cb(m->test_arg, 0, why);
+	} else if (stopping) {
+		/* it stays in the outbox for the next start */
+	} else if (once) {
+		log_warnx("%s %s: \"%s\" not delivered: %s%s", type,
+		    m->notifier, m->subject, why, store_dir() != NULL ?
+		    "; it stays in the outbox for the next run" : "");
+		failures++;
+	} else if (age >= limit) {
+		log_warnx("%s %s: giving up on \"%s\" after %d attempts "
+		    "over %llds: %s", type, m->notifier, m->subject,
+		    m->attempts, (long long)age, why);
+		outbox_each(m, outbox_fail);
+	} else
+		return 0;
+	dequeue(m);
+	return 1;
+}
+
+/* A failed attempt: retry later, give up, or (--once) leave it for later. */
+static void
+failed(struct outmsg *m, const char *why)
+{
+	const struct notifier	*n = notify_lookup(m->notifier);
+	time_t			 first = n ? n->retry : DEFAULT_RETRY;
+	double			 delay;
+
+	if (failed_for_good(m, why, n ? n->retry_for : DEFAULT_RETRY_FOR))
+		return;
+	delay = backoff((double)first, (unsigned)(m->attempts - 1),
+	    RETRY_MAX);
+	log_warnx("%s %s: \"%s\" not delivered (attempt %d): %s; next try "
+	    "in %.1fs", notifier_type_name(m->type), m->notifier, m->subject,
+	    m->attempts, why, delay);
+	if (m->timer == NULL &&
+	    (m->timer = evtimer_new(notify_base, retry_cb, m)) == NULL)
+		fatalx("evtimer_new");
+	timer_in(m->timer, delay);
+}
+
+/* The end of one attempt, as a transport reports it. */
+static void
+done(struct outmsg *m, int ok, const char *why)
+{
+	if (!ok) {
+		failed(m, why);
+		return;
+	}
+	if (m->type != NOTIFIER_SYSLOG)
+		log_info("%s %s: delivered \"%s\"", notifier_type_name(m->type),
+		    m->notifier, m->subject);
+	if (m->is_test) {
+		if (m->test_cb != NULL)
+			m->test_cb(m->test_arg, 1, NULL);
+		dequeue(m);
+		return;
+	}
+	crashpoint("delivered");
+	outbox_each(m, outbox_remove);
+	dequeue(m);
+}
+
+/* One attempt, through the transport of the notifier of the moment. */
+static void
+deliver(struct outmsg *m)
+{
+	const struct notifier	*n = notify_lookup(m->notifier);
+
+	m->attempts++;
+	if (n == NULL || n->type != m->type) {
+		failed(m, "no notifier of that name and type in the "
+		    "configuration");
+		return;
+	}
+	switch (n->type) {
+	case NOTIFIER_SYSLOG:
+		log_syslog(n->facility | n->priority, m->payload.data);
+		done(m, 1, NULL);
+		break;
+	case NOTIFIER_MAIL:
+		if (n->smtp != NULL)
+			smtp_deliver(n, m, done);
+		else if (n->sendmail != NULL)
+			sendmail_deliver(n, m, done);
+		else
+			mbox_deliver(n, m, done);
+		break;
+	case NOTIFIER_WEBHOOK:
+		webhook_deliver(n, m, done);
+		break;
+	}
+}
+
+/* Deliver a message now (it was counted as work already). */
+void
+notify_send(struct outmsg *m)
+{
+	TAILQ_INSERT_TAIL(&queue, m, entry);
+	deliver(m);
+}
+
+/* Take a durable message for delivery: now, or in a digest window. */
+void
+notify_queue(struct outmsg *m)
+{
+	work_begin();
+	if (digest_hold(m, notify_lookup(m->notifier)) == 0)
+		return;
+	notify_send(m);
+}
+
+/* Messages waiting: being delivered, waiting to retry, or held. */
+size_t
+notify_waiting(void)
+{
+	struct outmsg	*m;
+	size_t		 n = digest_held();
+
+	TAILQ_FOREACH(m, &queue, entry)
+		n += m->is_test ? 0 : message_count(m);
+	return n;
+}
+
+/* Messages a --once run could not deliver. */
+unsigned
+notify_failures(void)
+{
+	return failures;
+}
+
+/*
+ * tickerctl test NAME: one message through the notifier, now, made from
+ * the newest quote of the first watched symbol that has one.  It is not
+ * written to the outbox and not retried; cb hears how it went.
+ */
+int
+notify_test(const char *name, notify_test_fn cb, void *arg, char *err,
+    size_t errlen)
+{
+	const struct notifier	*n = notify_lookup(name);
+	struct watch		*w, *src = NULL;
+	struct outmsg		*m;
+	struct alert		 a;
+	char			 id[64];
+	time_t			 now = clock_now();
+
+	if (n == NULL || stopping) {
+		if (n == NULL)
+			snprintf(err, errlen, "no notifier named \"%s\"", name);
+		else
+			snprintf(err, errlen, "tickerd is stopping");
+		return -1;
+	}
+	TAILQ_FOREACH(w, &conf->watches, entry)
+		if (w->last_seen > 0) {
+			src = w;
+			break;
+		}
+	alert_test(&a, name, src ? src->symbol : "TEST", src ? &src->last :
+	    NULL, now);
+	snprintf(id, sizeof(id), "test-%lld-%ld", (long long)now,
+	    (long)getpid());
+	m = message(n, &a, id, "test", now);
+	m->is_test = 1;
+	m->test_cb = cb;
+	m->test_arg = arg;
+	alert_clear(&a);
+	work_begin();
+	notify_send(m);
+	return 0;
+}
+
+/* A tickerctl client went away: its tests go on without telling it. */
+void
+notify_test_forget(void *arg)
+{
+	struct outmsg	*m;
+
+	TAILQ_FOREACH(m, &queue, entry)
+		if (m->test_arg == arg)
+			m->test_cb = NULL;
+}
+
+/* At exit: attempts still running end without retries. */
+void
+notify_stop(void)
+{
+	stopping = 1;
+}
+
+/* At exit: what waits stays in the outbox for the next start. */
+void
+notify_free(void)
+{
+	struct outmsg	*m;
+	size_t		 n = 0;
+
+	while ((m = TAILQ_FIRST(&queue)) != NULL) {
+		n += message_count(m);
+		dequeue(m);
+	}
+	n += digest_free();
+	if (n > 0 && store_dir() != NULL)
+		log_info("%zu message%s left in the outbox for the next start",
+		    n, n == 1 ? "" : "s");
+	else if (n > 0)
+		log_warnx("%zu message%s not delivered (state-dir memory: "
+		    "nothing is kept)", n, n == 1 ? "" : "s");
+}

@@ -1,0 +1,241 @@
+/*
+ * The provider table, and what the providers share: URL building, the
+ * answers every HTTP API gives alike (429, 5xx, a refused key), numbers
+ * that come as JSON numbers or as strings, and the two spellings of a
+ * share class (BRK-B, BRK.B).
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/lib.h"
+#include "market/market.h"
+#include "providers/providers.h"
+
+static const struct provider *const providers[] = {
+	&provider_yahoo,
+	&provider_stooq,
+	&provider_finnhub,
+	&provider_alphavantage,
+	&provider_twelvedata,
+	NULL
+};
+
+const struct provider *
+provider_find(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; providers[i] != NULL; i++)
+		if (strcmp(providers[i]->name, name) == 0)
+			return providers[i];
+	return NULL;
+}
+
+/* "yahoo, stooq, ..." for messages: the providers of the table. */
+const char *
+provider_names(void)
+{
+	return "yahoo, stooq, finnhub, alphavantage, twelvedata";
+}
+
+/* Percent-encode everything but RFC 3986 unreserved characters. */
+char *
+url_escape(const char *s)
+{
+	struct buf	 b = { 0 };
+	char		 hex[4];
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~')
+			buf_add(&b, s, 1);
+		else {
+			snprintf(hex, sizeof(hex), "%%%02X", c);
+			buf_puts(&b, hex);
+		}
+	}
+	buf_add(&b, "", 0);
+	return b.data;
+}
+
+/* The symbols, each escaped, joined by sep (which is not escaped). */
+char *
+provider_join(const char *const *syms, size_t n, const char *sep)
+{
+	struct buf	 b = { 0 };
+	char		*e;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_puts(&b, sep);
+		e = url_escape(syms[i]);
+		buf_puts(&b, e);
+		free(e);
+	}
+	buf_add(&b, "", 0);
+	return b.data;
+}
+
+/* Every symbol of a request gets the same outcome. */
+void
+fetch_fail_all(struct fetch_result *res, size_t n, enum fetch_status st,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 msg[256];
+	size_t	 i;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	for (i = 0; i < n; i++) {
+		memset(&res[i], 0, sizeof(res[i]));
+		res[i].status = st;
+		memcpy(res[i].error, msg, sizeof(msg));
+	}
+}
+
+/*
+ * A price from obj[key]: a JSON number or a string holding a decimal
+ * number (several APIs send strings).  NaN when missing, null, of
+ * another type, not finite, or not wholly a number.
+ */
+double
+json_price(json_t *obj, const char *key)
+{
+	json_t		*v = json_object_get(obj, key);
+	const char	*s;
+	char		*end;
+	double		 d;
+
+	if (json_is_number(v))
+		d = json_number_value(v);
+	else if (json_is_string(v)) {
+		s = json_string_value(v);
+		while (isspace((unsigned char)*s))
+			s++;
+		if (*s == '\0')
+			return NAN;
+		d = strtod(s, &end);
+		if (end == s || *end != '\0')
+			return NAN;
+	} else
+		return NAN;
+	return isfinite(d) ? d : NAN;
+}
+
+/* A short, printable excerpt of a body for a log line. */
+static void
+excerpt(const char *body, size_t len, char *out, size_t outlen)
+{
+	size_t	 i, j = 0;
+
+	for (i = 0; i < len && j + 1 < outlen && j < 80; i++) {
+		unsigned char c = (unsigned char)body[i];
+		out[j++] = (c >= 0x20 && c < 0x7f) ? (char)c : ' ';
+	}
+	out[j] = '\0';
+}
+
+/*
+ * The statuses every API answers alike.  Returns 1 when the answer was
+ * one of them and every result is set, 0 when the provider should read
+ * the body itself.
+ */
+int
+http_status_result(long status, const char *body, size_t len,
+    struct fetch_result *res, size_t n)
+{
+	char	 ex[96];
+
+	if (status == 200)
+		return 0;
+	excerpt(body, len, ex, sizeof(ex));
+	if (status == 429)
+		fetch_fail_all(res, n, FETCH_RATELIMIT, "HTTP 429 Too Many "
+		    "Requests%s%s", *ex ? ": " : "", ex);
+	else if (status == 401 || status == 403)
+		fetch_fail_all(res, n, FETCH_FAIL, "HTTP %ld: the key was "
+		    "refused%s%s", status, *ex ? ": " : "", ex);
+	else if (status == 404)
+		return 0;	/* some APIs mean "unknown symbol" */
+	else
+		fetch_fail_all(res, n, FETCH_FAIL, "HTTP %ld%s%s", status,
+		    *ex ? ": " : "", ex);
+	return 1;
+}
+
+/*
+ * Whether a symbol names a share class, "BRK-B" or "BRK.B" (a base and
+ * one letter A, B or C; other one-letter suffixes are exchanges, such as
+ * Yahoo's VOD.L).  *cls gets the letter.
+ */
+int
+is_class_share(const char *sym, char *cls)
+{
+	size_t	 len = strlen(sym);
+
+	if (len < 3 || (sym[len - 2] != '-' && sym[len - 2] != '.'))
+		return 0;
+	if (sym[0] == '^' || strchr("ABCabc", sym[len - 1]) == NULL)
+		return 0;
+	*cls = (char)toupper((unsigned char)sym[len - 1]);
+	return 1;
+}
+
+static void
+map_class(const char *sym, char sep, char *out, size_t outlen)
+{
+	char	 cls;
+	size_t	 len = strlen(sym);
+
+	if (is_class_share(sym, &cls) && len < outlen) {
+		memcpy(out, sym, len - 2);
+		out[len - 2] = sep;
+		out[len - 1] = cls;
+		out[len] = '\0';
+	} else
+		tk_strlcpy(out, sym, outlen);
+}
+
+/* BRK.B -> BRK-B (Yahoo). */
+void
+map_dash_class(const char *sym, char *out, size_t outlen)
+{
+	map_class(sym, '-', out, outlen);
+}
+
+/* BRK-B -> BRK.B (Finnhub, Alpha Vantage, Twelve Data). */
+void
+map_dot_class(const char *sym, char *out, size_t outlen)
+{
+	map_class(sym, '.', out, outlen);
+}
+
+/*
+ * A range endpoint's answer: the 52-week high and low, when the answer
+ * had any (empty: the symbol has none) and they make sense.
+ */
+void
+range_result(struct fetch_result *res, double hi, double lo, int empty,
+    const char *sym)
+{
+	if (empty)
+		fetch_fail_all(res, 1, FETCH_UNKNOWN, "no 52-week range for %s",
+		    sym);
+	else if (!isfinite(hi) || !isfinite(lo) || lo <= 0 || hi < lo)
+		fetch_fail_all(res, 1, FETCH_BAD, "no usable 52WeekHigh and "
+		    "52WeekLow");
+	else {
+		res->status = FETCH_OK;
+		res->quote.high52 = hi;
+		res->quote.low52 = lo;
+	}
+}

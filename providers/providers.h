@@ -1,0 +1,98 @@
+/*
+ * providers/: the quote APIs as data.  A provider is a name, its limits,
+ * and pure functions: how it spells a symbol, the URL of one request for
+ * n symbols, and how to read the answer into one fetch_result per symbol.
+ * No event loop and no I/O here: daemon/ sends the requests.  Also the
+ * replay reader of recorded quotes.  Uses market/ and lib/.
+ */
+#ifndef TICKERD_PROVIDERS_H
+#define TICKERD_PROVIDERS_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "market/market.h"
+
+#define CHAIN_MAX	5		/* a provider and its fallbacks */
+
+/* providers/provider.c: the provider table and what providers share */
+enum fetch_status {
+	FETCH_OK,
+	FETCH_UNKNOWN,		/* the provider does not know the symbol */
+	FETCH_BAD,		/* malformed or unusable payload */
+	FETCH_RATELIMIT,	/* throttled; retry_after may say for how long */
+	FETCH_FAIL,		/* transport or server failure */
+};
+
+struct fetch_result {
+	enum fetch_status	 status;
+	struct quote		 quote;
+	char			 error[256];
+	/* range endpoints: the last two daily closes, when they say */
+	long			 close_day[2];	/* session_day(); 0: none */
+	double			 close[2];
+};
+
+/*
+ * Providers whose quote lacks the 52-week range have a second endpoint
+ * for it (range_url, range_parse), asked rarely.
+ */
+struct provider {
+	const char	*name;
+	const char	*default_url;
+	int		 needs_key;
+	size_t		 batch_max;	/* symbols per request */
+	int		 cost_per_symbol; /* a request costs n tokens */
+	double		 rate;		/* default budget: requests ... */
+	time_t		 rate_period;	/* ... per this many seconds */
+	void		 (*map)(const char *, char *, size_t);
+	char		*(*url)(const char *base, const char *key,
+			    const char *const *syms, size_t n);
+	void		 (*parse)(const char *const *syms, size_t n,
+			    long status, const char *body, size_t len,
+			    struct fetch_result *res);
+	char		*(*range_url)(const char *base, const char *key,
+			    const char *sym, time_t now);
+	void		 (*range_parse)(const char *sym, long status,
+			    const char *body, size_t len, time_t now,
+			    struct fetch_result *res);
+	time_t		 range_every;	/* refresh the range this often */
+};
+const struct provider *provider_find(const char *);
+const char	*provider_names(void);
+char		*url_escape(const char *);
+char		*provider_join(const char *const *, size_t, const char *);
+void		 fetch_fail_all(struct fetch_result *, size_t,
+		    enum fetch_status, const char *, ...)
+		    __attribute__((__format__(printf, 4, 5)));
+double		 json_price(json_t *, const char *);
+int		 http_status_result(long, const char *, size_t,
+		    struct fetch_result *, size_t);
+void		 map_dash_class(const char *, char *, size_t);
+void		 map_dot_class(const char *, char *, size_t);
+int		 is_class_share(const char *, char *);
+void		 range_result(struct fetch_result *, double, double, int,
+		    const char *);
+
+/* providers/yahoo.c, stooq.c, finnhub.c, alphavantage.c, twelvedata.c */
+extern const struct provider provider_yahoo;
+extern const struct provider provider_stooq;
+extern const struct provider provider_finnhub;
+extern const struct provider provider_alphavantage;
+extern const struct provider provider_twelvedata;
+
+/* providers/replay.c: recorded quotes from CSV */
+struct replay;
+struct replay	*replay_open(const char *, char *, size_t);
+void		 replay_free(struct replay *);
+size_t		 replay_count(const struct replay *);
+const struct quote *replay_get(const struct replay *, size_t);
+time_t		 replay_first_time(const struct replay *);
+time_t		 replay_last_time(const struct replay *);
+const struct quote *replay_latest(const struct replay *, const char *,
+		    time_t);
+int		 replay_has_symbol(const struct replay *, const char *);
+
+#endif /* TICKERD_PROVIDERS_H */

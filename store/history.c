@@ -1,0 +1,212 @@
+/*
+ * history.jsonl: every alert that fired, one JSON object a line, newest
+ * last, trimmed to the newest HISTORY_KEEP.  With state-dir memory the
+ * newest RING alerts are kept in memory only, for tickerctl history.
+ */
+#include "config.h"
+
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "lib/lib.h"
+#include "alerts/alerts.h"
+#include "config/conf.h"
+#include "store/store.h"
+
+#define HISTORY_KEEP	1000		/* alerts kept in history.jsonl */
+
+static size_t	 history_lines;
+
+/* Count the lines history.jsonl holds, at start. */
+void
+history_open(void)
+{
+	char	*path, buf[8192];
+	FILE	*f;
+	size_t	 n;
+
+	history_lines = 0;
+	xasprintf(&path, "%s/history.jsonl", store_dir());
+	if ((f = fopen(path, "re")) != NULL) {
+		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+			for (size_t i = 0; i < n; i++)
+				history_lines += buf[i] == '\n';
+		fclose(f);
+	}
+	free(path);
+}
+
+/* Keep the newest HISTORY_KEEP lines: rewritten atomically. */
+static void
+history_trim(void)
+{
+	char		*path, *line = NULL;
+	size_t		 cap = 0, total = 0, skip;
+	struct buf	 b = { 0 };
+	FILE		*f;
+
+	xasprintf(&path, "%s/history.jsonl", store_dir());
+	if ((f = fopen(path, "re")) == NULL) {
+		free(path);
+		return;
+	}
+	skip = history_lines > HISTORY_KEEP ? history_lines - HISTORY_KEEP : 0;
+	while (getline(&line, &cap, f) != -1) {
+		if (total++ < skip)
+			continue;
+		buf_puts(&b, line);
+	}
+	fclose(f);
+	free(line);
+	if (atomic_write(store_dir(), "history.jsonl", b.data ? b.data : "",
+	    b.len) == 0)
+		history_lines = total - skip;
+	buf_free(&b);
+	free(path);
+}
+
+/* The history line of an alert, as JSON text (caller frees). */
+char *
+history_line(const struct alert *a, const char *line, const char *batch)
+{
+	json_t	*j;
+	char	*text;
+
+	j = json_pack("{s:I, s:I, s:s, s:s, s:o, s:o, s:o, s:s, s:s}",
+	    "time", (json_int_t)a->time, "quote_time",
+	    (json_int_t)a->quote.time, "symbol", a->symbol, "rule",
+	    a->rule_text, "price", jnum(a->quote.price), "threshold",
+	    jnum(a->threshold), "change_pct", jnum(a->change_pct),
+	    "message", line, "batch", batch);
+	if (j == NULL)
+		fatalx("history: json_pack");
+	text = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (text == NULL)
+		fatalx("history: json_dumps");
+	return text;
+}
+
+/* The newest history lines in memory, for state-dir memory. */
+#define RING	200
+static char	*ring[RING];
+static size_t	 ring_next;
+
+/*
+ * The newest n alerts of the history, oldest first, as a JSON array:
+ * from history.jsonl, or from memory when there is no state directory.
+ */
+json_t *
+history_tail(size_t n)
+{
+	json_t	*a = json_array(), *j;
+	char	*path, *line = NULL, **last;
+	size_t	 cap = 0, i, k = 0;
+	FILE	*f;
+
+	if (n == 0)
+		return a;
+	if (store_dir() == NULL) {
+		i = ring_next > RING ? ring_next - RING : 0;
+		if (ring_next - i > n)
+			i = ring_next - n;
+		for (; i < ring_next; i++)
+			if ((j = json_loads(ring[i % RING], 0, NULL)) != NULL)
+				json_array_append_new(a, j);
+		return a;
+	}
+	xasprintf(&path, "%s/history.jsonl", store_dir());
+	f = fopen(path, "re");
+	free(path);
+	if (f == NULL)
+		return a;
+	last = xcalloc(n, sizeof(*last));
+	while (getline(&line, &cap, f) != -1) {
+		free(last[k % n]);
+		last[k++ % n] = xstrdup(line);
+	}
+	free(line);
+	fclose(f);
+	for (i = k > n ? k - n : 0; i < k; i++) {
+		if ((j = json_loads(last[i % n], 0, NULL)) != NULL)
+			json_array_append_new(a, j);
+	}
+	for (i = 0; i < n; i++)
+		free(last[i]);
+	free(last);
+	return a;
+}
+
+/* Append a line to history.jsonl (best effort, never fatal). */
+void
+history_add(const char *text)
+{
+	struct buf	 b = { 0 };
+	char		*path;
+	int		 fd;
+
+	free(ring[ring_next % RING]);
+	ring[ring_next++ % RING] = xstrdup(text);
+	if (store_dir() == NULL)
+		return;
+	buf_puts(&b, text);
+	buf_puts(&b, "\n");
+	xasprintf(&path, "%s/history.jsonl", store_dir());
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0600)) == -1)
+		log_warn("state: %s", path);
+	else {
+		if (write(fd, b.data, b.len) != (ssize_t)b.len)
+			log_warn("state: appending to %s", path);
+		else
+			history_lines++;
+		close(fd);
+	}
+	buf_free(&b);
+	free(path);
+	if (history_lines > 2 * HISTORY_KEEP)
+		history_trim();
+}
+
+/* Whether history.jsonl's tail already records a batch. */
+int
+history_has(const char *batch)
+{
+	char	*path, *needle;
+	int	 fd, found = 0;
+
+	xasprintf(&path, "%s/history.jsonl", store_dir());
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+		xasprintf(&needle, "\"batch\":\"%s\"", batch);
+		found = tail_contains(fd, needle, 256 * 1024);
+		free(needle);
+		close(fd);
+	}
+	free(path);
+	return found;
+}
+
+
+void
+history_close(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < RING; i++) {
+		free(ring[i]);
+		ring[i] = NULL;
+	}
+	ring_next = 0;
+	history_lines = 0;
+}

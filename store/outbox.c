@@ -1,0 +1,332 @@
+/*
+ * The outbox: each message waiting for delivery is one file, written
+ * before the alert it carries is committed (see dir.c), removed once its
+ * notifier has taken it, and moved to outbox/failed/ when given up on.
+ * After a restart outbox_recover() reads them back and completes what a
+ * crash interrupted.
+ */
+#include "config.h"
+
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "lib/lib.h"
+#include "alerts/alerts.h"
+#include "config/conf.h"
+#include "store/store.h"
+
+#define OUTBOX_VERSION	1
+
+/*
+ * Write a message to the outbox; it is durable when this returns 0.
+ * In memory-only mode there is nothing to write.
+ */
+int
+outbox_write(const struct outmsg *m)
+{
+	json_t	*j;
+	char	*text, *dir, *name;
+	int	 rc;
+
+	if (store_dir() == NULL)
+		return 0;
+	j = json_pack("{s:i, s:s, s:s, s:s, s:I, s:s, s:s, s:i, s:s, s:i, "
+	    "s:s, s:s, s:s, s:s, s:s%}", "version", OUTBOX_VERSION, "id", m->id,
+	    "notifier", m->notifier, "type", notifier_type_name(m->type),
+	    "created", (json_int_t)m->created, "symbol", m->symbol,
+	    "rule", m->rule, "count", (int)m->count, "batch", m->batch,
+	    "batch_size", m->batch_size, "subject", m->subject,
+	    "snapshot", m->snapshot ? m->snapshot : "",
+	    "history", m->history ? m->history : "",
+	    "alert", m->alert ? m->alert : "",
+	    "payload", m->payload.data ? m->payload.data : "",
+	    m->payload.len);
+	if (j == NULL)
+		fatalx("outbox: json_pack");
+	text = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (text == NULL)
+		fatalx("outbox: json_dumps");
+	xasprintf(&dir, "%s/outbox", store_dir());
+	xasprintf(&name, "%s.json", m->id);
+	rc = atomic_write(dir, name, text, strlen(text));
+	free(text);
+	free(dir);
+	free(name);
+	return rc;
+}
+
+/* A message was delivered: forget it. */
+void
+outbox_remove(const struct outmsg *m)
+{
+	char	*path, *dir;
+
+	if (store_dir() == NULL)
+		return;
+	xasprintf(&dir, "%s/outbox", store_dir());
+	xasprintf(&path, "%s/%s.json", dir, m->id);
+	if (unlink(path) == -1 && errno != ENOENT)
+		log_warn("outbox: removing %s", path);
+	else
+		fsync_dir(dir);
+	free(path);
+	free(dir);
+}
+
+/* A message given up on: keep it in outbox/failed/. */
+void
+outbox_fail(const struct outmsg *m)
+{
+	char	*from, *to;
+
+	if (store_dir() == NULL)
+		return;
+	xasprintf(&from, "%s/outbox/%s.json", store_dir(), m->id);
+	xasprintf(&to, "%s/outbox/failed/%s.json", store_dir(), m->id);
+	if (rename(from, to) == -1)
+		log_warn("outbox: moving %s to failed/", from);
+	else
+		log_warnx("outbox: kept the undelivered message in %s", to);
+	free(from);
+	free(to);
+}
+
+/* A new, empty message (the caller fills it in). */
+struct outmsg *
+outmsg_new(void)
+{
+	struct outmsg	*m = xcalloc(1, sizeof(*m));
+
+	TAILQ_INIT(&m->members);
+	return m;
+}
+
+void
+outmsg_free(struct outmsg *m)
+{
+	free(m->id);
+	free(m->notifier);
+	free(m->symbol);
+	free(m->rule);
+	free(m->batch);
+	free(m->subject);
+	free(m->snapshot);
+	free(m->history);
+	free(m->alert);
+	buf_free(&m->payload);
+	free(m);
+}
+
+static struct outmsg *
+outbox_read(const char *path)
+{
+	json_t		*j, *payload;
+	json_error_t	 err;
+	struct outmsg	*m;
+	const char	*type;
+	int		 t;
+	char		 why[300];
+
+	if ((j = json_load_file(path, 0, &err)) == NULL) {
+		snprintf(why, sizeof(why), "%s", err.text);
+		quarantine(path, why);
+		return NULL;
+	}
+	payload = json_object_get(j, "payload");
+	if (jint(j, "version") != OUTBOX_VERSION || !json_is_string(payload) ||
+	    *jstr(j, "id") == '\0' || *jstr(j, "notifier") == '\0') {
+		json_decref(j);
+		quarantine(path, "not an outbox message of version 1");
+		return NULL;
+	}
+	m = outmsg_new();
+	m->id = xstrdup(jstr(j, "id"));
+	m->notifier = xstrdup(jstr(j, "notifier"));
+	type = jstr(j, "type");
+	m->type = (t = notifier_type_from_name(type)) == -1 ? NOTIFIER_MAIL :
+	    (enum notifier_type)t;
+	m->created = (time_t)jint(j, "created");
+	m->symbol = xstrdup(jstr(j, "symbol"));
+	m->rule = xstrdup(jstr(j, "rule"));
+	m->count = (unsigned)jint(j, "count");
+	m->batch = xstrdup(jstr(j, "batch"));
+	m->batch_size = (int)jint(j, "batch_size");
+	m->subject = xstrdup(jstr(j, "subject"));
+	m->snapshot = xstrdup(jstr(j, "snapshot"));
+	m->history = xstrdup(jstr(j, "history"));
+	if (*jstr(j, "alert") != '\0')
+		m->alert = xstrdup(jstr(j, "alert"));
+	buf_add(&m->payload, json_string_value(payload),
+	    json_string_length(payload));
+	json_decref(j);
+	return m;
+}
+
+static int
+by_created(const void *a, const void *b)
+{
+	const struct outmsg *x = *(struct outmsg *const *)a;
+	const struct outmsg *y = *(struct outmsg *const *)b;
+
+	if (x->created != y->created)
+		return x->created < y->created ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+/* Whether the batch of m was committed to state.json. */
+static int
+committed(struct config *conf, const struct outmsg *m)
+{
+	struct watch	*w = config_watch(conf, m->symbol);
+	struct rule	*r;
+
+	if (w == NULL)
+		return -1;		/* no longer watched */
+	TAILQ_FOREACH(r, &w->rules, entry)
+		if (strcmp(r->id, m->rule) == 0)
+			return r->state.count >= m->count;
+	return -1;			/* the rule is gone */
+}
+
+/* Every message in the outbox folder, oldest first; *n gets how many. */
+static struct outmsg **
+outbox_load(const char *dir, size_t *np)
+{
+	DIR		*d;
+	struct dirent	*de;
+	struct outmsg	**v = NULL, *m;
+	char		*path;
+	size_t		 l, n = 0;
+
+	*np = 0;
+	if ((d = opendir(dir)) == NULL)
+		return NULL;
+	while ((de = readdir(d)) != NULL) {
+		l = strlen(de->d_name);
+		if (de->d_name[0] == '.') {
+			if (l > 4 && strcmp(de->d_name + l - 4, ".tmp") == 0) {
+				xasprintf(&path, "%s/%s", dir, de->d_name);
+				unlink(path);	/* an interrupted write */
+				free(path);
+			}
+			continue;
+		}
+		if (l < 6 || strcmp(de->d_name + l - 5, ".json") != 0)
+			continue;
+		xasprintf(&path, "%s/%s", dir, de->d_name);
+		if ((m = outbox_read(path)) != NULL) {
+			v = xreallocarray(v, n + 1, sizeof(*v));
+			v[n++] = m;
+		}
+		free(path);
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(v, n, sizeof(*v), by_created);
+	*np = n;
+	return v;
+}
+
+/* Whether v[j] is of the same batch as v[i]. */
+static int
+same_batch(struct outmsg **v, size_t i, size_t j)
+{
+	return v[j] != NULL && strcmp(v[j]->batch, v[i]->batch) == 0;
+}
+
+/* Drop the batch of v[i] (never committed, not whole); how many. */
+static size_t
+drop_batch(struct outmsg **v, size_t n, size_t i)
+{
+	size_t	 j, dropped = 0;
+
+	for (j = n; j-- > i;) {
+		if (!same_batch(v, i, j))
+			continue;
+		outbox_remove(v[j]);
+		outmsg_free(v[j]);
+		v[j] = NULL;
+		dropped++;
+	}
+	return dropped;
+}
+
+/*
+ * Commit the batch of v[i] (whole, but not committed): the symbol's
+ * state from its snapshot, and its history lines unless they got that
+ * far.  Returns 1 when the state was rolled forward.
+ */
+static int
+commit_batch(struct config *conf, struct outmsg **v, size_t n, size_t i)
+{
+	struct watch	*w = config_watch(conf, v[i]->symbol);
+	size_t		 j, k;
+	int		 rolled;
+
+	rolled = w != NULL && state_restore(w, v[i]->snapshot) == 0;
+	if (history_has(v[i]->batch))
+		return rolled;
+	for (j = i; j < n; j++) {
+		if (!same_batch(v, i, j) || *v[j]->history == '\0')
+			continue;
+		for (k = i; k < j; k++)
+			if (v[k] != NULL && strcmp(v[k]->history,
+			    v[j]->history) == 0)
+				break;
+		if (k == j)
+			history_add(v[j]->history);
+	}
+	return rolled;
+}
+
+/*
+ * Read the outbox after a restart (see dir.c).  Every message to deliver
+ * is handed to queue(); returns how many.
+ */
+size_t
+outbox_recover(struct config *conf, store_queue_fn queue)
+{
+	struct outmsg	**v;
+	char		*dir;
+	size_t		 n, i, j, size, kept = 0, rolled = 0, dropped = 0;
+
+	xasprintf(&dir, "%s/outbox", store_dir());
+	v = outbox_load(dir, &n);
+	free(dir);
+	for (i = 0; i < n; i++) {
+		if (v[i] == NULL || committed(conf, v[i]) != 0)
+			continue;
+		for (size = 0, j = i; j < n; j++)
+			size += same_batch(v, i, j);
+		if (size < (size_t)v[i]->batch_size)
+			dropped += drop_batch(v, n, i);
+		else
+			rolled += commit_batch(conf, v, n, i);
+	}
+	if (rolled > 0)
+		state_save(conf);
+	for (i = 0; i < n; i++)
+		if (v[i] != NULL) {
+			queue(v[i]);
+			kept++;
+		}
+	free(v);
+	if (kept + dropped > 0)
+		log_info("outbox: %zu message%s waiting to be delivered%s",
+		    kept, kept == 1 ? "" : "s", dropped ? "; dropped an "
+		    "interrupted batch whose quote will be evaluated again" :
+		    "");
+	return kept;
+}

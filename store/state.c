@@ -1,0 +1,224 @@
+/*
+ * state.json: for each watched symbol, its 52-week references, the time
+ * of the newest quote evaluated, and the state of each rule, keyed by the
+ * rule's identity.  A rule the file does not know starts afresh; what the
+ * file holds for rules no longer configured is forgotten.
+ */
+#include "config.h"
+
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "lib/lib.h"
+#include "alerts/alerts.h"
+#include "config/conf.h"
+#include "store/store.h"
+
+#define STATE_VERSION	1
+
+static json_t *
+rulestate_json(const struct rule_state *st)
+{
+	return json_pack("{s:b, s:b, s:I, s:o, s:i}", "fired", st->fired,
+	    "spent", st->spent, "last_notify", (json_int_t)st->last_notify,
+	    "ref", jnum(st->session_ref), "count", (int)st->count);
+}
+
+static void
+rulestate_read(json_t *o, struct rule_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->fired = json_is_true(json_object_get(o, "fired"));
+	st->spent = json_is_true(json_object_get(o, "spent"));
+	st->last_notify = (time_t)jint(o, "last_notify");
+	st->session_ref = jget(o, "ref");
+	st->count = (unsigned)jint(o, "count");
+}
+
+/* The state of one watched symbol, as stored. */
+static json_t *
+watch_json(const struct watch *w)
+{
+	const struct symref	*f = &w->ref;
+	json_t			*rules = json_object();
+	struct rule		*r;
+
+	TAILQ_FOREACH(r, &w->rules, entry)
+		json_object_set_new(rules, r->id, rulestate_json(&r->state));
+	return json_pack("{s:I, s:{s:I, s:o, s:o, s:o, s:o, s:I, s:o}, s:o}",
+	    "last", (json_int_t)w->last_time,
+	    "ref",
+	    "day", (json_int_t)f->day, "high", jnum(f->high),
+	    "low", jnum(f->low), "seen_high", jnum(f->seen_high),
+	    "seen_low", jnum(f->seen_low), "close_day", (json_int_t)f->close_day,
+	    "close", jnum(f->close),
+	    "rules", rules);
+}
+
+/*
+ * Restore a symbol's state from its JSON.  Rules are matched by identity:
+ * a rule the file does not know starts afresh, and what the file holds
+ * for rules no longer configured is forgotten.
+ */
+static void
+watch_read(struct watch *w, json_t *o)
+{
+	json_t		*ref = json_object_get(o, "ref");
+	json_t		*rules = json_object_get(o, "rules"), *rs;
+	struct rule	*r;
+
+	w->last_time = (time_t)jint(o, "last");
+	if (json_is_object(ref)) {
+		w->ref.day = (long)jint(ref, "day");
+		w->ref.high = jget(ref, "high");
+		w->ref.low = jget(ref, "low");
+		w->ref.seen_high = jget(ref, "seen_high");
+		w->ref.seen_low = jget(ref, "seen_low");
+		w->ref.close_day = (long)jint(ref, "close_day");
+		w->ref.close = jget(ref, "close");
+	}
+	TAILQ_FOREACH(r, &w->rules, entry)
+		if ((rs = json_object_get(rules, r->id)) != NULL &&
+		    json_is_object(rs))
+			rulestate_read(rs, &r->state);
+}
+
+/* How many rules the stored state holds that the watch no longer has. */
+static size_t
+rules_forgotten(const struct watch *w, json_t *o)
+{
+	json_t		*rules = json_object_get(o, "rules"), *v;
+	const char	*id;
+	struct rule	*r;
+	size_t		 n = 0;
+
+	json_object_foreach(rules, id, v) {
+		TAILQ_FOREACH(r, &w->rules, entry)
+			if (strcmp(r->id, id) == 0)
+				break;
+		if (r == NULL)
+			n++;
+	}
+	return n;
+}
+
+/* The symbol's state as a JSON string, for the outbox (caller frees). */
+char *
+state_snapshot(const struct watch *w)
+{
+	json_t	*j = watch_json(w);
+	char	*s = json_dumps(j, JSON_COMPACT);
+
+	json_decref(j);
+	if (s == NULL)
+		fatalx("state: json_dumps");
+	return s;
+}
+
+int
+state_save(struct config *conf)
+{
+	json_t		*root, *syms;
+	struct watch	*w;
+	char		*text;
+	int		 rc;
+
+	if (store_dir() == NULL)
+		return 0;
+	syms = json_object();
+	TAILQ_FOREACH(w, &conf->watches, entry)
+		json_object_set_new(syms, w->symbol, watch_json(w));
+	root = json_pack("{s:i, s:I, s:o}", "version", STATE_VERSION,
+	    "saved", (json_int_t)time(NULL), "symbols", syms);
+	text = json_dumps(root, JSON_INDENT(1) | JSON_SORT_KEYS);
+	json_decref(root);
+	if (text == NULL)
+		fatalx("state: json_dumps");
+	rc = atomic_write(store_dir(), "state.json", text, strlen(text));
+	free(text);
+	return rc;
+}
+
+void
+state_load(struct config *conf)
+{
+	char		*path;
+	json_t		*root, *syms, *o;
+	json_error_t	 err;
+	const char	*sym;
+	struct watch	*w;
+	size_t		 restored = 0, forgotten = 0;
+	char		 why[300];
+
+	xasprintf(&path, "%s/state.json", store_dir());
+	if (access(path, F_OK) == -1) {
+		log_info("state: no %s yet, every rule starts armed", path);
+		free(path);
+		return;
+	}
+	if ((root = json_load_file(path, JSON_REJECT_DUPLICATES, &err))
+	    == NULL) {
+		snprintf(why, sizeof(why), "%s at line %d", err.text,
+		    err.line);
+		quarantine(path, why);
+		free(path);
+		return;
+	}
+	if (jint(root, "version") != STATE_VERSION ||
+	    !json_is_object(syms = json_object_get(root, "symbols"))) {
+		snprintf(why, sizeof(why), "version %lld, this tickerd reads "
+		    "version %d", jint(root, "version"), STATE_VERSION);
+		json_decref(root);
+		quarantine(path, why);
+		free(path);
+		return;
+	}
+	json_object_foreach(syms, sym, o) {
+		if ((w = config_watch(conf, sym)) == NULL || !json_is_object(o)) {
+			forgotten++;
+			continue;
+		}
+		watch_read(w, o);
+		forgotten += rules_forgotten(w, o);
+		restored++;
+	}
+	json_decref(root);
+	/* what is no longer configured is forgotten on disk too, at once */
+	if (forgotten > 0)
+		state_save(conf);
+	log_info("state: restored %zu symbol%s from %s%s", restored,
+	    restored == 1 ? "" : "s", path, forgotten ? " (forgot the rules "
+	    "and symbols no longer watched)" : "");
+	free(path);
+}
+
+
+/*
+ * Restore a watch from the snapshot an outbox message carries (a batch
+ * that was written but not committed).  Returns 0, or -1 when the
+ * snapshot cannot be read.
+ */
+int
+state_restore(struct watch *w, const char *snapshot)
+{
+	json_t	*snap = json_loads(snapshot, 0, NULL);
+	int	 rc = -1;
+
+	if (json_is_object(snap)) {
+		watch_read(w, snap);
+		rc = 0;
+	}
+	json_decref(snap);
+	return rc;
+}

@@ -1,0 +1,92 @@
+/*
+ * store/: the state directory, written by this layer only.
+ *
+ *   state.json		rule states, 52-week references and the newest quote
+ *			time per symbol, keyed by symbol and rule identity
+ *   history.jsonl	the alerts that fired, newest last (bounded)
+ *   outbox/ID.json	messages not yet delivered, one file each
+ *   outbox/failed/	messages given up on after retry-for
+ *   lock		held while a daemon uses the folder
+ *
+ * Every file is written atomically (a temporary file, fsync, rename,
+ * fsync of the folder).  The store owns the outbox message: it makes,
+ * writes, reads back and frees it; notify/ only delivers it.  Uses
+ * config/, alerts/, market/ and lib/.
+ */
+#ifndef TICKERD_STORE_H
+#define TICKERD_STORE_H
+
+#include <sys/queue.h>
+#include <time.h>
+
+#include "lib/lib.h"
+#include "alerts/alerts.h"
+#include "config/conf.h"
+
+/*
+ * A message: one alert for one notifier, or (in memory) a digest of
+ * several.  It waits in the outbox until its notifier has taken it.
+ */
+struct outmsg;
+TAILQ_HEAD(outlist, outmsg);
+struct outmsg {
+	TAILQ_ENTRY(outmsg)	 entry;
+	char			*id;		/* unique, the outbox file name */
+	char			*notifier;	/* looked up at each attempt */
+	enum notifier_type	 type;
+	time_t			 created;
+	char			*symbol;
+	char			*rule;		/* the rule's identity */
+	unsigned		 count;		/* the rule's count after firing */
+	char			*batch;		/* the alerts of one evaluation */
+	int			 batch_size;
+	char			*snapshot;	/* the symbol's state after it */
+	char			*history;	/* its alert's history line */
+	char			*alert;		/* the alert, alert_json() */
+	char			*subject;	/* for logs */
+	struct buf		 payload;	/* a mail, syslog line, or JSON */
+	/* delivery, in memory (notify/) */
+	int			 attempts;
+	struct event		*timer;
+	struct outlist		 members;	/* a digest's messages */
+	int			 is_digest;
+	int			 is_test;	/* tickerctl test: no outbox */
+	void			(*test_cb)(void *, int, const char *);
+	void			*test_arg;
+};
+
+/* store/dir.c: the folder, its lock, and atomic writes */
+typedef void	(*store_queue_fn)(struct outmsg *);
+int		 store_open(struct config *, const char *, store_queue_fn,
+		    char *, size_t);
+void		 store_close(void);
+const char	*store_dir(void);
+int		 store_same_dir(const char *, const char *);
+int		 atomic_write(const char *, const char *, const void *, size_t);
+int		 fsync_dir(const char *);
+void		 quarantine(const char *, const char *);
+
+/* store/state.c: state.json */
+int		 state_save(struct config *);
+void		 state_load(struct config *);
+char		*state_snapshot(const struct watch *);
+int		 state_restore(struct watch *, const char *);
+
+/* store/history.c: history.jsonl, and the newest alerts in memory */
+char		*history_line(const struct alert *, const char *,
+		    const char *);
+void		 history_open(void);
+void		 history_add(const char *);
+int		 history_has(const char *);
+json_t		*history_tail(size_t);
+void		 history_close(void);
+
+/* store/outbox.c: messages waiting for delivery */
+struct outmsg	*outmsg_new(void);
+void		 outmsg_free(struct outmsg *);
+int		 outbox_write(const struct outmsg *);
+void		 outbox_remove(const struct outmsg *);
+void		 outbox_fail(const struct outmsg *);
+size_t		 outbox_recover(struct config *, store_queue_fn);
+
+#endif /* TICKERD_STORE_H */
