@@ -80,6 +80,7 @@ struct rule {
 };
 TAILQ_HEAD(rulelist, rule);
 
+void		 rule_free(struct rule *);
 void		 symref_init(struct symref *);
 void		 symref_update(struct symref *, const struct quote *);
 int		 symref_same(const struct symref *, const struct symref *);
@@ -131,11 +132,7 @@ struct strlist;
 void		 mail_compose(struct buf *, const char *from,
 		    const struct strlist *to, const struct alert *, size_t,
 		    time_t, const char *msgid);
-void		 mail_msgid(char *, size_t);
-void		 mail_msgid_from(char *, size_t, const char *);
 char		*mail_addr(const char *);
-char		*mail_default_from(void);
-char		*mail_envelope(const char *);
 void		 mail_lf(struct buf *, const char *, size_t, int);
 
 #endif /* TICKERD_ALERTS_H */

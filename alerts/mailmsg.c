@@ -283,30 +283,6 @@ html_alert(struct buf *b, const struct alert *a)
 	buf_puts(b, "</div>\n");
 }
 
-/* "tickerd <tickerd@HOSTNAME>" (caller frees). */
-char *
-mail_default_from(void)
-{
-	char	 host[256], *from;
-
-	if (gethostname(host, sizeof(host)) == -1 || host[0] == '\0')
-		tk_strlcpy(host, "localhost", sizeof(host));
-	host[sizeof(host) - 1] = '\0';
-	xasprintf(&from, "tickerd <tickerd@%s>", host);
-	return from;
-}
-
-/* The envelope address of a notifier's `from' (NULL: the default). */
-char *
-mail_envelope(const char *from)
-{
-	char	*f = from ? xstrdup(from) : mail_default_from();
-	char	*a = mail_addr(f);
-
-	free(f);
-	return a;
-}
-
 /*
  * A composed message (CRLF line endings) with LF endings, for local
  * mail; with quote_from, lines starting with "From " (after any '>')
@@ -330,56 +306,6 @@ mail_lf(struct buf *out, const char *msg, size_t len, int quote_from)
 		if (e == end)
 			break;
 	}
-}
-
-/* A unique Message-ID: time, pid, a counter and random bits. */
-static void
-msgid_host(char *host, size_t len)
-{
-	if (gethostname(host, len) == -1 || host[0] == '\0')
-		tk_strlcpy(host, "localhost", len);
-	host[len - 1] = '\0';
-	/* a Message-ID's right side is a dot-atom */
-	for (; *host != '\0'; host++)
-		if (!isalnum((unsigned char)*host) && *host != '.' &&
-		    *host != '-')
-			*host = '-';
-}
-
-void
-mail_msgid(char *out, size_t len)
-{
-	static unsigned	 counter;
-	char		 host[256];
-	unsigned	 r = 0;
-	FILE		*f;
-
-	msgid_host(host, sizeof(host));
-	if ((f = fopen("/dev/urandom", "re")) != NULL) {
-		if (fread(&r, sizeof(r), 1, f) != 1)
-			r = 0;
-		fclose(f);
-	}
-	snprintf(out, len, "<%lld.%ld.%u.%08x@%s>", (long long)time(NULL),
-	    (long)getpid(), ++counter, r, host);
-}
-
-/*
- * A Message-ID that depends only on seed (an outbox id): the same digest
- * composed again after a crash gets the same one.
- */
-void
-mail_msgid_from(char *out, size_t len, const char *seed)
-{
-	char	 host[256], left[200];
-	size_t	 i;
-
-	msgid_host(host, sizeof(host));
-	for (i = 0; seed[i] != '\0' && i < sizeof(left) - 1; i++)
-		left[i] = isalnum((unsigned char)seed[i]) || seed[i] == '.' ||
-		    seed[i] == '-' ? seed[i] : '-';
-	left[i] = '\0';
-	snprintf(out, len, "<digest.%s@%s>", left, host);
 }
 
 /* The address of a mailbox: the part in <...>, or the whole, trimmed. */

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/lib.h"
@@ -311,6 +312,16 @@ rule_kind_name(enum rule_kind k)
 	case RULE_CLOSE_BELOW: return "close-below";
 	}
 	return "?";
+}
+
+/* A rule as the configuration made it. */
+void
+rule_free(struct rule *r)
+{
+	free(r->text);
+	free(r->id);
+	free(r->valtext);
+	free(r);
 }
 
 /* The kind named by rule_kind_name(); -1 when none is. */

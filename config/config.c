@@ -124,15 +124,6 @@ watch_stale(const struct config *conf, const struct watch *w)
 	return 3 * conf->poll;
 }
 
-static void
-rule_free(struct rule *r)
-{
-	free(r->text);
-	free(r->id);
-	free(r->valtext);
-	free(r);
-}
-
 void
 config_free(struct config *conf)
 {

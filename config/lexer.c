@@ -23,37 +23,45 @@
 #include "config/conf.h"
 #include "config/parser.h"
 
+/* Count an error and report it, up to MAX_ERRORS of them. */
+static void
+vreport(struct parser *p, const char *file, int line, const char *fmt,
+    va_list ap)
+{
+	char	 msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	p->conf->errors++;
+	if (p->conf->errors <= MAX_ERRORS)
+		p->errfn(file, line, msg);
+	else if (p->conf->errors == MAX_ERRORS + 1)
+		p->errfn(file, line, "too many errors, giving up");
+}
+
+/* An error at a line of the file being read. */
 void
 perr(struct parser *p, int line, const char *fmt, ...)
 {
-	char	 msg[1024];
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vreport(p, p->lx ? p->lx->file : p->conf->path, line, fmt, ap);
 	va_end(ap);
-	p->conf->errors++;
-	if (p->conf->errors <= MAX_ERRORS)
-		p->errfn(p->lx ? p->lx->file : p->conf->path, line, msg);
-	else if (p->conf->errors == MAX_ERRORS + 1)
-		p->errfn(p->lx ? p->lx->file : p->conf->path, line,
-		    "too many errors, giving up");
 }
 
-
-/* An error about a file as a whole (it cannot be read): at the include
- * line that named it, or with no line for the main file. */
+/*
+ * An error about a file as a whole (it cannot be read), at the include
+ * line that named it, or with no line for the main file; or about a
+ * place of another file (a notify that names no notifier).
+ */
 void
 perr_file(struct parser *p, const char *file, int line, const char *fmt, ...)
 {
-	char	 msg[1024];
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vreport(p, file, line, fmt, ap);
 	va_end(ap);
-	p->conf->errors++;
-	p->errfn(file, line, msg);
 }
 
 /* ---- lexer ---- */

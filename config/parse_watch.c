@@ -49,15 +49,6 @@ rule_new(struct parser *p, enum rule_kind kind, double v, const char *valtext,
 	return r;
 }
 
-static void
-rule_free(struct rule *r)
-{
-	free(r->text);
-	free(r->id);
-	free(r->valtext);
-	free(r);
-}
-
 /* 52w-high or 52w-low after `what'; -1 after reporting anything else. */
 static int
 which_52w(struct parser *p, const char *what, enum rule_kind high,

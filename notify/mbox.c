@@ -55,7 +55,7 @@ mbox_append(const struct notifier *n, const struct outmsg *m, char *why,
 	struct buf	 out = { 0 };
 	struct flock	 fl;
 	char		 date[64], *from;
-	time_t		 now = time(NULL);
+	time_t		 now = clock_now();
 	struct tm	 tm;
 	ssize_t		 w;
 	size_t		 off = 0;

@@ -50,6 +50,12 @@ size_t		 digest_held(void);
 void		 digest_flush(void);
 size_t		 digest_free(void);
 
+/* notify/mailid.c: the sender and Message-IDs of tickerd's mail */
+char		*mail_default_from(void);
+char		*mail_envelope(const char *);
+void		 mail_msgid(char *, size_t);
+void		 mail_msgid_from(char *, size_t, const char *);
+
 /* notify/smtp.c, sendmail.c, mbox.c: the mail notifier's transports */
 void		 smtp_deliver(const struct notifier *, struct outmsg *,
 		    deliver_done_fn);

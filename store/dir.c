@@ -130,7 +130,7 @@ quarantine(const char *path, const char *why)
 {
 	char	*aside;
 
-	xasprintf(&aside, "%s.corrupt-%lld", path, (long long)time(NULL));
+	xasprintf(&aside, "%s.corrupt-%lld", path, (long long)clock_now());
 	if (rename(path, aside) == 0)
 		log_warnx("state: %s is unusable (%s); moved it to %s and "
 		    "started without it", path, why, aside);

@@ -140,7 +140,7 @@ state_save(struct config *conf)
 	TAILQ_FOREACH(w, &conf->watches, entry)
 		json_object_set_new(syms, w->symbol, watch_json(w));
 	root = json_pack("{s:i, s:I, s:o}", "version", STATE_VERSION,
-	    "saved", (json_int_t)time(NULL), "symbols", syms);
+	    "saved", (json_int_t)clock_now(), "symbols", syms);
 	text = json_dumps(root, JSON_INDENT(1) | JSON_SORT_KEYS);
 	json_decref(root);
 	if (text == NULL)

@@ -12,6 +12,8 @@
 #include "lib/lib.h"
 #include "alerts/alerts.h"
 #include "config/conf.h"
+#include "store/store.h"
+#include "notify/notify.h"
 #include "unit.h"
 
 static struct rule	 rule_above = { .kind = RULE_ABOVE, .value = 44.53,
