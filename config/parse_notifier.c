@@ -223,12 +223,14 @@ notifier_new(struct parser *p, int line)
 	free(type);
 	if ((name = value(p, "notifier name", &nline)) == NULL)
 		return NULL;
-	if (*name == '\0' || (o = config_notifier(p->conf, name)) != NULL) {
-		if (*name == '\0')
-			perr(p, nline, "notifier: empty name");
-		else
-			perr(p, nline, "notifier \"%s\": duplicate name (first "
-			    "at %s:%d)", name, o->file, o->line);
+	if (*name == '\0') {
+		perr(p, nline, "notifier: empty name");
+		free(name);
+		return NULL;
+	}
+	if ((o = config_notifier(p->conf, name)) != NULL) {
+		perr(p, nline, "notifier \"%s\": duplicate name (first at "
+		    "%s:%d)", name, o->file, o->line);
 		free(name);
 		return NULL;
 	}
