@@ -74,9 +74,6 @@ struct rule {
 	char			*valtext;	/* "44.53" as written */
 	const char		*file;
 	int			 line;
-	struct rule_state	 state;		/* runtime */
-	time_t			 first_fired;	/* runtime, for summaries */
-	time_t			 last_fired;
 };
 TAILQ_HEAD(rulelist, rule);
 
@@ -102,6 +99,7 @@ double		 change_pct(const struct quote *);
 struct alert {
 	char			 symbol[SYMBOL_MAX + 1];
 	const struct rule	*rule;
+	unsigned		 count;		/* the rule's, having fired */
 	char			 rule_text[96];
 	char			 valtext[32];	/* the rule's value as written */
 	int			 once;

@@ -103,14 +103,6 @@ struct watch {
 	time_t			 stale;		/* 0: the global value */
 	const char		*file;
 	int			 line;
-	/* runtime, kept in the state directory */
-	struct symref		 ref;
-	time_t			 last_time;	/* newest quote evaluated */
-	int			 stale_logged;
-	struct quote		 last;		/* for tickerctl quotes */
-	time_t			 last_seen;	/* when it came; 0: none yet */
-	char			 problem[300];	/* the last poll's, or "" */
-#define PROBLEM_UNKNOWN	"unknown or delisted symbol"
 };
 TAILQ_HEAD(watchlist, watch);
 
@@ -141,7 +133,6 @@ struct config	*config_load(const char *, config_errfn);
 
 /* config/config.c: lookups, carrying state across a reload, freeing */
 void		 config_free(struct config *);
-size_t		 config_carry(struct config *, const struct config *);
 struct watch	*config_watch(const struct config *, const char *);
 struct notifier	*config_notifier(const struct config *, const char *);
 struct providerconf *config_provider(const struct config *);

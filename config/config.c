@@ -196,38 +196,3 @@ config_free(struct config *conf)
 	free(conf->path);
 	free(conf);
 }
-
-/*
- * A reload: what the running configuration learnt goes over to the new
- * one.  A symbol keeps its 52-week reference and newest quote time; a rule
- * keeps its state when its identity (its text, `once' included) is the
- * same, so only edited rules start afresh.  Returns the rules kept.
- */
-size_t
-config_carry(struct config *new, const struct config *old)
-{
-	struct watch	*w, *o;
-	struct rule	*r, *or;
-	size_t		 kept = 0;
-
-	TAILQ_FOREACH(w, &new->watches, entry) {
-		if ((o = config_watch(old, w->symbol)) == NULL)
-			continue;
-		w->ref = o->ref;
-		w->last_time = o->last_time;
-		w->stale_logged = o->stale_logged;
-		w->last = o->last;
-		w->last_seen = o->last_seen;
-		tk_strlcpy(w->problem, o->problem, sizeof(w->problem));
-		TAILQ_FOREACH(r, &w->rules, entry)
-			TAILQ_FOREACH(or, &o->rules, entry)
-				if (strcmp(r->id, or->id) == 0) {
-					r->state = or->state;
-					r->first_fired = or->first_fired;
-					r->last_fired = or->last_fired;
-					kept++;
-					break;
-				}
-	}
-	return kept;
-}

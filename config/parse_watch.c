@@ -314,7 +314,6 @@ watch_add(struct parser *p, const struct watchbody *wb, const char *symbol,
 	w->cooldown = wb->cooldown;
 	w->hysteresis = wb->hysteresis;
 	w->stale = wb->stale;
-	symref_init(&w->ref);
 	w->file = p->lx->file;
 	w->line = line;
 	TAILQ_INSERT_TAIL(&p->conf->watches, w, entry);

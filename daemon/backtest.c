@@ -58,8 +58,7 @@ replay_tick(struct sym *s)
 	if (q != NULL && q != s->replayed) {
 		s->replayed = q;
 		copy = *q;
-		s->quoted = 1;
-		eval_quote(P, s->w, &copy, sim);
+		eval_quote(P, s, &copy, sim);
 	}
 	if (sim >= replay_last_time(P->replay)) {
 		s->done = 1;
@@ -87,8 +86,7 @@ backtest_run(struct poller *P)
 		if (s == NULL)
 			continue;
 		copy = *q;
-		s->quoted = 1;
-		eval_quote(P, s->w, &copy, q->time);
+		eval_quote(P, s, &copy, q->time);
 	}
 }
 
@@ -98,20 +96,26 @@ backtest_summary(const struct poller *P)
 {
 	const struct sym	*s;
 	const struct rule	*r;
+	const struct rulestate	*rs;
 	char			 first[32], last[32];
 	unsigned		 total = 0;
 
 	printf("%-8s %-28s %6s  %-20s  %-20s\n", "SYMBOL", "RULE", "ALERTS",
 	    "FIRST", "LAST");
 	TAILQ_FOREACH(s, &P->syms, entry) {
+		rs = s->ss->rules;
 		TAILQ_FOREACH(r, &s->w->rules, entry) {
-			if (r->state.count == 0)
-				continue;
-			fmt_time(r->first_fired, FMT_ISO, first, sizeof(first));
-			fmt_time(r->last_fired, FMT_ISO, last, sizeof(last));
-			printf("%-8s %-28s %6u  %-20s  %-20s\n", s->w->symbol,
-			    r->text, r->state.count, first, last);
-			total += r->state.count;
+			if (rs->st.count > 0) {
+				fmt_time(rs->first_fired, FMT_ISO, first,
+				    sizeof(first));
+				fmt_time(rs->last_fired, FMT_ISO, last,
+				    sizeof(last));
+				printf("%-8s %-28s %6u  %-20s  %-20s\n",
+				    s->w->symbol, r->text, rs->st.count, first,
+				    last);
+				total += rs->st.count;
+			}
+			rs++;
 		}
 	}
 	printf("%u alert%s\n", total, total == 1 ? "" : "s");

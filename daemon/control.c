@@ -98,6 +98,7 @@ status_json(void)
 {
 	struct config		*conf = ctl_conf;
 	struct control_info	 ti;
+	struct symstate		*ss;
 	struct watch		*w;
 	struct rule	*r;
 	json_t			*unknown = json_array();
@@ -109,7 +110,8 @@ status_json(void)
 	TAILQ_FOREACH(w, &conf->watches, entry) {
 		TAILQ_FOREACH(r, &w->rules, entry)
 			rules++;
-		if (strcmp(w->problem, PROBLEM_UNKNOWN) == 0)
+		if ((ss = symstate_find(w->symbol)) != NULL &&
+		    strcmp(ss->problem, PROBLEM_UNKNOWN) == 0)
 			json_array_append_new(unknown, json_string(w->symbol));
 	}
 	return json_pack("{s:b, s:s, s:I, s:s, s:I, s:I, s:s, s:I, s:I, "
@@ -134,23 +136,27 @@ status_json(void)
 static json_t *
 alerts_json(void)
 {
-	struct config	*conf = ctl_conf;
-	struct watch	*w;
-	struct rule	*r;
-	json_t		*a = json_array();
-	const char	*st;
+	const struct watch	*w;
+	const struct rule	*r;
+	const struct rule_state	*st;
+	struct symstate		*ss;
+	json_t			*a = json_array();
+	size_t			 i;
 
-	TAILQ_FOREACH(w, &conf->watches, entry)
+	TAILQ_FOREACH(w, &ctl_conf->watches, entry) {
+		if ((ss = symstate_find(w->symbol)) == NULL)
+			continue;
+		i = 0;
 		TAILQ_FOREACH(r, &w->rules, entry) {
-			st = r->state.spent ? "spent" : r->state.fired ?
-			    "fired" : "armed";
+			st = &ss->rules[i++].st;
 			json_array_append_new(a, json_pack("{s:s, s:s, s:s, "
 			    "s:I, s:I, s:b}", "symbol", w->symbol, "rule",
-			    r->text, "state", st, "count",
-			    (json_int_t)r->state.count, "last_fired",
-			    (json_int_t)r->state.last_notify, "once",
+			    r->text, "state", st->spent ? "spent" : st->fired ?
+			    "fired" : "armed", "count", (json_int_t)st->count,
+			    "last_fired", (json_int_t)st->last_notify, "once",
 			    r->once));
 		}
+	}
 	return json_pack("{s:b, s:o}", "ok", 1, "rules", a);
 }
 
@@ -160,13 +166,16 @@ quotes_json(void)
 {
 	json_t			*a = json_array(), *o;
 	const struct watch	*w;
+	const struct symstate	*ss;
 	const struct quote	*q;
 
 	TAILQ_FOREACH(w, &ctl_conf->watches, entry) {
-		q = &w->last;
+		if ((ss = symstate_find(w->symbol)) == NULL)
+			continue;
+		q = &ss->last;
 		o = json_pack("{s:s, s:s}", "symbol", w->symbol, "problem",
-		    w->problem);
-		if (w->last_seen > 0) {
+		    ss->problem);
+		if (ss->last_seen > 0) {
 			json_object_set_new(o, "price", jnum(q->price));
 			json_object_set_new(o, "prev_close",
 			    jnum(q->prev_close));
@@ -176,7 +185,7 @@ quotes_json(void)
 			json_object_set_new(o, "low52", jnum(q->low52));
 			json_object_set_new(o, "time", json_integer(q->time));
 			json_object_set_new(o, "received",
-			    json_integer(w->last_seen));
+			    json_integer(ss->last_seen));
 		}
 		json_array_append_new(a, o);
 	}
@@ -193,6 +202,21 @@ test_done(void *arg, int ok, const char *why)
 		reply(c, json_pack("{s:b}", "ok", 1));
 	else
 		reply_error(c, "not delivered: %s", why);
+}
+
+/* A test through notifier name, on the newest quote there is. */
+static int
+test(struct client *c, const char *name, char *err, size_t errlen)
+{
+	const struct watch	*w;
+	const struct symstate	*ss;
+
+	TAILQ_FOREACH(w, &ctl_conf->watches, entry)
+		if ((ss = symstate_find(w->symbol)) != NULL &&
+		    ss->last_seen > 0)
+			return notify_test(name, w->symbol, &ss->last,
+			    test_done, c, err, errlen);
+	return notify_test(name, "TEST", NULL, test_done, c, err, errlen);
 }
 
 static void
@@ -233,8 +257,7 @@ command(struct client *c, char *line)
 	} else if (strcmp(cmd, "test") == 0) {
 		if (*arg == '\0')
 			reply_error(c, "test: which notifier?");
-		else if (notify_test(arg, test_done, c, err, sizeof(err)) ==
-		    -1)
+		else if (test(c, arg, err, sizeof(err)) == -1)
 			reply_error(c, "%s", err);
 		else
 			c->waiting = 1;

@@ -39,6 +39,7 @@ struct sym {
 	TAILQ_ENTRY(sym)	 rentry;	/* in its range queue */
 	struct poller		*P;
 	struct watch		*w;
+	struct symstate		*ss;
 	struct event		*timer;
 	struct psym		 ps[CHAIN_MAX];
 	int			 busy;		/* queued or in flight */
@@ -131,10 +132,10 @@ void		 fetch_send(struct src *, struct sym **, size_t, int);
 void		 fetch_cancel_all(struct poller *);
 
 /* daemon/evaluate.c: a quote through the rules, committed, announced */
-void		 eval_quote(struct poller *, struct watch *, struct quote *,
+void		 eval_quote(struct poller *, struct sym *, struct quote *,
 		    time_t);
 void		 eval_commit(struct poller *, struct watch *,
-		    const struct quote *, time_t);
+		    struct symstate *, const struct quote *, time_t);
 
 /* daemon/backtest.c: replays, backtests and the backtest's table */
 int		 replay_begin(struct poller *, const char *);

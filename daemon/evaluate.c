@@ -23,40 +23,38 @@
 #include "daemon/daemon.h"
 
 /*
- * Judge every rule of w on q at now.  The new states are applied; the
- * alerts that fire are returned (caller frees) and *changed says whether
- * anything stored changed.
+ * Judge every rule of w on q at now.  The new states are applied to ss;
+ * the alerts that fire are returned (caller frees) and *changed says
+ * whether anything stored changed.
  */
 static struct alert *
-judge(struct poller *P, struct watch *w, const struct quote *q, time_t now,
-    size_t *na, int *changed)
+judge(struct poller *P, struct watch *w, struct symstate *ss,
+    const struct quote *q, time_t now, size_t *na, int *changed)
 {
 	struct rule		*r;
+	struct rulestate	*rs = ss->rules;
 	struct rule_state	 next;
 	struct rule_params	 params;
-	struct alert		*alerts = NULL;
-	struct symref		 before = w->ref;
-	enum verdict		 v;
+	struct alert		*alerts = NULL, *a;
+	struct symref		 before = ss->ref;
 
 	*na = 0;
-	symref_update(&w->ref, q);
-	*changed = !symref_same(&before, &w->ref);
+	symref_update(&ss->ref, q);
+	*changed = !symref_same(&before, &ss->ref);
 	params.hysteresis = watch_hysteresis(P->conf, w);
 	params.cooldown = w->cooldown;
 	TAILQ_FOREACH(r, &w->rules, entry) {
-		v = rule_eval(r, &params, q, &w->ref, &r->state, &next, now);
-		if (!rulestate_same(&next, &r->state))
-			*changed = 1;
-		r->state = next;
-		switch (v) {
+		switch (rule_eval(r, &params, q, &ss->ref, &rs->st, &next,
+		    now)) {
 		case VERDICT_FIRE:
 			alerts = xreallocarray(alerts, *na + 1,
 			    sizeof(*alerts));
-			alert_init(&alerts[(*na)++], w->symbol, w->note, r, q,
-			    &w->ref, now);
-			if (r->first_fired == 0)
-				r->first_fired = now;
-			r->last_fired = now;
+			a = &alerts[(*na)++];
+			alert_init(a, w->symbol, w->note, r, q, &ss->ref, now);
+			a->count = next.count;
+			if (rs->first_fired == 0)
+				rs->first_fired = now;
+			rs->last_fired = now;
 			break;
 		case VERDICT_COOLDOWN:
 			log_info("%s %s: true again within its cooldown, not "
@@ -69,18 +67,23 @@ judge(struct poller *P, struct watch *w, const struct quote *q, time_t now,
 		case VERDICT_NONE:
 			break;
 		}
+		if (!rulestate_same(&next, &rs->st))
+			*changed = 1;
+		rs->st = next;
+		rs++;
 	}
-	w->last_time = q->time;
+	ss->last_time = q->time;
 	return alerts;
 }
 
 /* The alerts' messages to the outbox, and their lines to the history. */
 static void
-write_ahead(struct poller *P, struct watch *w, const struct quote *q,
-    struct alert *alerts, size_t na, struct outlist *msgs)
+write_ahead(struct poller *P, struct watch *w, struct symstate *ss,
+    const struct quote *q, struct alert *alerts, size_t na,
+    struct outlist *msgs)
 {
 	struct outmsg	*m;
-	char		 line[512], batch[128], **hist;
+	char		 line[512], batch[128], **hist, *snap;
 	size_t		 i;
 
 	notify_batch(w->symbol, q, batch, sizeof(batch));
@@ -89,7 +92,9 @@ write_ahead(struct poller *P, struct watch *w, const struct quote *q,
 		alert_line(&alerts[i], line, sizeof(line));
 		hist[i] = history_line(&alerts[i], line, batch);
 	}
-	notify_build(P->conf, w, alerts, na, batch, hist, msgs);
+	snap = state_snapshot(ss);
+	notify_build(P->conf, w, snap, alerts, na, batch, hist, msgs);
+	free(snap);
 	TAILQ_FOREACH(m, msgs, entry) {
 		if (outbox_write(m) == -1)
 			log_warnx("%s: could not write the outbox; "
@@ -110,8 +115,8 @@ write_ahead(struct poller *P, struct watch *w, const struct quote *q,
  * when replaying).
  */
 void
-eval_commit(struct poller *P, struct watch *w, const struct quote *q,
-    time_t now)
+eval_commit(struct poller *P, struct watch *w, struct symstate *ss,
+    const struct quote *q, time_t now)
 {
 	struct outlist	 msgs = TAILQ_HEAD_INITIALIZER(msgs);
 	struct outmsg	*m;
@@ -120,9 +125,9 @@ eval_commit(struct poller *P, struct watch *w, const struct quote *q,
 	size_t		 na, i;
 	int		 changed;
 
-	alerts = judge(P, w, q, now, &na, &changed);
+	alerts = judge(P, w, ss, q, now, &na, &changed);
 	if (na > 0 && !P->backtest)
-		write_ahead(P, w, q, alerts, na, &msgs);
+		write_ahead(P, w, ss, q, alerts, na, &msgs);
 	crashpoint("commit");
 	if (changed && state_save(P->conf) == -1)
 		log_warnx("%s: could not save the rule states", w->symbol);
@@ -148,18 +153,21 @@ eval_commit(struct poller *P, struct watch *w, const struct quote *q,
  * said once.
  */
 void
-eval_quote(struct poller *P, struct watch *w, struct quote *q, time_t now)
+eval_quote(struct poller *P, struct sym *s, struct quote *q, time_t now)
 {
-	time_t	 limit = watch_stale(P->conf, w);
-	char	 p[32], when[32];
+	struct watch	*w = s->w;
+	struct symstate	*ss = s->ss;
+	time_t		 limit = watch_stale(P->conf, w);
+	char		 p[32], when[32];
 
+	s->quoted = 1;
 	if (P->replay != NULL)	/* polls are `speed' times as far apart */
 		limit = (time_t)((double)limit * P->replay_speed);
 	if (q->time == 0)
 		q->time = now;
-	w->last = *q;
-	w->last_seen = now;
-	w->problem[0] = '\0';
+	ss->last = *q;
+	ss->last_seen = now;
+	ss->problem[0] = '\0';
 	if (log_getverbose() > 0) {	/* format only what is logged */
 		fmt_price(q->price, p, sizeof(p));
 		log_debug("quote %s %s at %lld", w->symbol, p,
@@ -169,25 +177,25 @@ eval_quote(struct poller *P, struct watch *w, struct quote *q, time_t now)
 	 * Evaluating a quote again changes nothing, but an older one could
 	 * re-arm a rule (a replay restarted from its beginning): skip it.
 	 */
-	if (q->time < w->last_time) {
+	if (q->time < ss->last_time) {
 		log_debug("%s: quote older than the last evaluated", w->symbol);
 		return;
 	}
 	if (!P->backtest && market_open(P->replay ? now : clock_market()) &&
 	    now - q->time > limit) {
-		if (!w->stale_logged) {
+		if (!ss->stale_logged) {
 			fmt_time(q->time, FMT_UTC, when, sizeof(when));
 			log_warnx("%s: stale quote (market time %s, %llds old, "
 			    "more than %llds); not evaluated until fresh",
 			    w->symbol, when, (long long)(now - q->time),
 			    (long long)limit);
 		}
-		w->stale_logged = 1;
-		snprintf(w->problem, sizeof(w->problem), "stale");
+		ss->stale_logged = 1;
+		snprintf(ss->problem, sizeof(ss->problem), "stale");
 		return;
 	}
-	if (w->stale_logged)
+	if (ss->stale_logged)
 		log_info("%s: quotes are fresh again", w->symbol);
-	w->stale_logged = 0;
-	eval_commit(P, w, q, P->replay ? q->time : now);
+	ss->stale_logged = 0;
+	eval_commit(P, w, ss, q, P->replay ? q->time : now);
 }

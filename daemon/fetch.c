@@ -107,8 +107,7 @@ evaluate(struct sym *s, struct quote *q)
 	if (q->time == 0)
 		q->time = now;
 	merge_range(s, q);
-	s->quoted = 1;
-	eval_quote(s->P, s->w, q, now);
+	eval_quote(s->P, s, q, now);
 	poll_round_end(s);
 	poll_again(s, (double)s->P->conf->poll);
 }
@@ -179,7 +178,7 @@ set_problem(struct sym *s, struct src *r, struct fetch_result *res)
 		if (!s->ps[i].unknown)
 			break;
 	if (i < s->P->nsrc) {
-		snprintf(s->w->problem, sizeof(s->w->problem), "%s: %s",
+		snprintf(s->ss->problem, sizeof(s->ss->problem), "%s: %s",
 		    r->p->name, res->error);
 		return;
 	}
@@ -187,7 +186,8 @@ set_problem(struct sym *s, struct src *r, struct fetch_result *res)
 		log_warnx("%s: unknown or delisted symbol (%s); polling the "
 		    "others goes on", s->w->symbol, res->error);
 	s->said_unknown = 1;
-	snprintf(s->w->problem, sizeof(s->w->problem), "%s", PROBLEM_UNKNOWN);
+	snprintf(s->ss->problem, sizeof(s->ss->problem), "%s",
+	    PROBLEM_UNKNOWN);
 }
 
 static void

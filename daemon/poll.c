@@ -214,6 +214,9 @@ sym_new(struct poller *P, struct watch *w)
 
 	s->P = P;
 	s->w = w;
+	if ((s->ss = symstate_find(w->symbol)) == NULL)
+		fatalx("%s: no state (symstate_sync was not called)",
+		    w->symbol);
 	if ((s->timer = evtimer_new(P->base, poll_cb, s)) == NULL)
 		fatalx("evtimer_new");
 	for (k = 0; k < P->nsrc; k++)

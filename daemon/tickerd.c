@@ -178,9 +178,9 @@ reload(void *arg)
 		new->state_dir = old->state_dir ? xstrdup(old->state_dir) :
 		    NULL;
 	}
-	kept = config_carry(new, old);
 	alerts_before += poller->alerts;
 	poll_stop(poller);
+	kept = symstate_sync(new);
 	reconfigure(new);
 	if (state_save(conf) == -1)
 		log_warnx("reload: the state could not be saved");
@@ -444,6 +444,7 @@ main(int argc, char *argv[])
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 	loop_setup(&a, sigs);
 	notify_reconfigure(conf);
+	symstate_sync(conf);
 
 	/* a backtest keeps its state in memory and leaves the folder alone */
 	if (store_open(conf, a.once && a.replay != NULL ? NULL :

@@ -29,8 +29,8 @@ const struct notifier *notify_lookup(const char *);
 void		 notify_batch(const char *, const struct quote *, char *,
 		    size_t);
 void		 notify_build(struct config *, const struct watch *,
-		    const struct alert *, size_t, const char *, char *const *,
-		    struct outlist *);
+		    const char *, const struct alert *, size_t, const char *,
+		    char *const *, struct outlist *);
 void		 notify_compose(struct outmsg *, const struct notifier *,
 		    const struct alert *, size_t, const char *);
 void		 notify_queue(struct outmsg *);
@@ -39,8 +39,8 @@ void		 notify_stop(void);
 void		 notify_free(void);
 size_t		 notify_waiting(void);
 unsigned	 notify_failures(void);
-int		 notify_test(const char *, notify_test_fn, void *, char *,
-		    size_t);
+int		 notify_test(const char *, const char *, const struct quote *,
+		    notify_test_fn, void *, char *, size_t);
 void		 notify_test_forget(void *);
 
 /* notify/digest.c: digest windows */

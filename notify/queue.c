@@ -126,28 +126,28 @@ message(const struct notifier *n, const struct alert *a, const char *id,
 /*
  * Build the messages announcing na alerts of watch w, one per alert and
  * notifier, into out.  They share the batch id, carry the symbol's state
- * (the caller has already applied the new rule states) and each alert's
- * history line, so that recovery can complete what a crash interrupted.
+ * after the alerts (snap, from state_snapshot()) and each alert's history
+ * line, so that recovery can complete what a crash interrupted.
  */
 void
-notify_build(struct config *c, const struct watch *w, const struct alert *a,
-    size_t na, const char *batch, char *const *hist, struct outlist *out)
+notify_build(struct config *c, const struct watch *w, const char *snap,
+    const struct alert *a, size_t na, const char *batch, char *const *hist,
+    struct outlist *out)
 {
 	const struct strlist	*names = watch_notifiers(c, w);
 	struct notifier		*n;
 	struct outmsg		*m;
-	char			 id[256], *snap;
+	char			 id[256];
 	size_t			 i, k, count = 0;
 	int			 size = 0;
 
-	snap = state_snapshot(w);
 	for (i = 0; i < na; i++) {
 		for (k = 0; k < names->n; k++) {
 			if ((n = config_notifier(c, names->v[k])) == NULL)
 				continue;
 			snprintf(id, sizeof(id), "%s-%zu", batch, count++);
 			m = message(n, &a[i], id, a[i].rule->id, clock_now());
-			m->count = a[i].rule->state.count;
+			m->count = a[i].count;
 			m->batch = xstrdup(batch);
 			m->snapshot = xstrdup(snap);
 			m->history = xstrdup(hist[i]);
@@ -157,7 +157,6 @@ notify_build(struct config *c, const struct watch *w, const struct alert *a,
 	}
 	TAILQ_FOREACH(m, out, entry)
 		m->batch_size = size;
-	free(snap);
 }
 
 /* Forget a message (and a digest's members); each counted as work. */
@@ -357,15 +356,14 @@ notify_failures(void)
 
 /*
  * tickerctl test NAME: one message through the notifier, now, made from
- * the newest quote of the first watched symbol that has one.  It is not
- * written to the outbox and not retried; cb hears how it went.
+ * the quote q of symbol (or from none: q NULL).  It is not written to the
+ * outbox and not retried; cb hears how it went.
  */
 int
-notify_test(const char *name, notify_test_fn cb, void *arg, char *err,
-    size_t errlen)
+notify_test(const char *name, const char *symbol, const struct quote *q,
+    notify_test_fn cb, void *arg, char *err, size_t errlen)
 {
 	const struct notifier	*n = notify_lookup(name);
-	struct watch		*w, *src = NULL;
 	struct outmsg		*m;
 	struct alert		 a;
 	char			 id[64];
@@ -378,13 +376,7 @@ notify_test(const char *name, notify_test_fn cb, void *arg, char *err,
 			snprintf(err, errlen, "tickerd is stopping");
 		return -1;
 	}
-	TAILQ_FOREACH(w, &conf->watches, entry)
-		if (w->last_seen > 0) {
-			src = w;
-			break;
-		}
-	alert_test(&a, name, src ? src->symbol : "TEST", src ? &src->last :
-	    NULL, now);
+	alert_test(&a, name, symbol, q, now);
 	snprintf(id, sizeof(id), "test-%lld-%ld", (long long)now,
 	    (long)getpid());
 	m = message(n, &a, id, "test", now);

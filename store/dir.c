@@ -207,6 +207,7 @@ void
 store_close(void)
 {
 	history_close();
+	symstate_clear();
 	if (lockfd != -1)
 		close(lockfd);
 	lockfd = -1;

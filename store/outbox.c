@@ -189,15 +189,14 @@ by_created(const void *a, const void *b)
 static int
 committed(struct config *conf, const struct outmsg *m)
 {
-	struct watch	*w = config_watch(conf, m->symbol);
-	struct rule	*r;
+	struct symstate		*ss = symstate_find(m->symbol);
+	struct rulestate	*rs;
 
-	if (w == NULL)
+	if (ss == NULL)
 		return -1;		/* no longer watched */
-	TAILQ_FOREACH(r, &w->rules, entry)
-		if (strcmp(r->id, m->rule) == 0)
-			return r->state.count >= m->count;
-	return -1;			/* the rule is gone */
+	if ((rs = symstate_rule(ss, m->rule)) == NULL)
+		return -1;		/* the rule is gone */
+	return rs->st.count >= m->count;
 }
 
 /* Every message in the outbox folder, oldest first; *n gets how many. */
@@ -271,11 +270,11 @@ drop_batch(struct outmsg **v, size_t n, size_t i)
 static int
 commit_batch(struct config *conf, struct outmsg **v, size_t n, size_t i)
 {
-	struct watch	*w = config_watch(conf, v[i]->symbol);
+	struct symstate	*ss = symstate_find(v[i]->symbol);
 	size_t		 j, k;
 	int		 rolled;
 
-	rolled = w != NULL && state_restore(w, v[i]->snapshot) == 0;
+	rolled = ss != NULL && state_restore(ss, v[i]->snapshot) == 0;
 	if (history_has(v[i]->batch))
 		return rolled;
 	for (j = i; j < n; j++) {

@@ -48,16 +48,17 @@ rulestate_read(json_t *o, struct rule_state *st)
 
 /* The state of one watched symbol, as stored. */
 static json_t *
-watch_json(const struct watch *w)
+symstate_json(const struct symstate *ss)
 {
-	const struct symref	*f = &w->ref;
+	const struct symref	*f = &ss->ref;
 	json_t			*rules = json_object();
-	struct rule		*r;
+	size_t			 i;
 
-	TAILQ_FOREACH(r, &w->rules, entry)
-		json_object_set_new(rules, r->id, rulestate_json(&r->state));
+	for (i = 0; i < ss->nrules; i++)
+		json_object_set_new(rules, ss->rules[i].id,
+		    rulestate_json(&ss->rules[i].st));
 	return json_pack("{s:I, s:{s:I, s:o, s:o, s:o, s:o, s:I, s:o}, s:o}",
-	    "last", (json_int_t)w->last_time,
+	    "last", (json_int_t)ss->last_time,
 	    "ref",
 	    "day", (json_int_t)f->day, "high", jnum(f->high),
 	    "low", jnum(f->low), "seen_high", jnum(f->seen_high),
@@ -72,52 +73,47 @@ watch_json(const struct watch *w)
  * for rules no longer configured is forgotten.
  */
 static void
-watch_read(struct watch *w, json_t *o)
+symstate_read(struct symstate *ss, json_t *o)
 {
-	json_t		*ref = json_object_get(o, "ref");
-	json_t		*rules = json_object_get(o, "rules"), *rs;
-	struct rule	*r;
+	json_t	*ref = json_object_get(o, "ref");
+	json_t	*rules = json_object_get(o, "rules"), *rs;
+	size_t	 i;
 
-	w->last_time = (time_t)jint(o, "last");
+	ss->last_time = (time_t)jint(o, "last");
 	if (json_is_object(ref)) {
-		w->ref.day = (long)jint(ref, "day");
-		w->ref.high = jget(ref, "high");
-		w->ref.low = jget(ref, "low");
-		w->ref.seen_high = jget(ref, "seen_high");
-		w->ref.seen_low = jget(ref, "seen_low");
-		w->ref.close_day = (long)jint(ref, "close_day");
-		w->ref.close = jget(ref, "close");
+		ss->ref.day = (long)jint(ref, "day");
+		ss->ref.high = jget(ref, "high");
+		ss->ref.low = jget(ref, "low");
+		ss->ref.seen_high = jget(ref, "seen_high");
+		ss->ref.seen_low = jget(ref, "seen_low");
+		ss->ref.close_day = (long)jint(ref, "close_day");
+		ss->ref.close = jget(ref, "close");
 	}
-	TAILQ_FOREACH(r, &w->rules, entry)
-		if ((rs = json_object_get(rules, r->id)) != NULL &&
+	for (i = 0; i < ss->nrules; i++)
+		if ((rs = json_object_get(rules, ss->rules[i].id)) != NULL &&
 		    json_is_object(rs))
-			rulestate_read(rs, &r->state);
+			rulestate_read(rs, &ss->rules[i].st);
 }
 
-/* How many rules the stored state holds that the watch no longer has. */
+/* How many rules the stored state holds that the symbol no longer has. */
 static size_t
-rules_forgotten(const struct watch *w, json_t *o)
+rules_forgotten(struct symstate *ss, json_t *o)
 {
 	json_t		*rules = json_object_get(o, "rules"), *v;
 	const char	*id;
-	struct rule	*r;
 	size_t		 n = 0;
 
-	json_object_foreach(rules, id, v) {
-		TAILQ_FOREACH(r, &w->rules, entry)
-			if (strcmp(r->id, id) == 0)
-				break;
-		if (r == NULL)
+	json_object_foreach(rules, id, v)
+		if (symstate_rule(ss, id) == NULL)
 			n++;
-	}
 	return n;
 }
 
 /* The symbol's state as a JSON string, for the outbox (caller frees). */
 char *
-state_snapshot(const struct watch *w)
+state_snapshot(const struct symstate *ss)
 {
-	json_t	*j = watch_json(w);
+	json_t	*j = symstate_json(ss);
 	char	*s = json_dumps(j, JSON_COMPACT);
 
 	json_decref(j);
@@ -131,6 +127,7 @@ state_save(struct config *conf)
 {
 	json_t		*root, *syms;
 	struct watch	*w;
+	struct symstate	*ss;
 	char		*text;
 	int		 rc;
 
@@ -138,7 +135,9 @@ state_save(struct config *conf)
 		return 0;
 	syms = json_object();
 	TAILQ_FOREACH(w, &conf->watches, entry)
-		json_object_set_new(syms, w->symbol, watch_json(w));
+		if ((ss = symstate_find(w->symbol)) != NULL)
+			json_object_set_new(syms, w->symbol,
+			    symstate_json(ss));
 	root = json_pack("{s:i, s:I, s:o}", "version", STATE_VERSION,
 	    "saved", (json_int_t)clock_now(), "symbols", syms);
 	text = json_dumps(root, JSON_INDENT(1) | JSON_SORT_KEYS);
@@ -157,7 +156,7 @@ state_load(struct config *conf)
 	json_t		*root, *syms, *o;
 	json_error_t	 err;
 	const char	*sym;
-	struct watch	*w;
+	struct symstate	*ss;
 	size_t		 restored = 0, forgotten = 0;
 	char		 why[300];
 
@@ -185,12 +184,12 @@ state_load(struct config *conf)
 		return;
 	}
 	json_object_foreach(syms, sym, o) {
-		if ((w = config_watch(conf, sym)) == NULL || !json_is_object(o)) {
+		if ((ss = symstate_find(sym)) == NULL || !json_is_object(o)) {
 			forgotten++;
 			continue;
 		}
-		watch_read(w, o);
-		forgotten += rules_forgotten(w, o);
+		symstate_read(ss, o);
+		forgotten += rules_forgotten(ss, o);
 		restored++;
 	}
 	json_decref(root);
@@ -205,18 +204,18 @@ state_load(struct config *conf)
 
 
 /*
- * Restore a watch from the snapshot an outbox message carries (a batch
+ * Restore a symbol's state from the snapshot an outbox message carries (a batch
  * that was written but not committed).  Returns 0, or -1 when the
  * snapshot cannot be read.
  */
 int
-state_restore(struct watch *w, const char *snapshot)
+state_restore(struct symstate *ss, const char *snapshot)
 {
 	json_t	*snap = json_loads(snapshot, 0, NULL);
 	int	 rc = -1;
 
 	if (json_is_object(snap)) {
-		watch_read(w, snap);
+		symstate_read(ss, snap);
 		rc = 0;
 	}
 	json_decref(snap);

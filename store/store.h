@@ -55,6 +55,36 @@ struct outmsg {
 	void			*test_arg;
 };
 
+/* A rule's state, kept by the rule's identity. */
+struct rulestate {
+	char			*id;
+	struct rule_state	 st;
+	time_t			 first_fired;	/* for summaries */
+	time_t			 last_fired;
+};
+
+/* What tickerd knows of a watched symbol; it outlives reloads. */
+struct symstate {
+	struct symstate		*next;		/* in its hash chain */
+	unsigned		 generation;
+	char			 symbol[SYMBOL_MAX + 1];
+	struct symref		 ref;
+	time_t			 last_time;	/* newest quote evaluated */
+	int			 stale_logged;
+	struct quote		 last;		/* for tickerctl quotes */
+	time_t			 last_seen;	/* when it came; 0: none yet */
+	char			 problem[300];	/* the last poll's, or "" */
+#define PROBLEM_UNKNOWN	"unknown or delisted symbol"
+	struct rulestate	*rules;		/* in the order of the watch's */
+	size_t			 nrules;
+};
+
+/* store/symstate.c: each watched symbol's state, by symbol */
+struct symstate	*symstate_find(const char *);
+struct rulestate *symstate_rule(struct symstate *, const char *);
+size_t		 symstate_sync(const struct config *);
+void		 symstate_clear(void);
+
 /* store/dir.c: the folder, its lock, and atomic writes */
 typedef void	(*store_queue_fn)(struct outmsg *);
 int		 store_open(struct config *, const char *, store_queue_fn,
@@ -69,8 +99,8 @@ void		 quarantine(const char *, const char *);
 /* store/state.c: state.json */
 int		 state_save(struct config *);
 void		 state_load(struct config *);
-char		*state_snapshot(const struct watch *);
-int		 state_restore(struct watch *, const char *);
+char		*state_snapshot(const struct symstate *);
+int		 state_restore(struct symstate *, const char *);
 
 /* store/history.c: history.jsonl, and the newest alerts in memory */
 char		*history_line(const struct alert *, const char *,

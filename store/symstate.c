@@ -1,0 +1,192 @@
+/*
+ * What tickerd knows of each watched symbol at run time: its 52-week
+ * references, its newest quote, what went wrong last, and the state of
+ * each of its rules.  It is kept apart from the configuration, which only
+ * says what to watch, so that a reload swaps the configuration and keeps
+ * this: symstate_sync() matches it to the new configuration, keeping the
+ * state of every rule whose identity is unchanged.  state.c writes it to
+ * state.json.  Symbols are found by hash.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/lib.h"
+#include "alerts/alerts.h"
+#include "config/conf.h"
+#include "store/store.h"
+
+static struct symstate	**table;
+static size_t		  tsize;	/* a power of two, or 0 */
+static size_t		  count;
+static unsigned		  generation;
+
+/* FNV-1a. */
+static size_t
+hash(const char *s)
+{
+	uint32_t	 h = 2166136261u;
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return (size_t)h;
+}
+
+static void
+grow(void)
+{
+	struct symstate	**old = table, *ss, *next;
+	size_t		  osize = tsize, i, at;
+
+	tsize = tsize ? tsize * 2 : 64;
+	table = xcalloc(tsize, sizeof(*table));
+	for (i = 0; i < osize; i++)
+		for (ss = old[i]; ss != NULL; ss = next) {
+			next = ss->next;
+			at = hash(ss->symbol) & (tsize - 1);
+			ss->next = table[at];
+			table[at] = ss;
+		}
+	free(old);
+}
+
+/* The state of symbol, or NULL when it is not watched. */
+struct symstate *
+symstate_find(const char *symbol)
+{
+	struct symstate	*ss;
+
+	if (tsize == 0)
+		return NULL;
+	for (ss = table[hash(symbol) & (tsize - 1)]; ss != NULL; ss = ss->next)
+		if (strcmp(ss->symbol, symbol) == 0)
+			return ss;
+	return NULL;
+}
+
+static struct symstate *
+symstate_new(const char *symbol)
+{
+	struct symstate	*ss = xcalloc(1, sizeof(*ss));
+	size_t		 at;
+
+	if (count + 1 > tsize / 4 * 3)
+		grow();
+	tk_strlcpy(ss->symbol, symbol, sizeof(ss->symbol));
+	symref_init(&ss->ref);
+	at = hash(symbol) & (tsize - 1);
+	ss->next = table[at];
+	table[at] = ss;
+	count++;
+	return ss;
+}
+
+/* The state of the rule of that identity, or NULL. */
+struct rulestate *
+symstate_rule(struct symstate *ss, const char *id)
+{
+	size_t	 i;
+
+	for (i = 0; i < ss->nrules; i++)
+		if (ss->rules[i].id != NULL && strcmp(ss->rules[i].id, id) == 0)
+			return &ss->rules[i];
+	return NULL;
+}
+
+/*
+ * The rule states of ss for the rules of w, in w's order; a rule whose
+ * identity ss knows keeps its state.  Returns how many kept theirs.
+ */
+static size_t
+match_rules(struct symstate *ss, const struct watch *w)
+{
+	struct rulestate	*rules, *old;
+	const struct rule	*r;
+	size_t			 n = 0, i, kept = 0;
+
+	TAILQ_FOREACH(r, &w->rules, entry)
+		n++;
+	rules = xcalloc(n ? n : 1, sizeof(*rules));
+	i = 0;
+	TAILQ_FOREACH(r, &w->rules, entry) {
+		if ((old = symstate_rule(ss, r->id)) != NULL) {
+			rules[i] = *old;
+			old->id = NULL;		/* moved */
+			kept++;
+		} else
+			rules[i].id = xstrdup(r->id);
+		i++;
+	}
+	for (i = 0; i < ss->nrules; i++)
+		free(ss->rules[i].id);
+	free(ss->rules);
+	ss->rules = rules;
+	ss->nrules = n;
+	return kept;
+}
+
+static void
+symstate_free(struct symstate *ss)
+{
+	size_t	 i;
+
+	for (i = 0; i < ss->nrules; i++)
+		free(ss->rules[i].id);
+	free(ss->rules);
+	free(ss);
+}
+
+/* Forget every symbol not synced in this generation. */
+static void
+sweep(void)
+{
+	struct symstate	**pp, *ss;
+	size_t		  i;
+
+	for (i = 0; i < tsize; i++)
+		for (pp = &table[i]; (ss = *pp) != NULL;) {
+			if (ss->generation == generation) {
+				pp = &ss->next;
+				continue;
+			}
+			*pp = ss->next;
+			symstate_free(ss);
+			count--;
+		}
+}
+
+/*
+ * Match the state to a configuration (at start, and at each reload): a
+ * state for every watched symbol, its rule states in the order of the
+ * watch's rules, and nothing for what is no longer watched.  Returns the
+ * rules that kept their state.
+ */
+size_t
+symstate_sync(const struct config *conf)
+{
+	struct watch	*w;
+	struct symstate	*ss;
+	size_t		 kept = 0;
+
+	generation++;
+	TAILQ_FOREACH(w, &conf->watches, entry) {
+		if ((ss = symstate_find(w->symbol)) == NULL)
+			ss = symstate_new(w->symbol);
+		ss->generation = generation;
+		kept += match_rules(ss, w);
+	}
+	sweep();
+	return kept;
+}
+
+/* At exit. */
+void
+symstate_clear(void)
+{
+	generation++;
+	sweep();
+	free(table);
+	table = NULL;
+	tsize = count = 0;
+}
