@@ -240,14 +240,12 @@ START_TEST(test_recovery)
 }
 END_TEST
 
-START_TEST(test_good)
+/* The good configuration of the tests below; *wl gets its watchlist. */
+static struct config *
+good_config(char **wlp)
 {
 	struct config		*conf;
-	struct watch		*w;
-	struct rule		*r;
-	struct notifier		*n;
 	char			*path, *wl;
-	int			 nw = 0;
 
 	unit_reset_errors();
 	{
@@ -298,12 +296,33 @@ START_TEST(test_good)
 	    "include \"empty.d/*.conf\"\n");
 	conf = config_load(path, unit_errfn);
 	ck_assert_msg(conf != NULL, "errors: %s", unit_errors);
+	free(path);
+	*wlp = wl;
+	return conf;
+}
+
+START_TEST(test_good)
+{
+	char			*wl;
+	struct config		*conf = good_config(&wl);
+
 	ck_assert_int_eq(conf->poll, 90);
 	ck_assert_int_eq(conf->timeout, 5);
 	ck_assert_double_eq_tol(conf->hysteresis, 0.0025, 1e-12);
 	ck_assert_str_eq(config_provider(conf)->name, "yahoo");
 	ck_assert_str_eq(config_provider(conf)->url, "http://127.0.0.1:8080");
 	ck_assert_uint_eq(conf->default_notify.n, 2);
+
+	config_free(conf);
+	free(wl);
+}
+END_TEST
+
+START_TEST(test_good_notifiers)
+{
+	char			*wl;
+	struct config		*conf = good_config(&wl);
+	struct notifier		*n;
 
 	n = config_notifier(conf, "me");
 	ck_assert_ptr_nonnull(n);
@@ -335,6 +354,18 @@ START_TEST(test_good)
 	ck_assert_str_eq(n->url, "https://ntfy.example/alerts");
 	ck_assert_int_eq(n->retry, 10);
 	ck_assert_ptr_null(n->header_name);
+	config_free(conf);
+	free(wl);
+}
+END_TEST
+
+START_TEST(test_good_watches)
+{
+	char			*wl;
+	struct config		*conf = good_config(&wl);
+	struct watch		*w;
+	struct rule		*r;
+	int			 nw = 0;
 
 	TAILQ_FOREACH(w, &conf->watches, entry)
 		nw++;
@@ -369,7 +400,19 @@ START_TEST(test_good)
 	ck_assert_double_eq(r->value, 44.53);
 	ck_assert_str_eq(r->valtext, "44.53");
 	ck_assert_int_eq(r->line, 3);
+	config_free(conf);
+	free(wl);
+}
+END_TEST
 
+START_TEST(test_good_lists)
+{
+	char			*wl;
+	struct config		*conf = good_config(&wl);
+	struct watch		*w;
+	struct rule		*r;
+
+	w = TAILQ_FIRST(&conf->watches);
 	/* one watch per symbol of a list, each with its own rules */
 	w = TAILQ_NEXT(w, entry);
 	ck_assert_str_eq(w->symbol, "QCOM");
@@ -389,7 +432,6 @@ START_TEST(test_good)
 	w = TAILQ_NEXT(w, entry);
 	ck_assert_str_eq(w->symbol, "^GSPC");
 	config_free(conf);
-	free(path);
 	free(wl);
 }
 END_TEST
@@ -515,6 +557,9 @@ main(void)
 	    (int)(sizeof(errors) / sizeof(errors[0])));
 	tcase_add_test(tc, test_recovery);
 	tcase_add_test(tc, test_good);
+	tcase_add_test(tc, test_good_notifiers);
+	tcase_add_test(tc, test_good_watches);
+	tcase_add_test(tc, test_good_lists);
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_include_loop);
 	tcase_add_test(tc, test_values);
