@@ -126,6 +126,13 @@ lex_string(struct parser *p, struct token *t)
 		buf_add(&b, &c, 1);
 	}
 	buf_add(&b, "", 0);
+	if (!utf8_valid(b.data, b.len)) {
+		perr(p, t->line, "invalid UTF-8 in string (the configuration "
+		    "is read as UTF-8)");
+		t->type = T_BAD;
+		buf_free(&b);
+		return;
+	}
 	t->type = T_STRING;
 	t->text = b.data;
 }
@@ -184,6 +191,12 @@ lex(struct parser *p, struct token *t)
 	start = lx->pos;
 	while (lx->pos < lx->len && isword((unsigned char)lx->src[lx->pos]))
 		lx->pos++;
+	if (!utf8_valid(lx->src + start, lx->pos - start)) {
+		perr(p, t->line, "invalid UTF-8 (the configuration is read as "
+		    "UTF-8)");
+		t->type = T_BAD;
+		return;
+	}
 	t->type = T_WORD;
 	t->text = xstrndup(lx->src + start, lx->pos - start);
 }

@@ -217,6 +217,7 @@ parse_file(struct parser *p, const char *path, const char *from, int fromline)
 			continue;
 		if (t.type != T_WORD) {
 			perr(p, t.line, "unexpected %s", tokname(&t));
+			free(t.text);	/* a string where a keyword belongs */
 			recover(p);
 			continue;
 		}

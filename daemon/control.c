@@ -67,12 +67,18 @@ write_cb(struct bufferevent *bev, void *arg)
 static void
 reply(struct client *c, json_t *j)
 {
-	char	*text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15));
+	char	*text = j ? json_dumps(j, JSON_COMPACT |
+		    JSON_REAL_PRECISION(15)) : NULL;
 
 	json_decref(j);
-	if (text == NULL)
-		fatalx("control: json_dumps");
-	evbuffer_add_printf(bufferevent_get_output(c->bev), "%s\n", text);
+	if (text == NULL) {
+		/* cannot happen: what enters is made valid UTF-8 first */
+		log_warnx("control: an answer could not be encoded");
+		evbuffer_add_printf(bufferevent_get_output(c->bev), "{\"ok\":"
+		    "false,\"error\":\"the answer could not be encoded\"}\n");
+	} else
+		evbuffer_add_printf(bufferevent_get_output(c->bev), "%s\n",
+		    text);
 	free(text);
 	c->closing = 1;
 	bufferevent_disable(c->bev, EV_READ);
@@ -90,6 +96,7 @@ reply_error(struct client *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	utf8_clean(msg);	/* cut at the buffer: maybe inside a character */
 	reply(c, json_pack("{s:b, s:s}", "ok", 0, "error", msg));
 }
 
@@ -281,7 +288,10 @@ read_cb(struct bufferevent *bev, void *arg)
 			reply_error(c, "request too long");
 		return;
 	}
-	command(c, line);
+	if (!utf8_valid(line, len))
+		reply_error(c, "the request is not valid UTF-8");
+	else
+		command(c, line);
 	free(line);
 }
 

@@ -22,6 +22,8 @@
 #include "notify/notify.h"
 #include "daemon/daemon.h"
 
+#define FUTURE_MAX	3600	/* how far ahead a quote's time may be */
+
 /*
  * Judge every rule of w on q at now.  The new states are applied to ss;
  * the alerts that fire are returned (caller frees) and *changed says
@@ -165,6 +167,17 @@ eval_quote(struct poller *P, struct sym *s, struct quote *q, time_t now)
 		limit = (time_t)((double)limit * P->replay_speed);
 	if (q->time == 0)
 		q->time = now;
+	if (q->time > now + FUTURE_MAX) {
+		/* a clock gone wrong, or a unit: never let it hold back the
+		 * quotes that follow (they would all look older) */
+		fmt_time(q->time, FMT_UTC, when, sizeof(when));
+		if (!ss->future_logged)
+			log_warnx("%s: the quote's time %s is in the future; "
+			    "taken as the time it came", w->symbol, when);
+		ss->future_logged = 1;
+		q->time = now;
+	} else
+		ss->future_logged = 0;
 	ss->last = *q;
 	ss->last_seen = now;
 	ss->problem[0] = '\0';

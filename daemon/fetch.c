@@ -180,6 +180,7 @@ set_problem(struct sym *s, struct src *r, struct fetch_result *res)
 	if (i < s->P->nsrc) {
 		snprintf(s->ss->problem, sizeof(s->ss->problem), "%s: %s",
 		    r->p->name, res->error);
+		utf8_clean(s->ss->problem);
 		return;
 	}
 	if (!s->said_unknown)
@@ -309,6 +310,7 @@ req_results(struct req *q, int code, long status, const char *red)
 	struct src		*r = q->src;
 	struct fetch_result	*res = xcalloc(q->n, sizeof(*res));
 	const char		*body = q->body.data ? q->body.data : "";
+	size_t			 i;
 
 	if (code != CURLE_OK) {
 		fetch_fail_all(res, q->n, FETCH_FAIL, "%s",
@@ -321,6 +323,8 @@ req_results(struct req *q, int code, long status, const char *red)
 		    clock_now(), res);
 	else
 		r->p->parse(q->names, q->n, status, body, q->body.len, res);
+	for (i = 0; i < q->n; i++)
+		utf8_clean(res[i].error);	/* the server's words */
 	return res;
 }
 

@@ -61,6 +61,11 @@ void		 buf_printf(struct buf *, const char *, ...)
 void		 buf_free(struct buf *);
 int		 tail_contains(int, const char *, size_t);
 
+/* lib/utf8.c: text from outside, valid before it goes anywhere */
+int		 utf8_valid(const char *, size_t);
+void		 utf8_clean(char *);
+char		*utf8_copy(char *, const char *, size_t);
+
 /* lib/log.c: syslog(3), and stderr in the foreground */
 void		 log_init(int, int);
 void		 log_setverbose(int);

@@ -139,7 +139,7 @@ av_parse(const char *const *syms, size_t n, long status, const char *body,
 	q->high52 = NAN;
 	q->low52 = NAN;
 	price = json_price(gq, "06. volume");
-	q->volume = isfinite(price) && price >= 0 ? (long long)price : -1;
+	q->volume = quote_volume(price);
 	q->time = 0;	/* only a date: the time it came */
  out:
 	json_decref(root);

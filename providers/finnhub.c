@@ -128,7 +128,7 @@ finnhub_parse(const char *const *syms, size_t n, long status,
 		q->high52 = NAN;
 		q->low52 = NAN;
 		q->volume = -1;
-		q->time = isfinite(t) && t > 0 ? (time_t)t : 0;
+		q->time = quote_time(t);
 	}
 	json_decref(root);
 }

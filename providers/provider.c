@@ -239,3 +239,28 @@ range_result(struct fetch_result *res, double hi, double lo, int empty,
 		res->quote.low52 = lo;
 	}
 }
+
+/*
+ * A volume from an API's number: -1 (unknown) when it is not finite,
+ * negative, or more than a long long holds.  Never converted unchecked.
+ */
+long long
+quote_volume(double d)
+{
+	return isfinite(d) && d >= 0 && d < 9e18 ? (long long)d : -1;
+}
+
+/*
+ * A quote's time from an API's epoch seconds: 0 (unknown: the time it
+ * came) when it is not finite, not positive, or beyond the year 9999.  A
+ * time in milliseconds (13 digits where 10 are meant) is taken as such.
+ */
+time_t
+quote_time(double d)
+{
+	if (!isfinite(d) || d <= 0)
+		return 0;
+	if (d >= 1e11 && d < 1e14)
+		d /= 1000;		/* milliseconds */
+	return d < 253402300800.0 ? (time_t)d : 0;
+}

@@ -75,6 +75,8 @@ void		 map_dot_class(const char *, char *, size_t);
 int		 is_class_share(const char *, char *);
 void		 range_result(struct fetch_result *, double, double, int,
 		    const char *);
+long long	 quote_volume(double);
+time_t		 quote_time(double);
 
 /* providers/yahoo.c, stooq.c, finnhub.c, alphavantage.c, twelvedata.c */
 extern const struct provider provider_yahoo;

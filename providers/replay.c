@@ -135,7 +135,7 @@ parse_line(char *p, const char *path, int lineno, struct quote *q, char *err,
 		snprintf(err, errlen, "%s:%d: invalid number", path, lineno);
 		return -1;
 	}
-	q->volume = isfinite(vol) ? (long long)vol : -1;
+	q->volume = quote_volume(vol);
 	return 0;
 }
 

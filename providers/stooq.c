@@ -285,7 +285,9 @@ stooq_parse(const char *const *syms, size_t n, long status, const char *body,
 	while ((line = next_line(&cur)) != NULL) {
 		if (*line == '\0')
 			continue;
-		nf = split(line, f, STOOQ_MAXCOLS);
+		/* a line too short to name its symbol cannot be placed */
+		if ((nf = split(line, f, STOOQ_MAXCOLS)) <= (size_t)cs)
+			continue;
 		for (i = 0; i < n; i++)
 			if (!seen[i] && strcasecmp(f[cs], syms[i]) == 0)
 				break;
@@ -314,9 +316,7 @@ stooq_parse(const char *const *syms, size_t n, long status, const char *body,
 		q->prev_close = NAN;
 		q->high52 = NAN;
 		q->low52 = NAN;
-		q->volume = -1;
-		if (isfinite(field_num(f, nf, cv)))
-			q->volume = (long long)field_num(f, nf, cv);
+		q->volume = quote_volume(field_num(f, nf, cv));
 		q->time = stooq_time(f[cd], ct >= 0 ? f[ct] : NULL);
 		tk_strlcpy(q->currency, "", sizeof(q->currency));
 		res[i].status = FETCH_OK;

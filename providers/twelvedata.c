@@ -127,11 +127,11 @@ td_quote(json_t *o, const char *sym, struct fetch_result *res)
 		q->low52 = NAN;
 	}
 	d = json_price(o, "volume");
-	q->volume = isfinite(d) && d >= 0 ? (long long)d : -1;
+	q->volume = quote_volume(d);
 	/* "timestamp" is the start of the day's bar; the last trade's time
 	 * is last_quote_at, when the plan has it (else: when it came) */
 	d = json_price(o, "last_quote_at");
-	q->time = isfinite(d) && d > 0 ? (time_t)d : 0;
+	q->time = quote_time(d);
 	s = json_string_value(json_object_get(o, "currency"));
 	tk_strlcpy(q->currency, s ? s : "", sizeof(q->currency));
 }

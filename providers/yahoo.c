@@ -77,9 +77,9 @@ yahoo_meta(const char *symbol, json_t *meta, struct fetch_result *res)
 		q->low52 = NAN;
 	}
 	d = jget(meta, "regularMarketVolume");
-	q->volume = isfinite(d) && d >= 0 ? (long long)d : -1;
+	q->volume = quote_volume(d);
 	d = jget(meta, "regularMarketTime");
-	q->time = isfinite(d) && d > 0 ? (time_t)d : 0;
+	q->time = quote_time(d);
 	s = json_string_value(json_object_get(meta, "currency"));
 	tk_strlcpy(q->currency, s ? s : "", sizeof(q->currency));
 	res->status = FETCH_OK;

@@ -80,6 +80,8 @@ symstate_read(struct symstate *ss, json_t *o)
 	size_t	 i;
 
 	ss->last_time = (time_t)jint(o, "last");
+	if (ss->last_time > clock_now() + 86400)
+		ss->last_time = 0;	/* from the future: it would block all */
 	if (json_is_object(ref)) {
 		ss->ref.day = (long)jint(ref, "day");
 		ss->ref.high = jget(ref, "high");

@@ -71,6 +71,7 @@ struct symstate {
 	struct symref		 ref;
 	time_t			 last_time;	/* newest quote evaluated */
 	int			 stale_logged;
+	int			 future_logged;	/* a quote from the future */
 	struct quote		 last;		/* for tickerctl quotes */
 	time_t			 last_seen;	/* when it came; 0: none yet */
 	char			 problem[300];	/* the last poll's, or "" */

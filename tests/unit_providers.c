@@ -472,6 +472,53 @@ START_TEST(test_key_urls)
 }
 END_TEST
 
+/* Each provider's parser on a body given inline. */
+static void
+parse_text(const struct provider *p, const char *body, const char *const *syms,
+    size_t n, struct fetch_result *res)
+{
+	p->parse(syms, n, 200, body, strlen(body), res);
+}
+
+/* Hostile answers: short lines, huge numbers, times in milliseconds. */
+START_TEST(test_hostile_numbers)
+{
+	struct fetch_result	 r[2];
+	const char		*calx = "CALX", *stq[] = { "calx.us", "x" };
+	const char		*body;
+
+	/* a line shorter than its header's Symbol column (was a SEGV) */
+	parse_text(&provider_stooq, "Date,Close,Symbol\r\nx\r\n", stq, 2, r);
+	ck_assert_int_eq(r[0].status, FETCH_BAD);
+	ck_assert_int_eq(r[1].status, FETCH_BAD);
+	parse_text(&provider_stooq, "Symbol,Date,Time,Close,Volume\r\n"
+	    "CALX.US,2026-03-02,22:00:09,45.12,1e300\r\n", stq, 1, r);
+	ck_assert_int_eq(r[0].status, FETCH_OK);
+	ck_assert_int_eq(r[0].quote.volume, -1);
+	/* out-of-range volume and time: unknown, never converted blindly */
+	body = "{\"chart\":{\"result\":[{\"meta\":{\"symbol\":\"CALX\","
+	    "\"regularMarketPrice\":45.12,\"regularMarketVolume\":1e300,"
+	    "\"regularMarketTime\":1e300}}],\"error\":null}}";
+	yahoo_parse(calx, 200, body, strlen(body), r);
+	ck_assert_msg(r[0].status == FETCH_OK, "%s", r[0].error);
+	ck_assert_int_eq(r[0].quote.volume, -1);
+	ck_assert_int_eq(r[0].quote.time, 0);
+	/* a time in milliseconds is read as such */
+	body = "{\"chart\":{\"result\":[{\"meta\":{\"symbol\":\"CALX\","
+	    "\"regularMarketPrice\":45.12,\"regularMarketTime\":"
+	    "1772480400000}}],\"error\":null}}";
+	yahoo_parse(calx, 200, body, strlen(body), r);
+	ck_assert_int_eq(r[0].status, FETCH_OK);
+	ck_assert_int_eq(r[0].quote.time, 1772480400);
+	ck_assert_int_eq(quote_volume(-1), -1);
+	ck_assert_int_eq(quote_volume(812000), 812000);
+	ck_assert_int_eq(quote_volume(NAN), -1);
+	ck_assert_int_eq(quote_time(-5), 0);
+	ck_assert_int_eq(quote_time(1e30), 0);
+	ck_assert_int_eq(quote_time(1772480400.9), 1772480400);
+}
+END_TEST
+
 START_TEST(test_provider_table)
 {
 	ck_assert_ptr_nonnull(provider_find("yahoo"));
@@ -503,6 +550,7 @@ main(void)
 	tcase_add_test(tc, test_redact);
 	tcase_add_test(tc, test_replay);
 	tcase_add_test(tc, test_provider_table);
+	tcase_add_test(tc, test_hostile_numbers);
 	tcase_add_test(tc, test_stooq);
 	tcase_add_test(tc, test_stooq_history);
 	tcase_add_test(tc, test_finnhub);

@@ -1,0 +1,99 @@
+/*
+ * lib/: UTF-8 checks and cuts, backoff with jitter, time formats, the
+ * JSON getters.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/lib.h"
+#include "unit.h"
+
+START_TEST(test_utf8)
+{
+	char	 s[64], d[8];
+
+	ck_assert(utf8_valid("CALX caf\xc3\xa9 \xe2\x82\xac", 14));
+	ck_assert(!utf8_valid("x\xff", 2));
+	ck_assert(!utf8_valid("caf\xe9", 4));		/* Latin-1 */
+	ck_assert(!utf8_valid("\xc0\xaf", 2));		/* overlong */
+	ck_assert(!utf8_valid("\xed\xa0\x80", 3));	/* a surrogate */
+	ck_assert(!utf8_valid("\xe2\x82", 2));		/* cut short */
+	ck_assert(!utf8_valid("a\0b", 3));		/* NUL */
+	strcpy(s, "x\xff y \xe2\x82");
+	utf8_clean(s);
+	ck_assert_str_eq(s, "x? y ??");
+	/* a cut never splits a character: the euro sign is 3 bytes */
+	utf8_copy(d, "ab\xe2\x82\xac\xe2\x82\xac", sizeof(d));
+	ck_assert_str_eq(d, "ab\xe2\x82\xac");
+	utf8_copy(d, "\xff\xfe", sizeof(d));
+	ck_assert_str_eq(d, "??");
+}
+END_TEST
+
+START_TEST(test_backoff)
+{
+	double	 d;
+	int	 i;
+
+	for (i = 0; i < 200; i++) {
+		d = backoff(30, 0, 3600);
+		ck_assert(d >= 27 && d <= 33);
+		d = backoff(30, 3, 3600);
+		ck_assert(d >= 216 && d <= 264);
+		d = backoff(30, 40, 3600);
+		ck_assert(d >= 3240 && d <= 3960);
+	}
+}
+END_TEST
+
+START_TEST(test_formats)
+{
+	char	 s[64];
+
+	fmt_time(1772461800, FMT_ISO, s, sizeof(s));
+	ck_assert_str_eq(s, "2026-03-02T14:30:00Z");
+	ck_assert_int_eq(parse_iso_time(s), 1772461800);
+	ck_assert_int_eq(parse_iso_time("2026-03-02 14:30"), -1);
+	fmt_time(1772461800, FMT_UTC, s, sizeof(s));
+	ck_assert_str_eq(s, "2026-03-02 14:30:00 UTC");
+	fmt_price(45.123, s, sizeof(s));
+	ck_assert_str_eq(s, "45.12");
+	fmt_price(0.01234, s, sizeof(s));
+	ck_assert_str_eq(s, "0.0123");
+	fmt_price(NAN, s, sizeof(s));
+	ck_assert_str_eq(s, "n/a");
+}
+END_TEST
+
+START_TEST(test_json)
+{
+	json_t	*o = json_pack("{s:f, s:I, s:s, s:n}", "p", 1.5, "i",
+		    (json_int_t)7, "s", "x", "z");
+
+	ck_assert_double_eq(jget(o, "p"), 1.5);
+	ck_assert_double_eq(jget(o, "i"), 7);
+	ck_assert(isnan(jget(o, "z")) && isnan(jget(o, "none")));
+	ck_assert_int_eq(jint(o, "i"), 7);
+	ck_assert_int_eq(jint(o, "p"), 0);
+	ck_assert_str_eq(jstr(o, "s"), "x");
+	ck_assert_str_eq(jstr(o, "i"), "");
+	json_decref(o);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite	*s = suite_create("lib");
+	TCase	*tc = tcase_create("lib");
+
+	tcase_add_test(tc, test_utf8);
+	tcase_add_test(tc, test_backoff);
+	tcase_add_test(tc, test_formats);
+	tcase_add_test(tc, test_json);
+	suite_add_tcase(s, tc);
+	return unit_run(s);
+}
