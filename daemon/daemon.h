@@ -106,6 +106,8 @@ struct poller {
 	int			 backtest;
 	/* the evaluate pipeline */
 	unsigned		 alerts;	/* fired since start */
+	int			 dirty;		/* state changed, not saved */
+	struct event		*save_ev;	/* saves what is dirty */
 };
 
 /* daemon/poll.c: each symbol's schedule, and the provider chain */
@@ -136,6 +138,8 @@ void		 eval_quote(struct poller *, struct sym *, struct quote *,
 		    time_t);
 void		 eval_commit(struct poller *, struct watch *,
 		    struct symstate *, const struct quote *, time_t);
+void		 eval_init(struct poller *);
+void		 eval_flush(struct poller *);
 
 /* daemon/backtest.c: replays, backtests and the backtest's table */
 int		 replay_begin(struct poller *, const char *);

@@ -5,8 +5,10 @@
  *
  * Write-ahead: when alerts fire, their messages go to the outbox and the
  * new rule states to state.json before anything is logged or sent, so
- * that a crash at any point neither repeats nor loses an alert.  A
- * backtest judges the same way, in memory, and sends nothing.
+ * that a crash at any point neither repeats nor loses an alert.  A change
+ * that fires nothing (a rule re-armed, a new session's references) is
+ * saved with the others of the same second, in one write.  A backtest
+ * judges the same way, in memory, and sends nothing.
  */
 #include "config.h"
 
@@ -14,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <event2/event.h>
 
 #include "lib/lib.h"
 #include "alerts/alerts.h"
@@ -23,6 +27,7 @@
 #include "daemon/daemon.h"
 
 #define FUTURE_MAX	3600	/* how far ahead a quote's time may be */
+#define SAVE_DELAY	1.0	/* a change without an alert waits this long */
 
 /*
  * Judge every rule of w on q at now.  The new states are applied to ss;
@@ -111,6 +116,30 @@ write_ahead(struct poller *P, struct watch *w, struct symstate *ss,
 	free(hist);
 }
 
+static void
+save_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	eval_flush(arg);
+}
+
+void
+eval_init(struct poller *P)
+{
+	if ((P->save_ev = evtimer_new(P->base, save_cb, P)) == NULL)
+		fatalx("evtimer_new");
+}
+
+/* Save what changed and waits to be saved. */
+void
+eval_flush(struct poller *P)
+{
+	if (!P->dirty)
+		return;
+	P->dirty = 0;
+	if (state_save(P->conf) == -1)
+		log_warnx("state: the rule states could not be saved");
+}
+
 /*
  * Judge every rule of the watch on a quote, commit what changed and send
  * the alerts.  now is the time of the evaluation (the quote's own time
@@ -131,8 +160,15 @@ eval_commit(struct poller *P, struct watch *w, struct symstate *ss,
 	if (na > 0 && !P->backtest)
 		write_ahead(P, w, ss, q, alerts, na, &msgs);
 	crashpoint("commit");
-	if (changed && state_save(P->conf) == -1)
-		log_warnx("%s: could not save the rule states", w->symbol);
+	if (na > 0 && !P->backtest) {
+		if (state_save(P->conf) == -1)
+			log_warnx("%s: could not save the rule states",
+			    w->symbol);
+		P->dirty = 0;
+	} else if (changed && !P->backtest && !P->dirty) {
+		P->dirty = 1;
+		timer_in(P->save_ev, SAVE_DELAY);
+	}
 	if (na > 0)
 		crashpoint("committed");
 	for (i = 0; i < na; i++) {

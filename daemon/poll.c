@@ -288,7 +288,9 @@ poll_start(struct event_base *base, struct config *conf,
 	P->replay_speed = 1;
 	TAILQ_INIT(&P->syms);
 	TAILQ_INIT(&P->reqs);
+	eval_init(P);
 	if (replay_begin(P, o->replay) == -1) {
+		event_free(P->save_ev);
 		free(P);
 		return NULL;
 	}
@@ -332,6 +334,8 @@ poll_stop(struct poller *P)
 
 	if (P == NULL)
 		return;
+	eval_flush(P);
+	event_free(P->save_ev);
 	fetch_cancel_all(P);
 	for (i = 0; i < P->nsrc; i++)
 		event_free(P->srcs[i].wake);

@@ -142,7 +142,7 @@ state_save(struct config *conf)
 			    symstate_json(ss));
 	root = json_pack("{s:i, s:I, s:o}", "version", STATE_VERSION,
 	    "saved", (json_int_t)clock_now(), "symbols", syms);
-	text = json_dumps(root, JSON_INDENT(1) | JSON_SORT_KEYS);
+	text = json_dumps(root, JSON_COMPACT);
 	json_decref(root);
 	if (text == NULL)
 		fatalx("state: json_dumps");

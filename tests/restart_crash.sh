@@ -147,7 +147,7 @@ printf '{"version": 1, "symbols": {"CALX": {"rules": ' > "$D/state/state.json"
 check "corrupt: still runs (status $?)" test $? -eq 0
 check "corrupt: said so" grep -q 'state: .*/state.json is unusable (.*); moved it to .*state.json.corrupt-' "$D/err"
 check "corrupt: kept aside" sh -c "ls '$D/state/' | grep -q '^state.json.corrupt-'"
-check "corrupt: a fresh state.json" grep -q '"version": 1' "$D/state/state.json"
+check "corrupt: a fresh state.json" grep -Eq '"version": ?1' "$D/state/state.json"
 check "corrupt: rules start afresh" grep -q '^alert CALX above 44.53' "$D/err"
 
 printf '{"version": 99, "symbols": {}}\n' > "$D/state/state.json"
