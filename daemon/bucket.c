@@ -19,6 +19,51 @@
 #define INFLIGHT_MAX	8	/* requests to one provider at once */
 #define LIST_MAX	64	/* symbols in one request, at most */
 
+/*
+ * What each provider's budget and host backoff were when its poller
+ * stopped: the next poller (a reload) goes on from there, so a reload
+ * neither refills the budget nor forgets that a host is down.
+ */
+static struct kept {
+	char		 name[16];
+	double		 tokens;
+	double		 refilled;
+	int		 host_fails;
+	int		 host_reported;
+	time_t		 host_until;
+} kept[8];
+
+static struct kept *
+kept_find(const char *name, int make)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
+		if (strcmp(kept[i].name, name) == 0 ||
+		    (make && kept[i].name[0] == '\0'))
+			break;
+	if (i == sizeof(kept) / sizeof(kept[0]))
+		return NULL;
+	if (kept[i].name[0] == '\0')
+		tk_strlcpy(kept[i].name, name, sizeof(kept[i].name));
+	return &kept[i];
+}
+
+/* r's poller stops: keep its budget and its host's backoff. */
+void
+bucket_keep(const struct src *r)
+{
+	struct kept	*k = kept_find(r->p->name, 1);
+
+	if (k == NULL)
+		return;
+	k->tokens = r->tokens;
+	k->refilled = r->refilled;
+	k->host_fails = r->host_fails;
+	k->host_reported = r->host_reported;
+	k->host_until = r->host_until;
+}
+
 static void
 wake_cb(evutil_socket_t fd, short ev, void *arg)
 {
@@ -30,6 +75,7 @@ void
 bucket_init(struct src *r)
 {
 	struct providerconf	*pc = r->pc;
+	struct kept		*k;
 	double			 per_min;
 
 	r->rate = (pc->rate > 0 ? pc->rate : r->p->rate) /
@@ -42,6 +88,13 @@ bucket_init(struct src *r)
 		r->burst = 1;
 	r->tokens = r->burst;
 	r->refilled = clock_mono();
+	if ((k = kept_find(r->p->name, 0)) != NULL) {
+		r->tokens = k->tokens < r->burst ? k->tokens : r->burst;
+		r->refilled = k->refilled;
+		r->host_fails = k->host_fails;
+		r->host_reported = k->host_reported;
+		r->host_until = k->host_until;
+	}
 	if ((r->wake = evtimer_new(r->P->base, wake_cb, r)) == NULL)
 		fatalx("evtimer_new");
 }

@@ -26,10 +26,7 @@ struct poller;
 /* One symbol at one provider of the chain. */
 struct psym {
 	char		 name[SYMBOL_MAX + 8];	/* the provider's spelling */
-	int		 fails;
-	int		 unknown;
-	int		 reported;	/* its failure was logged */
-	time_t		 not_before;	/* not asked again before */
+	struct provstate *st;			/* in the symbol's state */
 };
 
 /* A watched symbol, as the poller follows it. */
@@ -126,6 +123,7 @@ int		 poll_range_due(struct sym *, int, time_t);
 
 /* daemon/bucket.c: each provider's budget, and what it sends next */
 void		 bucket_init(struct src *);
+void		 bucket_keep(const struct src *);
 void		 bucket_dispatch(struct src *);
 void		 bucket_wake_in(struct src *, double);
 

@@ -119,20 +119,20 @@ quote_ok(struct sym *s, int at, struct quote *q)
 	struct src	*r = &s->P->srcs[at];
 	int		 i;
 
-	if (ps->reported || s->said_unknown)
+	if (ps->st->reported || s->said_unknown)
 		log_info("%s: quotes are back (%s)", s->w->symbol, r->p->name);
 	if (at > 0 && s->source != at)
 		log_info("%s: quoted by %s, the fallback of %s", s->w->symbol,
 		    r->p->name, s->P->srcs[at - 1].p->name);
-	ps->fails = 0;
-	ps->unknown = 0;
-	ps->reported = 0;
-	ps->not_before = 0;
+	ps->st->fails = 0;
+	ps->st->unknown = 0;
+	ps->st->reported = 0;
+	ps->st->not_before = 0;
 	s->said_unknown = 0;
 	s->solo = 0;
 	s->source = at;
 	for (i = 0; i < at; i++)
-		s->ps[i].reported = 1;	/* say when it is back */
+		s->ps[i].st->reported = 1;	/* say when it is back */
 	tk_strlcpy(q->symbol, s->w->symbol, sizeof(q->symbol));
 	s->busy = 0;
 	if (poll_range_due(s, at, clock_now())) {
@@ -153,7 +153,7 @@ static void
 say_failed(struct sym *s, struct src *r, struct fetch_result *res,
     double delay, const char *url)
 {
-	if (s->ps[r - s->P->srcs].reported) {
+	if (s->ps[r - s->P->srcs].st->reported) {
 		log_debug("%s: %s from %s", s->w->symbol, res->error, url);
 		return;
 	}
@@ -175,7 +175,7 @@ set_problem(struct sym *s, struct src *r, struct fetch_result *res)
 	size_t	 i;
 
 	for (i = 0; i < s->P->nsrc; i++)
-		if (!s->ps[i].unknown)
+		if (!s->ps[i].st->unknown)
 			break;
 	if (i < s->P->nsrc) {
 		snprintf(s->ss->problem, sizeof(s->ss->problem), "%s: %s",
@@ -202,19 +202,19 @@ quote_failed(struct sym *s, int at, struct fetch_result *res,
 	int		 next;
 
 	s->busy = 0;
-	ps->fails++;
+	ps->st->fails++;
 	if (res->status == FETCH_UNKNOWN) {
 		delay = UNKNOWN_RETRY;
-		ps->unknown = 1;
+		ps->st->unknown = 1;
 	} else {
-		delay = backoff(poll, (unsigned)ps->fails, BACKOFF_MAX);
+		delay = backoff(poll, (unsigned)ps->st->fails, BACKOFF_MAX);
 		if (res->status == FETCH_RATELIMIT && retry_after > 0 &&
 		    (double)retry_after > delay)
 			delay = (double)retry_after;
 	}
-	ps->not_before = now + (time_t)delay;
+	ps->st->not_before = now + (time_t)delay;
 	say_failed(s, r, res, delay, url);
-	ps->reported = 1;
+	ps->st->reported = 1;
 	set_problem(s, r, res);
 	if ((next = poll_pick(s, now, &wait)) >= 0) {
 		log_debug("%s: asking %s", s->w->symbol,

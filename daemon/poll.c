@@ -86,7 +86,7 @@ poll_pick(struct sym *s, time_t now, double *wait)
 
 	*wait = WAIT_MAX;
 	for (i = 0; i < s->P->nsrc; i++) {
-		t = s->ps[i].not_before;
+		t = s->ps[i].st->not_before;
 		if (srcs[i].host_until > t)
 			t = srcs[i].host_until;
 		if (t <= now)
@@ -219,9 +219,11 @@ sym_new(struct poller *P, struct watch *w)
 		    w->symbol);
 	if ((s->timer = evtimer_new(P->base, poll_cb, s)) == NULL)
 		fatalx("evtimer_new");
-	for (k = 0; k < P->nsrc; k++)
+	for (k = 0; k < P->nsrc; k++) {
 		map_symbol(&P->srcs[k], w->symbol, s->ps[k].name,
 		    sizeof(s->ps[k].name));
+		s->ps[k].st = symstate_prov(s->ss, P->srcs[k].p->name);
+	}
 	TAILQ_INSERT_TAIL(&P->syms, s, entry);
 	return s;
 }
@@ -337,8 +339,10 @@ poll_stop(struct poller *P)
 	eval_flush(P);
 	event_free(P->save_ev);
 	fetch_cancel_all(P);
-	for (i = 0; i < P->nsrc; i++)
+	for (i = 0; i < P->nsrc; i++) {
+		bucket_keep(&P->srcs[i]);
 		event_free(P->srcs[i].wake);
+	}
 	while ((s = TAILQ_FIRST(&P->syms)) != NULL) {
 		TAILQ_REMOVE(&P->syms, s, entry);
 		event_free(s->timer);

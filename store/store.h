@@ -63,6 +63,19 @@ struct rulestate {
 	time_t			 last_fired;
 };
 
+/*
+ * How one provider fares with a symbol: its failures and backoff.  It
+ * outlives reloads (a reload must not undo a Retry-After), not restarts.
+ */
+#define PROV_SLOTS	8
+struct provstate {
+	char			 provider[16];	/* "": a free slot */
+	int			 fails;
+	int			 unknown;
+	int			 reported;	/* its failure was logged */
+	time_t			 not_before;	/* not asked again before */
+};
+
 /* What tickerd knows of a watched symbol; it outlives reloads. */
 struct symstate {
 	struct symstate		*next;		/* in its hash chain */
@@ -78,11 +91,14 @@ struct symstate {
 #define PROBLEM_UNKNOWN	"unknown or delisted symbol"
 	struct rulestate	*rules;		/* in the order of the watch's */
 	size_t			 nrules;
+	struct provstate	 prov[PROV_SLOTS];
+	unsigned		 prov_next;	/* the slot to reuse next */
 };
 
 /* store/symstate.c: each watched symbol's state, by symbol */
 struct symstate	*symstate_find(const char *);
 struct rulestate *symstate_rule(struct symstate *, const char *);
+struct provstate *symstate_prov(struct symstate *, const char *);
 size_t		 symstate_sync(const struct config *);
 void		 symstate_clear(void);
 

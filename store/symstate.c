@@ -94,6 +94,27 @@ symstate_rule(struct symstate *ss, const char *id)
 	return NULL;
 }
 
+/* How provider fares with ss: its slot, a fresh one when it has none. */
+struct provstate *
+symstate_prov(struct symstate *ss, const char *provider)
+{
+	struct provstate	*ps;
+	size_t			 i;
+
+	for (i = 0; i < PROV_SLOTS; i++)
+		if (strcmp(ss->prov[i].provider, provider) == 0)
+			return &ss->prov[i];
+	for (i = 0; i < PROV_SLOTS; i++)
+		if (ss->prov[i].provider[0] == '\0')
+			break;
+	if (i == PROV_SLOTS)	/* chains changed often: the oldest goes */
+		i = ss->prov_next++ % PROV_SLOTS;
+	ps = &ss->prov[i];
+	memset(ps, 0, sizeof(*ps));
+	tk_strlcpy(ps->provider, provider, sizeof(ps->provider));
+	return ps;
+}
+
 /*
  * The rule states of ss for the rules of w, in w's order; a rule whose
  * identity ss knows keeps its state.  Returns how many kept theirs.

@@ -3,7 +3,8 @@
 # note and a stray string are clear configuration errors, without a leak;
 # control requests with invalid UTF-8, or whose answer is cut at its
 # buffer, are answered and the daemon runs on; a quote time in
-# milliseconds, or in the future, holds back none of the quotes after it.
+# milliseconds, or in the future, holds back none of the quotes after it;
+# a reload forgets no Retry-After.
 . "${top_srcdir:-.}/tests/lib.sh"
 
 : "${TICKERCTL:=$(dirname "$TICKERD")/tickerctl}"
@@ -22,6 +23,7 @@ now=$(date +%s)
 cat > "$T/scenario" <<END
 CALX price=50 prev=43.72 high=44.53 low=27.73 time=${now}000
 FUTR price=50 prev=43.72 high=44.53 low=27.73 time=$((now + 864000))
+BUSY status=429 retry-after=3600
 END
 start_fakequote "$T/scenario"
 cat > "$T/tickerd.conf" <<END
@@ -33,6 +35,7 @@ notifier syslog "log" { }
 notify "log"
 watch CALX { above 44.53 }
 watch FUTR { above 44.53 }
+watch BUSY { above 1 }
 END
 S=$T/ctl.sock
 start_tickerd "$T/tickerd.conf" "$T/err"
@@ -79,6 +82,16 @@ ask "$long" > "$T/a2" 2>&1
 check "an answer cut at its buffer is still UTF-8 JSON" \
     grep -q "no notifier named" "$T/a2"
 check "the daemon runs on" sh -c "'$TICKERCTL' -s '$S' status >/dev/null"
+# reloads keep a Retry-After: BUSY is not asked again
+wait_for 10 sh -c "[ \$(count_requests BUSY) -ge 1 ]"
+for i in 1 2 3 4 5; do
+	kill -HUP "$TPID"
+	sleep 1
+done
+check "five reloads: still reloading" sh -c \
+    "[ \$(grep -c '^reloaded:' '$T/err') -eq 5 ]"
+check "five reloads: a throttled symbol asked once ($(count_requests BUSY))" \
+    test "$(count_requests BUSY)" -eq 1
 stop_tickerd
 check "and stops cleanly" test "$TRC" -eq 0
 finish

@@ -176,7 +176,7 @@ START_TEST(test_fallback)
 	ck_assert_int_eq(poll_pick(s, NOW, &wait), 0);
 	P->srcs[0].host_until = NOW + 100;	/* yahoo is down */
 	ck_assert_int_eq(poll_pick(s, NOW, &wait), 1);
-	s->ps[1].not_before = NOW + 50;		/* and stooq backed off */
+	s->ps[1].st->not_before = NOW + 50;		/* and stooq backed off */
 	ck_assert_int_eq(poll_pick(s, NOW, &wait), -1);
 	ck_assert_double_eq(wait, 50);
 	stop(P);
