@@ -58,6 +58,17 @@ check "later quotes of CALX are judged" wait_for 10 sh -c \
 check "later quotes of FUTR are judged" wait_for 10 sh -c \
     "[ \$(grep -c '^alert FUTR above 44.53' '$T/err') -eq 2 ]"
 
+# reloads keep a Retry-After: BUSY is not asked again
+wait_for 10 sh -c "[ \$(count_requests BUSY) -ge 1 ]"
+for i in 1 2 3 4 5; do
+	kill -HUP "$TPID"
+	sleep 1
+done
+check "five reloads: still reloading" sh -c \
+    "[ \$(grep -c '^reloaded:' '$T/err') -eq 5 ]"
+check "five reloads: a throttled symbol asked once ($(count_requests BUSY))" \
+    test "$(count_requests BUSY)" -eq 1
+
 # a request that is not UTF-8; an answer cut inside a character
 ask() {
 	$PY - "$S" "$1" <<'PY'
@@ -82,16 +93,6 @@ ask "$long" > "$T/a2" 2>&1
 check "an answer cut at its buffer is still UTF-8 JSON" \
     grep -q "no notifier named" "$T/a2"
 check "the daemon runs on" sh -c "'$TICKERCTL' -s '$S' status >/dev/null"
-# reloads keep a Retry-After: BUSY is not asked again
-wait_for 10 sh -c "[ \$(count_requests BUSY) -ge 1 ]"
-for i in 1 2 3 4 5; do
-	kill -HUP "$TPID"
-	sleep 1
-done
-check "five reloads: still reloading" sh -c \
-    "[ \$(grep -c '^reloaded:' '$T/err') -eq 5 ]"
-check "five reloads: a throttled symbol asked once ($(count_requests BUSY))" \
-    test "$(count_requests BUSY)" -eq 1
 stop_tickerd
 check "and stops cleanly" test "$TRC" -eq 0
 finish
