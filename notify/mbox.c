@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -54,6 +56,7 @@ mbox_append(const struct notifier *n, const struct outmsg *m, char *why,
 {
 	struct buf	 out = { 0 };
 	struct flock	 fl;
+	struct stat	 st;
 	char		 date[64], *from;
 	time_t		 now = clock_now();
 	struct tm	 tm;
@@ -69,9 +72,13 @@ mbox_append(const struct notifier *n, const struct outmsg *m, char *why,
 	mail_lf(&out, m->payload.data, m->payload.len, 1);
 	buf_puts(&out, "\n");
 
-	if ((fd = open(n->mbox, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC,
-	    0600)) == -1) {
+	if ((fd = open(n->mbox, O_RDWR | O_APPEND | O_CREAT | O_NONBLOCK |
+	    O_CLOEXEC, 0600)) == -1) {
 		snprintf(why, whylen, "%s: %s", n->mbox, strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		snprintf(why, whylen, "%s: not a regular file", n->mbox);
 		goto out;
 	}
 	memset(&fl, 0, sizeof(fl));

@@ -52,6 +52,85 @@ fsync_dir(const char *dir)
 }
 
 /*
+ * Open a file of the state directory as flags say: never through a
+ * symbolic link, never waiting (a FIFO planted there would block the
+ * loop, and SIGTERM with it), and only a regular file.  Returns the file
+ * descriptor, or -1 with errno set (ELOOP: a link; EFTYPE-like EINVAL:
+ * not a regular file).
+ */
+int
+store_file(const char *path, int flags, mode_t mode)
+{
+	struct stat	 st;
+	int		 fd, fl;
+
+	if ((fd = open(path, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+	    mode)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	if ((fl = fcntl(fd, F_GETFL)) != -1)
+		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	return fd;
+}
+
+/* A JSON file of the state directory, opened as store_file() does. */
+json_t *
+store_json(const char *path, size_t flags, json_error_t *err)
+{
+	json_t	*j;
+	int	 fd;
+
+	if ((fd = store_file(path, O_RDONLY, 0)) == -1) {
+		snprintf(err->text, sizeof(err->text), "%s", errno == EINVAL ?
+		    "not a regular file" : errno == ELOOP ? "a symbolic link" :
+		    strerror(errno));
+		err->line = 0;
+		return NULL;
+	}
+	j = json_loadfd(fd, flags, err);
+	close(fd);
+	return j;
+}
+
+/* A file of the state directory to read line by line, or NULL. */
+FILE *
+store_fopen(const char *path)
+{
+	FILE	*f;
+	int	 fd;
+
+	if ((fd = store_file(path, O_RDONLY, 0)) == -1)
+		return NULL;
+	if ((f = fdopen(fd, "r")) == NULL)
+		close(fd);
+	return f;
+}
+
+/*
+ * The temporary file of an atomic write: a new file, never one planted
+ * there (a symbolic link to overwrite another); a stale one, left by a
+ * crash, is removed first.
+ */
+static int
+tmp_open(const char *tmp)
+{
+	int	 fd, i;
+
+	for (i = 0; i < 2; i++) {
+		if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_NONBLOCK | O_CLOEXEC, 0600)) != -1 || errno != EEXIST)
+			return fd;
+		if (unlink(tmp) == -1 && errno != ENOENT)
+			return -1;
+	}
+	return -1;
+}
+
+/*
  * Write dir/name atomically: dir/.name.tmp, fsync, rename, fsync dir.
  * Returns 0, or -1 after logging why.
  */
@@ -65,8 +144,8 @@ atomic_write(const char *dir, const char *name, const void *data, size_t len)
 
 	xasprintf(&tmp, "%s/.%s.tmp", dir, name);
 	xasprintf(&path, "%s/%s", dir, name);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600))
-	    == -1) {
+	store_check();
+	if ((fd = tmp_open(tmp)) == -1) {
 		log_warn("state: %s", tmp);
 		goto out;
 	}
@@ -140,6 +219,78 @@ quarantine(const char *path, const char *why)
 	free(aside);
 }
 
+/* Take dir/lock; -1 with err set when another daemon holds it. */
+static int
+lock(const char *dir, char *err, size_t errlen)
+{
+	char	*path;
+	int	 fd;
+
+	xasprintf(&path, "%s/lock", dir);
+	if ((fd = store_file(path, O_RDWR | O_CREAT, 0600)) == -1) {
+		snprintf(err, errlen, "state-dir %s: %s", path, errno == EINVAL ?
+		    "not a regular file" : strerror(errno));
+		free(path);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		snprintf(err, errlen, "state-dir %s is in use by another "
+		    "tickerd (%s is locked)", dir, path);
+		close(fd);
+		fd = -1;
+	}
+	free(path);
+	return fd;
+}
+
+/* The folders of the state directory. */
+static int
+make_dirs(const char *dir, char *err, size_t errlen)
+{
+	char	*sub;
+	int	 rc = 0;
+
+	xasprintf(&sub, "%s/outbox/failed", dir);
+	if (mkdir_p(dir, 0700) == -1 || mkdir_p(sub, 0700) == -1) {
+		snprintf(err, errlen, "state-dir %s: %s", sub, strerror(errno));
+		rc = -1;
+	}
+	free(sub);
+	return rc;
+}
+
+/*
+ * The state directory is still the one this daemon locked.  Removed
+ * under it (rm -rf), it is made again and locked again, loudly, so that
+ * nothing is written into the void and no second daemon takes it over.
+ */
+void
+store_check(void)
+{
+	struct stat	 a, b;
+	char		*path, err[512];
+	int		 fd;
+
+	if (sdir == NULL)
+		return;
+	xasprintf(&path, "%s/lock", sdir);
+	if (stat(path, &a) == 0 && fstat(lockfd, &b) == 0 &&
+	    a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+		free(path);
+		return;
+	}
+	free(path);
+	log_warnx("state: %s was removed or replaced; making it again",
+	    sdir);
+	if (make_dirs(sdir, err, sizeof(err)) == -1 ||
+	    (fd = lock(sdir, err, sizeof(err))) == -1) {
+		log_warnx("%s", err);
+		return;
+	}
+	close(lockfd);
+	lockfd = fd;
+}
+
 /*
  * Open the state directory: create it, lock it, restore state.json, and
  * recover the outbox, handing each message to deliver to queue().
@@ -149,38 +300,14 @@ int
 store_open(struct config *conf, const char *dir, store_queue_fn queue,
     char *err, size_t errlen)
 {
-	char	*sub;
-
 	if (dir == NULL) {
 		sdir = NULL;
 		return 0;
 	}
-	if (mkdir_p(dir, 0700) == -1) {
-		snprintf(err, errlen, "state-dir %s: %s", dir, strerror(errno));
+	if (make_dirs(dir, err, errlen) == -1)
 		return -1;
-	}
-	xasprintf(&sub, "%s/outbox/failed", dir);
-	if (mkdir_p(sub, 0700) == -1) {
-		snprintf(err, errlen, "state-dir %s: %s", sub, strerror(errno));
-		free(sub);
+	if ((lockfd = lock(dir, err, errlen)) == -1)
 		return -1;
-	}
-	free(sub);
-	xasprintf(&sub, "%s/lock", dir);
-	if ((lockfd = open(sub, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
-		snprintf(err, errlen, "state-dir %s: %s", sub, strerror(errno));
-		free(sub);
-		return -1;
-	}
-	if (flock(lockfd, LOCK_EX | LOCK_NB) == -1) {
-		snprintf(err, errlen, "state-dir %s is in use by another "
-		    "tickerd (%s is locked)", dir, sub);
-		close(lockfd);
-		lockfd = -1;
-		free(sub);
-		return -1;
-	}
-	free(sub);
 	sdir = xstrdup(dir);
 	state_load(conf);
 	history_open();

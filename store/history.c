@@ -38,7 +38,7 @@ history_open(void)
 
 	history_lines = 0;
 	xasprintf(&path, "%s/history.jsonl", store_dir());
-	if ((f = fopen(path, "re")) != NULL) {
+	if ((f = store_fopen(path)) != NULL) {
 		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
 			for (size_t i = 0; i < n; i++)
 				history_lines += buf[i] == '\n';
@@ -57,7 +57,7 @@ history_trim(void)
 	FILE		*f;
 
 	xasprintf(&path, "%s/history.jsonl", store_dir());
-	if ((f = fopen(path, "re")) == NULL) {
+	if ((f = store_fopen(path)) == NULL) {
 		free(path);
 		return;
 	}
@@ -127,7 +127,7 @@ history_tail(size_t n)
 		return a;
 	}
 	xasprintf(&path, "%s/history.jsonl", store_dir());
-	f = fopen(path, "re");
+	f = store_fopen(path);
 	free(path);
 	if (f == NULL)
 		return a;
@@ -163,8 +163,8 @@ history_add(const char *text)
 	buf_puts(&b, text);
 	buf_puts(&b, "\n");
 	xasprintf(&path, "%s/history.jsonl", store_dir());
-	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-	    0600)) == -1)
+	if ((fd = store_file(path, O_WRONLY | O_APPEND | O_CREAT, 0600))
+	    == -1)
 		log_warn("state: %s", path);
 	else {
 		if (write(fd, b.data, b.len) != (ssize_t)b.len)
@@ -187,7 +187,7 @@ history_has(const char *batch)
 	int	 fd, found = 0;
 
 	xasprintf(&path, "%s/history.jsonl", store_dir());
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+	if ((fd = store_file(path, O_RDONLY, 0)) != -1) {
 		xasprintf(&needle, "\"batch\":\"%s\"", batch);
 		found = tail_contains(fd, needle, 256 * 1024);
 		free(needle);

@@ -139,7 +139,7 @@ outbox_read(const char *path)
 	int		 t;
 	char		 why[300];
 
-	if ((j = json_load_file(path, 0, &err)) == NULL) {
+	if ((j = store_json(path, 0, &err)) == NULL) {
 		snprintf(why, sizeof(why), "%s", err.text);
 		quarantine(path, why);
 		return NULL;

@@ -154,6 +154,7 @@ state_save(struct config *conf)
 void
 state_load(struct config *conf)
 {
+	struct stat	 st;
 	char		*path;
 	json_t		*root, *syms, *o;
 	json_error_t	 err;
@@ -163,15 +164,18 @@ state_load(struct config *conf)
 	char		 why[300];
 
 	xasprintf(&path, "%s/state.json", store_dir());
-	if (access(path, F_OK) == -1) {
+	if (lstat(path, &st) == -1 && errno == ENOENT) {
 		log_info("state: no %s yet, every rule starts armed", path);
 		free(path);
 		return;
 	}
-	if ((root = json_load_file(path, JSON_REJECT_DUPLICATES, &err))
+	if ((root = store_json(path, JSON_REJECT_DUPLICATES, &err))
 	    == NULL) {
-		snprintf(why, sizeof(why), "%s at line %d", err.text,
-		    err.line);
+		if (err.line > 0)
+			snprintf(why, sizeof(why), "%s at line %d", err.text,
+			    err.line);
+		else
+			snprintf(why, sizeof(why), "%s", err.text);
 		quarantine(path, why);
 		free(path);
 		return;

@@ -17,6 +17,8 @@
 #define TICKERD_STORE_H
 
 #include <sys/queue.h>
+#include <sys/types.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "lib/lib.h"
@@ -109,6 +111,10 @@ int		 store_open(struct config *, const char *, store_queue_fn,
 void		 store_close(void);
 const char	*store_dir(void);
 int		 store_same_dir(const char *, const char *);
+void		 store_check(void);
+int		 store_file(const char *, int, mode_t);
+FILE		*store_fopen(const char *);
+json_t		*store_json(const char *, size_t, json_error_t *);
 int		 atomic_write(const char *, const char *, const void *, size_t);
 int		 fsync_dir(const char *);
 void		 quarantine(const char *, const char *);
