@@ -41,6 +41,8 @@ static struct event_base	*ctl_base;
 static struct config		*ctl_conf;
 static struct control_hooks	 hooks;
 static struct evconnlistener	*listener;
+static struct event		*resume_ev;	/* listens again */
+static time_t			 accept_said;	/* a failure, last said */
 static char			*ctl_path;
 static TAILQ_HEAD(, client)	 clients = TAILQ_HEAD_INITIALIZER(clients);
 
@@ -311,6 +313,7 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	struct client	*c = xcalloc(1, sizeof(*c));
 	struct timeval	 tv = { 30, 0 };
 
+
 	if ((c->bev = bufferevent_socket_new(ctl_base, fd,
 	    BEV_OPT_CLOSE_ON_FREE)) == NULL)
 		fatalx("bufferevent_socket_new");
@@ -318,6 +321,32 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	bufferevent_set_timeouts(c->bev, &tv, &tv);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	TAILQ_INSERT_TAIL(&clients, c, entry);
+}
+
+static void
+resume_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	if (listener != NULL)
+		evconnlistener_enable(listener);
+}
+
+/*
+ * accept(2) failed.  Out of file descriptors (or memory), the listener
+ * would be woken again at once, forever: it rests a second instead, and
+ * this is said at most once a minute.
+ */
+static void
+accept_error(struct evconnlistener *l, void *arg)
+{
+	int	 e = EVUTIL_SOCKET_ERROR();
+
+	if (clock_now() - accept_said >= 60) {
+		log_warnx("control: cannot accept a connection (%s); trying "
+		    "again every second", strerror(e));
+		accept_said = clock_now();
+	}
+	evconnlistener_disable(l);
+	timer_in(resume_ev, 1);
 }
 
 /* Whether a live daemon answers on path. */
@@ -369,12 +398,18 @@ control_open(const char *path)
 	}
 	umask(old);
 	if ((listener = evconnlistener_new(ctl_base, accept_cb, NULL,
-	    LEV_OPT_CLOSE_ON_FREE, 16, fd)) == NULL) {
+	    LEV_OPT_CLOSE_ON_FREE, 16, fd)) == NULL ||
+	    (resume_ev = evtimer_new(ctl_base, resume_cb, NULL)) == NULL) {
 		log_warnx("control %s: cannot listen", path);
-		close(fd);
+		if (listener != NULL)
+			evconnlistener_free(listener);
+		else
+			close(fd);
+		listener = NULL;
 		unlink(path);
 		return;
 	}
+	evconnlistener_set_error_cb(listener, accept_error);
 	ctl_path = xstrdup(path);
 	log_info("control socket %s", path);
 }
@@ -382,6 +417,9 @@ control_open(const char *path)
 static void
 control_close(void)
 {
+	if (resume_ev != NULL)
+		event_free(resume_ev);
+	resume_ev = NULL;
 	if (listener != NULL) {
 		evconnlistener_free(listener);
 		listener = NULL;
