@@ -45,6 +45,8 @@ b64(struct buf *b, const unsigned char *p, size_t n)
 	}
 }
 
+#define HEADER_PLAIN_MAX	200	/* longer plain text is encoded */
+
 /* Replace control characters (CR, LF, ...) with spaces. */
 static char *
 header_clean(const char *s)
@@ -67,9 +69,10 @@ needs_encoding(const char *s)
 }
 
 /*
- * Append a header value: as it is when plain ASCII, else as RFC 2047
- * encoded-words of at most 45 octets each (never splitting a UTF-8
- * sequence), folded onto continuation lines.
+ * Append a header value: as it is when plain ASCII of a sensible length,
+ * else as RFC 2047 encoded-words of at most 45 octets each (never
+ * splitting a UTF-8 sequence), folded onto continuation lines, so that
+ * no line comes near the 998 octets RFC 5322 allows.
  */
 static void
 header_text(struct buf *b, const char *s)
@@ -77,7 +80,7 @@ header_text(struct buf *b, const char *s)
 	const unsigned char	*p = (const unsigned char *)s;
 	size_t			 len = strlen(s), n;
 
-	if (!needs_encoding(s)) {
+	if (!needs_encoding(s) && len <= HEADER_PLAIN_MAX) {
 		buf_puts(b, s);
 		return;
 	}
@@ -104,7 +107,8 @@ header_mailbox(struct buf *b, const char *raw)
 	char	*s = header_clean(raw), *lt, *name;
 
 	lt = strrchr(s, '<');
-	if (lt != NULL && lt != s && needs_encoding(s)) {
+	if (lt != NULL && lt != s && (needs_encoding(s) ||
+	    (size_t)(lt - s) > HEADER_PLAIN_MAX)) {
 		name = xstrndup(s, (size_t)(lt - s));
 		while (*name && name[strlen(name) - 1] == ' ')
 			name[strlen(name) - 1] = '\0';

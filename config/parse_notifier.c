@@ -165,16 +165,42 @@ check_webhook(struct parser *p, struct notifier *n)
 		    n->name, err);
 }
 
+/*
+ * A mailbox of `to' or `from': its address must be printable ASCII (the
+ * display name may be anything), of at most 254 octets (RFC 5321).
+ */
+static void
+check_address(struct parser *p, const struct notifier *n, const char *kw,
+    const char *mailbox)
+{
+	char		*a = mail_addr(mailbox);
+	const char	*c;
+
+	for (c = a; *c != '\0'; c++)
+		if ((unsigned char)*c <= ' ' || (unsigned char)*c >= 0x7f)
+			break;
+	if (*a == '\0' || *c != '\0' || strlen(a) > 254)
+		perr(p, n->line, "notifier mail \"%s\": %s \"%s\": the address "
+		    "must be 1 to 254 characters of printable ASCII (SMTPUTF8 "
+		    "is not supported)", n->name, kw, a);
+	free(a);
+}
+
 /* One transport, and only the options that go with it. */
 static void
 check_mail(struct parser *p, struct notifier *n)
 {
 	const char	*name = n->name;
 	char		 err[512];
+	size_t		 i;
 	int		 transports;
 
 	if (n->to.n == 0)
 		perr(p, n->line, "notifier mail \"%s\": to is required", name);
+	for (i = 0; i < n->to.n; i++)
+		check_address(p, n, "to", n->to.v[i]);
+	if (n->from != NULL)
+		check_address(p, n, "from", n->from);
 	transports = (n->smtp != NULL) + (n->mbox != NULL) +
 	    (n->sendmail != NULL);
 	if (transports == 0)

@@ -214,6 +214,31 @@ START_TEST(test_encoding)
 }
 END_TEST
 
+/* A display name of 1,500 octets: folded, no line over 998 octets. */
+START_TEST(test_long_names)
+{
+	struct buf	 b = { 0 };
+	struct strlist	 to = { 0 };
+	struct alert	 a;
+	char		 from[1600], *h;
+
+	memset(from, 'n', 1500);
+	snprintf(from + 1500, sizeof(from) - 1500, " <t@example.com>");
+	strlist_add(&to, from);
+	make_alert(&a, "note");
+	mail_compose(&b, from, &to, &a, 1, 1772480400, "<1@h>");
+	check_crlf(&b);
+	h = headers_of(b.data);
+	ck_assert_msg(strstr(h, "From: =?UTF-8?B?bm5u") != NULL, "%.200s", h);
+	ck_assert_ptr_nonnull(strstr(h, " <t@example.com>\r\nTo: "));
+	ck_assert_int_eq(count_header(h, "From"), 1);
+	free(h);
+	alert_clear(&a);
+	strlist_free(&to);
+	buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_subjects)
 {
 	struct alert	 a;
@@ -349,6 +374,7 @@ main(void)
 	tcase_add_test(tc, test_injection);
 	tcase_add_test(tc, test_encoding);
 	tcase_add_test(tc, test_subjects);
+	tcase_add_test(tc, test_long_names);
 	tcase_add_test(tc, test_addr);
 	tcase_add_test(tc, test_msgid_unique);
 	tcase_add_test(tc, test_alert_json);

@@ -27,6 +27,9 @@ static const struct ecase errors[] = {
 	{ "watch CALX {\n note \"abc\n above 1 }\n", ":2: unterminated string" },
 	{ "poll 60s }\n", ":1: unexpected '}'" },
 	{ ", poll 60s\n", ":1: unexpected ','" },
+	/* addresses */
+	{ "notifier mail \"m\" { to \"J\xc3\xbcrgen <j\xc3\xbc@example.com>\" mbox \"x\" }\n", ":1: notifier mail \"m\": to \"j\xc3\xbc@example.com\": the address must be 1 to 254 characters of printable ASCII" },
+	{ "notifier mail \"m\" { to \"a\" from \"me <>\" mbox \"x\" }\n", ":1: notifier mail \"m\": from \"\": the address must be" },
 	/* unknown keywords */
 	{ "frobnicate 1\n", ":1: unknown keyword \"frobnicate\"" },
 	{ "watch CALX { sideways 5% }\n", ":1: watch: unknown keyword \"sideways\"" },
