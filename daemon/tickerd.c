@@ -384,9 +384,9 @@ run(const struct args *a)
 
 	if (!a->once)
 		timer_in(tick_ev, 1);
+	reconfigure(conf);
 	if (!a->once && a->replay == NULL)
 		control_start(base, conf, &hooks);
-	reconfigure(conf);
 	config_chain(conf, chain, sizeof(chain));
 	log_info("tickerd %s starting: %zu watched symbol%s, provider %s, "
 	    "poll every %llds%s", PACKAGE_VERSION, conf->nwatches,

@@ -22,5 +22,7 @@ m=$(grep -c '^From ' "$T/demo/demo.mbox")
 check "4 alerts (got $n)" test "$n" -eq 4
 check "one mbox message per alert (got $m)" test "$m" -eq "$n"
 check "mbox has the Subject" grep -q '^Subject: \[tickerd\] CALX 44.65 crossed above 44.53$' "$T/demo/demo.mbox"
+check "no warning or error on the way" sh -c \
+    "! grep -Eiq 'warn|error|fail|cannot|could not|unusable|refused|stale' '$T/err'"
 check "mbox lines have no CR" sh -c "! grep -q \$(printf '\r') '$T/demo/demo.mbox'"
 finish

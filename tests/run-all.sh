@@ -15,8 +15,15 @@ $SUDO apt-get install -y -qq build-essential autoconf automake libtool \
     openssl >/dev/null || {
 	echo "apt-get install failed"; exit 2; }
 
+# Builds happen in folders of their own (this one in _check, the demo's
+# in _build); a tree configured in place would stop them, so it is
+# cleaned first.
+if [ -f config.status ]; then
+	echo "the source tree was configured in place; make distclean first"
+	make distclean >/dev/null 2>&1 || rm -f config.status
+fi
 autoreconf -fi >/dev/null 2>&1 || { autoreconf -fi; exit 2; }
-mkdir -p _build && cd _build || exit 2
+mkdir -p _check && cd _check || exit 2
 ../configure --enable-werror --enable-sanitizers -q || exit 2
 make -j"$(nproc)" >/dev/null || { make; exit 2; }
 make -j"$(nproc)" check
