@@ -203,7 +203,7 @@ reload(void *arg)
 static size_t
 in_flight(void)
 {
-	return net_running() + sendmail_children();
+	return net_running() + children_running();
 }
 
 /* Every second: the watchdog, systemd's STATUS=, and a stop's deadline. */
@@ -464,7 +464,7 @@ main(int argc, char *argv[])
 	notify_stop();
 	control_stop();
 	net_shutdown();
-	sendmail_shutdown();
+	children_shutdown();
 	notify_free();
 	store_close();
 	event_free(tick_ev);

@@ -56,14 +56,26 @@ char		*mail_envelope(const char *);
 void		 mail_msgid(char *, size_t);
 void		 mail_msgid_from(char *, size_t, const char *);
 
+/* notify/child.c: a delivery attempt in a child process */
+struct child_spec {
+	const char	*name;		/* for messages: the program, "SMTP" */
+	char *const	*argv;		/* a program to run, or NULL: */
+	int		(*fn)(void *);	/* this, in the child; its exit code */
+	void		*arg;
+	int		 output_why;	/* its output is why it failed */
+	time_t		 timeout;	/* stopped after so many seconds */
+};
+void		 children_init(struct event_base *);
+void		 child_deliver(const struct child_spec *, const struct buf *,
+		    struct outmsg *, deliver_done_fn);
+size_t		 children_running(void);
+void		 children_shutdown(void);
+
 /* notify/smtp.c, sendmail.c, mbox.c: the mail notifier's transports */
 void		 smtp_deliver(const struct notifier *, struct outmsg *,
 		    deliver_done_fn);
-void		 sendmail_init(struct event_base *);
 void		 sendmail_deliver(const struct notifier *, struct outmsg *,
 		    deliver_done_fn);
-size_t		 sendmail_children(void);
-void		 sendmail_shutdown(void);
 void		 mbox_deliver(const struct notifier *, struct outmsg *,
 		    deliver_done_fn);
 

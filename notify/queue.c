@@ -46,7 +46,7 @@ notify_init(struct event_base *base, int once_run)
 	notify_base = base;
 	once = once_run;
 	digest_init(base);
-	sendmail_init(base);
+	children_init(base);
 }
 
 /* The configuration deliveries look their notifiers up in, from now on. */

@@ -1,8 +1,12 @@
 /*
  * The mail notifier over SMTP: smtp:// with STARTTLS when the server
  * offers it (or, with `starttls required', always), or smtps://, through
- * libcurl in the event loop.  One attempt per call; the outcome goes to
- * the callback, and retries are the queue's business.
+ * libcurl.  libcurl waits for the server's answer to the end of the
+ * message inside its transfer, whatever interface drives it, so a server
+ * that stalls there would stall the event loop: each attempt runs in a
+ * child (child.c), which the loop watches, stops at its deadline, and
+ * kills at a stop.  One attempt per call; the outcome goes to the
+ * callback, and retries are the queue's business.
  */
 #include "config.h"
 
@@ -18,13 +22,14 @@
 #include "store/store.h"
 #include "notify/notify.h"
 
-/* One SMTP attempt in flight. */
+#define SMTP_TIMEOUT	120	/* the whole transfer, libcurl's limit */
+#define SMTP_DEADLINE	130	/* the child's, should libcurl not keep it */
+
+/* One attempt, as the child sees it. */
 struct smtp {
-	struct outmsg		*m;
-	deliver_done_fn		 done;
+	const struct notifier	*n;
+	const struct outmsg	*m;
 	size_t			 sent;
-	struct curl_slist	*rcpt;
-	char			 error[CURL_ERROR_SIZE];
 };
 
 static size_t
@@ -40,59 +45,29 @@ read_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/* The transfer's envelope and options. */
 static void
-smtp_done(void *easy, int code, void *arg)
+setup(CURL *e, struct smtp *x, struct curl_slist **rcpt, char *error)
 {
-	struct smtp	*x = arg;
-	long		 status = 0;
-	char		 why[CURL_ERROR_SIZE + 96];
-	size_t		 l;
+	const struct notifier	*n = x->n;
+	char			*from, *addr, *a;
+	size_t			 i;
 
-	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_cleanup(easy);
-	curl_slist_free_all(x->rcpt);
-	if (code == CURLE_OK)
-		x->done(x->m, 1, NULL);
-	else {
-		snprintf(why, sizeof(why), "%s%s%s", curl_easy_strerror(code),
-		    x->error[0] ? ": " : "", x->error);
-		if (status > 0) {
-			l = strlen(why);
-			snprintf(why + l, sizeof(why) - l, " (last reply %ld)",
-			    status);
-		}
-		x->done(x->m, 0, why);
-	}
-	free(x);
-}
-
-void
-smtp_deliver(const struct notifier *n, struct outmsg *m, deliver_done_fn done)
-{
-	static const struct net_opts opts = { 120, 30, "smtp,smtps", NULL, 0 };
-	struct smtp	*x = xcalloc(1, sizeof(*x));
-	CURL		*e = net_easy(n->smtp, &opts);
-	char		*from, *addr, *rcpt, *a;
-	size_t		 i;
-
-	x->m = m;
-	x->done = done;
 	from = mail_envelope(n->from);
 	xasprintf(&addr, "<%s>", from);
-	free(from);
 	for (i = 0; i < n->to.n; i++) {
 		a = mail_addr(n->to.v[i]);
-		xasprintf(&rcpt, "<%s>", a);
-		x->rcpt = curl_slist_append(x->rcpt, rcpt);
-		free(rcpt);
+		xasprintf(&from, "<%s>", a);
+		*rcpt = curl_slist_append(*rcpt, from);
+		free(from);
 		free(a);
 	}
 	curl_easy_setopt(e, CURLOPT_MAIL_FROM, addr);	/* copied */
-	curl_easy_setopt(e, CURLOPT_MAIL_RCPT, x->rcpt);
+	curl_easy_setopt(e, CURLOPT_MAIL_RCPT, *rcpt);
 	curl_easy_setopt(e, CURLOPT_READFUNCTION, read_cb);
 	curl_easy_setopt(e, CURLOPT_READDATA, x);
 	curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->error);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, error);
 	if (strncmp(n->smtp, "smtp://", 7) == 0)
 		curl_easy_setopt(e, CURLOPT_USE_SSL, (long)(n->starttls ==
 		    STARTTLS_REQUIRED ? CURLUSESSL_ALL : CURLUSESSL_TRY));
@@ -103,5 +78,54 @@ smtp_deliver(const struct notifier *n, struct outmsg *m, deliver_done_fn done)
 		curl_easy_setopt(e, CURLOPT_PASSWORD, n->password);
 	}
 	free(addr);
-	net_add(e, smtp_done, x);
+}
+
+/*
+ * In the child: the transfer, to its end.  Exits 0 when the server took
+ * the message, else 1 after writing why to stdout.
+ */
+static int
+transfer(void *arg)
+{
+	static const struct net_opts opts = { SMTP_TIMEOUT, 30, "smtp,smtps",
+	    NULL, 0 };
+	struct smtp		*x = arg;
+	struct curl_slist	*rcpt = NULL;
+	char			 error[CURL_ERROR_SIZE] = "";
+	CURLM			*multi = curl_multi_init();
+	CURL			*e = net_easy(x->n->smtp, &opts);
+	CURLMsg			*msg;
+	CURLcode		 code = CURLE_FAILED_INIT;
+	long			 status = 0;
+	int			 running = 1, left;
+
+	setup(e, x, &rcpt, error);
+	if (multi == NULL || curl_multi_add_handle(multi, e) != CURLM_OK)
+		running = 0;
+	while (running > 0 && curl_multi_perform(multi, &running) ==
+	    CURLM_OK)
+		if (running > 0)
+			curl_multi_poll(multi, NULL, 0, 1000, NULL);
+	if ((msg = curl_multi_info_read(multi, &left)) != NULL &&
+	    msg->msg == CURLMSG_DONE)
+		code = msg->data.result;
+	if (code == CURLE_OK)
+		return 0;
+	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+	printf("%s%s%s", curl_easy_strerror(code), error[0] ? ": " : "",
+	    error);
+	if (status > 0)
+		printf(" (last reply %ld)", status);
+	fflush(stdout);
+	return 1;
+}
+
+void
+smtp_deliver(const struct notifier *n, struct outmsg *m, deliver_done_fn done)
+{
+	struct smtp		 x = { n, m, 0 };
+	struct child_spec	 cs = { "SMTP", NULL, transfer, &x, 1,
+				    SMTP_DEADLINE };
+
+	child_deliver(&cs, NULL, m, done);
 }

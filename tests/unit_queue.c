@@ -59,7 +59,7 @@ webhook_deliver(const struct notifier *n, struct outmsg *m,
 }
 
 void
-sendmail_init(struct event_base *b)
+children_init(struct event_base *b)
 {
 }
 
