@@ -1,0 +1,46 @@
+/*
+ * libFuzzer: every provider's quote and range parsers on any body.  The
+ * first byte picks the provider and the endpoint, the second the HTTP
+ * status; the rest is the answer.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/lib.h"
+#include "providers/providers.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const struct provider *const provs[] = { &provider_yahoo,
+	    &provider_stooq, &provider_finnhub, &provider_alphavantage,
+	    &provider_twelvedata };
+	static const long statuses[] = { 200, 200, 200, 404, 429, 401, 500 };
+	static const char *const syms[] = { "CALX", "calx.us", "BRK.B",
+	    "^spx", "7203.T" };
+	struct fetch_result	 res[5];
+	const struct provider	*p;
+	char			*body;
+	long			 status;
+
+	if (size < 2)
+		return 0;
+	p = provs[data[0] % 5];
+	status = statuses[data[1] % 7];
+	body = malloc(size - 2 + 1);
+	memcpy(body, data + 2, size - 2);
+	body[size - 2] = '\0';
+	if ((data[0] & 0x80) && p->range_parse != NULL)
+		p->range_parse(syms[data[0] % 5], status, body, size - 2,
+		    1772480400, res);
+	else
+		p->parse(syms, p->batch_max < 5 ? p->batch_max : 5, status,
+		    body, size - 2, res);
+	free(body);
+	return 0;
+}

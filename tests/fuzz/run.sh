@@ -1,0 +1,88 @@
+#!/bin/sh
+# make fuzz: build a libFuzzer harness (clang, with ASan and UBSan) for
+# every parser of outside data, seed each from tests/data and conf/, and
+# run each for SECONDS.  A crash, a leak or undefined behaviour fails it
+# and leaves the input in the build folder's fuzz/ as crash-*; put it in
+# tests/fuzz/regress/ so that every run tries it again.
+#
+#   run.sh SRCDIR BUILDDIR SECONDS LIBRARY-SOURCES...
+set -u
+src=$1 build=$2 secs=${3:-60}
+shift 3
+command -v clang >/dev/null || { echo "fuzz: clang is not installed"; exit 77; }
+out=$build/fuzz
+mkdir -p "$out"
+libs=
+for f in "$@"; do
+	case $f in *.c) libs="$libs $src/$f" ;; esac
+done
+cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+    -I$src -I$build -I$src/tests/fuzz $(pkg-config --cflags libcurl jansson libevent)"
+ldlibs="$(pkg-config --libs libcurl jansson libevent) -lm"
+
+seeds() {
+	d=$out/seeds-$1
+	rm -rf "$d"
+	mkdir -p "$d"
+	case $1 in
+	providers)
+		i=0
+		for p in yahoo:0 stooq:1 finnhub:2 alphavantage:3 twelvedata:4; do
+			dir=${p%:*} n=${p#*:}
+			for f in "$src"/tests/data/"$dir"/*; do
+				for s in 0 4; do
+					i=$((i + 1))
+					{ printf "\\$(printf %o $n)\\$(printf %o $s)"
+					  cat "$f"; } > "$d/q$i"
+					{ printf "\\$(printf %o $((n + 128)))\\$(printf %o $s)"
+					  cat "$f"; } > "$d/r$i"
+				done
+			done
+		done ;;
+	replay)
+		cp "$src"/tests/data/*.csv "$src"/conf/demo/*.csv "$d"/ ;;
+	config)
+		cp "$src"/conf/*.conf "$d"/
+		for f in "$src"/conf/watchlist.d/*.conf "$src"/conf/demo/*.conf; do
+			cp "$f" "$d/$(basename "$(dirname "$f")")-$(basename "$f")"
+		done ;;
+	state)
+		printf '%s' '{"version":1,"saved":1772480400,"symbols":{"CALX":{"last":1772480400,"ref":{"day":20514,"high":44.53,"low":27.73,"seen_high":44.53,"seen_low":27.73,"close_day":20513,"close":40.95},"rules":{"above 1":{"fired":true,"spent":false,"last_notify":1772480400,"ref":null,"count":2}}}}}' > "$d/state"
+		printf '%s' '{"version":1,"id":"CALX-1-2-3-0","notifier":"me","type":"mail","created":1772480400,"symbol":"CALX","rule":"above 1","count":1,"batch":"CALX-1-2-3","batch_size":1,"subject":"s","snapshot":"{}","history":"{}","alert":"{\"symbol\":\"CALX\",\"rule\":\"above 1\",\"kind\":\"above\",\"value\":\"1\",\"once\":false,\"price\":45.12,\"time\":\"2026-03-02T19:40:00Z\",\"quote_time\":\"2026-03-02T19:40:00Z\"}","payload":"x"}' > "$d/outbox" ;;
+	control)
+		for r in status quotes alerts "history 5" "history 0" reload \
+		    "test me" "test" "frob x"; do
+			printf '%s' "$r" > "$d/$(echo "$r" | tr ' ' _)"
+		done ;;
+	esac
+}
+
+failed=0
+for t in providers replay config state control; do
+	srcs=$libs
+	[ "$t" = control ] && srcs=$(echo "$libs" | tr ' ' '\n' | \
+	    grep -v 'daemon/control.c$' | tr '\n' ' ')
+	if ! clang $cflags -o "$out/fuzz_$t" "$src/tests/fuzz/fuzz_$t.c" \
+	    $srcs $ldlibs 2>"$out/build_$t.log"; then
+		cat "$out/build_$t.log"
+		echo "fuzz_$t: FAILED to build"
+		failed=$((failed + 1))
+		continue
+	fi
+	seeds "$t"
+	mkdir -p "$out/corpus-$t"
+	regress=
+	[ -d "$src/tests/fuzz/regress/$t" ] && regress=$src/tests/fuzz/regress/$t
+	if ASAN_OPTIONS=detect_leaks=1 "$out/fuzz_$t" -max_total_time="$secs" \
+	    -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+	    -artifact_prefix="$out/crash-$t-" "$out/corpus-$t" \
+	    "$out/seeds-$t" $regress >"$out/run_$t.log" 2>&1; then
+		echo "fuzz_$t: ok, $(grep -o 'Done [0-9]* runs' \
+		    "$out/run_$t.log" | grep -o '[0-9]*') runs in ${secs}s"
+	else
+		tail -n 40 "$out/run_$t.log"
+		echo "fuzz_$t: FAILED (the input is in $out/crash-$t-*)"
+		failed=$((failed + 1))
+	fi
+done
+[ "$failed" -eq 0 ]
