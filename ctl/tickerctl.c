@@ -178,6 +178,9 @@ print_status(json_t *j, const char *arg)
 	    jint(j, "reloads"), t);
 	if (*jstr(j, "reload_error"))
 		printf("reload error   %s\n", jstr(j, "reload_error"));
+	if (*jstr(j, "state_problem"))
+		printf("state problem  %s (alerts wait)\n",
+		    jstr(j, "state_problem"));
 	for (i = 0; i < json_array_size(u); i++)
 		printf("unknown symbol %s\n", json_string_value(
 		    json_array_get(u, i)));

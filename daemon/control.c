@@ -124,7 +124,7 @@ status_json(void)
 			json_array_append_new(unknown, json_string(w->symbol));
 	}
 	return json_pack("{s:b, s:s, s:I, s:s, s:I, s:I, s:s, s:I, s:I, "
-	    "s:I, s:I, s:I, s:I, s:I, s:s?, s:s?, s:o}",
+	    "s:I, s:I, s:I, s:I, s:I, s:s?, s:s?, s:s?, s:o}",
 	    "ok", 1, "version", PACKAGE_VERSION,
 	    "pid", (json_int_t)getpid(), "config", ti.config,
 	    "started", (json_int_t)ti.started,
@@ -139,6 +139,7 @@ status_json(void)
 	    "last_reload", (json_int_t)ti.last_reload,
 	    "reload_error", ti.reload_error[0] ? ti.reload_error : NULL,
 	    "state_dir", store_dir(),
+	    "state_problem", store_problem(),
 	    "unknown", unknown);
 }
 

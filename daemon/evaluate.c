@@ -28,6 +28,7 @@
 
 #define FUTURE_MAX	3600	/* how far ahead a quote's time may be */
 #define SAVE_DELAY	1.0	/* a change without an alert waits this long */
+#define SAVE_RETRY	5.0	/* a failed save is tried again this often */
 
 /*
  * Judge every rule of w on q at now.  The new states are applied to ss;
@@ -83,15 +84,35 @@ judge(struct poller *P, struct watch *w, struct symstate *ss,
 	return alerts;
 }
 
-/* The alerts' messages to the outbox, and their lines to the history. */
+/* Remove the outbox files of a batch that could not be committed. */
 static void
+unwrite(struct outlist *msgs, struct outmsg *upto)
+{
+	struct outmsg	*m;
+
+	TAILQ_FOREACH(m, msgs, entry) {
+		if (m == upto)
+			break;
+		outbox_remove(m);
+	}
+}
+
+/*
+ * Commit the alerts of one evaluation before anyone hears of them: their
+ * messages to the outbox, their lines to the history, the symbol's new
+ * state to state.json.  Returns -1, with whatever was written undone,
+ * when the state directory cannot take it all (a full disk).
+ */
+static int
 write_ahead(struct poller *P, struct watch *w, struct symstate *ss,
     const struct quote *q, struct alert *alerts, size_t na,
     struct outlist *msgs)
 {
 	struct outmsg	*m;
 	char		 line[512], batch[128], **hist, *snap;
+	off_t		 mark = history_mark();
 	size_t		 i;
+	int		 rc = -1;
 
 	notify_batch(w->symbol, q, batch, sizeof(batch));
 	hist = xcalloc(na, sizeof(*hist));
@@ -103,17 +124,61 @@ write_ahead(struct poller *P, struct watch *w, struct symstate *ss,
 	notify_build(P->conf, w, snap, alerts, na, batch, hist, msgs);
 	free(snap);
 	TAILQ_FOREACH(m, msgs, entry) {
-		if (outbox_write(m) == -1)
-			log_warnx("%s: could not write the outbox; "
-			    "delivering anyway", w->symbol);
+		if (outbox_write(m) == -1) {
+			unwrite(msgs, m);
+			goto out;
+		}
 		crashpoint("outbox");
 	}
 	crashpoint("history");
-	for (i = 0; i < na; i++) {
-		history_add(hist[i]);
-		free(hist[i]);
+	if (history_add_lines(hist, na) == -1) {
+		unwrite(msgs, NULL);
+		goto out;
 	}
+	crashpoint("commit");
+	if (state_save(P->conf) == -1) {
+		history_cut(mark, na);
+		unwrite(msgs, NULL);
+		goto out;
+	}
+	rc = 0;
+ out:
+	for (i = 0; i < na; i++)
+		free(hist[i]);
 	free(hist);
+	return rc;
+}
+
+/* What an evaluation may have to undo: the symbol's state before it. */
+struct before {
+	struct symref		 ref;
+	time_t			 last_time;
+	struct rulestate	*rules;
+};
+
+static void
+remember(struct before *b, const struct symstate *ss)
+{
+	b->ref = ss->ref;
+	b->last_time = ss->last_time;
+	b->rules = xreallocarray(NULL, ss->nrules ? ss->nrules : 1,
+	    sizeof(*b->rules));
+	memcpy(b->rules, ss->rules, ss->nrules * sizeof(*b->rules));
+}
+
+/* The alerts could not be committed: as if the quote never came. */
+static void
+undo(struct before *b, struct symstate *ss, struct outlist *msgs)
+{
+	struct outmsg	*m;
+
+	ss->ref = b->ref;
+	ss->last_time = b->last_time;
+	memcpy(ss->rules, b->rules, ss->nrules * sizeof(*b->rules));
+	while ((m = TAILQ_FIRST(msgs)) != NULL) {
+		TAILQ_REMOVE(msgs, m, entry);
+		outmsg_free(m);
+	}
 }
 
 static void
@@ -129,15 +194,17 @@ eval_init(struct poller *P)
 		fatalx("evtimer_new");
 }
 
-/* Save what changed and waits to be saved. */
+/* Save what changed and waits to be saved; retried while it fails. */
 void
 eval_flush(struct poller *P)
 {
 	if (!P->dirty)
 		return;
+	if (state_save(P->conf) == -1) {
+		timer_in(P->save_ev, SAVE_RETRY);
+		return;
+	}
 	P->dirty = 0;
-	if (state_save(P->conf) == -1)
-		log_warnx("state: the rule states could not be saved");
 }
 
 /*
@@ -152,31 +219,37 @@ eval_commit(struct poller *P, struct watch *w, struct symstate *ss,
 	struct outlist	 msgs = TAILQ_HEAD_INITIALIZER(msgs);
 	struct outmsg	*m;
 	struct alert	*alerts;
+	struct before	 before;
 	char		 line[512];
-	size_t		 na, i;
+	size_t		 na, nfired, i;
 	int		 changed;
 
+	remember(&before, ss);
 	alerts = judge(P, w, ss, q, now, &na, &changed);
-	if (na > 0 && !P->backtest)
-		write_ahead(P, w, ss, q, alerts, na, &msgs);
-	crashpoint("commit");
+	nfired = na;
 	if (na > 0 && !P->backtest) {
-		if (state_save(P->conf) == -1)
-			log_warnx("%s: could not save the rule states",
-			    w->symbol);
-		P->dirty = 0;
+		if (write_ahead(P, w, ss, q, alerts, na, &msgs) == -1) {
+			/* judged again at the next quote, when it may fit */
+			log_debug("%s: %zu alert%s wait for the state "
+			    "directory", w->symbol, na, na == 1 ? "" : "s");
+			undo(&before, ss, &msgs);
+			na = 0;
+		} else {
+			P->dirty = 0;
+			crashpoint("committed");
+		}
 	} else if (changed && !P->backtest && !P->dirty) {
 		P->dirty = 1;
 		timer_in(P->save_ev, SAVE_DELAY);
 	}
-	if (na > 0)
-		crashpoint("committed");
+	free(before.rules);
 	for (i = 0; i < na; i++) {
 		alert_line(&alerts[i], line, sizeof(line));
 		log_alert(line);
 		P->alerts++;
-		alert_clear(&alerts[i]);
 	}
+	for (i = 0; i < nfired; i++)
+		alert_clear(&alerts[i]);
 	free(alerts);
 	while ((m = TAILQ_FIRST(&msgs)) != NULL) {
 		TAILQ_REMOVE(&msgs, m, entry);

@@ -37,6 +37,43 @@
 
 static char	*sdir;			/* NULL: memory only */
 static int	 lockfd = -1;
+static char	 problem[300];		/* why it cannot be written, or "" */
+
+/*
+ * A write into the state directory failed (errno says why): said once,
+ * when writing starts failing, and kept for tickerctl status.
+ */
+void
+store_failed(const char *what, const char *path)
+{
+	int	 e = errno;
+
+	if (problem[0] == '\0')
+		log_warnx("state: %s %s: %s; alerts wait until it can be "
+		    "written", what, path, strerror(e));
+	else
+		log_debug("state: %s %s: %s", what, path, strerror(e));
+	snprintf(problem, sizeof(problem), "%s %s: %s", what, path,
+	    strerror(e));
+	utf8_clean(problem);
+	errno = e;
+}
+
+/* A write into the state directory worked: said once after failures. */
+void
+store_ok(void)
+{
+	if (problem[0] != '\0')
+		log_info("state: %s can be written again", sdir);
+	problem[0] = '\0';
+}
+
+/* Why the state directory cannot be written, or NULL. */
+const char *
+store_problem(void)
+{
+	return problem[0] != '\0' ? problem : NULL;
+}
 
 int
 fsync_dir(const char *dir)
@@ -146,14 +183,14 @@ atomic_write(const char *dir, const char *name, const void *data, size_t len)
 	xasprintf(&path, "%s/%s", dir, name);
 	store_check();
 	if ((fd = tmp_open(tmp)) == -1) {
-		log_warn("state: %s", tmp);
+		store_failed("creating", tmp);
 		goto out;
 	}
 	while (off < len) {
 		if ((n = write(fd, (const char *)data + off, len - off)) == -1) {
 			if (errno == EINTR)
 				continue;
-			log_warn("state: writing %s", tmp);
+			store_failed("writing", tmp);
 			close(fd);
 			unlink(tmp);
 			goto out;
@@ -161,19 +198,20 @@ atomic_write(const char *dir, const char *name, const void *data, size_t len)
 		off += (size_t)n;
 	}
 	if (fsync(fd) == -1) {
-		log_warn("state: fsync %s", tmp);
+		store_failed("writing", tmp);
 		close(fd);
 		unlink(tmp);
 		goto out;
 	}
 	close(fd);
 	if (rename(tmp, path) == -1) {
-		log_warn("state: rename %s", tmp);
+		store_failed("renaming", tmp);
 		unlink(tmp);
 		goto out;
 	}
 	if (fsync_dir(dir) == -1)
 		log_warn("state: fsync %s", dir);
+	store_ok();
 	rc = 0;
  out:
 	free(tmp);

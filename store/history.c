@@ -148,35 +148,94 @@ history_tail(size_t n)
 	return a;
 }
 
-/* Append a line to history.jsonl (best effort, never fatal). */
+/* The history's size, to cut it back to (history_cut). */
+off_t
+history_mark(void)
+{
+	struct stat	 st;
+	char		*path;
+	off_t		 size = 0;
+
+	if (store_dir() == NULL)
+		return 0;
+	xasprintf(&path, "%s/history.jsonl", store_dir());
+	if (stat(path, &st) == 0)
+		size = st.st_size;
+	free(path);
+	return size;
+}
+
+/* Cut the history back to a mark: what a failed batch appended goes. */
 void
-history_add(const char *text)
+history_cut(off_t mark, size_t lines)
+{
+	char	*path;
+
+	if (store_dir() == NULL)
+		return;
+	xasprintf(&path, "%s/history.jsonl", store_dir());
+	if (truncate(path, mark) == -1 && errno != ENOENT)
+		log_warn("state: cutting back %s", path);
+	free(path);
+	history_lines -= lines < history_lines ? lines : history_lines;
+	ring_next -= lines < ring_next ? lines : ring_next;
+}
+
+/*
+ * Append n lines to history.jsonl in one write.  Returns 0, or -1 (said
+ * through store_failed()) with the file as it was: no half line is left.
+ */
+int
+history_add_lines(char *const *text, size_t n)
 {
 	struct buf	 b = { 0 };
 	char		*path;
-	int		 fd;
+	off_t		 mark = history_mark();
+	size_t		 i;
+	ssize_t		 w;
+	int		 fd, rc = -1;
 
-	free(ring[ring_next % RING]);
-	ring[ring_next++ % RING] = xstrdup(text);
-	if (store_dir() == NULL)
-		return;
-	buf_puts(&b, text);
-	buf_puts(&b, "\n");
+	for (i = 0; i < n; i++) {
+		free(ring[ring_next % RING]);
+		ring[ring_next++ % RING] = xstrdup(text[i]);
+		buf_puts(&b, text[i]);
+		buf_puts(&b, "\n");
+	}
+	if (store_dir() == NULL) {
+		buf_free(&b);
+		return 0;
+	}
 	xasprintf(&path, "%s/history.jsonl", store_dir());
 	if ((fd = store_file(path, O_WRONLY | O_APPEND | O_CREAT, 0600))
 	    == -1)
-		log_warn("state: %s", path);
-	else {
-		if (write(fd, b.data, b.len) != (ssize_t)b.len)
-			log_warn("state: appending to %s", path);
-		else
-			history_lines++;
-		close(fd);
+		store_failed("opening", path);
+	else if ((w = write(fd, b.data, b.len)) != (ssize_t)b.len ||
+	    fsync(fd) == -1) {
+		store_failed("appending to", path);
+		if (ftruncate(fd, mark) == -1)
+			log_warn("state: cutting back %s", path);
+	} else {
+		history_lines += n;
+		rc = 0;
 	}
+	if (fd != -1)
+		close(fd);
+	if (rc == -1)
+		ring_next -= n;
 	buf_free(&b);
 	free(path);
 	if (history_lines > 2 * HISTORY_KEEP)
 		history_trim();
+	return rc;
+}
+
+/* Append a line to history.jsonl; -1 when it could not be written. */
+int
+history_add(const char *text)
+{
+	char	*v[1] = { (char *)text };
+
+	return history_add_lines(v, 1);
 }
 
 /* Whether history.jsonl's tail already records a batch. */
