@@ -227,6 +227,42 @@ text_alert(struct buf *b, const struct alert *a)
 		buf_printf(b, "  Note:      %s\n", a->note);
 }
 
+#define BAR_PX	320	/* the range bar's width */
+#define MARK_PX	4	/* the price's mark on it */
+
+/*
+ * The 52-week range as a bar: filled up to the price, a red mark at the
+ * price.  Widths are in pixels, so the mark keeps its width at 0% and at
+ * 100% (a cell sized in percent would take it all), and empty cells are
+ * left out.
+ */
+static void
+html_bar(struct buf *b, double pos, const char *lo, const char *price,
+    const char *hi)
+{
+	int	 fill = (int)lround(pos / 100 * (BAR_PX - MARK_PX));
+	int	 rest = BAR_PX - MARK_PX - fill;
+
+	buf_printf(b, "<table width=\"%d\" cellpadding=\"0\" cellspacing="
+	    "\"0\" style=\"table-layout:fixed;width:%dpx;margin-top:6px\" "
+	    "title=\"%.0f%% of the 52-week range\"><tr>\n", BAR_PX, BAR_PX,
+	    pos);
+	if (fill > 0)
+		buf_printf(b, "<td width=\"%d\" style=\"width:%dpx;background:"
+		    "#8cb4e0;height:12px\"></td>\n", fill, fill);
+	buf_printf(b, "<td width=\"%d\" style=\"width:%dpx;background:"
+	    "#c0392b;height:18px\"></td>\n", MARK_PX, MARK_PX);
+	if (rest > 0)
+		buf_printf(b, "<td width=\"%d\" style=\"width:%dpx;background:"
+		    "#e6e6e6;height:12px\"></td>\n", rest, rest);
+	buf_printf(b, "</tr></table>\n<table width=\"%d\" cellpadding=\"0\" "
+	    "cellspacing=\"0\"><tr><td align=\"left\" style=\"font-size:"
+	    "small\">52w low %s</td><td align=\"center\" style=\"font-size:"
+	    "small\">%s (%.0f%%)</td><td align=\"right\" style=\"font-size:"
+	    "small\">52w high %s</td></tr></table>\n", BAR_PX, lo, price, pos,
+	    hi);
+}
+
 static void
 html_alert(struct buf *b, const struct alert *a)
 {
@@ -264,26 +300,8 @@ html_alert(struct buf *b, const struct alert *a)
 		buf_puts(b, "</td></tr>\n");
 	}
 	buf_puts(b, "</table>\n");
-	if (isfinite(pos)) {
-		/* the bar: filled up to the price, a red mark at the price */
-		buf_printf(b, "<table width=\"320\" cellpadding=\"0\" "
-		    "cellspacing=\"0\" style=\"margin-top:6px\" "
-		    "title=\"%.0f%% of the 52-week range\"><tr>\n", pos);
-		if (pos >= 1)
-			buf_printf(b, "<td width=\"%.0f%%\" style=\"background:"
-			    "#8cb4e0;height:12px\"></td>\n", pos);
-		buf_puts(b, "<td width=\"4\" style=\"background:#c0392b;"
-		    "height:18px\"></td>\n");
-		if (pos <= 99)
-			buf_puts(b, "<td style=\"background:#e6e6e6;"
-			    "height:12px\"></td>\n");
-		buf_printf(b, "</tr></table>\n<table width=\"320\" "
-		    "cellpadding=\"0\" cellspacing=\"0\"><tr><td align=\"left\""
-		    " style=\"font-size:small\">52w low %s</td><td align="
-		    "\"center\" style=\"font-size:small\">%s (%.0f%%)</td>"
-		    "<td align=\"right\" style=\"font-size:small\">52w high %s"
-		    "</td></tr></table>\n", lo, price, pos, hi);
-	}
+	if (isfinite(pos))
+		html_bar(b, pos, lo, price, hi);
 	buf_puts(b, "</div>\n");
 }
 
