@@ -202,8 +202,8 @@ text_alert(struct buf *b, const struct alert *a)
 	fmt_price(q->prev_close, pc, sizeof(pc));
 	fmt_price(q->low52, lo, sizeof(lo));
 	fmt_price(q->high52, hi, sizeof(hi));
-	fmt_time(a->time, FMT_UTC, when, sizeof(when));
-	fmt_time(q->time, FMT_UTC, qt, sizeof(qt));
+	fmt_exchange_time(a->time, 1, when, sizeof(when));
+	fmt_exchange_time(q->time, 0, qt, sizeof(qt));
 	alert_describe(a, desc, sizeof(desc));
 
 	buf_printf(b, "%s\n\n", desc);
@@ -215,7 +215,7 @@ text_alert(struct buf *b, const struct alert *a)
 		    "%s\n", a->change_pct, pc);
 	buf_printf(b, "  Rule:      %s%s\n", a->rule_text,
 	    a->once ? " (once)" : "");
-	buf_printf(b, "  Time:      %s (quote of %s)\n", when, qt);
+	buf_printf(b, "  Time:      %s; the quote's, %s\n", when, qt);
 	if (isfinite(q->low52) && isfinite(q->high52))
 		buf_printf(b, "  52 weeks:  %s - %s\n", lo, hi);
 	if (isfinite(a->range_pos)) {
@@ -274,7 +274,7 @@ html_alert(struct buf *b, const struct alert *a)
 	fmt_price(q->prev_close, pc, sizeof(pc));
 	fmt_price(q->low52, lo, sizeof(lo));
 	fmt_price(q->high52, hi, sizeof(hi));
-	fmt_time(a->time, FMT_UTC, when, sizeof(when));
+	fmt_exchange_time(a->time, 1, when, sizeof(when));
 	alert_describe(a, desc, sizeof(desc));
 
 	buf_puts(b, "<div style=\"margin:0 0 1.5em 0\">\n<p><b>");

@@ -24,6 +24,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "lib/lib.h"
@@ -89,6 +90,25 @@ et_minute(time_t t)
 	if (s < 0)
 		s += 86400;
 	return (int)(s / 60);
+}
+
+/*
+ * A time as an investor on the exchange reads it, with its zone and UTC
+ * beside it: "2026-03-02 14:40 EST (19:40 UTC)", or without the date.
+ */
+void
+fmt_exchange_time(time_t t, int date, char *out, size_t len)
+{
+	struct tm	 tm;
+	time_t		 local = t + et_offset(t);
+	char		 when[32], utc[16];
+
+	gmtime_r(&local, &tm);
+	strftime(when, sizeof(when), date ? "%Y-%m-%d %H:%M" : "%H:%M", &tm);
+	gmtime_r(&t, &tm);
+	strftime(utc, sizeof(utc), "%H:%M", &tm);
+	snprintf(out, len, "%s %s (%s UTC)", when, et_offset(t) == -4 * 3600 ?
+	    "EDT" : "EST", utc);
 }
 
 /* ---- the NYSE calendar ---- */

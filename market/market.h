@@ -31,6 +31,7 @@ int		 symbol_valid(const char *);
 int		 et_offset(time_t);
 long		 session_day(time_t);
 int		 et_minute(time_t);
+void		 fmt_exchange_time(time_t, int, char *, size_t);
 long		 cal_days(int, int, int);
 void		 cal_date(long, int *, int *, int *);
 int		 cal_close_minute(int, int, int, const char **);

@@ -201,6 +201,18 @@ START_TEST(test_next_poll)
 }
 END_TEST
 
+/* Times in messages: the exchange's, with its zone, and UTC beside. */
+START_TEST(test_exchange_time)
+{
+	char	 s[64];
+
+	fmt_exchange_time(1772480400, 1, s, sizeof(s));
+	ck_assert_str_eq(s, "2026-03-02 14:40 EST (19:40 UTC)");
+	fmt_exchange_time(1782936000, 0, s, sizeof(s));
+	ck_assert_str_eq(s, "16:00 EDT (20:00 UTC)");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -211,6 +223,7 @@ main(void)
 	tcase_add_test(tc, test_rules);
 	tcase_add_test(tc, test_sessions);
 	tcase_add_test(tc, test_next_poll);
+	tcase_add_test(tc, test_exchange_time);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

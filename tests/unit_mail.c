@@ -215,6 +215,24 @@ START_TEST(test_encoding)
 END_TEST
 
 /* A display name of 1,500 octets: folded, no line over 998 octets. */
+/* The text part gives the exchange's time, its zone, and UTC. */
+START_TEST(test_times)
+{
+	struct buf	 b = { 0 };
+	struct strlist	 to = { 0 };
+	struct alert	 a;
+
+	strlist_add(&to, "a@example.com");
+	make_alert(&a, "note");
+	mail_compose(&b, "t@example.com", &to, &a, 1, 1772480400, "<1@h>");
+	ck_assert_msg(strstr(b.data, "Time:      2026-03-02 14:40 EST (19:40 "
+	    "UTC)") != NULL, "%s", b.data);
+	alert_clear(&a);
+	strlist_free(&to);
+	buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_long_names)
 {
 	struct buf	 b = { 0 };
@@ -375,6 +393,7 @@ main(void)
 	tcase_add_test(tc, test_encoding);
 	tcase_add_test(tc, test_subjects);
 	tcase_add_test(tc, test_long_names);
+	tcase_add_test(tc, test_times);
 	tcase_add_test(tc, test_addr);
 	tcase_add_test(tc, test_msgid_unique);
 	tcase_add_test(tc, test_alert_json);
