@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs inside the systemd-nspawn container (as systemtest.service) and
-# checks tickerd under its unit as shipped: active after READY=1, a
+# checks tickerd under its unit as the package ships it: enabled and
+# started at boot, active after READY=1, a
 # dynamic user, writes only its state and runtime folders, tickerctl,
 # systemctl reload, a watchdog restart, systemctl stop.  Writes "ok: ..."
 # and "FAIL: ..." lines to /srv/results, then powers the container off.
@@ -27,6 +28,8 @@ wait_for() {
 MBOX=/var/lib/private/tickerd/alerts.mbox
 mainpid() { systemctl show -p MainPID --value tickerd; }
 
+check "installed from the package: enabled" sh -c '[ "$(systemctl is-enabled tickerd)" = enabled ]'
+check "installed from the package: started at boot, active" wait_for 20 sh -c '[ "$(systemctl is-active tickerd)" = active ]'
 systemctl start fakequote
 touch /srv/stamp
 sleep 1
@@ -74,5 +77,11 @@ check "systemctl stop: result success" sh -c '[ "$(systemctl show -p Result --va
 check "systemctl stop: the journal shows a clean stop" sh -c "journalctl -u tickerd --no-pager | grep -q 'received SIGTERM, stopping'"
 
 journalctl -u tickerd --no-pager > /srv/journal.txt 2>&1
+
+# purging the package removes it, its configuration and its state
+dpkg --purge tickerd > /srv/purge.log 2>&1
+check "purge: the package is gone" sh -c '! dpkg -s tickerd >/dev/null 2>&1'
+check "purge: the state is removed" sh -c '[ ! -e /var/lib/private/tickerd ] && [ ! -e /var/lib/tickerd ]'
+check "purge: the configuration is removed" test ! -e /etc/tickerd/tickerd.conf
 mv $R.tmp $R
 systemctl poweroff

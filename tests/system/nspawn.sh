@@ -1,9 +1,10 @@
 #!/bin/sh
-# The system test: tickerd under real systemd.  Builds tickerd without
-# sanitizers, installs it with `make install DESTDIR=' into a Debian tree
-# made by debootstrap, with a fake quote server (tests/fakequote) as
-# another unit, boots the tree with systemd-nspawn --private-network, and
-# lets tests/system/inside.sh check the service as shipped.
+# The system test: tickerd under real systemd, installed as a user would.
+# Builds the Debian package (dpkg-buildpackage, checked by lintian),
+# installs it with dpkg into a Debian tree made by debootstrap, with a
+# fake quote server (tests/fakequote) as another unit, boots the tree with
+# systemd-nspawn --private-network, and lets tests/system/inside.sh check
+# the service as the package ships it, then purge the package.
 #
 #   sh tests/system/nspawn.sh        (as root; `make check-system')
 #
@@ -29,8 +30,8 @@ die() {
 }
 
 [ "$(id -u)" -eq 0 ] || die "needs root"
-for t in systemd-nspawn debootstrap; do
-	command -v $t >/dev/null || die "$t is not installed (apt-get install systemd-container debootstrap)"
+for t in systemd-nspawn debootstrap dpkg-buildpackage dh; do
+	command -v $t >/dev/null || die "$t is not installed (apt-get install systemd-container debootstrap dpkg-dev debhelper)"
 done
 
 # 1. the Debian tree, once
@@ -48,16 +49,33 @@ rm -rf "$W/root"
 cp -a "$ROOT" "$W/root" || die "copying the tree"
 R=$W/root
 
-# 2. build and install as a distribution would
-mkdir -p "$W/build"
-(cd "$W/build" && "$SRC/configure" -q --prefix=/usr --sysconfdir=/etc \
-    --localstatedir=/var --runstatedir=/run \
-    --with-systemdsystemunitdir=/lib/systemd/system --enable-werror &&
-    make -j"$(nproc)" >/dev/null && make -j"$(nproc)" tests/fakequote >/dev/null &&
-    make install DESTDIR="$R" >/dev/null) || die "build or install failed"
+# 2. the package, built from a copy of the tree, and installed with dpkg
+mkdir -p "$W/deb/tickerd" "$W/build"
+tar -C "$SRC" --exclude=./_build --exclude=./_check --exclude=./.git \
+    --exclude=./autom4te.cache -cf - . | tar -C "$W/deb/tickerd" -xf - ||
+    die "copying the source"
+(cd "$W/deb/tickerd" && dpkg-buildpackage -us -uc -b) >"$W/deb.log" 2>&1 ||
+    { tail -30 "$W/deb.log"; die "dpkg-buildpackage failed"; }
+DEB=$(ls "$W"/deb/tickerd_*.deb | head -n 1)
+echo "built $(basename "$DEB")"
+if command -v lintian >/dev/null; then
+	lintian --fail-on error "$DEB" 2>&1 | grep -v 'root privileges' |
+	    sed 's/^/lintian: /'
+	lintian --fail-on error "$DEB" >/dev/null 2>&1 ||
+	    die "lintian reports errors in the package"
+	echo "lintian: no errors"
+fi
+cp "$DEB" "$R/tmp/tickerd.deb"
+systemd-nspawn -q --register=no --private-network -D "$R" \
+    dpkg -i /tmp/tickerd.deb >"$W/dpkg.log" 2>&1 ||
+    { cat "$W/dpkg.log"; die "dpkg -i failed"; }
+rm -f "$R/tmp/tickerd.deb"
+[ -f "$R/lib/systemd/system/tickerd.service" ] || die "the package did not install the unit"
+[ -f "$R/etc/tickerd/tickerd.conf" ] || die "the package did not install the example configuration"
+# the fake quote server, built here
+(cd "$W/build" && "$SRC/configure" -q && make -j"$(nproc)" tests/fakequote \
+    >/dev/null) || die "building fakequote failed"
 cp "$W/build/tests/fakequote" "$R/usr/local/bin/fakequote"
-[ -f "$R/lib/systemd/system/tickerd.service" ] || die "make install did not install the unit"
-[ -f "$R/etc/tickerd/tickerd.conf" ] || die "make install did not install the example configuration"
 
 # 3. the test's configuration, the quote server, the driver
 rm -f "$R"/etc/tickerd/watchlist.d/*.conf
@@ -75,9 +93,16 @@ CALX price=45.12 prev=43.72 high=44.53 low=27.73
 QCOM price=150.00 prev=160.00 high=230.63 low=120.80
 END
 cat > "$R/etc/systemd/system/fakequote.service" <<'END'
+[Unit]
+Before=tickerd.service
 [Service]
 ExecStart=/usr/local/bin/fakequote -s /srv/scenario -p /run/fakequote.port -P 8099
+[Install]
+WantedBy=multi-user.target
 END
+mkdir -p "$R/etc/systemd/system/multi-user.target.wants"
+ln -sf /etc/systemd/system/fakequote.service \
+    "$R/etc/systemd/system/multi-user.target.wants/fakequote.service"
 # the watchdog test should not take the shipped 30s: only the timings change
 mkdir -p "$R/etc/systemd/system/tickerd.service.d"
 cat > "$R/etc/systemd/system/tickerd.service.d/test-timings.conf" <<'END'
