@@ -66,8 +66,7 @@ if command -v lintian >/dev/null; then
 	echo "lintian: no errors"
 fi
 cp "$DEB" "$R/tmp/tickerd.deb"
-systemd-nspawn -q --register=no --private-network -D "$R" \
-    dpkg -i /tmp/tickerd.deb >"$W/dpkg.log" 2>&1 ||
+chroot "$R" dpkg -i /tmp/tickerd.deb >"$W/dpkg.log" 2>&1 ||
     { cat "$W/dpkg.log"; die "dpkg -i failed"; }
 rm -f "$R/tmp/tickerd.deb"
 [ -f "$R/lib/systemd/system/tickerd.service" ] || die "the package did not install the unit"
