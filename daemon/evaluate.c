@@ -149,11 +149,16 @@ write_ahead(struct poller *P, struct watch *w, struct symstate *ss,
 	return rc;
 }
 
-/* What an evaluation may have to undo: the symbol's state before it. */
+/*
+ * What an evaluation may have to undo: the symbol's state before it.
+ * Taken for every quote, so a watch's rules fit without an allocation.
+ */
+#define BEFORE_RULES	16
 struct before {
 	struct symref		 ref;
 	time_t			 last_time;
 	struct rulestate	*rules;
+	struct rulestate	 some[BEFORE_RULES];
 };
 
 static void
@@ -161,9 +166,16 @@ remember(struct before *b, const struct symstate *ss)
 {
 	b->ref = ss->ref;
 	b->last_time = ss->last_time;
-	b->rules = xreallocarray(NULL, ss->nrules ? ss->nrules : 1,
-	    sizeof(*b->rules));
+	b->rules = ss->nrules <= BEFORE_RULES ? b->some :
+	    xreallocarray(NULL, ss->nrules, sizeof(*b->rules));
 	memcpy(b->rules, ss->rules, ss->nrules * sizeof(*b->rules));
+}
+
+static void
+forget(struct before *b)
+{
+	if (b->rules != b->some)
+		free(b->rules);
 }
 
 /* The alerts could not be committed: as if the quote never came. */
@@ -224,7 +236,9 @@ eval_commit(struct poller *P, struct watch *w, struct symstate *ss,
 	size_t		 na, nfired, i;
 	int		 changed;
 
-	remember(&before, ss);
+	before.rules = NULL;
+	if (!P->backtest)	/* a backtest has nothing to undo */
+		remember(&before, ss);
 	alerts = judge(P, w, ss, q, now, &na, &changed);
 	nfired = na;
 	if (na > 0 && !P->backtest) {
@@ -242,7 +256,7 @@ eval_commit(struct poller *P, struct watch *w, struct symstate *ss,
 		P->dirty = 1;
 		timer_in(P->save_ev, SAVE_DELAY);
 	}
-	free(before.rules);
+	forget(&before);
 	for (i = 0; i < na; i++) {
 		alert_line(&alerts[i], line, sizeof(line));
 		log_alert(line);
