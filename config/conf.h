@@ -121,6 +121,7 @@ struct config {
 	struct notifierlist	 notifiers;
 	struct strlist		 default_notify;
 	struct watchlist	 watches;
+	struct strmap		*watchmap;	/* the watches by symbol */
 	size_t			 nwatches;
 	int			 errors;
 };

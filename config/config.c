@@ -49,12 +49,7 @@ notifier_type_from_name(const char *name)
 struct watch *
 config_watch(const struct config *conf, const char *symbol)
 {
-	struct watch	*w;
-
-	TAILQ_FOREACH(w, &conf->watches, entry)
-		if (strcmp(w->symbol, symbol) == 0)
-			return w;
-	return NULL;
+	return strmap_get(conf->watchmap, symbol);
 }
 
 struct notifier *
@@ -189,6 +184,7 @@ config_free(struct config *conf)
 		strlist_free(&w->notify);
 		free(w);
 	}
+	strmap_free(conf->watchmap);
 	strlist_free(&conf->default_notify);
 	strlist_free(&conf->files);
 	free(conf->state_dir);

@@ -371,6 +371,7 @@ config_load(const char *path, config_errfn errfn)
 	TAILQ_INIT(&conf->providers);
 	TAILQ_INIT(&conf->notifiers);
 	TAILQ_INIT(&conf->watches);
+	conf->watchmap = strmap_new();
 	conf->poll = DEFAULT_POLL;
 	conf->timeout = DEFAULT_TIMEOUT;
 	conf->hysteresis = DEFAULT_HYSTERESIS;

@@ -258,11 +258,13 @@ read_symbols(struct parser *p, struct strlist *syms, int line)
 {
 	int		 lines[SYMBOL_LINES], sline, bad = 0;
 	struct watch	*o;
-	size_t		 i, j;
+	struct strmap	*listed;
+	size_t		 i;
 	char		*u;
 
 	if (list_value(p, "watch", syms, lines, SYMBOL_LINES) == -1)
 		return -1;
+	listed = strmap_new();
 	for (i = 0; i < syms->n; i++) {
 		sline = i < SYMBOL_LINES ? lines[i] : line;
 		if (!symbol_valid(syms->v[i])) {
@@ -273,18 +275,19 @@ read_symbols(struct parser *p, struct strlist *syms, int line)
 		}
 		for (u = syms->v[i]; *u != '\0'; u++)
 			*u = (char)toupper((unsigned char)*u);
-		for (j = 0; j < i; j++)
-			if (strcmp(syms->v[i], syms->v[j]) == 0) {
-				perr(p, sline, "watch: %s is listed twice",
-				    syms->v[i]);
-				bad = 1;
-			}
+		if (strmap_get(listed, syms->v[i]) != NULL) {
+			perr(p, sline, "watch: %s is listed twice",
+			    syms->v[i]);
+			bad = 1;
+		}
+		strmap_put(listed, syms->v[i], syms->v[i]);
 		if ((o = config_watch(p->conf, syms->v[i])) != NULL) {
 			perr(p, sline, "watch %s: duplicate watch (first at "
 			    "%s:%d)", syms->v[i], o->file, o->line);
 			bad = 1;
 		}
 	}
+	strmap_free(listed);
 	return bad ? 1 : 0;
 }
 
@@ -317,6 +320,7 @@ watch_add(struct parser *p, const struct watchbody *wb, const char *symbol,
 	w->file = p->lx->file;
 	w->line = line;
 	TAILQ_INSERT_TAIL(&p->conf->watches, w, entry);
+	strmap_put(p->conf->watchmap, w->symbol, w);
 	p->conf->nwatches++;
 }
 

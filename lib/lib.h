@@ -48,6 +48,19 @@ int		 strlist_has(const struct strlist *, const char *);
 void		 strlist_free(struct strlist *);
 size_t		 tk_strlcpy(char *, const char *, size_t);
 
+/* lib/strmap.c: strings to pointers, by hash; keys are not copied */
+struct strmap;
+struct strmap	*strmap_new(void);
+void		 strmap_free(struct strmap *);
+size_t		 strmap_count(const struct strmap *);
+void		*strmap_get(const struct strmap *, const char *);
+void		*strmap_getn(const struct strmap *, const char *, size_t);
+void		*strmap_getnh(const struct strmap *, const char *, size_t,
+		    uint32_t);
+void		 strmap_put(struct strmap *, const char *, void *);
+void		 strmap_del(struct strmap *, const char *);
+uint32_t	 strmap_hash(const char *, size_t);
+
 /* lib/buf.c: a growable byte buffer */
 struct buf {
 	char		*data;

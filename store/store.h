@@ -80,7 +80,7 @@ struct provstate {
 
 /* What tickerd knows of a watched symbol; it outlives reloads. */
 struct symstate {
-	struct symstate		*next;		/* in its hash chain */
+	TAILQ_ENTRY(symstate)	 entry;		/* in the list of all */
 	unsigned		 generation;
 	char			 symbol[SYMBOL_MAX + 1];
 	struct symref		 ref;

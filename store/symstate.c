@@ -17,68 +17,28 @@
 #include "config/conf.h"
 #include "store/store.h"
 
-static struct symstate	**table;
-static size_t		  tsize;	/* a power of two, or 0 */
-static size_t		  count;
-static unsigned		  generation;
-
-/* FNV-1a. */
-static size_t
-hash(const char *s)
-{
-	uint32_t	 h = 2166136261u;
-
-	while (*s != '\0')
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return (size_t)h;
-}
-
-static void
-grow(void)
-{
-	struct symstate	**old = table, *ss, *next;
-	size_t		  osize = tsize, i, at;
-
-	tsize = tsize ? tsize * 2 : 64;
-	table = xcalloc(tsize, sizeof(*table));
-	for (i = 0; i < osize; i++)
-		for (ss = old[i]; ss != NULL; ss = next) {
-			next = ss->next;
-			at = hash(ss->symbol) & (tsize - 1);
-			ss->next = table[at];
-			table[at] = ss;
-		}
-	free(old);
-}
+static struct strmap	*map;		/* by symbol */
+static TAILQ_HEAD(, symstate) all = TAILQ_HEAD_INITIALIZER(all);
+static unsigned		 generation;
 
 /* The state of symbol, or NULL when it is not watched. */
 struct symstate *
 symstate_find(const char *symbol)
 {
-	struct symstate	*ss;
-
-	if (tsize == 0)
-		return NULL;
-	for (ss = table[hash(symbol) & (tsize - 1)]; ss != NULL; ss = ss->next)
-		if (strcmp(ss->symbol, symbol) == 0)
-			return ss;
-	return NULL;
+	return map != NULL ? strmap_get(map, symbol) : NULL;
 }
 
 static struct symstate *
 symstate_new(const char *symbol)
 {
 	struct symstate	*ss = xcalloc(1, sizeof(*ss));
-	size_t		 at;
 
-	if (count + 1 > tsize / 4 * 3)
-		grow();
+	if (map == NULL)
+		map = strmap_new();
 	tk_strlcpy(ss->symbol, symbol, sizeof(ss->symbol));
 	symref_init(&ss->ref);
-	at = hash(symbol) & (tsize - 1);
-	ss->next = table[at];
-	table[at] = ss;
-	count++;
+	strmap_put(map, ss->symbol, ss);
+	TAILQ_INSERT_TAIL(&all, ss, entry);
 	return ss;
 }
 
@@ -162,19 +122,16 @@ symstate_free(struct symstate *ss)
 static void
 sweep(void)
 {
-	struct symstate	**pp, *ss;
-	size_t		  i;
+	struct symstate	*ss, *next;
 
-	for (i = 0; i < tsize; i++)
-		for (pp = &table[i]; (ss = *pp) != NULL;) {
-			if (ss->generation == generation) {
-				pp = &ss->next;
-				continue;
-			}
-			*pp = ss->next;
-			symstate_free(ss);
-			count--;
-		}
+	for (ss = TAILQ_FIRST(&all); ss != NULL; ss = next) {
+		next = TAILQ_NEXT(ss, entry);
+		if (ss->generation == generation)
+			continue;
+		TAILQ_REMOVE(&all, ss, entry);
+		strmap_del(map, ss->symbol);
+		symstate_free(ss);
+	}
 }
 
 /*
@@ -207,7 +164,6 @@ symstate_clear(void)
 {
 	generation++;
 	sweep();
-	free(table);
-	table = NULL;
-	tsize = count = 0;
+	strmap_free(map);
+	map = NULL;
 }

@@ -68,6 +68,39 @@ START_TEST(test_formats)
 }
 END_TEST
 
+/* The map against a plain array, through puts, deletes and growth. */
+START_TEST(test_strmap)
+{
+	struct strmap	*m = strmap_new();
+	static char	 keys[3000][12];
+	static int	 in[3000];
+	int		 i, k, n = 0;
+
+	for (i = 0; i < 3000; i++)
+		snprintf(keys[i], sizeof(keys[i]), "K%d", i * 7919 % 10007);
+	srandom(3);
+	for (i = 0; i < 40000; i++) {
+		k = (int)(random() % 3000);
+		if (random() % 3 == 0) {
+			strmap_del(m, keys[k]);
+			n -= in[k];
+			in[k] = 0;
+		} else {
+			strmap_put(m, keys[k], keys[k]);
+			n += !in[k];
+			in[k] = 1;
+		}
+		if (i % 1000 == 0)
+			for (k = 0; k < 3000; k++)
+				ck_assert_ptr_eq(strmap_get(m, keys[k]),
+				    in[k] ? keys[k] : NULL);
+	}
+	ck_assert_uint_eq(strmap_count(m), (size_t)n);
+	ck_assert_ptr_eq(strmap_getn(m, "K0xyz", 2), in[0] ? keys[0] : NULL);
+	strmap_free(m);
+}
+END_TEST
+
 START_TEST(test_json)
 {
 	json_t	*o = json_pack("{s:f, s:I, s:s, s:n}", "p", 1.5, "i",
@@ -94,6 +127,7 @@ main(void)
 	tcase_add_test(tc, test_backoff);
 	tcase_add_test(tc, test_formats);
 	tcase_add_test(tc, test_json);
+	tcase_add_test(tc, test_strmap);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
