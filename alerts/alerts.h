@@ -49,6 +49,10 @@ struct symref {
 	long		 close_day;	/* the session whose close was judged */
 	double		 close;		/* that session's closing price */
 	int		 close_new;	/* this quote brought a close to judge */
+	/* not stored: the last quote's calendar day, worked out once */
+	time_t		 cal_from, cal_to;	/* its UTC span */
+	long		 cal_day;
+	time_t		 cal_close;		/* when it closes (or ends) */
 };
 
 struct rule_params {

@@ -65,9 +65,14 @@ rulestate_same(const struct rule_state *a, const struct rule_state *b)
 void
 symref_update(struct symref *ref, const struct quote *q)
 {
-	long	 day = session_day(q->time), before = ref->day;
-	int	 close = market_close_minute(q->time);
-	int	 after_close = et_minute(q->time) >= (close ? close : 16 * 60);
+	long	 day, before = ref->day;
+	int	 after_close;
+
+	if (q->time < ref->cal_from || q->time >= ref->cal_to)
+		calendar_day(q->time, &ref->cal_day, &ref->cal_from,
+		    &ref->cal_to, &ref->cal_close);
+	day = ref->cal_day;
+	after_close = q->time >= ref->cal_close;
 
 	if (ref->day == 0) {
 		ref->day = day;

@@ -33,7 +33,8 @@
 /*
  * Judge every rule of w on q at now.  The new states are applied to ss;
  * the alerts that fire are returned (caller frees) and *changed says
- * whether anything stored changed.
+ * whether anything stored changed (not asked in a backtest, which stores
+ * nothing).
  */
 static struct alert *
 judge(struct poller *P, struct watch *w, struct symstate *ss,
@@ -48,7 +49,7 @@ judge(struct poller *P, struct watch *w, struct symstate *ss,
 
 	*na = 0;
 	symref_update(&ss->ref, q);
-	*changed = !symref_same(&before, &ss->ref);
+	*changed = !P->backtest && !symref_same(&before, &ss->ref);
 	params.hysteresis = watch_hysteresis(P->conf, w);
 	params.cooldown = w->cooldown;
 	TAILQ_FOREACH(r, &w->rules, entry) {
@@ -75,7 +76,8 @@ judge(struct poller *P, struct watch *w, struct symstate *ss,
 		case VERDICT_NONE:
 			break;
 		}
-		if (!rulestate_same(&next, &rs->st))
+		if (!*changed && !P->backtest &&
+		    !rulestate_same(&next, &rs->st))
 			*changed = 1;
 		rs->st = next;
 		rs++;

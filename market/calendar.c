@@ -36,6 +36,9 @@
 
 /* ---- US Eastern time ---- */
 
+static time_t	 et_time(long, int);
+static int	 day_close(long);
+
 /* The time of the n-th Sunday (n = 1, 2) of a month, at hh:00 UTC. */
 static time_t
 nth_sunday(int year, int mon, int n, int hh)
@@ -61,14 +64,25 @@ nth_sunday(int year, int mon, int n, int hh)
 int
 et_offset(time_t t)
 {
+	static struct {			/* the last year asked about */
+		time_t	 from, to;	/* its first and next year's second */
+		time_t	 on, off;	/* its daylight saving time */
+	} c;
 	struct tm	 tm;
 	int		 y;
 
-	gmtime_r(&t, &tm);
-	y = tm.tm_year + 1900;
-	if (t >= nth_sunday(y, 2, 2, 7) && t < nth_sunday(y, 10, 1, 6))
-		return -4 * 3600;
-	return -5 * 3600;
+	if (t < c.from || t >= c.to) {
+		gmtime_r(&t, &tm);
+		y = tm.tm_year + 1900;
+		memset(&tm, 0, sizeof(tm));
+		tm.tm_year = y - 1900;
+		c.from = timegm(&tm);
+		tm.tm_year++;
+		c.to = timegm(&tm);
+		c.on = nth_sunday(y, 2, 2, 7);
+		c.off = nth_sunday(y, 10, 1, 6);
+	}
+	return t >= c.on && t < c.off ? -4 * 3600 : -5 * 3600;
 }
 
 /* The trading session (US Eastern date) of a time, as days since 1970. */
@@ -78,6 +92,26 @@ session_day(time_t t)
 	long long	 s = (long long)t + et_offset(t);
 
 	return (long)(s >= 0 ? s / 86400 : -((-s + 86399) / 86400));
+}
+
+/*
+ * The session day of t, worked out once for every quote of that day: its
+ * number (as session_day()), the UTC span [*from, *to) of its calendar
+ * day in US Eastern time, and when its session closes (16:00 on a day
+ * without one).
+ */
+void
+calendar_day(time_t t, long *day, time_t *from, time_t *to, time_t *close)
+{
+	int	 c;
+
+	*day = session_day(t);
+	*from = et_time(*day, 0);
+	*to = et_time(*day + 1, 0);
+	c = day_close(*day);
+	*close = et_time(*day, c ? c : CLOSE_MIN);
+	if (*from > t || *to <= t || et_offset(*from) != et_offset(*to - 1))
+		*from = *to = t;	/* a day of a clock change: no span */
 }
 
 /* Minutes since midnight, US Eastern time. */
@@ -287,10 +321,16 @@ et_time(long t, int minute)
 static int
 day_close(long t)
 {
-	int	 y, m, d;
+	static long	 day = -1;	/* the last day asked about */
+	static int	 close;
+	int		 y, m, d;
 
-	cal_date(t, &y, &m, &d);
-	return cal_close_minute(y, m, d, NULL);
+	if (t != day) {
+		cal_date(t, &y, &m, &d);
+		close = cal_close_minute(y, m, d, NULL);
+		day = t;
+	}
+	return close;
 }
 
 /*

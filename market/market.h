@@ -30,6 +30,7 @@ int		 symbol_valid(const char *);
 /* market/calendar.c: US Eastern time and the NYSE calendar, by rule */
 int		 et_offset(time_t);
 long		 session_day(time_t);
+void		 calendar_day(time_t, long *, time_t *, time_t *, time_t *);
 int		 et_minute(time_t);
 void		 fmt_exchange_time(time_t, int, char *, size_t);
 long		 cal_days(int, int, int);
