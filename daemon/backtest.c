@@ -15,6 +15,18 @@
 #include "lib/lib.h"
 #include "daemon/daemon.h"
 
+/* The next quote of the replay into P->rnext; P->rstate says what came. */
+static void
+read_next(struct poller *P)
+{
+	char	 err[512];
+
+	P->rstate = replay_next(P->replay, &P->rnext, &P->rnext_sym, err,
+	    sizeof(err));
+	if (P->rstate == -1)
+		log_warnx("replay: %s", err);
+}
+
 /*
  * Open the replay the run asks for: --replay FILE, or the replay
  * provider's file; none when the provider is another.  Returns -1 after
@@ -37,30 +49,98 @@ replay_begin(struct poller *P, const char *file)
 		log_warnx("replay: %s", err);
 		return -1;
 	}
+	P->replay_file = file;
+	read_next(P);
+	if (P->rstate == 0)
+		log_warnx("replay: %s: no quotes", file);
+	if (P->rstate != 1) {
+		replay_free(P->replay);
+		P->replay = NULL;
+		return -1;
+	}
+	P->replay_first = P->rnext.time;
 	P->replay_start = clock_mono();
-	log_info("replaying %zu recorded quotes from %s%s",
-	    replay_count(P->replay), file, P->opts.once ? " (backtest)" : "");
+	log_info("replaying recorded quotes from %s%s", file,
+	    P->opts.once ? " (backtest)" : "");
 	return 0;
 }
 
-/* Replay: serve the quote the simulated clock has reached. */
+/* The watched symbol a replayed one is, found once per symbol; or NULL. */
+static struct sym *
+resolve(struct poller *P, struct replay_sym *rs)
+{
+	struct sym	*s;
+
+	if (!rs->resolved) {
+		if (P->bysym == NULL) {
+			P->bysym = strmap_new();
+			TAILQ_FOREACH(s, &P->syms, entry)
+				strmap_put(P->bysym, s->w->symbol, s);
+		}
+		rs->user = strmap_get(P->bysym, rs->symbol);
+		rs->resolved = 1;
+	}
+	return rs->user;
+}
+
+/* At the end of the file: the watched symbols it never quoted. */
+static void
+replay_end(struct poller *P)
+{
+	struct sym	*s;
+
+	TAILQ_FOREACH(s, &P->syms, entry)
+		if (replay_symbol(P->replay, s->w->symbol) == NULL)
+			log_warnx("%s: unknown symbol: no recorded quotes in "
+			    "%s", s->w->symbol, P->replay_file);
+}
+
+/*
+ * Read on up to the simulated time sim: each watched symbol keeps its
+ * newest quote for its next poll.  At speed, one symbol's quotes could
+ * not wait for another's, so the whole file must be in time order.
+ */
+static void
+pump(struct poller *P, time_t sim)
+{
+	struct sym	*s;
+	time_t		 t;
+	char		 where[512];
+
+	while (P->rstate == 1 && P->rnext.time <= sim) {
+		t = P->rnext.time;
+		if ((s = resolve(P, P->rnext_sym)) != NULL) {
+			s->pending = P->rnext;
+			s->has_pending = 1;
+		}
+		read_next(P);
+		if (P->rstate == 1 && P->rnext.time < t) {
+			replay_where(P->replay, where, sizeof(where));
+			log_warnx("replay: %s: earlier than the line before: a "
+			    "replay at a speed needs the file in time order",
+			    where);
+			P->rstate = -1;
+		}
+		if (P->rstate != 1)
+			replay_end(P);
+	}
+}
+
+/* Replay: serve the newest quote the simulated clock has reached. */
 void
 replay_tick(struct sym *s)
 {
-	struct poller		*P = s->P;
-	const struct quote	*q;
-	struct quote		 copy;
-	time_t			 sim;
+	struct poller	*P = s->P;
+	time_t		 sim;
 
-	sim = replay_first_time(P->replay) + (time_t)((clock_mono() -
-	    P->replay_start) * P->replay_speed);
-	q = replay_latest(P->replay, s->w->symbol, sim);
-	if (q != NULL && q != s->replayed) {
-		s->replayed = q;
-		copy = *q;
-		eval_quote(P, s, &copy, sim);
+	sim = P->replay_first + (time_t)((clock_mono() - P->replay_start) *
+	    P->replay_speed);
+	pump(P, sim);
+	if (s->has_pending) {
+		s->has_pending = 0;
+		eval_quote(P, s, &s->pending, sim);
 	}
-	if (sim >= replay_last_time(P->replay)) {
+	if (P->rstate != 1) {
 		s->done = 1;
 		work_end();
 		return;
@@ -72,22 +152,15 @@ replay_tick(struct sym *s)
 void
 backtest_run(struct poller *P)
 {
-	const struct quote	*q;
-	struct quote		 copy;
-	struct sym		*s;
-	size_t			 i;
+	struct sym	*s;
 
 	P->backtest = 1;
-	for (i = 0; i < replay_count(P->replay); i++) {
-		q = replay_get(P->replay, i);
-		TAILQ_FOREACH(s, &P->syms, entry)
-			if (strcmp(s->w->symbol, q->symbol) == 0)
-				break;
-		if (s == NULL)
-			continue;
-		copy = *q;
-		eval_quote(P, s, &copy, q->time);
+	while (P->rstate == 1) {
+		if ((s = resolve(P, P->rnext_sym)) != NULL)
+			eval_quote(P, s, &P->rnext, P->rnext.time);
+		read_next(P);
 	}
+	replay_end(P);
 }
 
 /* The backtest's closing table: alerts per symbol and rule. */

@@ -46,7 +46,8 @@ struct sym {
 	int			 in_round;	/* --once: counted as work */
 	int			 quoted;	/* at least one good quote */
 	int			 done;		/* replay: past its last quote */
-	const struct quote	*replayed;	/* replay: last served */
+	struct quote		 pending;	/* replay: its latest, unserved */
+	int			 has_pending;
 	/* from a range endpoint: 52-week range, last closes */
 	int			 range_busy;
 	int			 range_reported;
@@ -96,10 +97,16 @@ struct poller {
 	size_t			 nsrc;
 	struct symlist		 syms;
 	struct reqlist		 reqs;
-	/* replay */
+	/* replay: a stream, read one quote ahead */
 	struct replay		*replay;
+	const char		*replay_file;
+	struct quote		 rnext;		/* the next quote */
+	struct replay_sym	*rnext_sym;
+	int			 rstate;	/* 1: rnext is one; 0: end; -1 */
+	time_t			 replay_first;	/* the first quote's time */
 	double			 replay_start;	/* clock_mono() */
 	double			 replay_speed;
+	struct strmap		*bysym;		/* syms by symbol, for it */
 	int			 backtest;
 	/* the evaluate pipeline */
 	unsigned		 alerts;	/* fired since start */

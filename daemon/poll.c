@@ -281,7 +281,6 @@ poll_start(struct event_base *base, struct config *conf,
 {
 	struct poller	*P = xcalloc(1, sizeof(*P));
 	struct watch	*w;
-	struct sym	*s;
 	size_t		 n = 0;
 
 	P->base = base;
@@ -299,15 +298,8 @@ poll_start(struct event_base *base, struct config *conf,
 	if (P->replay == NULL)
 		chain_start(P);
 	TAILQ_FOREACH(w, &conf->watches, entry) {
-		s = sym_new(P, w);
+		sym_new(P, w);
 		n++;
-		if (P->replay != NULL && !replay_has_symbol(P->replay,
-		    w->symbol)) {
-			log_warnx("%s: unknown symbol: no recorded quotes in "
-			    "%s", w->symbol, o->replay ? o->replay :
-			    config_provider(conf)->replay_file);
-			s->done = 1;
-		}
 	}
 	if (P->replay != NULL && P->opts.once)
 		backtest_run(P);
@@ -349,5 +341,6 @@ poll_stop(struct poller *P)
 		free(s);
 	}
 	replay_free(P->replay);
+	strmap_free(P->bysym);
 	free(P);
 }

@@ -332,15 +332,12 @@ parse_args(int argc, char *argv[], struct args *a)
 static int
 check_only(const struct args *a)
 {
-	struct replay	*r;
 	char		 err[1024];
 
-	if (a->replay != NULL) {
-		if ((r = replay_open(a->replay, err, sizeof(err))) == NULL) {
-			fprintf(stderr, "%s\n", err);
-			return 1;
-		}
-		replay_free(r);
+	if (a->replay != NULL && replay_check(a->replay, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
 	}
 	printf("configuration OK\n");
 	return 0;
@@ -410,6 +407,8 @@ run(const struct args *a)
 	if (a->once && ((poller && !poll_all_quoted(poller)) ||
 	    notify_failures() > 0))
 		rc = 2;
+	if (poller != NULL && poller->replay != NULL && poller->rstate == -1)
+		rc = 1;		/* a fault in the replay file, said */
 	return rc;
 }
 

@@ -85,16 +85,24 @@ extern const struct provider provider_finnhub;
 extern const struct provider provider_alphavantage;
 extern const struct provider provider_twelvedata;
 
-/* providers/replay.c: recorded quotes from CSV */
+/* providers/replay.c: recorded quotes from CSV, read as a stream */
 struct replay;
+struct replay_sym {
+	char		 symbol[SYMBOL_MAX + 1];
+	char		*spelling;	/* as the file writes it */
+	struct replay_sym *canon;	/* another spelling's: the symbol's */
+	time_t		 last_time;	/* of its last quote so far */
+	long		 last_line;
+	size_t		 count;		/* quotes so far */
+	void		*user;		/* the caller's */
+	int		 resolved;	/* user has been set */
+};
 struct replay	*replay_open(const char *, char *, size_t);
+int		 replay_next(struct replay *, struct quote *,
+		    struct replay_sym **, char *, size_t);
+int		 replay_check(const char *, char *, size_t);
+void		 replay_where(const struct replay *, char *, size_t);
+struct replay_sym *replay_symbol(const struct replay *, const char *);
 void		 replay_free(struct replay *);
-size_t		 replay_count(const struct replay *);
-const struct quote *replay_get(const struct replay *, size_t);
-time_t		 replay_first_time(const struct replay *);
-time_t		 replay_last_time(const struct replay *);
-const struct quote *replay_latest(const struct replay *, const char *,
-		    time_t);
-int		 replay_has_symbol(const struct replay *, const char *);
 
 #endif /* TICKERD_PROVIDERS_H */

@@ -1,269 +1,555 @@
 /*
- * The replay provider: recorded quotes from a CSV file,
+ * The replay provider: recorded quotes from a CSV file, plain or gzipped,
  *   time,symbol,price,prev_close,high52,low52,volume
  *   2026-03-02T14:30:00Z,CALX,41.20,40.95,44.53,27.73,812000
- * sorted by time.  A header line is optional; empty fields other than
- * time, symbol and price mean "unknown".
+ * read as a stream: constant memory whatever the file's size.  A header
+ * line is optional; empty fields other than time, symbol and price mean
+ * "unknown".  The quotes of each symbol must be in time order.
+ *
+ * Backtests read millions of lines, so the common spellings are parsed
+ * by hand: a fixed-format timestamp, and prices as exact decimals
+ * (digits and one point: the mantissa and its power of ten are exact
+ * doubles, so one division gives the correctly rounded value that strtod
+ * would).  Anything else goes the general way, with the same result.
+ * Symbols are looked up by hash, once per spelling.
  */
 #include "config.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
+
+#include <zlib.h>
 
 #include "lib/lib.h"
 #include "market/market.h"
 #include "providers/providers.h"
 
+#define CHUNK		(256 * 1024)	/* read at a time; the longest line */
+#define SYMBOLS_MAX	100000		/* distinct symbols in one file */
+
 struct replay {
-	struct quote	*q;
-	size_t		 n;
+	char		*path;
+	int		 fd;		/* a plain file: read directly */
+	gzFile		 gz;		/* a gzipped one (or a pipe) */
+	char		*buf;		/* CHUNK + 1 bytes */
+	size_t		 pos, len;	/* unread: buf[pos..len) */
+	int		 eof;
+	long		 lineno;
+	struct strmap	*syms;		/* spelling -> struct replay_sym */
+	struct replay_sym **all;	/* owned, for freeing */
+	size_t		 nall;
+	char		 datebuf[10];	/* the last date parsed, and its day */
+	time_t		 dateday;
+	char		 timebuf[20];	/* the last time parsed, and its value */
+	time_t		 timeval;
 };
 
-/* 2026-03-02T14:30:00Z (also with a space, and without seconds). */
-static int
-parse_time(const char *s, time_t *out)
-{
-	struct tm	 tm;
-	int		 y, mo, d, h, mi, sec = 0, n = 0;
+static const double pow10tab[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+	1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
 
-	memset(&tm, 0, sizeof(tm));
-	if (sscanf(s, "%4d-%2d-%2d%*[T ]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi,
-	    &sec, &n) != 6) {
-		n = 0;
-		if (sscanf(s, "%4d-%2d-%2d%*[T ]%2d:%2d%n", &y, &mo, &d, &h,
-		    &mi, &n) != 5)
-			return -1;
-	}
-	if (s[n] == 'Z')
-		n++;
-	if (s[n] != '\0')
-		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-	    sec > 60)
-		return -1;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	*out = timegm(&tm);
-	return 0;
+/* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's). */
+static long
+days_from_civil(long y, long m, long d)
+{
+	long	 era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
 }
 
 static int
-parse_num(const char *s, double *out, int required)
+digits(const char *s, int n, int *out)
 {
-	char	*end;
-	double	 v;
+	int	 v = 0;
 
-	if (*s == '\0') {
+	while (n-- > 0) {
+		if ((unsigned)(*s - '0') > 9)
+			return -1;
+		v = v * 10 + (*s++ - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/*
+ * 2026-03-02T14:30:00Z, with T or a space, with or without the Z and
+ * the seconds.  Day 31 of a short month runs on into the next, as
+ * timegm(3) has it.
+ */
+static int
+parse_time(struct replay *r, const char *s, size_t len, time_t *out)
+{
+	int	 y, mo, d, h, mi, sec = 0;
+	size_t	 n = 16;
+
+	if (len < 16 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' &&
+	    s[10] != ' ') || s[13] != ':' || digits(s + 11, 2, &h) == -1 ||
+	    digits(s + 14, 2, &mi) == -1)
+		return -1;
+	if (len >= 19 && s[16] == ':') {
+		if (digits(s + 17, 2, &sec) == -1)
+			return -1;
+		n = 19;
+	}
+	if (n < len && s[n] == 'Z')
+		n++;
+	if (n != len || h > 23 || mi > 59 || sec > 60)
+		return -1;
+	if (memcmp(s, r->datebuf, 10) != 0) {
+		if (digits(s, 4, &y) == -1 || digits(s + 5, 2, &mo) == -1 ||
+		    digits(s + 8, 2, &d) == -1 || mo < 1 || mo > 12 ||
+		    d < 1 || d > 31)
+			return -1;
+		r->dateday = (time_t)days_from_civil(y, mo, d) * 86400;
+		memcpy(r->datebuf, s, 10);
+	}
+	*out = r->dateday + h * 3600 + mi * 60 + sec;
+	return 0;
+}
+
+/*
+ * A price or a count: an unsigned decimal, or empty for "unknown" (NaN)
+ * where that is allowed.  field[len] may be overwritten.
+ */
+static int
+parse_num(char *s, size_t len, double *out, int required)
+{
+	uint64_t	 m = 0;
+	size_t		 i, ndig = 0, frac = 0;
+	int		 point = 0;
+	char		*end;
+	double		 v;
+
+	if (len == 0) {
 		*out = NAN;
 		return required ? -1 : 0;
 	}
+	for (i = 0; i < len; i++) {
+		if ((unsigned)(s[i] - '0') <= 9) {
+			m = m * 10 + (uint64_t)(s[i] - '0');
+			ndig++;
+			frac += point;
+		} else if (s[i] == '.' && !point)
+			point = 1;
+		else
+			break;
+	}
+	if (i == len && ndig > 0 && ndig <= 15 && frac <= 22) {
+		*out = (double)m / pow10tab[frac];
+		return 0;
+	}
+	s[len] = '\0';		/* the general way: strtod, as written */
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno != 0 || *end != '\0' || !isfinite(v) || v < 0)
+	if (errno != 0 || *end != '\0' || end == s || !isfinite(v) || v < 0)
 		return -1;
 	*out = v;
 	return 0;
 }
 
-static int
-by_time(const void *a, const void *b)
+static int __attribute__((__format__(printf, 4, 5)))
+fail(struct replay *r, char *err, size_t errlen, const char *fmt, ...)
 {
-	const struct quote *x = a, *y = b;
+	va_list	 ap;
+	char	 msg[200];
 
-	if (x->time != y->time)
-		return x->time < y->time ? -1 : 1;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(err, errlen, "%s:%ld: %s", r->path, r->lineno, msg);
+	return -1;
+}
+
+/* The symbol spelt by the len bytes at s: found, or validated and added. */
+static struct replay_sym *
+symbol(struct replay *r, const char *s, size_t len, char *err, size_t errlen)
+{
+	struct replay_sym	*rs;
+	char			 up[SYMBOL_MAX + 1], raw[64];
+	size_t			 i;
+
+	if ((rs = strmap_getn(r->syms, s, len)) != NULL)
+		return rs->canon != NULL ? rs->canon : rs;
+	snprintf(raw, sizeof(raw), "%.*s", (int)(len < 40 ? len : 40), s);
+	if (len > SYMBOL_MAX) {
+		fail(r, err, errlen, "invalid symbol \"%s\"", raw);
+		return NULL;
+	}
+	for (i = 0; i < len; i++)
+		up[i] = (char)toupper((unsigned char)s[i]);
+	up[len] = '\0';
+	if (!symbol_valid(up)) {
+		fail(r, err, errlen, "invalid symbol \"%s\"", raw);
+		return NULL;
+	}
+	if ((rs = strmap_get(r->syms, up)) == NULL) {
+		if (r->nall == SYMBOLS_MAX) {
+			fail(r, err, errlen, "more than %d symbols", SYMBOLS_MAX);
+			return NULL;
+		}
+		rs = xcalloc(1, sizeof(*rs));
+		memcpy(rs->symbol, up, len + 1);
+		rs->spelling = xstrdup(up);
+		r->all = xreallocarray(r->all, r->nall + 1, sizeof(*r->all));
+		r->all[r->nall++] = rs;
+		strmap_put(r->syms, rs->spelling, rs);
+	}
+	if (strcmp(raw, up) != 0) {	/* another spelling of it */
+		struct replay_sym *alias = xcalloc(1, sizeof(*alias));
+
+		alias->canon = rs;
+		alias->spelling = xstrdup(raw);
+		r->all = xreallocarray(r->all, r->nall + 1, sizeof(*r->all));
+		r->all[r->nall++] = alias;
+		strmap_put(r->syms, alias->spelling, alias);
+	}
+	return rs;
+}
+
+/*
+ * A number of the common spelling at *pp: digits with at most one point,
+ * 15 digits at most, ended by a comma or the line's NUL.  Returns -1 for
+ * anything else, which the general parser then judges.
+ */
+static inline int
+fast_num(const char **pp, double *out)
+{
+	const char	*p = *pp, *s = p;
+	uint64_t	 m = 0;
+	unsigned	 d;
+	size_t		 nd, frac = 0;
+
+	while ((d = (unsigned)(*p - '0')) <= 9) {
+		m = m * 10 + d;
+		p++;
+	}
+	nd = (size_t)(p - s);
+	if (*p == '.') {
+		s = ++p;
+		while ((d = (unsigned)(*p - '0')) <= 9) {
+			m = m * 10 + d;
+			p++;
+		}
+		frac = (size_t)(p - s);
+		nd += frac;
+	}
+	if (nd == 0 || nd > 15 || (*p != ',' && *p != '\0'))
+		return -1;
+	*out = (double)m / pow10tab[frac];
+	*pp = p;
 	return 0;
 }
 
 /*
- * One line of a replay file (time,symbol,price,prev_close,high52,low52,
- * volume; the last four may be empty) into q.  Returns -1 with
- * "FILE:LINE: message" in err when it is malformed.
+ * The common spelling of a line, in one pass: a 20-character time with
+ * its Z, a symbol seen before, numbers fast_num() reads or empty.  Returns
+ * 0 for anything else (*end is a NUL).
  */
 static int
-parse_line(char *p, const char *path, int lineno, struct quote *q, char *err,
-    size_t errlen)
+fast_line(struct replay *r, const char *p, const char *end, struct quote *q,
+    struct replay_sym **rsp)
 {
-	char	*fields[8];
-	size_t	 nf, i;
-	double	 vol;
+	struct replay_sym	*rs;
+	const char		*s;
+	double			 v[5];
+	uint32_t		 h = 2166136261u;
+	int			 i;
 
-	for (nf = 0; nf < 8; nf++) {
-		fields[nf] = p;
-		if ((p = strchr(p, ',')) == NULL) {
-			nf++;
-			break;
-		}
-		*p++ = '\0';
+	if (end - p < 24 || p[20] != ',')
+		return 0;
+	if (memcmp(p, r->timebuf, 20) != 0) {	/* quotes come in runs */
+		if (parse_time(r, p, 20, &r->timeval) == -1)
+			return 0;
+		memcpy(r->timebuf, p, 20);
 	}
-	if (nf < 3 || nf > 7) {
-		snprintf(err, errlen, "%s:%d: expected 7 fields (time,symbol,"
-		    "price,prev_close,high52,low52,volume), got %zu", path,
-		    lineno, nf);
-		return -1;
+	q->time = r->timeval;
+	for (s = p += 21; *p != ',' && *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	if (*p != ',' || (rs = strmap_getnh(r->syms, s, (size_t)(p - s),
+	    h)) == NULL)
+		return 0;
+	for (i = 0; i < 5; i++) {
+		p++;
+		if (*p == ',' || (*p == '\0' && p == end))
+			v[i] = NAN;
+		else if (fast_num(&p, &v[i]) == -1)
+			return 0;
+		if (i < 4 ? *p != ',' : p != end)
+			return 0;
 	}
-	for (i = nf; i < 7; i++)
-		fields[i] = (char *)"";
-	memset(q, 0, sizeof(*q));
-	if (parse_time(fields[0], &q->time) == -1) {
-		snprintf(err, errlen, "%s:%d: invalid time \"%s\" (expected "
-		    "2026-03-02T14:30:00Z)", path, lineno, fields[0]);
-		return -1;
-	}
-	for (p = fields[1]; *p != '\0'; p++)
-		*p = (char)toupper((unsigned char)*p);
-	if (!symbol_valid(fields[1])) {
-		snprintf(err, errlen, "%s:%d: invalid symbol \"%s\"", path,
-		    lineno, fields[1]);
-		return -1;
-	}
-	tk_strlcpy(q->symbol, fields[1], sizeof(q->symbol));
-	if (parse_num(fields[2], &q->price, 1) == -1 || q->price <= 0 ||
-	    parse_num(fields[3], &q->prev_close, 0) == -1 ||
-	    parse_num(fields[4], &q->high52, 0) == -1 ||
-	    parse_num(fields[5], &q->low52, 0) == -1 ||
-	    parse_num(fields[6], &vol, 0) == -1) {
-		snprintf(err, errlen, "%s:%d: invalid number", path, lineno);
-		return -1;
-	}
-	q->volume = quote_volume(vol);
-	return 0;
-}
-
-/* In time order; qsort is not stable, so sort only what is out of it. */
-static void
-sort(struct replay *r)
-{
-	size_t	 i;
-
-	for (i = 1; i < r->n; i++)
-		if (r->q[i].time < r->q[i - 1].time)
-			break;
-	if (i < r->n)
-		qsort(r->q, r->n, sizeof(*r->q), by_time);
+	if (!(v[0] > 0))
+		return 0;
+	*rsp = rs = rs->canon != NULL ? rs->canon : rs;
+	memcpy(q->symbol, rs->symbol, sizeof(q->symbol));
+	q->price = v[0];
+	q->prev_close = v[1];
+	q->high52 = v[2];
+	q->low52 = v[3];
+	q->volume = quote_volume(v[4]);
+	q->currency[0] = '\0';
+	return 1;
 }
 
 /*
- * Read a replay file.  Returns NULL with a "FILE:LINE: message" in err
- * when the file cannot be read or a line is malformed.
+ * One line: time,symbol,price,prev_close,high52,low52,volume, the last
+ * four possibly empty.  Returns -1 with "FILE:LINE: message" in err.
+ */
+static int
+parse_line(struct replay *r, char *p, char *end, struct quote *q,
+    struct replay_sym **rsp, char *err, size_t errlen)
+{
+	char		*f[7], *e[7];
+	size_t		 nf = 0;
+	double		 vol;
+
+	while (nf < 7) {
+		f[nf] = p;
+		while (p < end && *p != ',')
+			p++;
+		e[nf++] = p;
+		if (p == end)
+			break;
+		p++;
+	}
+	if (nf < 3 || e[nf - 1] != end) {
+		for (p = e[nf - 1]; p < end; p++)	/* more than 7 */
+			nf += *p == ',';
+		return fail(r, err, errlen, "expected 7 fields (time,symbol,"
+		    "price,prev_close,high52,low52,volume), got %zu", nf);
+	}
+	for (; nf < 7; nf++)
+		f[nf] = e[nf] = end;
+	if (parse_time(r, f[0], (size_t)(e[0] - f[0]), &q->time) == -1) {
+		*e[0] = '\0';
+		return fail(r, err, errlen, "invalid time \"%s\" (expected "
+		    "2026-03-02T14:30:00Z)", f[0]);
+	}
+	if ((*rsp = symbol(r, f[1], (size_t)(e[1] - f[1]), err, errlen)) ==
+	    NULL)
+		return -1;
+	memcpy(q->symbol, (*rsp)->symbol, sizeof(q->symbol));
+	if (parse_num(f[2], (size_t)(e[2] - f[2]), &q->price, 1) == -1 ||
+	    q->price <= 0 ||
+	    parse_num(f[3], (size_t)(e[3] - f[3]), &q->prev_close, 0) == -1 ||
+	    parse_num(f[4], (size_t)(e[4] - f[4]), &q->high52, 0) == -1 ||
+	    parse_num(f[5], (size_t)(e[5] - f[5]), &q->low52, 0) == -1 ||
+	    parse_num(f[6], (size_t)(e[6] - f[6]), &vol, 0) == -1)
+		return fail(r, err, errlen, "invalid number");
+	q->volume = quote_volume(vol);
+	q->currency[0] = '\0';
+	return 0;
+}
+
+/* More of the file into the buffer; -1 with err on a read error. */
+static int
+fill(struct replay *r, char *err, size_t errlen)
+{
+	const char	*msg;
+	int		 n, zerr = Z_OK;
+
+	memmove(r->buf, r->buf + r->pos, r->len - r->pos);
+	r->len -= r->pos;
+	r->pos = 0;
+	if (r->gz == NULL) {
+		while ((n = (int)read(r->fd, r->buf + r->len, CHUNK - r->len)) ==
+		    -1 && errno == EINTR)
+			;
+		zerr = Z_ERRNO;
+	} else
+		n = gzread(r->gz, r->buf + r->len, (unsigned)(CHUNK - r->len));
+	if (n < 0 || (n == 0 && r->gz != NULL && gzerror(r->gz, &zerr) !=
+	    NULL && zerr != Z_OK)) {
+		msg = zerr == Z_ERRNO ? strerror(errno) : gzerror(r->gz, &zerr);
+		if (zerr != Z_ERRNO && strstr(msg, ": ") != NULL)
+			msg = strstr(msg, ": ") + 2;	/* "<fd:3>: ..." */
+		snprintf(err, errlen, "%s: %s", r->path, msg);
+		return -1;
+	}
+	if (n == 0)
+		r->eof = 1;
+	r->len += (size_t)n;
+	return 0;
+}
+
+/* The next line, without its end; NULL at the end of the file. */
+static char *
+next_line(struct replay *r, char **endp, char *err, size_t errlen, int *rc)
+{
+	char	*p, *nl;
+
+	*rc = 0;
+	for (;;) {
+		p = r->buf + r->pos;
+		if ((nl = memchr(p, '\n', r->len - r->pos)) != NULL ||
+		    (r->eof && r->pos < r->len)) {
+			if (nl == NULL)		/* the last, without a newline */
+				nl = r->buf + r->len;
+			r->pos = (size_t)(nl - r->buf) + (nl < r->buf + r->len);
+			r->lineno++;
+			if (nl > p && nl[-1] == '\r')
+				nl--;
+			*endp = nl;
+			return p;
+		}
+		if (r->eof)
+			return NULL;
+		if (r->pos == 0 && r->len == CHUNK) {
+			r->lineno++;
+			*rc = fail(r, err, errlen, "line longer than %d bytes",
+			    CHUNK);
+			return NULL;
+		}
+		if (fill(r, err, errlen) == -1) {
+			*rc = -1;
+			return NULL;
+		}
+	}
+}
+
+/*
+ * The next quote of the file into q, and its symbol into *rsp.  Returns
+ * 1, 0 at the end, or -1 with "FILE:LINE: message" in err.
+ */
+int
+replay_next(struct replay *r, struct quote *q, struct replay_sym **rsp,
+    char *err, size_t errlen)
+{
+	struct replay_sym	*rs;
+	char			*p, *end, when[32];
+	int			 rc;
+
+	while ((p = next_line(r, &end, err, errlen, &rc)) != NULL) {
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p == end || *p == '#')
+			continue;
+		if (r->lineno == 1 && end - p >= 5 &&
+		    strncasecmp(p, "time,", 5) == 0)
+			continue;
+		*end = '\0';
+		if (!fast_line(r, p, end, q, rsp) &&
+		    parse_line(r, p, end, q, rsp, err, errlen) == -1)
+			return -1;
+		rs = *rsp;
+		if (q->time < rs->last_time) {
+			fmt_time(rs->last_time, FMT_ISO, when, sizeof(when));
+			snprintf(err, errlen, "%s:%ld: %s is earlier than its "
+			    "quote of %s on line %ld: a symbol's quotes must "
+			    "be in time order", r->path, r->lineno, rs->symbol,
+			    when, rs->last_line);
+			return -1;
+		}
+		rs->last_time = q->time;
+		rs->last_line = r->lineno;
+		rs->count++;
+		return 1;
+	}
+	return rc;
+}
+
+/*
+ * Open a replay file, gzipped or not.  Returns NULL with a message in err
+ * when it cannot be opened; its lines are judged as they are read.
  */
 struct replay *
 replay_open(const char *path, char *err, size_t errlen)
 {
-	FILE		*f;
 	struct replay	*r;
-	char		*line = NULL, *p;
-	size_t		 cap = 0;
-	ssize_t		 len;
-	int		 lineno = 0;
+	unsigned char	 magic[2];
+	int		 fd;
 
-	if ((f = fopen(path, "re")) == NULL) {
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	r = xcalloc(1, sizeof(*r));
-	while ((len = getline(&line, &cap, f)) != -1) {
-		lineno++;
-		while (len > 0 && (line[len - 1] == '\n' ||
-		    line[len - 1] == '\r'))
-			line[--len] = '\0';
-		p = line + strspn(line, " \t");
-		if (*p == '\0' || *p == '#')
-			continue;
-		if (lineno == 1 && strncasecmp(p, "time,", 5) == 0)
-			continue;
-		r->q = xreallocarray(r->q, r->n + 1, sizeof(*r->q));
-		if (parse_line(p, path, lineno, &r->q[r->n], err, errlen) == -1)
-			goto fail;
-		r->n++;
+	r->fd = fd;
+	if (pread(fd, magic, 2, 0) != 2 || (magic[0] == 0x1f &&
+	    magic[1] == 0x8b)) {
+		if ((r->gz = gzdopen(fd, "rb")) == NULL) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			close(fd);
+			free(r);
+			return NULL;
+		}
+		gzbuffer(r->gz, CHUNK);
 	}
-	if (ferror(f))
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-	else if (r->n == 0)
-		snprintf(err, errlen, "%s: no quotes", path);
-	else {
-		free(line);
-		fclose(f);
-		sort(r);
-		return r;
-	}
- fail:
-	free(line);
-	fclose(f);
+	r->path = xstrdup(path);
+	r->buf = xmalloc(CHUNK + 1);
+	r->syms = strmap_new();
+	return r;
+}
+
+/* Read a whole replay file through; -1 with err at its first fault. */
+int
+replay_check(const char *path, char *err, size_t errlen)
+{
+	struct replay		*r;
+	struct replay_sym	*rs;
+	struct quote		 q;
+	size_t			 n = 0;
+	int			 rc;
+
+	if ((r = replay_open(path, err, errlen)) == NULL)
+		return -1;
+	while ((rc = replay_next(r, &q, &rs, err, errlen)) == 1)
+		n++;
 	replay_free(r);
-	return NULL;
+	if (rc == 0 && n == 0) {
+		snprintf(err, errlen, "%s: no quotes", path);
+		rc = -1;
+	}
+	return rc;
+}
+
+/* Where the reader is, as "FILE:LINE". */
+void
+replay_where(const struct replay *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s:%ld", r->path, r->lineno);
+}
+
+/* The symbol of that name, if the file has had a quote of it so far. */
+struct replay_sym *
+replay_symbol(const struct replay *r, const char *name)
+{
+	struct replay_sym	*rs = strmap_get(r->syms, name);
+
+	return rs != NULL && rs->canon != NULL ? rs->canon : rs;
 }
 
 void
 replay_free(struct replay *r)
 {
-	if (r == NULL)
-		return;
-	free(r->q);
-	free(r);
-}
-
-size_t
-replay_count(const struct replay *r)
-{
-	return r->n;
-}
-
-const struct quote *
-replay_get(const struct replay *r, size_t i)
-{
-	return i < r->n ? &r->q[i] : NULL;
-}
-
-time_t
-replay_first_time(const struct replay *r)
-{
-	return r->q[0].time;
-}
-
-time_t
-replay_last_time(const struct replay *r)
-{
-	return r->q[r->n - 1].time;
-}
-
-int
-replay_has_symbol(const struct replay *r, const char *sym)
-{
 	size_t	 i;
 
-	for (i = 0; i < r->n; i++)
-		if (strcmp(r->q[i].symbol, sym) == 0)
-			return 1;
-	return 0;
-}
-
-/* The latest quote of sym at or before t, or NULL. */
-const struct quote *
-replay_latest(const struct replay *r, const char *sym, time_t t)
-{
-	size_t	 lo = 0, hi = r->n, mid;
-
-	while (lo < hi) {		/* first index with time > t */
-		mid = lo + (hi - lo) / 2;
-		if (r->q[mid].time <= t)
-			lo = mid + 1;
-		else
-			hi = mid;
+	if (r == NULL)
+		return;
+	if (r->gz != NULL)
+		gzclose(r->gz);
+	else
+		close(r->fd);
+	for (i = 0; i < r->nall; i++) {
+		free(r->all[i]->spelling);
+		free(r->all[i]);
 	}
-	while (lo > 0) {
-		lo--;
-		if (strcmp(r->q[lo].symbol, sym) == 0)
-			return &r->q[lo];
-	}
-	return NULL;
+	free(r->all);
+	strmap_free(r->syms);
+	free(r->buf);
+	free(r->path);
+	free(r);
 }

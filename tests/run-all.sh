@@ -10,7 +10,7 @@ SUDO=
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq >/dev/null
 $SUDO apt-get install -y -qq build-essential autoconf automake libtool \
-    pkg-config libcurl4-openssl-dev libjansson-dev libevent-dev \
+    pkg-config libcurl4-openssl-dev libjansson-dev libevent-dev zlib1g-dev \
     libsystemd-dev check python3-aiosmtpd rsyslog exim4-daemon-light \
     openssl chromium python3-pil >/dev/null || {
 	echo "apt-get install failed"; exit 2; }

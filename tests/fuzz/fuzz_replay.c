@@ -13,14 +13,16 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct replay	*r;
-	char		 err[512];
-	const char	*path = fuzz_file("replay.csv", data, size);
+	struct replay		*r;
+	struct replay_sym	*rs;
+	struct quote		 q;
+	char			 err[512];
+	const char		*path = fuzz_file("replay.csv", data, size);
 
 	if ((r = replay_open(path, err, sizeof(err))) != NULL) {
-		if (replay_count(r) > 0)
-			(void)replay_latest(r, replay_get(r, 0)->symbol,
-			    replay_last_time(r));
+		while (replay_next(r, &q, &rs, err, sizeof(err)) == 1)
+			if (replay_symbol(r, q.symbol) != rs)
+				abort();
 		replay_free(r);
 	}
 	return 0;

@@ -17,8 +17,8 @@ for f in "$@"; do
 	case $f in *.c) libs="$libs $src/$f" ;; esac
 done
 cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-    -I$src -I$build -I$src/tests/fuzz $(pkg-config --cflags libcurl jansson libevent)"
-ldlibs="$(pkg-config --libs libcurl jansson libevent) -lm"
+    -I$src -I$build -I$src/tests/fuzz $(pkg-config --cflags libcurl jansson libevent zlib)"
+ldlibs="$(pkg-config --libs libcurl jansson libevent zlib) -lm"
 
 seeds() {
 	d=$out/seeds-$1
