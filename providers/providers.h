@@ -85,6 +85,30 @@ extern const struct provider provider_finnhub;
 extern const struct provider provider_alphavantage;
 extern const struct provider provider_twelvedata;
 
+/* providers/bars.c: price history, in bars, from history endpoints */
+struct bar {
+	long		 day;		/* session_day() */
+	time_t		 time;		/* a minute's end; 0: the day's */
+	double		 open, high, low, close, volume;
+};
+struct bars {
+	struct bar	*v;
+	size_t		 n, cap;
+	char		 error[256];
+};
+struct bars_api {
+	const char	*provider;
+	int		 minute;	/* serves one-minute bars too */
+	char		*(*url)(const char *base, const char *key,
+			    const char *sym, int minute, time_t from,
+			    time_t to);
+	int		 (*parse)(const char *, size_t, int, struct bars *);
+};
+const struct bars_api *bars_api(const char *);
+int		 bars_parse(const struct bars_api *, long, const char *,
+		    size_t, int, struct bars *);
+void		 bars_free(struct bars *);
+
 /* providers/replay.c: recorded quotes from CSV, read as a stream */
 struct replay;
 struct replay_sym {

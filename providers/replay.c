@@ -57,20 +57,6 @@ static const double pow10tab[] = {
 	1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 };
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's). */
-static long
-days_from_civil(long y, long m, long d)
-{
-	long	 era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 static int
 digits(const char *s, int n, int *out)
 {
@@ -114,7 +100,7 @@ parse_time(struct replay *r, const char *s, size_t len, time_t *out)
 		    digits(s + 8, 2, &d) == -1 || mo < 1 || mo > 12 ||
 		    d < 1 || d > 31)
 			return -1;
-		r->dateday = (time_t)days_from_civil(y, mo, d) * 86400;
+		r->dateday = (time_t)cal_days(y, mo, d) * 86400;
 		memcpy(r->datebuf, s, 10);
 	}
 	*out = r->dateday + h * 3600 + mi * 60 + sec;

@@ -25,6 +25,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    "^spx", "7203.T" };
 	struct fetch_result	 res[5];
 	const struct provider	*p;
+	const struct bars_api	*api;
+	struct bars		 b;
+	size_t			 i;
 	char			*body;
 	long			 status;
 
@@ -35,7 +38,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	body = malloc(size - 2 + 1);
 	memcpy(body, data + 2, size - 2);
 	body[size - 2] = '\0';
-	if ((data[0] & 0x80) && p->range_parse != NULL)
+	if ((data[1] & 0x80) && (api = bars_api(p->name)) != NULL) {
+		/* the history endpoints: bars in order, every one dated */
+		if (bars_parse(api, status, body, size - 2, data[1] & 0x40,
+		    &b) == 0)
+			for (i = 0; i < b.n; i++)
+				if (b.v[i].day == 0 || !(b.v[i].close > 0) ||
+				    (i > 0 && b.v[i].day < b.v[i - 1].day))
+					abort();
+		bars_free(&b);
+	} else if ((data[0] & 0x80) && p->range_parse != NULL)
 		p->range_parse(syms[data[0] % 5], status, body, size - 2,
 		    1772480400, res);
 	else
