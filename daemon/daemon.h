@@ -152,6 +152,10 @@ void		 replay_tick(struct sym *);
 void		 backtest_run(struct poller *);
 void		 backtest_summary(const struct poller *);
 
+/* daemon/fetchhist.c: tickerd --fetch-history */
+int		 fetch_history(struct config *, char **, size_t, const char *,
+		    const char *, const char *);
+
 /* daemon/control.c: the control socket, for tickerctl */
 struct control_info {
 	time_t		 started;

@@ -42,6 +42,12 @@ struct args {
 	int		 noaction;
 	int		 verbose;
 	int		 once;
+	int		 fetch;		/* --fetch-history: symbols are args */
+	const char	*range;
+	const char	*interval;
+	const char	*out;
+	char		**syms;
+	size_t		 nsyms;
 };
 
 static struct config		*conf;
@@ -84,7 +90,10 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: tickerd [-dnV1v] [-f file] [--once] "
-	    "[--replay file]\n");
+	    "[--replay file]\n"
+	    "       tickerd [-v] [-f file] --fetch-history symbol ... "
+	    "[--range 1y]\n"
+	    "               [--interval 1d|1m] -o file\n");
 	exit(1);
 }
 
@@ -299,19 +308,28 @@ parse_args(int argc, char *argv[], struct args *a)
 		{ "once", no_argument, NULL, '1' },
 		{ "replay", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "fetch-history", no_argument, NULL, 'H' },
+		{ "range", required_argument, NULL, 'r' },
+		{ "interval", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int	 ch;
 
 	memset(a, 0, sizeof(*a));
 	a->file = TICKERD_CONF;
-	while ((ch = getopt_long(argc, argv, "1df:hnvV", longopts, NULL))
+	a->range = "1y";
+	a->interval = "1d";
+	while ((ch = getopt_long(argc, argv, "1df:hno:vV", longopts, NULL))
 	    != -1) {
 		switch (ch) {
 		case '1': a->once = 1; break;
 		case 'd': a->debug = 1; break;
 		case 'f': a->file = optarg; break;
 		case 'n': a->noaction = 1; break;
+		case 'H': a->fetch = 1; break;
+		case 'r': a->range = optarg; break;
+		case 'i': a->interval = optarg; break;
+		case 'o': a->out = optarg; break;
 		case 'v': a->verbose++; break;
 		case 'R':
 			free(a->replay);
@@ -324,7 +342,13 @@ parse_args(int argc, char *argv[], struct args *a)
 			usage();
 		}
 	}
-	if (optind != argc)
+	if (a->fetch) {		/* the symbols, and where they go */
+		if (optind == argc || a->out == NULL || a->once ||
+		    a->replay != NULL)
+			usage();
+		a->syms = argv + optind;
+		a->nsyms = (size_t)(argc - optind);
+	} else if (optind != argc || a->out != NULL)
 		usage();
 }
 
@@ -426,7 +450,12 @@ main(int argc, char *argv[])
 		rc = 1;
 	else if (a.noaction)
 		rc = check_only(&a);
-	else
+	else if (a.fetch) {
+		log_init(1, a.verbose);
+		signal(SIGPIPE, SIG_IGN);
+		rc = fetch_history(conf, a.syms, a.nsyms, a.range, a.interval,
+		    a.out);
+	} else
 		rc = -1;
 	if (rc != -1) {
 		config_free(conf);
