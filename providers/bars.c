@@ -78,22 +78,6 @@ date_day(const char *s)
 	return cal_days(y, m, d);
 }
 
-static double
-jnumstr(json_t *o, const char *k)
-{
-	json_t		*v = json_object_get(o, k);
-	const char	*s;
-	char		*end;
-	double		 d;
-
-	if (json_is_number(v))
-		return json_number_value(v);
-	if ((s = json_string_value(v)) == NULL)
-		return NAN;
-	d = strtod(s, &end);
-	return end != s && *end == '\0' ? d : NAN;
-}
-
 static void
 herr(struct bars *h, const char *msg)
 {
@@ -248,7 +232,7 @@ av_hparse(const char *body, size_t len, int minute, struct bars *h)
 	}
 	json_object_foreach(series, date, bar) {
 		for (k = 0; k < 5; k++)
-			v[k] = jnumstr(bar, names[k]);
+			v[k] = json_price(bar, names[k]);
 		bar_add(h, date_day(date), 0, v);
 	}
 	json_decref(root);
@@ -291,7 +275,7 @@ td_hparse(const char *body, size_t len, int minute, struct bars *h)
 	}
 	json_array_foreach(vals, i, bar) {
 		for (k = 0; k < 5; k++)
-			v[k] = jnumstr(bar, names[k]);
+			v[k] = json_price(bar, names[k]);
 		bar_add(h, date_day(jstr(bar, "datetime")), 0, v);
 	}
 	json_decref(root);

@@ -249,6 +249,20 @@ START_TEST(test_replay)
 }
 END_TEST
 
+/* The i-th of a mix of spellings: the common ones, and the rare. */
+static void
+random_number(char *num, size_t len, int i)
+{
+	switch (i % 4) {
+	case 0: snprintf(num, len, "%ld.%02ld", random() % 100000,
+	    random() % 100); break;
+	case 1: snprintf(num, len, "%ld", random()); break;
+	case 2: snprintf(num, len, "0.%09ld", random() % 1000000000); break;
+	default: snprintf(num, len, "%ld.%ld5e-1", random() % 1000 + 1,
+	    random() % 1000); break;
+	}
+}
+
 /* The stream: order per symbol, gzip, and the fast parsers' exactness. */
 START_TEST(test_replay_stream)
 {
@@ -279,15 +293,7 @@ START_TEST(test_replay_stream)
 	ck_assert_ptr_nonnull(gz = gzopen(path, "wb"));
 	srandom(7);
 	for (i = 0; i < 20000; i++) {
-		switch (i % 4) {
-		case 0: snprintf(num, sizeof(num), "%ld.%02ld",
-		    random() % 100000, random() % 100); break;
-		case 1: snprintf(num, sizeof(num), "%ld", random()); break;
-		case 2: snprintf(num, sizeof(num), "0.%09ld",
-		    random() % 1000000000); break;
-		default: snprintf(num, sizeof(num), "%ld.%ld5e-1",
-		    random() % 1000 + 1, random() % 1000); break;
-		}
+		random_number(num, sizeof(num), i);
 		snprintf(line, sizeof(line), "2026-03-%02dT14:%02d:%02dZ,S,"
 		    "%s,,,,\n", 2 + i / 3600, i / 60 % 60, i % 60, num);
 		gzputs(gz, line);
@@ -299,15 +305,7 @@ START_TEST(test_replay_stream)
 		ck_assert_int_eq(replay_next(r, &q, &rs, err, sizeof(err)), 1);
 		ck_assert_int_eq(q.time, 1772409600 + (i / 3600) * 86400 +
 		    14 * 3600 + (i / 60 % 60) * 60 + i % 60);
-		switch (i % 4) {
-		case 0: snprintf(num, sizeof(num), "%ld.%02ld",
-		    random() % 100000, random() % 100); break;
-		case 1: snprintf(num, sizeof(num), "%ld", random()); break;
-		case 2: snprintf(num, sizeof(num), "0.%09ld",
-		    random() % 1000000000); break;
-		default: snprintf(num, sizeof(num), "%ld.%ld5e-1",
-		    random() % 1000 + 1, random() % 1000); break;
-		}
+		random_number(num, sizeof(num), i);
 		want = strtod(num, NULL);
 		if (want == 0)		/* a price must be positive */
 			continue;
