@@ -85,6 +85,30 @@ herr(struct bars *h, const char *msg)
 	utf8_clean(h->error);
 }
 
+/* The answer as JSON; NULL with h->error when it is not. */
+static json_t *
+load(const char *body, size_t len, struct bars *h)
+{
+	json_t	*root = json_loadb(body, len, 0, NULL);
+
+	if (root == NULL)
+		herr(h, "not JSON");
+	return root;
+}
+
+/* url with "&apikey=KEY" added (url is freed; the key never lingers). */
+static char *
+add_key(char *url, const char *key)
+{
+	char	*k = url_escape(key ? key : ""), *out;
+
+	xasprintf(&out, "%s&apikey=%s", url, k);
+	explicit_bzero(k, strlen(k));
+	free(k);
+	free(url);
+	return out;
+}
+
 static char *
 yahoo_hurl(const char *base, const char *key, const char *sym, int minute,
     time_t from, time_t to)
@@ -109,10 +133,8 @@ yahoo_hparse(const char *body, size_t len, int minute, struct bars *h)
 	size_t		 i, k;
 	time_t		 t;
 
-	if ((root = json_loadb(body, len, 0, NULL)) == NULL) {
-		herr(h, "not JSON");
+	if ((root = load(body, len, h)) == NULL)
 		return -1;
-	}
 	r = json_array_get(json_object_get(json_object_get(root, "chart"),
 	    "result"), 0);
 	if (r == NULL) {
@@ -195,15 +217,13 @@ static char *
 av_hurl(const char *base, const char *key, const char *sym, int minute,
     time_t from, time_t to)
 {
-	char	*s = url_escape(sym), *k = url_escape(key ? key : ""), *url;
+	char	*s = url_escape(sym), *url;
 
 	xasprintf(&url, "%s/query?function=TIME_SERIES_DAILY&symbol=%s&"
-	    "outputsize=%s&apikey=%s", base, s, to - from > 140 * 86400 ?
-	    "full" : "compact", k);
+	    "outputsize=%s", base, s, to - from > 140 * 86400 ? "full" :
+	    "compact");
 	free(s);
-	explicit_bzero(k, strlen(k));
-	free(k);
-	return url;
+	return add_key(url, key);
 }
 
 static int
@@ -216,10 +236,8 @@ av_hparse(const char *body, size_t len, int minute, struct bars *h)
 	double		 v[5];
 	size_t		 k;
 
-	if ((root = json_loadb(body, len, 0, NULL)) == NULL) {
-		herr(h, "not JSON");
+	if ((root = load(body, len, h)) == NULL)
 		return -1;
-	}
 	if ((series = json_object_get(root, "Time Series (Daily)")) == NULL) {
 		why = jstr(root, "Error Message");
 		if (!*why)
@@ -243,15 +261,12 @@ static char *
 td_hurl(const char *base, const char *key, const char *sym, int minute,
     time_t from, time_t to)
 {
-	char	*s = url_escape(sym), *k = url_escape(key ? key : ""), *url;
+	char	*s = url_escape(sym), *url;
 
 	xasprintf(&url, "%s/time_series?symbol=%s&interval=1day&outputsize="
-	    "%lld&apikey=%s", base, s, (long long)((to - from) / 86400 + 10),
-	    k);
+	    "%lld", base, s, (long long)((to - from) / 86400 + 10));
 	free(s);
-	explicit_bzero(k, strlen(k));
-	free(k);
-	return url;
+	return add_key(url, key);
 }
 
 static int
@@ -263,10 +278,8 @@ td_hparse(const char *body, size_t len, int minute, struct bars *h)
 	double		 v[5];
 	size_t		 i, k;
 
-	if ((root = json_loadb(body, len, 0, NULL)) == NULL) {
-		herr(h, "not JSON");
+	if ((root = load(body, len, h)) == NULL)
 		return -1;
-	}
 	if (!json_is_array(vals = json_object_get(root, "values"))) {
 		herr(h, *jstr(root, "message") ? jstr(root, "message") :
 		    "no \"values\"");
