@@ -28,14 +28,13 @@
 
 /* ---- Stooq, Finnhub, Alpha Vantage, Twelve Data ---- */
 
-/* Answer now, or after `delay' seconds. */
+/* Answer after `delay' seconds and the server's latency. */
 static void
 answer(struct evhttp_request *req, int status, const char *ctype,
     struct evbuffer *body, int delay, int retry_after)
 {
 	struct pending	*p = calloc(1, sizeof(*p));
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
-	struct timeval	 tv;
 	char		 ra[32];
 
 	p->req = req;
@@ -46,14 +45,7 @@ answer(struct evhttp_request *req, int status, const char *ctype,
 		snprintf(ra, sizeof(ra), "%d", retry_after);
 		evhttp_add_header(h, "Retry-After", ra);
 	}
-	if (delay > 0) {
-		p->ev = evtimer_new(base, delayed_cb, p);
-		tv.tv_sec = delay;
-		tv.tv_usec = 0;
-		evtimer_add(p->ev, &tv);
-		return;
-	}
-	send_pending(p);
+	answer_later(p, delay);
 }
 
 /* Cut a body in the middle, as a dropped connection would. */
@@ -71,7 +63,7 @@ truncate_body(struct evbuffer *b)
 
 /* A query parameter, decoded; NULL when absent.  By hand: Stooq's
  * queries have bare flags ("&h&e=csv") that evhttp's parser refuses. */
-static char *
+char *
 query_param(struct evhttp_request *req, const char *name)
 {
 	const char	*q = evhttp_uri_get_query(

@@ -1,14 +1,19 @@
 /*
- * fakequote: a local stand-in for the quote APIs, for tests: Yahoo's
- * chart API here, Stooq, Finnhub, Alpha Vantage and Twelve Data in
- * fakeapis.c, declared together in fakequote.h.
+ * fakequote: a local stand-in for the quote APIs, for tests: the server,
+ * its scenario and its faults here; Yahoo's chart and quote APIs, with
+ * their cookie and crumb, in fakeyahoo.c; Stooq, Finnhub, Alpha Vantage
+ * and Twelve Data in fakeapis.c, declared together in fakequote.h.
  *
- *   fakequote -s SCENARIO -p PORTFILE [-l REQUESTLOG] [-w HOOKLOG] [-P PORT]
+ *   fakequote -s SCENARIO -p PORTFILE [-l REQUESTLOG] [-w HOOKLOG]
+ *             [-P PORT] [-L MS[-MS]] [-D PERCENT] [-S SEED]
  *
  * Listens on 127.0.0.1 on a free port (or PORT), which it writes to
- * PORTFILE once it is ready.  Answers GET /v8/finance/chart/SYMBOL with the real payload
- * shapes of that API.  The scenario file is read again on every request,
- * so a test can move prices between polls; one line per symbol:
+ * PORTFILE once it is ready, and speaks HTTP/1.1 with keep-alive.  -L
+ * delays every answer by MS milliseconds (or by a uniformly random time
+ * between the two), as a distant server would; -D drops that share of
+ * the requests, closing the connection without an answer (seeded by -S).
+ * The scenario file is read again whenever it changes, so a test can
+ * move prices between polls; one line per symbol:
  *
  *   CALX price=45.12 prev=43.72 high=44.53 low=27.73 [time=EPOCH]
  *   GONE status=404                   the API's unknown-symbol answer
@@ -21,6 +26,7 @@
  *
  *   LIMT throttle                     the API's HTTP 200 throttle body
  *                                     (Stooq, Alpha Vantage, Twelve Data)
+ *   CRUMB ...                         Yahoo's crumb (see fakeyahoo.c)
  *
  * A symbol not in the scenario gets the unknown-symbol answer.  Each
  * symbol asked is appended to REQUESTLOG as
@@ -35,6 +41,7 @@
 #include "config.h"
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
@@ -58,103 +65,152 @@
 static const char	*scenario;
 static const char	*reqlog;
 static const char	*hooklog;
+static int		 lat_lo, lat_hi;	/* -L, milliseconds */
+static int		 drop_pct;		/* -D */
 struct event_base	*base;
 
+/*
+ * The scenario, in memory: read again when the file changes (its inode,
+ * size or modification time), its lines indexed by symbol so that a
+ * watchlist of thousands is answered without reading it each time.
+ */
+static struct {
+	ino_t		 ino;
+	off_t		 size;
+	struct timespec	 mtime;
+	char		*text;
+	char		**lines;	/* sorted by symbol, then position */
+	size_t		 n;
+} sc;
+
+static int
+by_symbol(const void *a, const void *b)
+{
+	const char	*x = *(char *const *)a, *y = *(char *const *)b;
+	size_t		 xl = strcspn(x, " \t"), yl = strcspn(y, " \t");
+	int		 c = strncasecmp(x, y, xl < yl ? xl : yl);
+
+	if (c != 0)
+		return c;
+	if (xl != yl)
+		return xl < yl ? -1 : 1;
+	return x < y ? -1 : x > y;	/* the first of a symbol's lines wins */
+}
+
+static void
+scenario_load(void)
+{
+	struct stat	 st;
+	FILE		*f;
+	char		*p, *nl;
+
+	if (stat(scenario, &st) == -1) {
+		sc.n = 0;
+		return;
+	}
+	if (sc.text != NULL && st.st_ino == sc.ino && st.st_size == sc.size &&
+	    st.st_mtim.tv_sec == sc.mtime.tv_sec &&
+	    st.st_mtim.tv_nsec == sc.mtime.tv_nsec)
+		return;
+	free(sc.text);
+	free(sc.lines);
+	memset(&sc, 0, sizeof(sc));
+	if ((f = fopen(scenario, "r")) == NULL)
+		return;
+	sc.text = calloc(1, (size_t)st.st_size + 1);
+	sc.size = (off_t)fread(sc.text, 1, (size_t)st.st_size, f);
+	fclose(f);
+	sc.ino = st.st_ino;
+	sc.size = st.st_size;
+	sc.mtime = st.st_mtim;
+	sc.lines = calloc((size_t)st.st_size / 2 + 1, sizeof(*sc.lines));
+	for (p = sc.text; *p != '\0'; p = nl) {
+		if ((nl = strchr(p, '\n')) != NULL)
+			*nl++ = '\0';
+		else
+			nl = p + strlen(p);
+		p += strspn(p, " \t\r");
+		if (*p != '\0' && *p != '#')
+			sc.lines[sc.n++] = p;
+	}
+	qsort(sc.lines, sc.n, sizeof(*sc.lines), by_symbol);
+}
+
+/* The scenario's line for symbol; NULL when it has none. */
+static const char *
+scenario_line(const char *symbol)
+{
+	size_t	 lo = 0, hi, mid, sl = strlen(symbol), ll;
+	int	 c;
+
+	scenario_load();
+	hi = sc.n;
+	while (lo < hi) {	/* the first line of symbol */
+		mid = (lo + hi) / 2;
+		ll = strcspn(sc.lines[mid], " \t\r");
+		c = strncasecmp(sc.lines[mid], symbol, ll < sl ? ll : sl);
+		if (c == 0 && ll != sl)
+			c = ll < sl ? -1 : 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < sc.n && strncasecmp(sc.lines[lo], symbol, sl) == 0 &&
+	    strcspn(sc.lines[lo], " \t\r") == sl)
+		return sc.lines[lo];
+	return NULL;
+}
 
 int
 find_line(const char *symbol, struct line *out)
 {
-	FILE	*f;
-	char	 buf[1024], *tok, *save, *eq;
-	int	 found = 0;
+	const char	*line;
+	char		 buf[1024], *tok, *save, *eq;
 
 	memset(out, 0, sizeof(*out));
-	if ((f = fopen(scenario, "r")) == NULL)
+	if ((line = scenario_line(symbol)) == NULL)
 		return 0;
-	while (!found && fgets(buf, sizeof(buf), f) != NULL) {
-		tok = strtok_r(buf, " \t\r\n", &save);
-		if (tok == NULL || tok[0] == '#' || strcasecmp(tok, symbol))
-			continue;
-		found = 1;
-		snprintf(out->symbol, sizeof(out->symbol), "%s", tok);
-		out->status = 200;
-		snprintf(out->price, sizeof(out->price), "null");
-		snprintf(out->prev, sizeof(out->prev), "null");
-		snprintf(out->high, sizeof(out->high), "null");
-		snprintf(out->low, sizeof(out->low), "null");
-		while ((tok = strtok_r(NULL, " \t\r\n", &save)) != NULL) {
-			eq = strchr(tok, '=');
-			if (eq != NULL)
-				*eq++ = '\0';
-			if (!strcmp(tok, "price") && eq)
-				snprintf(out->price, sizeof(out->price), "%s", eq);
-			else if (!strcmp(tok, "prev") && eq)
-				snprintf(out->prev, sizeof(out->prev), "%s", eq);
-			else if (!strcmp(tok, "high") && eq)
-				snprintf(out->high, sizeof(out->high), "%s", eq);
-			else if (!strcmp(tok, "low") && eq)
-				snprintf(out->low, sizeof(out->low), "%s", eq);
-			else if (!strcmp(tok, "time") && eq)
-				out->time = atol(eq);
-			else if (!strcmp(tok, "status") && eq)
-				out->status = atoi(eq);
-			else if (!strcmp(tok, "retry-after") && eq)
-				out->retry_after = atoi(eq);
-			else if (!strcmp(tok, "delay") && eq)
-				out->delay = atoi(eq);
-			else if (!strcmp(tok, "truncated"))
-				out->truncated = 1;
-			else if (!strcmp(tok, "malformed"))
-				out->malformed = 1;
-			else if (!strcmp(tok, "nullprice"))
-				out->nullprice = 1;
-			else if (!strcmp(tok, "throttle"))
-				out->throttle = 1;
-		}
+	snprintf(buf, sizeof(buf), "%s", line);
+	tok = strtok_r(buf, " \t\r\n", &save);
+	snprintf(out->symbol, sizeof(out->symbol), "%s", tok);
+	out->status = 200;
+	snprintf(out->price, sizeof(out->price), "null");
+	snprintf(out->prev, sizeof(out->prev), "null");
+	snprintf(out->high, sizeof(out->high), "null");
+	snprintf(out->low, sizeof(out->low), "null");
+	while ((tok = strtok_r(NULL, " \t\r\n", &save)) != NULL) {
+		eq = strchr(tok, '=');
+		if (eq != NULL)
+			*eq++ = '\0';
+		if (!strcmp(tok, "price") && eq)
+			snprintf(out->price, sizeof(out->price), "%s", eq);
+		else if (!strcmp(tok, "prev") && eq)
+			snprintf(out->prev, sizeof(out->prev), "%s", eq);
+		else if (!strcmp(tok, "high") && eq)
+			snprintf(out->high, sizeof(out->high), "%s", eq);
+		else if (!strcmp(tok, "low") && eq)
+			snprintf(out->low, sizeof(out->low), "%s", eq);
+		else if (!strcmp(tok, "value") && eq)
+			snprintf(out->value, sizeof(out->value), "%s", eq);
+		else if (!strcmp(tok, "time") && eq)
+			out->time = atol(eq);
+		else if (!strcmp(tok, "status") && eq)
+			out->status = atoi(eq);
+		else if (!strcmp(tok, "retry-after") && eq)
+			out->retry_after = atoi(eq);
+		else if (!strcmp(tok, "delay") && eq)
+			out->delay = atoi(eq);
+		else if (!strcmp(tok, "truncated"))
+			out->truncated = 1;
+		else if (!strcmp(tok, "malformed"))
+			out->malformed = 1;
+		else if (!strcmp(tok, "nullprice"))
+			out->nullprice = 1;
+		else if (!strcmp(tok, "throttle"))
+			out->throttle = 1;
 	}
-	fclose(f);
-	return found;
-}
-
-static void
-not_found(struct evbuffer *b)
-{
-	evbuffer_add_printf(b, "{\"chart\":{\"result\":null,\"error\":{"
-	    "\"code\":\"Not Found\",\"description\":\"No data found, symbol "
-	    "may be delisted\"}}}");
-}
-
-static void
-chart(struct evbuffer *b, const struct line *l)
-{
-	long	 t = l->time ? l->time : (long)time(NULL);
-
-	evbuffer_add_printf(b,
-	    "{\"chart\":{\"result\":[{\"meta\":{\"currency\":\"USD\","
-	    "\"symbol\":\"%s\",\"exchangeName\":\"NMS\",\"fullExchangeName\":"
-	    "\"NasdaqGS\",\"instrumentType\":\"EQUITY\",\"firstTradeDate\":"
-	    "1268926200,\"regularMarketTime\":%ld,\"hasPrePostMarketData\":"
-	    "true,\"gmtoffset\":-18000,\"timezone\":\"EST\","
-	    "\"exchangeTimezoneName\":\"America/New_York\","
-	    "\"regularMarketPrice\":%s,\"fiftyTwoWeekHigh\":%s,"
-	    "\"fiftyTwoWeekLow\":%s,\"regularMarketDayHigh\":%s,"
-	    "\"regularMarketDayLow\":%s,\"regularMarketVolume\":812000,"
-	    "\"longName\":\"Test Corp\",\"shortName\":\"Test\","
-	    "\"chartPreviousClose\":%s,\"previousClose\":%s,\"scale\":3,"
-	    "\"priceHint\":2,\"currentTradingPeriod\":{\"pre\":{\"timezone\":"
-	    "\"EST\",\"start\":%ld,\"end\":%ld,\"gmtoffset\":-18000},"
-	    "\"regular\":{\"timezone\":\"EST\",\"start\":%ld,\"end\":%ld,"
-	    "\"gmtoffset\":-18000},\"post\":{\"timezone\":\"EST\",\"start\":"
-	    "%ld,\"end\":%ld,\"gmtoffset\":-18000}},\"dataGranularity\":"
-	    "\"1d\",\"range\":\"1d\",\"validRanges\":[\"1d\",\"5d\",\"1mo\","
-	    "\"3mo\",\"6mo\",\"1y\",\"2y\",\"5y\",\"10y\",\"ytd\",\"max\"]},"
-	    "\"timestamp\":[%ld],\"indicators\":{\"quote\":[{\"open\":[%s],"
-	    "\"close\":[%s],\"high\":[%s],\"low\":[%s],\"volume\":[812000]}],"
-	    "\"adjclose\":[{\"adjclose\":[%s]}]}}],\"error\":null}}",
-	    l->symbol, t, l->nullprice ? "null" : l->price, l->high, l->low,
-	    l->price, l->price, l->prev, l->prev,
-	    t - 19800, t - 300, t - 300, t + 23400, t + 23400, t + 37800,
-	    t, l->prev, l->price, l->price, l->price, l->price);
+	return 1;
 }
 
 void
@@ -167,17 +223,47 @@ send_pending(struct pending *p)
 		    "application/json;charset=utf-8");
 	evhttp_send_reply(p->req, p->status, p->status == 200 ? "OK" :
 	    p->status == 404 ? "Not Found" : p->status == 429 ?
-	    "Too Many Requests" : "Error", p->body);
+	    "Too Many Requests" : p->status == 401 ? "Unauthorized" :
+	    "Error", p->body);
 	evbuffer_free(p->body);
 	if (p->ev != NULL)
 		event_free(p->ev);
 	free(p);
 }
 
-void
+static void
 delayed_cb(evutil_socket_t fd, short ev, void *arg)
 {
 	send_pending(arg);
+}
+
+/*
+ * Send p after `delay' seconds and the server's latency (-L); or, for
+ * the share of -D, drop its connection instead, as a crashed server or a
+ * broken network would.
+ */
+void
+answer_later(struct pending *p, int delay)
+{
+	struct timeval	 tv;
+	long		 ms = (long)delay * 1000 + lat_lo;
+
+	if (drop_pct > 0 && random() % 100 < drop_pct) {
+		evhttp_connection_free(evhttp_request_get_connection(p->req));
+		evbuffer_free(p->body);
+		free(p);
+		return;
+	}
+	if (lat_hi > lat_lo)
+		ms += random() % (lat_hi - lat_lo + 1);
+	if (ms <= 0) {
+		send_pending(p);
+		return;
+	}
+	p->ev = evtimer_new(base, delayed_cb, p);
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(p->ev, &tv);
 }
 
 static unsigned	 nrequests;	/* HTTP requests answered so far */
@@ -225,16 +311,10 @@ hook(struct evhttp_request *req)
 }
 
 static void
-chart_cb(struct evhttp_request *req, void *arg)
+request_cb(struct evhttp_request *req, void *arg)
 {
 	const char	*path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(
 			    req));
-	const char	*prefix = "/v8/finance/chart/";
-	char		*symbol;
-	struct line	 l;
-	struct pending	*p;
-	struct timeval	 tv;
-	size_t		 len;
 
 	if (path != NULL && strcmp(path, "/hook") == 0 &&
 	    evhttp_request_get_command(req) == EVHTTP_REQ_POST) {
@@ -242,63 +322,8 @@ chart_cb(struct evhttp_request *req, void *arg)
 		return;
 	}
 	nrequests++;
-	if (path != NULL && other_api(req, path))
-		return;
-	if (path == NULL || strncmp(path, prefix, strlen(prefix)) != 0) {
+	if (path == NULL || (!yahoo_api(req, path) && !other_api(req, path)))
 		evhttp_send_error(req, 404, "Not Found");
-		return;
-	}
-	symbol = evhttp_uridecode(path + strlen(prefix), 0, NULL);
-	log_request(symbol, req, "yahoo", NULL);
-	p = calloc(1, sizeof(*p));
-	p->req = req;
-	p->body = evbuffer_new();
-	p->status = 200;
-	if (!find_line(symbol, &l) || l.status == 404) {
-		p->status = 404;
-		not_found(p->body);
-	} else if (l.status == 429) {
-		p->status = 429;
-		if (l.retry_after > 0) {
-			char ra[32];
-			snprintf(ra, sizeof(ra), "%d", l.retry_after);
-			evhttp_add_header(evhttp_request_get_output_headers(
-			    req), "Retry-After", ra);
-		}
-		evhttp_add_header(evhttp_request_get_output_headers(req),
-		    "Content-Type", "text/plain;charset=utf-8");
-		evbuffer_add_printf(p->body, "Too Many Requests\r\n");
-	} else if (l.status != 200) {
-		p->status = l.status;
-		evbuffer_add_printf(p->body, "{\"finance\":{\"result\":null,"
-		    "\"error\":{\"code\":\"internal-error\",\"description\":"
-		    "\"Internal Server Error\"}}}");
-	} else if (l.malformed) {
-		evhttp_add_header(evhttp_request_get_output_headers(req),
-		    "Content-Type", "text/html");
-		evbuffer_add_printf(p->body, "<html><body>Will be right back"
-		    "...</body></html>\n");
-	} else {
-		chart(p->body, &l);
-		if (l.truncated) {
-			len = evbuffer_get_length(p->body);
-			{
-				struct evbuffer *cut = evbuffer_new();
-				evbuffer_remove_buffer(p->body, cut, len / 2);
-				evbuffer_free(p->body);
-				p->body = cut;
-			}
-		}
-	}
-	free(symbol);
-	if (l.delay > 0) {
-		p->ev = evtimer_new(base, delayed_cb, p);
-		tv.tv_sec = l.delay;
-		tv.tv_usec = 0;
-		evtimer_add(p->ev, &tv);
-		return;
-	}
-	send_pending(p);
 }
 
 static void
@@ -317,19 +342,28 @@ main(int argc, char *argv[])
 	const char			*portfile = NULL;
 	struct event			*sigterm, *sigint;
 	FILE				*f;
-	char				 tmp[4096];
+	char				 tmp[4096], *dash;
 	int				 ch, port, fixed = 0;
+	unsigned			 seed = 1;
 
-	while ((ch = getopt(argc, argv, "s:p:l:w:P:")) != -1) {
+	while ((ch = getopt(argc, argv, "s:p:l:w:P:L:D:S:")) != -1) {
 		switch (ch) {
 		case 's': scenario = optarg; break;
 		case 'p': portfile = optarg; break;
 		case 'l': reqlog = optarg; break;
 		case 'w': hooklog = optarg; break;
 		case 'P': fixed = atoi(optarg); break;
+		case 'L':
+			lat_lo = lat_hi = atoi(optarg);
+			if ((dash = strchr(optarg, '-')) != NULL)
+				lat_hi = atoi(dash + 1);
+			break;
+		case 'D': drop_pct = atoi(optarg); break;
+		case 'S': seed = (unsigned)strtoul(optarg, NULL, 10); break;
 		default:
 			fprintf(stderr, "usage: fakequote -s scenario -p portfile "
-			    "[-l requestlog] [-w hooklog]\n");
+			    "[-l requestlog] [-w hooklog] [-P port] [-L ms[-ms]] "
+			    "[-D percent] [-S seed]\n");
 			return 1;
 		}
 	}
@@ -337,10 +371,11 @@ main(int argc, char *argv[])
 		fprintf(stderr, "fakequote: -s and -p are required\n");
 		return 1;
 	}
+	srandom(seed);
 	signal(SIGPIPE, SIG_IGN);
 	base = event_base_new();
 	http = evhttp_new(base);
-	evhttp_set_gencb(http, chart_cb, NULL);
+	evhttp_set_gencb(http, request_cb, NULL);
 	if ((sock = evhttp_bind_socket_with_handle(http, "127.0.0.1",
 	    (ev_uint16_t)fixed))
 	    == NULL) {

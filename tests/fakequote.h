@@ -1,6 +1,6 @@
 /*
- * fakequote's parts: the scenario, the answers Yahoo's chart API gives
- * (fakequote.c), and those of the other APIs (fakeapis.c).
+ * fakequote's parts: the server and its scenario (fakequote.c), Yahoo's
+ * answers (fakeyahoo.c), and those of the other APIs (fakeapis.c).
  */
 #ifndef FAKEQUOTE_H
 #define FAKEQUOTE_H
@@ -11,6 +11,7 @@
 struct line {
 	char	 symbol[64];
 	char	 price[32], prev[32], high[32], low[32];
+	char	 value[64];
 	long	 time;
 	int	 status;
 	int	 retry_after;
@@ -30,11 +31,15 @@ extern struct event_base *base;
 /* fakequote.c */
 int	 find_line(const char *, struct line *);
 void	 send_pending(struct pending *);
-void	 delayed_cb(evutil_socket_t, short, void *);
+void	 answer_later(struct pending *, int);
 void	 log_request(const char *, struct evhttp_request *, const char *,
 	    const char *);
 
+/* fakeyahoo.c */
+int	 yahoo_api(struct evhttp_request *, const char *);
+
 /* fakeapis.c */
 int	 other_api(struct evhttp_request *, const char *);
+char	*query_param(struct evhttp_request *, const char *);
 
 #endif
