@@ -82,6 +82,8 @@ struct providerconf {
 	int			 fallback_line;
 	double			 rate;		/* 0: the provider's default */
 	time_t			 rate_period;
+	int			 connections;	/* 0: the provider's default */
+	char			*user_agent;	/* NULL: tickerd's */
 	struct symmap		*maps;		/* map "BRK-B" "BRK.B" */
 	size_t			 nmaps;
 	char			*replay_file;	/* replay: absolute path */

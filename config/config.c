@@ -139,6 +139,7 @@ config_free(struct config *conf)
 			free(pc->key);
 		}
 		free(pc->fallback);
+		free(pc->user_agent);
 		while (pc->nmaps > 0) {
 			pc->nmaps--;
 			free(pc->maps[pc->nmaps].from);

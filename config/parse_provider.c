@@ -2,7 +2,7 @@
  * The provider block: which quote API, its key, its budget, its symbol
  * spellings and its fallback; or the replay provider's file and speed.
  *
- *	provider yahoo { fallback stooq  rate 30/m }
+ *	provider yahoo { fallback stooq  rate 30/m  connections 8 }
  *	provider finnhub { key-file "/etc/tickerd/finnhub.key" }
  *	provider replay { file "day.csv" speed 60 }
  */
@@ -137,6 +137,7 @@ kw_speed(struct parser *p, const struct keyword *k, void *obj, int line)
 	return 0;
 }
 
+#define CONNECTIONS_MAX	256	/* requests in flight to one provider */
 #define PC(f)	offsetof(struct providerconf, f)
 #define HTTP	{ "http://", "https://" }
 static const struct keyword provider_kws[] = {
@@ -145,6 +146,8 @@ static const struct keyword provider_kws[] = {
 	{ "fallback",	kw_fallback,	0,		0, { 0 } },
 	{ "rate",	kw_rate,	0,		0, { 0 } },
 	{ "map",	kw_map,		0,		0, { 0 } },
+	{ "connections", kw_count,	PC(connections), CONNECTIONS_MAX, { 0 } },
+	{ "user-agent",	kw_string,	PC(user_agent),	0, { 0 } },
 	{ NULL, NULL, 0, 0, { 0 } }
 };
 static const struct keyword replay_kws[] = {

@@ -273,6 +273,28 @@ kw_yesno(struct parser *p, const struct keyword *k, void *obj, int line)
 	return yesno_value(p, k->name, FIELD(obj, k, int));
 }
 
+/* A whole number from 1 to k->arg. */
+int
+kw_count(struct parser *p, const struct keyword *k, void *obj, int line)
+{
+	char	*s, *end;
+	long	 n;
+	int	 vline;
+
+	if ((s = value(p, k->name, &vline)) == NULL)
+		return -1;
+	n = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || n < 1 || n > k->arg) {
+		perr(p, vline, "%s: \"%s\" is not a whole number from 1 to %ld",
+		    k->name, s, k->arg);
+		free(s);
+		return -1;
+	}
+	*FIELD(obj, k, int) = (int)n;
+	free(s);
+	return 0;
+}
+
 /* A comma-separated list, added to what the list holds. */
 int
 kw_list(struct parser *p, const struct keyword *k, void *obj, int line)

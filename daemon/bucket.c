@@ -2,9 +2,11 @@
  * Each provider's budget: a token bucket refilled at the provider's rate
  * (requests, or symbols where the API counts symbols), holding at most a
  * minute's worth; and the dispatcher, which sends what the provider's
- * queues hold as the budget, the host's backoff and the limit of
- * requests in flight allow: quotes first, several symbols a request
- * where the API takes them, then 52-week ranges.
+ * queues hold as the budget, the host's backoff and the provider's
+ * connections allow: quotes first, several symbols a request where the
+ * API takes them, then 52-week ranges.  Over HTTP/1.1 a request needs a
+ * connection of its own; once the server is seen to speak HTTP/2, each
+ * connection carries several at once.
  */
 #include "config.h"
 
@@ -16,8 +18,8 @@
 #include "lib/lib.h"
 #include "daemon/daemon.h"
 
-#define INFLIGHT_MAX	8	/* requests to one provider at once */
-#define LIST_MAX	64	/* symbols in one request, at most */
+#define LIST_MAX	100	/* symbols in one request, at most */
+#define MUX_STREAMS	16	/* requests on one HTTP/2 connection */
 
 /*
  * What each provider's budget and host backoff were when its poller
@@ -162,7 +164,7 @@ bucket_dispatch(struct src *r)
 	double		 cost;
 	time_t		 now = clock_now();
 
-	while (r->inflight < INFLIGHT_MAX) {
+	while (r->inflight < r->conns * (r->mux ? MUX_STREAMS : 1)) {
 		if (TAILQ_EMPTY(&r->queue) && TAILQ_EMPTY(&r->rqueue))
 			return;
 		if (r->host_until > now) {

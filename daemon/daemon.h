@@ -76,11 +76,15 @@ struct src {
 	struct symlist		 rqueue;
 	size_t			 nqueue;
 	unsigned		 inflight;
+	unsigned		 conns;		/* connections allowed */
+	int			 mux;		/* its server speaks HTTP/2 */
 	struct event		*wake;
 };
 
 struct req;
 TAILQ_HEAD(reqlist, req);
+struct held;
+TAILQ_HEAD(heldlist, held);
 
 /* How the poller runs: --once, --replay FILE, both (a backtest). */
 struct poll_opts {
@@ -112,6 +116,10 @@ struct poller {
 	unsigned		 alerts;	/* fired since start */
 	int			 dirty;		/* state changed, not saved */
 	struct event		*save_ev;	/* saves what is dirty */
+	struct heldlist		 held;		/* alerts staged, to commit */
+	struct event		*commit_ev;	/* commits them */
+	off_t			 hist_mark;	/* history before them */
+	size_t			 hist_lines;	/* and their lines */
 };
 
 /* daemon/poll.c: each symbol's schedule, and the provider chain */

@@ -3,12 +3,18 @@
  * freshness, every rule of the watch is judged on it by the rule engine,
  * and the alerts that fire are made durable before anyone hears of them.
  *
- * Write-ahead: when alerts fire, their messages go to the outbox and the
- * new rule states to state.json before anything is logged or sent, so
- * that a crash at any point neither repeats nor loses an alert.  A change
- * that fires nothing (a rule re-armed, a new session's references) is
- * saved with the others of the same second, in one write.  A backtest
- * judges the same way, in memory, and sends nothing.
+ * Write-ahead, in groups: when alerts fire, their messages go to the
+ * outbox and their lines to the history at once, without waiting for
+ * the disk; the evaluations of the next COMMIT_WINDOW join them.  Then
+ * one commit makes them all durable (one syncfs) and writes state.json
+ * once, and only then is anything logged or sent.  A crash before the
+ * commit leaves messages whose snapshot the restart rolls forward, or
+ * partial ones it drops (their quotes are judged again): an alert is
+ * neither repeated nor lost, and a thousand alerts cost three syncs, not
+ * three thousand.  A change that fires nothing (a rule re-armed, a new
+ * session's references) is saved with the others of the same second, in
+ * one write.  A backtest judges the same way, in memory, and sends
+ * nothing.
  */
 #include "config.h"
 
@@ -29,6 +35,7 @@
 #define FUTURE_MAX	3600	/* how far ahead a quote's time may be */
 #define SAVE_DELAY	1.0	/* a change without an alert waits this long */
 #define SAVE_RETRY	5.0	/* a failed save is tried again this often */
+#define COMMIT_WINDOW	0.05	/* alerts wait this long for others */
 
 /*
  * Judge every rule of w on q at now.  The new states are applied to ss;
@@ -100,19 +107,18 @@ unwrite(struct outlist *msgs, struct outmsg *upto)
 }
 
 /*
- * Commit the alerts of one evaluation before anyone hears of them: their
- * messages to the outbox, their lines to the history, the symbol's new
- * state to state.json.  Returns -1, with whatever was written undone,
- * when the state directory cannot take it all (a full disk).
+ * Stage the alerts of one evaluation for the group's commit: their
+ * messages to the outbox, their lines to the history, neither synced
+ * yet.  Returns -1, with whatever was written undone, when the state
+ * directory cannot take it (a full disk).
  */
 static int
-write_ahead(struct poller *P, struct watch *w, struct symstate *ss,
+stage(struct poller *P, struct watch *w, struct symstate *ss,
     const struct quote *q, struct alert *alerts, size_t na,
     struct outlist *msgs)
 {
 	struct outmsg	*m;
 	char		 line[512], batch[128], **hist, *snap;
-	off_t		 mark = history_mark();
 	size_t		 i;
 	int		 rc = -1;
 
@@ -126,23 +132,18 @@ write_ahead(struct poller *P, struct watch *w, struct symstate *ss,
 	notify_build(P->conf, w, snap, alerts, na, batch, hist, msgs);
 	free(snap);
 	TAILQ_FOREACH(m, msgs, entry) {
-		if (outbox_write(m) == -1) {
+		if (outbox_stage(m) == -1) {
 			unwrite(msgs, m);
 			goto out;
 		}
 		crashpoint("outbox");
 	}
 	crashpoint("history");
-	if (history_add_lines(hist, na) == -1) {
+	if (history_stage(hist, na) == -1) {
 		unwrite(msgs, NULL);
 		goto out;
 	}
-	crashpoint("commit");
-	if (state_save(P->conf) == -1) {
-		history_cut(mark, na);
-		unwrite(msgs, NULL);
-		goto out;
-	}
+	P->hist_lines += na;
 	rc = 0;
  out:
 	for (i = 0; i < na; i++)
@@ -195,6 +196,99 @@ undo(struct before *b, struct symstate *ss, struct outlist *msgs)
 	}
 }
 
+/* An evaluation whose alerts are staged, waiting for the commit. */
+struct held {
+	TAILQ_ENTRY(held)	 entry;
+	struct symstate		*ss;
+	struct before		 before;
+	struct alert		*alerts;
+	size_t			 na;
+	struct outlist		 msgs;
+};
+
+static void
+held_free(struct held *h)
+{
+	size_t	 i;
+
+	for (i = 0; i < h->na; i++)
+		alert_clear(&h->alerts[i]);
+	free(h->alerts);
+	forget(&h->before);
+	free(h);
+}
+
+/* The commit worked: say the alerts, and send them. */
+static void
+announce(struct poller *P, struct held *h)
+{
+	struct outmsg	*m;
+	char		 line[512];
+	size_t		 i;
+
+	for (i = 0; i < h->na; i++) {
+		alert_line(&h->alerts[i], line, sizeof(line));
+		log_alert(line);
+		P->alerts++;
+	}
+	while ((m = TAILQ_FIRST(&h->msgs)) != NULL) {
+		TAILQ_REMOVE(&h->msgs, m, entry);
+		notify_queue(m);
+	}
+}
+
+/*
+ * Commit what is staged: one sync for every message and history line,
+ * then state.json, once.  When the state directory cannot take it, every
+ * staged evaluation is undone, newest first, and judged again at the
+ * symbol's next quote.
+ */
+static void
+commit(struct poller *P)
+{
+	struct heldlist	 done = TAILQ_HEAD_INITIALIZER(done);
+	struct held	*h;
+	size_t		 n = 0;
+	int		 ok;
+
+	if (TAILQ_EMPTY(&P->held))
+		return;
+	evtimer_del(P->commit_ev);
+	crashpoint("commit");
+	ok = state_save(P->conf) == 0;
+	if (ok) {
+		P->dirty = 0;
+		crashpoint("committed");
+	} else
+		history_cut(P->hist_mark, P->hist_lines);
+	while ((h = TAILQ_LAST(&P->held, heldlist)) != NULL) {
+		TAILQ_REMOVE(&P->held, h, entry);
+		if (!ok) {
+			unwrite(&h->msgs, NULL);
+			undo(&h->before, h->ss, &h->msgs);
+			n += h->na;
+		}
+		TAILQ_INSERT_HEAD(&done, h, entry);
+	}
+	if (n > 0)
+		log_debug("%zu alert%s wait for the state directory", n,
+		    n == 1 ? "" : "s");
+	while ((h = TAILQ_FIRST(&done)) != NULL) {
+		TAILQ_REMOVE(&done, h, entry);
+		if (ok)
+			announce(P, h);
+		held_free(h);
+	}
+	P->hist_lines = 0;
+	work_end();
+}
+
+static void
+commit_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	commit(arg);
+}
+
 static void
 save_cb(evutil_socket_t fd, short ev, void *arg)
 {
@@ -204,14 +298,17 @@ save_cb(evutil_socket_t fd, short ev, void *arg)
 void
 eval_init(struct poller *P)
 {
-	if ((P->save_ev = evtimer_new(P->base, save_cb, P)) == NULL)
+	TAILQ_INIT(&P->held);
+	if ((P->save_ev = evtimer_new(P->base, save_cb, P)) == NULL ||
+	    (P->commit_ev = evtimer_new(P->base, commit_cb, P)) == NULL)
 		fatalx("evtimer_new");
 }
 
-/* Save what changed and waits to be saved; retried while it fails. */
+/* Commit what is staged, and save what changed besides; retried. */
 void
 eval_flush(struct poller *P)
 {
+	commit(P);
 	if (!P->dirty)
 		return;
 	if (state_save(P->conf) == -1) {
@@ -221,55 +318,67 @@ eval_flush(struct poller *P)
 	P->dirty = 0;
 }
 
+/* Stage the alerts of h, to be committed with the others of the window. */
+static void
+hold(struct poller *P, struct watch *w, struct held *h, const struct quote *q)
+{
+	if (TAILQ_EMPTY(&P->held))
+		P->hist_mark = history_mark();
+	if (stage(P, w, h->ss, q, h->alerts, h->na, &h->msgs) == -1) {
+		/* judged again at the next quote, when it may fit */
+		log_debug("%s: %zu alert%s wait for the state directory",
+		    w->symbol, h->na, h->na == 1 ? "" : "s");
+		undo(&h->before, h->ss, &h->msgs);
+		held_free(h);
+		return;
+	}
+	if (TAILQ_EMPTY(&P->held)) {
+		work_begin();		/* a --once run waits for the commit */
+		timer_in(P->commit_ev, COMMIT_WINDOW);
+	}
+	TAILQ_INSERT_TAIL(&P->held, h, entry);
+}
+
 /*
- * Judge every rule of the watch on a quote, commit what changed and send
- * the alerts.  now is the time of the evaluation (the quote's own time
- * when replaying).
+ * Judge every rule of the watch on a quote; stage the alerts that fire
+ * for the next commit, which sends them, and save what else changed.
+ * now is the time of the evaluation (the quote's own time when
+ * replaying).
  */
 void
 eval_commit(struct poller *P, struct watch *w, struct symstate *ss,
     const struct quote *q, time_t now)
 {
-	struct outlist	 msgs = TAILQ_HEAD_INITIALIZER(msgs);
-	struct outmsg	*m;
-	struct alert	*alerts;
-	struct before	 before;
+	struct held	*h;
 	char		 line[512];
-	size_t		 na, nfired, i;
+	size_t		 na, i;
 	int		 changed;
 
-	before.rules = NULL;
-	if (!P->backtest)	/* a backtest has nothing to undo */
-		remember(&before, ss);
-	alerts = judge(P, w, ss, q, now, &na, &changed);
-	nfired = na;
-	if (na > 0 && !P->backtest) {
-		if (write_ahead(P, w, ss, q, alerts, na, &msgs) == -1) {
-			/* judged again at the next quote, when it may fit */
-			log_debug("%s: %zu alert%s wait for the state "
-			    "directory", w->symbol, na, na == 1 ? "" : "s");
-			undo(&before, ss, &msgs);
-			na = 0;
-		} else {
-			P->dirty = 0;
-			crashpoint("committed");
+	if (P->backtest) {	/* in memory: nothing to stage or undo */
+		struct alert *alerts = judge(P, w, ss, q, now, &na, &changed);
+
+		for (i = 0; i < na; i++) {
+			alert_line(&alerts[i], line, sizeof(line));
+			log_alert(line);
+			P->alerts++;
+			alert_clear(&alerts[i]);
 		}
-	} else if (changed && !P->backtest && !P->dirty) {
+		free(alerts);
+		return;
+	}
+	h = xcalloc(1, sizeof(*h));
+	h->ss = ss;
+	TAILQ_INIT(&h->msgs);
+	remember(&h->before, ss);
+	h->alerts = judge(P, w, ss, q, now, &h->na, &changed);
+	if (h->na > 0) {
+		hold(P, w, h, q);
+		return;
+	}
+	held_free(h);
+	if (changed && !P->dirty) {
 		P->dirty = 1;
 		timer_in(P->save_ev, SAVE_DELAY);
-	}
-	forget(&before);
-	for (i = 0; i < na; i++) {
-		alert_line(&alerts[i], line, sizeof(line));
-		log_alert(line);
-		P->alerts++;
-	}
-	for (i = 0; i < nfired; i++)
-		alert_clear(&alerts[i]);
-	free(alerts);
-	while ((m = TAILQ_FIRST(&msgs)) != NULL) {
-		TAILQ_REMOVE(&msgs, m, entry);
-		notify_queue(m);
 	}
 }
 

@@ -56,7 +56,7 @@ write_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 void
 fetch_send(struct src *r, struct sym **list, size_t n, int range)
 {
-	struct net_opts	 opts = { 0, 0, "http,https", TICKERD_USER_AGENT, 3 };
+	struct net_opts	 opts = { .protocols = "http,https", .redirects = 3 };
 	struct req	*q = xcalloc(1, sizeof(*q));
 	int		 at = (int)(r - r->P->srcs);
 	size_t		 i;
@@ -73,6 +73,9 @@ fetch_send(struct src *r, struct sym **list, size_t n, int range)
 	q->url = range ? r->p->range_url(r->base, r->pc->key, q->names[0],
 	    clock_now()) : r->p->url(r->base, r->pc->key, q->names, n);
 	opts.timeout = opts.connect_timeout = (long)r->P->conf->timeout;
+	opts.user_agent = r->pc->user_agent ? r->pc->user_agent :
+	    TICKERD_USER_AGENT;
+	opts.multiplex = r->mux;
 	q->easy = net_easy(q->url, &opts);
 	curl_easy_setopt(q->easy, CURLOPT_WRITEFUNCTION, write_cb);
 	curl_easy_setopt(q->easy, CURLOPT_WRITEDATA, q);
@@ -342,6 +345,8 @@ req_done(void *easy, int code, void *arg)
 
 	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER, &retry_after);
+	if (status > 0)
+		r->mux = net_http2(easy);
 	curl_easy_cleanup(easy);
 	TAILQ_REMOVE(&r->P->reqs, q, entry);
 	r->inflight--;

@@ -136,8 +136,10 @@ xfer_done(void *easy, int code, void *arg)
 static void
 ask(struct fetchhist *F, struct job *j, int minute)
 {
-	struct net_opts	 opts = { F->timeout, F->timeout, "http,https",
-	    TICKERD_USER_AGENT, 3 };
+	struct net_opts	 opts = { .timeout = F->timeout,
+	    .connect_timeout = F->timeout, .protocols = "http,https",
+	    .user_agent = F->pc->user_agent ? F->pc->user_agent :
+	    TICKERD_USER_AGENT, .redirects = 3 };
 	struct xfer	*x = xcalloc(1, sizeof(*x));
 	const char	*base = F->pc->url ? F->pc->url : F->p->default_url;
 	void		*easy;

@@ -184,6 +184,7 @@ chain_start(struct poller *P)
 {
 	struct providerconf	*pc = config_provider(P->conf);
 	struct src		*r;
+	size_t			 conns = 0;
 
 	P->nsrc = 0;
 	while (pc != NULL && P->nsrc < CHAIN_MAX) {
@@ -194,15 +195,20 @@ chain_start(struct poller *P)
 			fatalx("provider %s is not available", pc->name);
 		r->pc = pc;
 		r->base = pc->url ? pc->url : r->p->default_url;
+		r->conns = pc->connections > 0 ? (unsigned)pc->connections :
+		    r->p->connections;
+		conns += r->conns;
 		TAILQ_INIT(&r->queue);
 		TAILQ_INIT(&r->rqueue);
 		bucket_init(r);
 		log_debug("provider %s%s: %s, budget %.3g requests a minute "
-		    "(burst %.0f)", r->p->name, P->nsrc > 1 ? " (fallback)" :
-		    "", r->base, r->rate * 60, r->burst);
+		    "(burst %.0f), %u connections", r->p->name, P->nsrc > 1 ?
+		    " (fallback)" : "", r->base, r->rate * 60, r->burst,
+		    r->conns);
 		pc = pc->fallback ? config_provider_named(P->conf,
 		    pc->fallback) : NULL;
 	}
+	net_keep(conns);
 }
 
 /* A symbol to follow, mapped for each provider of the chain. */
@@ -292,6 +298,7 @@ poll_start(struct event_base *base, struct config *conf,
 	eval_init(P);
 	if (replay_begin(P, o->replay) == -1) {
 		event_free(P->save_ev);
+		event_free(P->commit_ev);
 		free(P);
 		return NULL;
 	}
@@ -330,6 +337,7 @@ poll_stop(struct poller *P)
 		return;
 	eval_flush(P);
 	event_free(P->save_ev);
+	event_free(P->commit_ev);
 	fetch_cancel_all(P);
 	for (i = 0; i < P->nsrc; i++) {
 		bucket_keep(&P->srcs[i]);

@@ -134,9 +134,12 @@ void		 work_on_change(work_idle_fn, void *);
 void		 crashpoint(const char *);
 
 /* lib/net.c: the libcurl multi handle, driven by the libevent loop */
-#define TICKERD_USER_AGENT \
-	"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 " \
-	"(KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36"
+/*
+ * What tickerd says it is.  Not a browser: Yahoo answers 429 to a client
+ * that claims to be Chrome over a TLS handshake that is not Chrome's
+ * (yfinance #2422, #2452), while curl's own requests pass.
+ */
+#define TICKERD_USER_AGENT	"tickerd/" PACKAGE_VERSION
 #define BODY_MAX	(1024 * 1024)	/* largest answer accepted */
 
 /* What one transfer may do: every easy handle is made by net_easy(). */
@@ -146,6 +149,8 @@ struct net_opts {
 	const char	*protocols;	/* "http,https", "smtp,smtps" */
 	const char	*user_agent;	/* NULL: none */
 	int		 redirects;	/* how many to follow */
+	int		 multiplex;	/* wait to share an HTTP/2 connection */
+	void		*share;		/* a cookie jar (net_jar()), or NULL */
 };
 typedef void	(*net_done_fn)(void *easy, int curlcode, void *arg);
 int		 net_init(struct event_base *);
@@ -154,6 +159,10 @@ void		*net_easy(const char *, const struct net_opts *);
 void		 net_add(void *easy, net_done_fn, void *arg);
 void		 net_cancel(void *easy);
 size_t		 net_running(void);
+void		 net_keep(size_t);
+void		*net_jar(void);
+void		 net_jar_free(void *);
+int		 net_http2(void *);
 char		*net_redact(const char *);
 
 /* lib/ctlpath.c: where the control socket is by default */

@@ -6,6 +6,12 @@
  * place (check_done).  No transfer ever blocks the loop.  Every HTTP
  * request and every SMTP delivery goes through here, so connections are
  * reused across them.
+ *
+ * libcurl is never asked to queue a transfer for want of a connection:
+ * its queue of pending transfers (7.88) retries one of them each time a
+ * connection frees, and transfers added meanwhile win the race, so one
+ * could wait until it timed out.  Callers bound what they have in flight
+ * instead (a provider's `connections'), and no host limit is set here.
  */
 #include "config.h"
 
@@ -141,9 +147,48 @@ net_init(struct event_base *base)
 		return -1;
 	curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, sock_cb);
 	curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, timer_cb);
-	curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, 32L);
-	curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 4L);
+	curl_multi_setopt(multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+	net_keep(0);
 	return 0;
+}
+
+/*
+ * Keep up to n idle connections open (plus a few for deliveries), so
+ * that the connections the providers are allowed are all reused.
+ */
+void
+net_keep(size_t n)
+{
+	curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, (long)(n + 16));
+}
+
+/* A cookie jar, kept in memory, for the transfers given it. */
+void *
+net_jar(void)
+{
+	CURLSH	*sh;
+
+	if ((sh = curl_share_init()) == NULL)
+		fatalx("curl_share_init");
+	curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE);
+	return sh;
+}
+
+void
+net_jar_free(void *jar)
+{
+	if (jar != NULL)
+		curl_share_cleanup(jar);
+}
+
+/* Whether a finished transfer spoke HTTP/2 (its connection multiplexes). */
+int
+net_http2(void *easy)
+{
+	long	 v = 0;
+
+	curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &v);
+	return v >= CURL_HTTP_VERSION_2_0;
 }
 
 /*
@@ -172,6 +217,12 @@ net_easy(const char *url, const struct net_opts *o)
 	}
 	if (strncmp(o->protocols, "http", 4) == 0)
 		curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	if (o->multiplex)
+		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+	if (o->share != NULL) {
+		curl_easy_setopt(e, CURLOPT_SHARE, o->share);
+		curl_easy_setopt(e, CURLOPT_COOKIEFILE, "");	/* the engine */
+	}
 #if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, o->protocols);
 	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, o->protocols);

@@ -87,8 +87,8 @@ setup(CURL *e, struct smtp *x, struct curl_slist **rcpt, char *error)
 static int
 transfer(void *arg)
 {
-	static const struct net_opts opts = { SMTP_TIMEOUT, 30, "smtp,smtps",
-	    NULL, 0 };
+	static const struct net_opts opts = { .timeout = SMTP_TIMEOUT,
+	    .connect_timeout = 30, .protocols = "smtp,smtps" };
 	struct smtp		*x = arg;
 	struct curl_slist	*rcpt = NULL;
 	char			 error[CURL_ERROR_SIZE] = "";

@@ -76,8 +76,9 @@ void
 webhook_deliver(const struct notifier *n, struct outmsg *m,
     deliver_done_fn done)
 {
-	struct net_opts	 opts = { 30, 30, "http,https",
-			    "tickerd/" PACKAGE_VERSION, 0 };
+	struct net_opts	 opts = { .timeout = 30, .connect_timeout = 30,
+			    .protocols = "http,https",
+			    .user_agent = TICKERD_USER_AGENT };
 	struct hook	*h = xcalloc(1, sizeof(*h));
 	CURL		*e;
 	char		*hdr;

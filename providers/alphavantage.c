@@ -173,6 +173,7 @@ const struct provider provider_alphavantage = {
 	.cost_per_symbol = 0,
 	.rate = 5,
 	.rate_period = 60,
+	.connections = 1,
 	.map = av_map,
 	.url = av_url,
 	.parse = av_parse,

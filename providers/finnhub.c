@@ -159,6 +159,7 @@ const struct provider provider_finnhub = {
 	.cost_per_symbol = 0,
 	.rate = 60,
 	.rate_period = 60,
+	.connections = 4,
 	.map = finnhub_map,
 	.url = finnhub_url,
 	.parse = finnhub_parse,

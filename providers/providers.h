@@ -47,6 +47,7 @@ struct provider {
 	int		 cost_per_symbol; /* a request costs n tokens */
 	double		 rate;		/* default budget: requests ... */
 	time_t		 rate_period;	/* ... per this many seconds */
+	unsigned	 connections;	/* default: requests in flight */
 	void		 (*map)(const char *, char *, size_t);
 	char		*(*url)(const char *base, const char *key,
 			    const char *const *syms, size_t n);

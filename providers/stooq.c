@@ -404,6 +404,7 @@ const struct provider provider_stooq = {
 	.cost_per_symbol = 0,
 	.rate = 60,
 	.rate_period = 60,
+	.connections = 2,
 	.map = stooq_map,
 	.url = stooq_url,
 	.parse = stooq_parse,

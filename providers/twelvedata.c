@@ -173,6 +173,7 @@ const struct provider provider_twelvedata = {
 	.cost_per_symbol = 1,
 	.rate = 8,
 	.rate_period = 60,
+	.connections = 2,
 	.map = td_map,
 	.url = td_url,
 	.parse = td_parse,

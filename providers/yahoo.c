@@ -173,6 +173,7 @@ const struct provider provider_yahoo = {
 	.cost_per_symbol = 0,
 	.rate = 60,
 	.rate_period = 60,
+	.connections = 4,
 	.map = yahoo_map,
 	.url = yahoo_url,
 	.parse = yahoo_parse,

@@ -38,6 +38,7 @@
 static char	*sdir;			/* NULL: memory only */
 static int	 lockfd = -1;
 static char	 problem[300];		/* why it cannot be written, or "" */
+static int	 owed;			/* written, not yet synced */
 
 /*
  * A write into the state directory failed (errno says why): said once,
@@ -168,11 +169,46 @@ tmp_open(const char *tmp)
 }
 
 /*
- * Write dir/name atomically: dir/.name.tmp, fsync, rename, fsync dir.
- * Returns 0, or -1 after logging why.
+ * Make every write made with atomic_write_later() and store_owe() since
+ * the last sync durable: one syncfs(2) for the whole state directory,
+ * however many files they were.  Returns 0, or -1 after logging why.
  */
 int
-atomic_write(const char *dir, const char *name, const void *data, size_t len)
+store_sync(void)
+{
+	int	 fd, rc = 0;
+
+	if (!owed || sdir == NULL)
+		return 0;
+#ifdef HAVE_SYNCFS
+	if ((fd = open(sdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    syncfs(fd) == -1)
+		rc = -1;
+	if (fd != -1)
+		close(fd);
+#else
+	(void)fd;
+	sync();
+#endif
+	if (rc == -1) {
+		store_failed("syncing", sdir);
+		return -1;
+	}
+	owed = 0;
+	return 0;
+}
+
+/* A write was made without fsync: store_sync() owes it. */
+void
+store_owe(void)
+{
+	owed = 1;
+}
+
+/* Write dir/.name.tmp and rename it; synced now, or (later) owed. */
+static int
+write_rename(const char *dir, const char *name, const void *data, size_t len,
+    int later)
 {
 	char	*tmp, *path;
 	size_t	 off = 0;
@@ -197,7 +233,8 @@ atomic_write(const char *dir, const char *name, const void *data, size_t len)
 		}
 		off += (size_t)n;
 	}
-	if (fsync(fd) == -1) {
+	/* what is owed is synced first, this file with it, in one go */
+	if (!later && (owed ? store_sync() : fsync(fd)) == -1) {
 		store_failed("writing", tmp);
 		close(fd);
 		unlink(tmp);
@@ -209,7 +246,9 @@ atomic_write(const char *dir, const char *name, const void *data, size_t len)
 		unlink(tmp);
 		goto out;
 	}
-	if (fsync_dir(dir) == -1)
+	if (later)
+		owed = 1;
+	else if (fsync_dir(dir) == -1)
 		log_warn("state: fsync %s", dir);
 	store_ok();
 	rc = 0;
@@ -217,6 +256,30 @@ atomic_write(const char *dir, const char *name, const void *data, size_t len)
 	free(tmp);
 	free(path);
 	return rc;
+}
+
+/*
+ * Write dir/name atomically: dir/.name.tmp, fsync (or store_sync() when
+ * writes are owed), rename, fsync dir.  Returns 0, or -1 after logging
+ * why.
+ */
+int
+atomic_write(const char *dir, const char *name, const void *data, size_t len)
+{
+	return write_rename(dir, name, data, len, 0);
+}
+
+/*
+ * The same, without the fsyncs: durable at the next store_sync() (or
+ * atomic_write()).  After a crash before that, the file may be missing
+ * or empty; a group commit (daemon/evaluate.c) writes what depends on it
+ * only after the sync.
+ */
+int
+atomic_write_later(const char *dir, const char *name, const void *data,
+    size_t len)
+{
+	return write_rename(dir, name, data, len, 1);
 }
 
 static int

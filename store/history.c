@@ -182,11 +182,12 @@ history_cut(off_t mark, size_t lines)
 }
 
 /*
- * Append n lines to history.jsonl in one write.  Returns 0, or -1 (said
- * through store_failed()) with the file as it was: no half line is left.
+ * Append n lines to history.jsonl in one write, synced now or (later)
+ * at the next store_sync().  Returns 0, or -1 (said through
+ * store_failed()) with the file as it was: no half line is left.
  */
-int
-history_add_lines(char *const *text, size_t n)
+static int
+append(char *const *text, size_t n, int later)
 {
 	struct buf	 b = { 0 };
 	char		*path;
@@ -210,11 +211,13 @@ history_add_lines(char *const *text, size_t n)
 	    == -1)
 		store_failed("opening", path);
 	else if ((w = write(fd, b.data, b.len)) != (ssize_t)b.len ||
-	    fsync(fd) == -1) {
+	    (!later && fsync(fd) == -1)) {
 		store_failed("appending to", path);
 		if (ftruncate(fd, mark) == -1)
 			log_warn("state: cutting back %s", path);
 	} else {
+		if (later)
+			store_owe();
 		history_lines += n;
 		rc = 0;
 	}
@@ -227,6 +230,19 @@ history_add_lines(char *const *text, size_t n)
 	if (history_lines > 2 * HISTORY_KEEP)
 		history_trim();
 	return rc;
+}
+
+int
+history_add_lines(char *const *text, size_t n)
+{
+	return append(text, n, 0);
+}
+
+/* Append n lines, durable at the next store_sync(). */
+int
+history_stage(char *const *text, size_t n)
+{
+	return append(text, n, 1);
 }
 
 /* Append a line to history.jsonl; -1 when it could not be written. */

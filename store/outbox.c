@@ -29,11 +29,12 @@
 #define OUTBOX_VERSION	1
 
 /*
- * Write a message to the outbox; it is durable when this returns 0.
- * In memory-only mode there is nothing to write.
+ * Write a message to the outbox: durable when this returns 0 or, with
+ * later, at the next store_sync().  In memory-only mode there is nothing
+ * to write.
  */
-int
-outbox_write(const struct outmsg *m)
+static int
+write_msg(const struct outmsg *m, int later)
 {
 	json_t	*j;
 	char	*text, *dir, *name;
@@ -60,11 +61,25 @@ outbox_write(const struct outmsg *m)
 		fatalx("outbox: json_dumps");
 	xasprintf(&dir, "%s/outbox", store_dir());
 	xasprintf(&name, "%s.json", m->id);
-	rc = atomic_write(dir, name, text, strlen(text));
+	rc = later ? atomic_write_later(dir, name, text, strlen(text)) :
+	    atomic_write(dir, name, text, strlen(text));
 	free(text);
 	free(dir);
 	free(name);
 	return rc;
+}
+
+int
+outbox_write(const struct outmsg *m)
+{
+	return write_msg(m, 0);
+}
+
+/* Write a message, durable at the next store_sync(). */
+int
+outbox_stage(const struct outmsg *m)
+{
+	return write_msg(m, 1);
 }
 
 /* A message was delivered: forget it. */

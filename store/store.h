@@ -119,6 +119,10 @@ int		 store_file(const char *, int, mode_t);
 FILE		*store_fopen(const char *);
 json_t		*store_json(const char *, size_t, json_error_t *);
 int		 atomic_write(const char *, const char *, const void *, size_t);
+int		 atomic_write_later(const char *, const char *, const void *,
+		    size_t);
+int		 store_sync(void);
+void		 store_owe(void);
 int		 fsync_dir(const char *);
 void		 quarantine(const char *, const char *);
 
@@ -134,6 +138,7 @@ char		*history_line(const struct alert *, const char *,
 void		 history_open(void);
 int		 history_add(const char *);
 int		 history_add_lines(char *const *, size_t);
+int		 history_stage(char *const *, size_t);
 off_t		 history_mark(void);
 void		 history_cut(off_t, size_t);
 int		 history_has(const char *);
@@ -144,6 +149,7 @@ void		 history_close(void);
 struct outmsg	*outmsg_new(void);
 void		 outmsg_free(struct outmsg *);
 int		 outbox_write(const struct outmsg *);
+int		 outbox_stage(const struct outmsg *);
 void		 outbox_remove(const struct outmsg *);
 void		 outbox_fail(const struct outmsg *);
 size_t		 outbox_recover(struct config *, store_queue_fn);

@@ -9,6 +9,7 @@ set -u
 : "${top_srcdir:=.}"
 SRCDIR=$(cd "$top_srcdir" && pwd)
 PY=/usr/bin/python3
+VERSION=$("$TICKERD" -V 2>/dev/null | sed -n 's/^tickerd //p')
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/tickerd-test.XXXXXX")
 PIDS=""

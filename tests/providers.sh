@@ -60,8 +60,8 @@ END
 	check "$prov: no alert from a bad answer" \
 	    sh -c "! grep -qE '^alert (GONE|TRNC|NULP|BUSY)' '$T/$prov.err'"
 	check "$prov: CALX keeps being polled" test "$(count_requests CALX)" -ge 4
-	check "$prov: every request has a browser User-Agent" \
-	    sh -c "! cut -f2 '$QLOG' | grep -v '^Mozilla/5.0 (X11; Linux x86_64)'"
+	check "$prov: every request says it is tickerd" \
+	    sh -c "! cut -f2 '$QLOG' | grep -v '^tickerd/$VERSION\$'"
 	if [ -n "$keyline" ]; then
 		check "$prov: the key from the file is sent" \
 		    sh -c "cut -f4 '$QLOG' | sort -u | grep -qx '$KEY'"

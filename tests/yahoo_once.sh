@@ -49,7 +49,8 @@ check "below rule did not fire" sh -c "! grep -q 'alert CALX below' '$T/err'"
 check "unknown symbol reported" grep -q 'GONE: unknown or delisted symbol' "$T/err"
 check "no alert for the unknown symbol" sh -c "! grep -q '^alert GONE' '$T/err'"
 check "two mails delivered" test "$(mail_count "$T/mail")" -eq 2
-check "browser-like User-Agent" grep -q 'CALX	Mozilla/5.0 ' "$QLOG"
+check "tickerd's own User-Agent, not a browser's" \
+    grep -q "^CALX	tickerd/$VERSION	" "$QLOG"
 
 # Read the mails the way a mail reader does.
 for f in "$T"/mail/new/*.eml; do
@@ -74,4 +75,13 @@ check "a second run repeats no alert" sh -c "! grep -q '^alert' '$T/err2'"
 check "a second run sends no mail" test "$(mail_count "$T/mail")" -eq 2
 check "history has the two alerts" test "$(wc -l < "$T/state/history.jsonl")" -eq 2
 check "outbox empty" test -z "$(ls "$T/state/outbox" | grep -v failed)"
+
+# user-agent in the provider block is what every request says.
+sed -i 's|^provider yahoo {|provider yahoo { user-agent "Portfolio-Bot/2.1 (ops@example.com)"|' \
+    "$T/tickerd.conf"
+: > "$QLOG"
+"$TICKERD" -d --once -f "$T/tickerd.conf" >"$T/out3" 2>"$T/err3"
+check "user-agent: every request says it" \
+    sh -c "cut -f2 '$QLOG' | sort -u | grep -qx 'Portfolio-Bot/2.1 (ops@example.com)' &&
+        test \$(cut -f2 '$QLOG' | sort -u | wc -l) -eq 1"
 finish
