@@ -124,7 +124,7 @@ bucket_wake_in(struct src *r, double seconds)
 static size_t
 batch_size(const struct src *r)
 {
-	size_t	 max = r->p->batch_max;
+	size_t	 max = session_batch_max(r);
 
 	if (r->p->cost_per_symbol && (double)max > r->burst)
 		max = r->burst >= 1 ? (size_t)r->burst : 1;
@@ -171,6 +171,8 @@ bucket_dispatch(struct src *r)
 			bucket_wake_in(r, (double)(r->host_until - now));
 			return;
 		}
+		if (!TAILQ_EMPTY(&r->queue) && session_wait(r))
+			return;		/* dispatched again when it is made */
 		max = TAILQ_EMPTY(&r->queue) ? 1 : batch_size(r);
 		cost = r->p->cost_per_symbol && !TAILQ_EMPTY(&r->queue) ?
 		    (double)max : 1;

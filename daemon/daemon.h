@@ -79,10 +79,21 @@ struct src {
 	unsigned		 conns;		/* connections allowed */
 	int			 mux;		/* its server speaks HTTP/2 */
 	struct event		*wake;
+	/* a session for batches (session.c) */
+	int			 session;	/* SESSION_* */
+	char			 crumb[128];
+	void			*jar;		/* its cookies */
+	struct hand		*hand;		/* the handshake in flight */
+	time_t			 session_retry;
+	int			 session_reported;
+	int			 session_refused;
+	int			 session_throttled;
 };
+enum { SESSION_NONE, SESSION_ASKING, SESSION_OK, SESSION_OFF };
 
 struct req;
 TAILQ_HEAD(reqlist, req);
+struct hand;
 struct held;
 TAILQ_HEAD(heldlist, held);
 
@@ -141,6 +152,13 @@ void		 bucket_init(struct src *);
 void		 bucket_keep(const struct src *);
 void		 bucket_dispatch(struct src *);
 void		 bucket_wake_in(struct src *, double);
+
+/* daemon/session.c: the cookie and crumb of a batch endpoint */
+int		 session_wait(struct src *);
+void		 session_refused(struct src *, const char *);
+void		 session_good(struct src *);
+size_t		 session_batch_max(const struct src *);
+void		 session_stop(struct src *);
 
 /* daemon/fetch.c: requests and what their answers say */
 void		 fetch_send(struct src *, struct sym **, size_t, int);

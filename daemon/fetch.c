@@ -30,6 +30,7 @@ struct req {
 	TAILQ_ENTRY(req)	 entry;
 	struct src		*src;
 	int			 range;
+	int			 session;	/* a batch, with the crumb */
 	struct sym		**syms;
 	const char		**names;
 	size_t			 n;
@@ -70,12 +71,20 @@ fetch_send(struct src *r, struct sym **list, size_t n, int range)
 		q->syms[i] = list[i];
 		q->names[i] = list[i]->ps[at].name;
 	}
-	q->url = range ? r->p->range_url(r->base, r->pc->key, q->names[0],
-	    clock_now()) : r->p->url(r->base, r->pc->key, q->names, n);
+	q->session = !range && r->p->session != NULL &&
+	    r->session == SESSION_OK;
+	if (range)
+		q->url = r->p->range_url(r->base, r->pc->key, q->names[0],
+		    clock_now());
+	else if (q->session)
+		q->url = r->p->session->url(r->base, r->crumb, q->names, n);
+	else
+		q->url = r->p->url(r->base, r->pc->key, q->names, n);
 	opts.timeout = opts.connect_timeout = (long)r->P->conf->timeout;
 	opts.user_agent = r->pc->user_agent ? r->pc->user_agent :
 	    TICKERD_USER_AGENT;
 	opts.multiplex = r->mux;
+	opts.share = r->jar;
 	q->easy = net_easy(q->url, &opts);
 	curl_easy_setopt(q->easy, CURLOPT_WRITEFUNCTION, write_cb);
 	curl_easy_setopt(q->easy, CURLOPT_WRITEDATA, q);
@@ -324,6 +333,9 @@ req_results(struct req *q, int code, long status, const char *red)
 	} else if (q->range)
 		r->p->range_parse(q->names[0], status, body, q->body.len,
 		    clock_now(), res);
+	else if (q->session)
+		r->p->session->parse(q->names, q->n, status, body, q->body.len,
+		    res);
 	else
 		r->p->parse(q->names, q->n, status, body, q->body.len, res);
 	for (i = 0; i < q->n; i++)
@@ -363,7 +375,12 @@ req_done(void *easy, int code, void *arg)
 			    red);
 		else if (res[i].status == FETCH_OK)
 			quote_ok(q->syms[i], at, &res[i].quote);
-		else {
+		else if (res[i].status == FETCH_SESSION) {
+			/* asked again with the next session, not a failure */
+			session_refused(r, res[i].error);
+			q->syms[i]->busy = 0;
+			poll_enqueue(q->syms[i], at);
+		} else {
 			/* a bad answer in a batch: ask that symbol alone */
 			if (q->n > 1 && res[i].status == FETCH_BAD)
 				q->syms[i]->solo = 1;
@@ -371,6 +388,8 @@ req_done(void *easy, int code, void *arg)
 			    (long)retry_after, red);
 		}
 	}
+	if (any_ok && q->session)
+		session_good(r);
 	if (any_ok || (code == CURLE_OK && status > 0 && status < 500)) {
 		if (r->host_reported)
 			log_info("%s: answering again", r->p->name);

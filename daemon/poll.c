@@ -106,7 +106,7 @@ poll_enqueue(struct sym *s, int at)
 	s->busy = 1;
 	TAILQ_INSERT_TAIL(&r->queue, s, qentry);
 	r->nqueue++;
-	if (r->p->batch_max > 1 && r->nqueue < r->p->batch_max)
+	if (session_batch_max(r) > 1 && r->nqueue < session_batch_max(r))
 		bucket_wake_in(r, BATCH_WAIT);	/* let the others due join */
 	else
 		bucket_dispatch(r);
@@ -266,7 +266,7 @@ first_polls(struct poller *P, size_t n)
 	/* spread the first polls a little, all within the first second;
 	 * not when several share a request */
 	spread = n > 1 ? 1.0 / (double)n : 0;
-	if (P->nsrc > 0 && P->srcs[0].p->batch_max > 1)
+	if (P->nsrc > 0 && session_batch_max(&P->srcs[0]) > 1)
 		spread = 0;
 	TAILQ_FOREACH(s, &P->syms, entry) {
 		if (s->done)
@@ -340,6 +340,7 @@ poll_stop(struct poller *P)
 	event_free(P->commit_ev);
 	fetch_cancel_all(P);
 	for (i = 0; i < P->nsrc; i++) {
+		session_stop(&P->srcs[i]);
 		bucket_keep(&P->srcs[i]);
 		event_free(P->srcs[i].wake);
 	}

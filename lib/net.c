@@ -302,7 +302,8 @@ char *
 net_redact(const char *url)
 {
 	static const char *const secret[] = { "key", "apikey", "api_key",
-	    "token", "access_token", "password", "secret", "apiKey", NULL };
+	    "token", "access_token", "password", "secret", "apiKey", "crumb",
+	    NULL };
 	struct buf	 b = { 0 };
 	const char	*p, *at, *slash, *q, *amp, *eq;
 	size_t		 i, nlen;

@@ -24,6 +24,7 @@ enum fetch_status {
 	FETCH_BAD,		/* malformed or unusable payload */
 	FETCH_RATELIMIT,	/* throttled; retry_after may say for how long */
 	FETCH_FAIL,		/* transport or server failure */
+	FETCH_SESSION,		/* the session was refused: get another */
 };
 
 struct fetch_result {
@@ -33,6 +34,30 @@ struct fetch_result {
 	/* range endpoints: the last two daily closes, when they say */
 	long			 close_day[2];	/* session_day(); 0: none */
 	double			 close[2];
+};
+
+/*
+ * A batch endpoint behind a session: a request that sets a cookie, then
+ * one that turns the cookie into a crumb, which every batch request then
+ * carries (Yahoo's v7 quote).  crumb_parse says what the crumb answer is.
+ */
+enum crumb_status {
+	CRUMB_OK,
+	CRUMB_THROTTLED,	/* 429, or a throttle text in its place */
+	CRUMB_NONE,		/* no crumb to be had here */
+};
+struct session_api {
+	size_t		 batch_max;
+	char		*(*cookie_url)(const char *base);
+	char		*(*crumb_url)(const char *base);
+	enum crumb_status (*crumb_parse)(long status, const char *body,
+			    size_t len, char *crumb, size_t crumblen,
+			    char *why, size_t whylen);
+	char		*(*url)(const char *base, const char *crumb,
+			    const char *const *syms, size_t n);
+	void		 (*parse)(const char *const *syms, size_t n,
+			    long status, const char *body, size_t len,
+			    struct fetch_result *res);
 };
 
 /*
@@ -60,6 +85,7 @@ struct provider {
 			    const char *body, size_t len, time_t now,
 			    struct fetch_result *res);
 	time_t		 range_every;	/* refresh the range this often */
+	const struct session_api *session; /* batches, when it can be had */
 };
 const struct provider *provider_find(const char *);
 const char	*provider_names(void);

@@ -1,14 +1,30 @@
 /*
- * Yahoo Finance, v8 chart endpoint (no key):
+ * Yahoo Finance (no key), two endpoints:
+ *
+ * v7 quote, many symbols a request, behind a session: GET
+ * https://fc.yahoo.com/ sets the cookie (A3), GET /v1/test/getcrumb with
+ * it answers the crumb as plain text, and then
+ *   GET /v7/finance/quote?symbols=CALX,QCOM&crumb=C
+ * answers {"quoteResponse":{"result":[{...},...],"error":null}}, leaving
+ * out the symbols it does not know; a stale crumb or cookie is HTTP 401
+ * with {"finance":{"result":null,"error":{"code":"Unauthorized",
+ * "description":"Invalid Crumb"}}}.
+ *
+ * v8 chart, one symbol a request, no session, when no crumb can be had:
  *   GET /v8/finance/chart/CALX?interval=1d&range=1d
  * answers {"chart":{"result":[{"meta":{...}}],"error":null}}; an unknown
  * symbol is HTTP 404 with {"chart":{"result":null,"error":{"code":
- * "Not Found","description":"..."}}}; throttling is HTTP 429 with a
- * plain-text body.  One symbol per request: the API that took several
- * (v7 quote) now wants a session cookie and crumb.
+ * "Not Found","description":"..."}}}.
+ *
+ * Throttling is HTTP 429 with a plain-text body, on either; a throttled
+ * getcrumb may also answer 200 with "Edge: Too Many Requests" in place
+ * of a crumb.  The v7 objects and the chart's meta name their fields
+ * alike (regularMarketPrice, fiftyTwoWeekHigh, ...), read by one
+ * function.
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,6 +170,157 @@ yahoo_parse(const char *const *syms, size_t n, long status, const char *body,
 	yahoo_parse1(syms[0], status, body, len, res);
 }
 
+/* The session's URLs: Yahoo's own hosts, or all at a `url' override. */
+static char *
+yahoo_cookie_url(const char *base)
+{
+	char	*url;
+
+	if (strcmp(base, provider_yahoo.default_url) == 0)
+		return xstrdup("https://fc.yahoo.com/");
+	xasprintf(&url, "%s/", base);
+	return url;
+}
+
+static char *
+yahoo_crumb_url(const char *base)
+{
+	char	*url;
+
+	xasprintf(&url, "%s/v1/test/getcrumb", base);
+	return url;
+}
+
+/*
+ * A crumb is a short word (letters, digits, . / _ -); an HTML page or
+ * a throttle text in its place is not one.
+ */
+static enum crumb_status
+yahoo_crumb_parse(long status, const char *body, size_t len, char *crumb,
+    size_t crumblen, char *why, size_t whylen)
+{
+	size_t	 i;
+
+	if (status == 429 || (len < 200 && memmem(body, len,
+	    "Too Many Requests", 17) != NULL)) {
+		snprintf(why, whylen, "throttled (HTTP %ld)", status);
+		return CRUMB_THROTTLED;
+	}
+	if (status != 200) {
+		snprintf(why, whylen, "HTTP %ld", status);
+		return CRUMB_NONE;
+	}
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)body[i]) &&
+		    strchr("./_-", body[i]) == NULL)
+			break;
+	if (len == 0 || i < len || len >= crumblen) {
+		snprintf(why, whylen, "the answer is not a crumb (%s)",
+		    len == 0 ? "empty" : memchr(body, '<', len) ? "an HTML "
+		    "page" : "unexpected text");
+		return CRUMB_NONE;
+	}
+	memcpy(crumb, body, len);
+	crumb[len] = '\0';
+	return CRUMB_OK;
+}
+
+static char *
+yahoo_batch_url(const char *base, const char *crumb, const char *const *syms,
+    size_t n)
+{
+	char	*list = provider_join(syms, n, ","), *c = url_escape(crumb);
+	char	*url;
+
+	xasprintf(&url, "%s/v7/finance/quote?symbols=%s&crumb=%s", base, list,
+	    c);
+	free(list);
+	free(c);
+	return url;
+}
+
+/* finance.error of a refused session or request; 1 when there is one. */
+static int
+yahoo_finance_error(json_t *root, long status, struct fetch_result *res,
+    size_t n)
+{
+	json_t		*error = json_object_get(json_object_get(root,
+			    "finance"), "error");
+	const char	*code, *desc;
+
+	if (!json_is_object(error))
+		return 0;
+	code = json_string_value(json_object_get(error, "code"));
+	desc = json_string_value(json_object_get(error, "description"));
+	fetch_fail_all(res, n, status == 401 || (code && strcmp(code,
+	    "Unauthorized") == 0) ? FETCH_SESSION : FETCH_FAIL,
+	    "HTTP %ld: %s%s%s", status, code ? code : "error", desc ? ": " :
+	    "", desc ? desc : "");
+	return 1;
+}
+
+/* Each symbol's object of quoteResponse.result; absent: unknown. */
+static void
+yahoo_batch_parse(const char *const *syms, size_t n, long status,
+    const char *body, size_t len, struct fetch_result *res)
+{
+	json_t		*root, *list, *o;
+	json_error_t	 jerr;
+	const char	*s;
+	size_t		 i, k;
+
+	if (status == 429) {
+		fetch_fail_all(res, n, FETCH_RATELIMIT, "HTTP 429 Too Many "
+		    "Requests");
+		return;
+	}
+	if ((root = json_loadb(body, len, 0, &jerr)) == NULL) {
+		if (status == 401)
+			fetch_fail_all(res, n, FETCH_SESSION, "HTTP 401");
+		else if (!http_status_result(status, body, len, res, n))
+			fetch_fail_all(res, n, status == 200 ? FETCH_BAD :
+			    FETCH_FAIL, "malformed JSON (HTTP %ld): %s at "
+			    "position %d", status, jerr.text, jerr.position);
+		return;
+	}
+	if (yahoo_finance_error(root, status, res, n) ||
+	    http_status_result(status, body, len, res, n))
+		goto out;
+	list = json_object_get(json_object_get(root, "quoteResponse"),
+	    "result");
+	if (!json_is_array(list)) {
+		fetch_fail_all(res, n, FETCH_BAD, "no quoteResponse.result "
+		    "array in the answer");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		memset(&res[i], 0, sizeof(res[i]));
+		res[i].status = FETCH_UNKNOWN;
+		snprintf(res[i].error, sizeof(res[i].error), "not in Yahoo's "
+		    "answer");
+		json_array_foreach(list, k, o) {
+			s = json_string_value(json_object_get(o, "symbol"));
+			if (s == NULL || strcasecmp(s, syms[i]) != 0)
+				continue;
+			res[i].status = FETCH_BAD;
+			yahoo_meta(syms[i], o, &res[i]);
+			break;
+		}
+	}
+ out:
+	json_decref(root);
+}
+
+/* A symbol's quote and its 52-week range in one request, 100 at once. */
+static const struct session_api yahoo_session = {
+	.batch_max = 100,
+	.cookie_url = yahoo_cookie_url,
+	.crumb_url = yahoo_crumb_url,
+	.crumb_parse = yahoo_crumb_parse,
+	.url = yahoo_batch_url,
+	.parse = yahoo_batch_parse,
+};
+
 /* Yahoo spells share classes with a dash and indices with a caret. */
 static void
 yahoo_map(const char *sym, char *out, size_t outlen)
@@ -177,4 +344,5 @@ const struct provider provider_yahoo = {
 	.map = yahoo_map,
 	.url = yahoo_url,
 	.parse = yahoo_parse,
+	.session = &yahoo_session,
 };

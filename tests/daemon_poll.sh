@@ -4,9 +4,12 @@
 # a throttled symbol is not hammered (Retry-After), truncated, malformed
 # and null payloads are logged once and skipped, a slow server does not
 # stall the others, and SIGTERM stops it promptly with exit status 0.
+# Yahoo's chart API, one symbol a request: no crumb is to be had
+# (CRUMB status=404), so that each fault stays its symbol's own.
 . "${top_srcdir:-.}/tests/lib.sh"
 
 cat > "$T/scenario" <<'END'
+CRUMB status=404
 CALX price=45.00 prev=44.00 high=45.00 low=27.73
 BUSY status=429 retry-after=120
 TRNC truncated price=10 prev=10 high=12 low=8

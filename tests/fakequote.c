@@ -68,6 +68,7 @@ static const char	*hooklog;
 static int		 lat_lo, lat_hi;	/* -L, milliseconds */
 static int		 drop_pct;		/* -D */
 struct event_base	*base;
+static TAILQ_HEAD(, pending) waiting = TAILQ_HEAD_INITIALIZER(waiting);
 
 /*
  * The scenario, in memory: read again when the file changes (its inode,
@@ -234,7 +235,10 @@ send_pending(struct pending *p)
 static void
 delayed_cb(evutil_socket_t fd, short ev, void *arg)
 {
-	send_pending(arg);
+	struct pending	*p = arg;
+
+	TAILQ_REMOVE(&waiting, p, entry);
+	send_pending(p);
 }
 
 /*
@@ -261,6 +265,7 @@ answer_later(struct pending *p, int delay)
 		return;
 	}
 	p->ev = evtimer_new(base, delayed_cb, p);
+	TAILQ_INSERT_TAIL(&waiting, p, entry);
 	tv.tv_sec = ms / 1000;
 	tv.tv_usec = (ms % 1000) * 1000;
 	evtimer_add(p->ev, &tv);
@@ -341,6 +346,7 @@ main(int argc, char *argv[])
 	ev_socklen_t			 sslen = sizeof(ss);
 	const char			*portfile = NULL;
 	struct event			*sigterm, *sigint;
+	struct pending			*p;
 	FILE				*f;
 	char				 tmp[4096], *dash;
 	int				 ch, port, fixed = 0;
@@ -398,6 +404,12 @@ main(int argc, char *argv[])
 	evsignal_add(sigterm, NULL);
 	evsignal_add(sigint, NULL);
 	event_base_dispatch(base);
+	while ((p = TAILQ_FIRST(&waiting)) != NULL) {	/* never answered */
+		TAILQ_REMOVE(&waiting, p, entry);
+		event_free(p->ev);
+		evbuffer_free(p->body);
+		free(p);
+	}
 	event_free(sigterm);
 	event_free(sigint);
 	evhttp_free(http);

@@ -5,6 +5,8 @@
 #ifndef FAKEQUOTE_H
 #define FAKEQUOTE_H
 
+#include <sys/queue.h>
+
 #include <event2/event.h>
 #include <event2/http.h>
 
@@ -20,6 +22,7 @@ struct line {
 };
 
 struct pending {
+	TAILQ_ENTRY(pending)	 entry;		/* while it waits */
 	struct evhttp_request	*req;
 	struct evbuffer		*body;
 	int			 status;

@@ -4,7 +4,10 @@
 # once; and `map' gives a provider its own spelling of a symbol.
 . "${top_srcdir:-.}/tests/lib.sh"
 
+# Yahoo's chart API, one symbol a request (no crumb to be had), so that
+# OOPS fails alone.
 cat > "$T/scenario" <<'END'
+CRUMB status=404
 CALX price=45.00 prev=44.00 high=45.40 low=27.73
 BRK.B price=500.00 prev=490.00 high=510.00 low=400.00
 OOPS status=500

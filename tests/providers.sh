@@ -2,13 +2,15 @@
 # Every provider against its real payload shapes on a local server: a
 # symbol that is unknown, one with a null price and one with a truncated
 # answer are each logged once and skipped while every other symbol
-# alerts; a throttled symbol is not hammered; requests carry a browser
+# alerts; a throttled symbol is not hammered; requests carry tickerd's
 # User-Agent and the key from its file, which never reaches the log; the
 # 52-week range and previous close come from the range endpoints where
-# the quote lacks them.  Then `-n' on each provider's key file.
+# the quote lacks them.  Then `-n' on each provider's key file.  Yahoo's
+# chart API here (no crumb to be had), its batches in yahoo_batch.sh.
 . "${top_srcdir:-.}/tests/lib.sh"
 
 cat > "$T/scenario" <<'END'
+CRUMB status=404
 CALX price=45.00 prev=44.00 high=45.40 low=27.73
 QCOM price=160.00 prev=150.00 high=182.10 low=120.80
 TRNC truncated price=10 prev=10 high=12 low=8
