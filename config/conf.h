@@ -84,6 +84,7 @@ struct providerconf {
 	time_t			 rate_period;
 	int			 connections;	/* 0: the provider's default */
 	char			*user_agent;	/* NULL: tickerd's */
+	int			 batches;	/* a session's batches, if any */
 	struct symmap		*maps;		/* map "BRK-B" "BRK.B" */
 	size_t			 nmaps;
 	char			*replay_file;	/* replay: absolute path */

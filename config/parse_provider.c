@@ -148,6 +148,7 @@ static const struct keyword provider_kws[] = {
 	{ "map",	kw_map,		0,		0, { 0 } },
 	{ "connections", kw_count,	PC(connections), CONNECTIONS_MAX, { 0 } },
 	{ "user-agent",	kw_string,	PC(user_agent),	0, { 0 } },
+	{ "batches",	kw_yesno,	PC(batches),	0, { 0 } },
 	{ NULL, NULL, 0, 0, { 0 } }
 };
 static const struct keyword replay_kws[] = {
@@ -217,6 +218,7 @@ parse_provider(struct parser *p, const struct keyword *k, void *obj,
 	pc->file = p->lx->file;
 	pc->line = line;
 	pc->speed = 1;
+	pc->batches = 1;
 	TAILQ_INSERT_TAIL(&conf->providers, pc, entry);
 	if (peek(p)->type == T_LBRACE) {
 		vline = peek(p)->line;

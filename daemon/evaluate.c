@@ -376,7 +376,7 @@ eval_commit(struct poller *P, struct watch *w, struct symstate *ss,
 		return;
 	}
 	held_free(h);
-	if (changed && !P->dirty) {
+	if (changed && !P->dirty && store_dir() != NULL) {
 		P->dirty = 1;
 		timer_in(P->save_ev, SAVE_DELAY);
 	}

@@ -164,7 +164,7 @@ hand_done(void *easy, int code, void *arg)
 int
 session_wait(struct src *r)
 {
-	if (r->p->session == NULL)
+	if (r->p->session == NULL || !r->pc->batches)
 		return 0;
 	switch (r->session) {
 	case SESSION_OK:
@@ -209,7 +209,8 @@ session_good(struct src *r)
 size_t
 session_batch_max(const struct src *r)
 {
-	if (r->p->session != NULL && r->session != SESSION_OFF)
+	if (r->p->session != NULL && r->pc->batches &&
+	    r->session != SESSION_OFF)
 		return r->p->session->batch_max;
 	return r->p->batch_max;
 }

@@ -59,7 +59,8 @@ static int			 exit_when_idle;
 static int			 stopping;
 static time_t			 stop_time;
 static int			 finished;	/* the loop has returned */
-static struct event		*tick_ev;	/* watchdog, status, stop */
+static struct event		*tick_ev;	/* the watchdog, a stop */
+static struct event		*status_ev;	/* STATUS=, when it changes */
 static long			 watchdog_usec;
 static struct control_info	 info;
 static unsigned			 alerts_before;	/* of pollers stopped */
@@ -78,6 +79,9 @@ alerts(void)
 static void
 work_changed(size_t pending, void *arg)
 {
+	/* alerts commit and messages wait or go: what STATUS= says */
+	if (status_ev != NULL && !finished)
+		event_active(status_ev, EV_TIMEOUT, 1);
 	if (!exit_when_idle || finished)
 		return;
 	if (pending == 0)
@@ -205,6 +209,7 @@ reload(void *arg)
 	    "state)", conf->nwatches, conf->nwatches == 1 ? "" : "s", rules,
 	    rules == 1 ? "" : "s", kept);
 	sd_say("READY=1");
+	event_active(status_ev, EV_TIMEOUT, 1);
 	return 0;
 }
 
@@ -215,15 +220,14 @@ in_flight(void)
 	return net_running() + children_running();
 }
 
-/* Every second: the watchdog, systemd's STATUS=, and a stop's deadline. */
+/*
+ * The watchdog's ping, at half its interval, and a stop's deadline.  No
+ * timer runs otherwise: between polls the daemon sleeps.
+ */
 static void
 tick_cb(evutil_socket_t fd, short ev, void *arg)
 {
-	static time_t	 last_ping;
-	static char	 last_status[256];
-	char		 status[300];
-	time_t		 now = clock_now();
-	size_t		 waiting = notify_waiting();
+	time_t	 now = clock_now();
 
 	if (stopping) {
 		if (in_flight() == 0)
@@ -236,10 +240,20 @@ tick_cb(evutil_socket_t fd, short ev, void *arg)
 		}
 		return;
 	}
-	if (watchdog_usec > 0 && (now - last_ping) * 2000000 >= watchdog_usec) {
+	if (watchdog_usec > 0)
 		sd_say("WATCHDOG=1");
-		last_ping = now;
-	}
+}
+
+/* systemd's STATUS=, said when it changes (work_changed() asks). */
+static void
+status_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	static char	 last_status[256];
+	char		 status[300];
+	size_t		 waiting = notify_waiting();
+
+	if (stopping)
+		return;
 	snprintf(status, sizeof(status), "STATUS=watching %zu symbol%s; %u "
 	    "alert%s since start; %zu message%s waiting", conf->nwatches,
 	    conf->nwatches == 1 ? "" : "s", alerts(), alerts() == 1 ? "" :
@@ -389,7 +403,8 @@ loop_setup(const struct args *a, struct event **sigs)
 	    ((wdpid = getenv("WATCHDOG_PID")) == NULL ||
 	    strtol(wdpid, NULL, 10) == (long)getpid()))
 		watchdog_usec = strtol(wd, NULL, 10);
-	if ((tick_ev = event_new(base, -1, EV_PERSIST, tick_cb, NULL)) == NULL)
+	if ((tick_ev = event_new(base, -1, EV_PERSIST, tick_cb, NULL)) == NULL ||
+	    (status_ev = event_new(base, -1, 0, status_cb, NULL)) == NULL)
 		fatalx("event_new");
 }
 
@@ -403,8 +418,8 @@ run(const struct args *a)
 	char		 chain[256];
 	int		 rc = 0;
 
-	if (!a->once)
-		timer_in(tick_ev, 1);
+	if (!a->once && watchdog_usec > 0)
+		timer_in(tick_ev, (double)watchdog_usec / 2e6);
 	reconfigure(conf);
 	if (!a->once && a->replay == NULL)
 		control_start(base, conf, &hooks);
@@ -420,7 +435,8 @@ run(const struct args *a)
 	if ((poller = poll_start(base, conf, &po)) == NULL)
 		return 2;
 	sd_say("READY=1");
-	tick_cb(-1, 0, NULL);	/* the first STATUS= and ping */
+	status_cb(-1, 0, NULL);	/* the first STATUS= */
+	tick_cb(-1, 0, NULL);	/* and ping */
 	if (work_pending() > 0 || !exit_when_idle)
 		event_base_dispatch(base);
 	finished = 1;
@@ -496,6 +512,8 @@ main(int argc, char *argv[])
 	notify_free();
 	store_close();
 	event_free(tick_ev);
+	event_free(status_ev);
+	status_ev = NULL;
 	for (size_t i = 0; i < 3; i++)
 		event_free(sigs[i]);
 	event_base_free(base);

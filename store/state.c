@@ -124,30 +124,79 @@ state_snapshot(const struct symstate *ss)
 	return s;
 }
 
+/* What a symbol's entry is made of, as bytes, to tell when it changed. */
+static void
+entry_of(const struct symstate *ss, struct buf *b)
+{
+	size_t	 i;
+
+	b->len = 0;
+	buf_add(b, &ss->last_time, sizeof(ss->last_time));
+	buf_add(b, &ss->ref, sizeof(ss->ref));
+	for (i = 0; i < ss->nrules; i++) {
+		buf_add(b, ss->rules[i].id, strlen(ss->rules[i].id) + 1);
+		buf_add(b, &ss->rules[i].st, sizeof(ss->rules[i].st));
+	}
+}
+
+/* A symbol's entry of state.json, "SYM":{...}: made again only when its
+ * state changed since the last save, so that a save of ten thousand
+ * symbols costs what the few that changed cost, and a copy. */
+static const char *
+entry(struct symstate *ss)
+{
+	struct buf	 now = { 0 };
+	json_t		*o;
+	char		*v, *k;
+
+	entry_of(ss, &now);
+	if (ss->saved != NULL && now.len == ss->saved_of.len &&
+	    memcmp(now.data, ss->saved_of.data, now.len) == 0) {
+		buf_free(&now);
+		return ss->saved;
+	}
+	buf_free(&ss->saved_of);
+	ss->saved_of = now;
+	o = symstate_json(ss);
+	v = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	o = json_string(ss->symbol);
+	k = json_dumps(o, JSON_ENCODE_ANY);
+	json_decref(o);
+	if (v == NULL || k == NULL)
+		fatalx("state: json_dumps");
+	free(ss->saved);
+	xasprintf(&ss->saved, "%s:%s", k, v);
+	free(k);
+	free(v);
+	return ss->saved;
+}
+
 int
 state_save(struct config *conf)
 {
-	json_t		*root, *syms;
+	struct buf	 b = { 0 };
 	struct watch	*w;
 	struct symstate	*ss;
-	char		*text;
-	int		 rc;
+	char		 head[96];
+	int		 rc, first = 1;
 
 	if (store_dir() == NULL)
 		return 0;
-	syms = json_object();
-	TAILQ_FOREACH(w, &conf->watches, entry)
-		if ((ss = symstate_find(w->symbol)) != NULL)
-			json_object_set_new(syms, w->symbol,
-			    symstate_json(ss));
-	root = json_pack("{s:i, s:I, s:o}", "version", STATE_VERSION,
-	    "saved", (json_int_t)clock_now(), "symbols", syms);
-	text = json_dumps(root, JSON_COMPACT);
-	json_decref(root);
-	if (text == NULL)
-		fatalx("state: json_dumps");
-	rc = atomic_write(store_dir(), "state.json", text, strlen(text));
-	free(text);
+	snprintf(head, sizeof(head), "{\"version\":%d,\"saved\":%lld,"
+	    "\"symbols\":{", STATE_VERSION, (long long)clock_now());
+	buf_puts(&b, head);
+	TAILQ_FOREACH(w, &conf->watches, entry) {
+		if ((ss = symstate_find(w->symbol)) == NULL)
+			continue;
+		if (!first)
+			buf_puts(&b, ",");
+		buf_puts(&b, entry(ss));
+		first = 0;
+	}
+	buf_puts(&b, "}}\n");
+	rc = atomic_write(store_dir(), "state.json", b.data, b.len);
+	buf_free(&b);
 	return rc;
 }
 

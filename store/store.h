@@ -95,6 +95,9 @@ struct symstate {
 	size_t			 nrules;
 	struct provstate	 prov[PROV_SLOTS];
 	unsigned		 prov_next;	/* the slot to reuse next */
+	/* state.c: its entry of state.json as last written, and of what */
+	char			*saved;
+	struct buf		 saved_of;
 };
 
 /* store/symstate.c: each watched symbol's state, by symbol */

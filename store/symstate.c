@@ -115,6 +115,8 @@ symstate_free(struct symstate *ss)
 	for (i = 0; i < ss->nrules; i++)
 		free(ss->rules[i].id);
 	free(ss->rules);
+	free(ss->saved);
+	buf_free(&ss->saved_of);
 	free(ss);
 }
 

@@ -1,54 +1,84 @@
 #!/bin/sh
-# Benchmark, not a test: how long one round of N symbols takes, and what
-# the daemon costs in CPU and memory while it polls them every second,
-# from Yahoo (one symbol a request) and from Stooq (20 a request), against
-# the local fake server.  Prints figures; asserts nothing.
+# Benchmark, not a test: one round of N symbols at 50 ms of latency,
+# side by side in one run: tickerd one symbol a request over `connections
+# 32', tickerd with Yahoo's batches (100 symbols a request over its
+# default connections), and the Python script a user would write (a
+# 16-thread pool, urllib, one request a symbol); each with its floor,
+# N/K x L for K requests at once, N/B/K x L for batches of B.  Wall time,
+# CPU time and peak RSS; tickerd with a real state directory, every
+# symbol firing an alert.  Then the polling daemon's CPU while it polls
+# every second.  Prints figures; asserts nothing.
 #
-#   make bench            or   sh tests/bench_poll.sh [N] [SECONDS]
+#   make bench            or   sh tests/bench_poll.sh [N...]
 . "${top_srcdir:-.}/tests/lib.sh"
 
-N=${1:-500}
-SECS=${2:-20}
-i=0
-: > "$T/scenario"
-list=""
-while [ "$i" -lt "$N" ]; do
-	echo "S$i price=45.00 prev=44.00 high=45.40 low=27.73" >> "$T/scenario"
-	list="$list${list:+, }S$i"
-	i=$((i + 1))
-done
-start_fakequote "$T/scenario"
+SIZES=${*:-1000 10000}
+L=50
+[ -x /usr/bin/time ] || skip "/usr/bin/time is not installed (Debian's time)"
 
-clk=$(getconf CLK_TCK)
-for prov in yahoo stooq; do
-	cat > "$T/$prov.conf" <<END
-provider $prov { url "http://127.0.0.1:$QPORT" rate 100000/s }
-state-dir memory
-control none
-poll 1s
-watch $list { above 100 }
-END
-	: > "$QLOG"
-	start=$(date +%s.%N)
-	"$TICKERD" --once -f "$T/$prov.conf" 2>/dev/null
-	end=$(date +%s.%N)
-	once=$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')
-	"$TICKERD" -d -f "$T/$prov.conf" 2>"$T/$prov.err" &
-	TPID=$!
-	PIDS="$PIDS $TPID"
-	sleep 2
-	: > "$QLOG"
-	t0=$(awk '{print $14 + $15}' /proc/$TPID/stat)
-	sleep "$SECS"
-	t1=$(awk '{print $14 + $15}' /proc/$TPID/stat)
-	asked=$(wc -l < "$QLOG")
-	reqs=$(cut -f5 "$QLOG" | sort -u | wc -l)
-	rss=$(awk '/^VmHWM/ {print $2}' /proc/$TPID/status)
-	stop_tickerd
-	cpu=$(awk -v a="$t0" -v b="$t1" -v c="$clk" -v s="$SECS" \
-	    'BEGIN { print (b - a) * 100 / c / s }')
-	printf '%-6s %d symbols: --once round %.2fs; polling every 1s for %ds: %d quotes (%.0f/s) in %d requests, CPU %.1f%%, peak RSS %d KiB\n' \
-	    "$prov" "$N" "$once" "$SECS" "$asked" "$((asked / SECS))" \
-	    "$reqs" "$cpu" "$rss"
+scenario() {	# N [CRUMB line]
+	: > "$T/scenario"
+	: > "$T/symbols"
+	awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++)
+	    printf "S%d price=45.00 prev=44.00 high=45.40 low=27.73\n", i }' \
+	    > "$T/scenario"
+	awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) print "S" i }' \
+	    > "$T/symbols"
+	[ -n "${2:-}" ] && echo "$2" >> "$T/scenario"
+	touch "$T/scenario"
+}
+
+conf() {	# PROVIDER-OPTIONS STATE
+	rm -rf "$T/$2"
+	mkdir -p "$T/$2"
+	{
+		echo "provider yahoo { url \"http://127.0.0.1:$QPORT\" $1 }"
+		echo "state-dir \"$T/$2\""
+		echo "control none"
+		printf 'watch '
+		paste -sd, "$T/symbols" | sed 's/,/, /g'
+		echo " { above 40 }"
+	} > "$T/bench.conf"
+}
+
+# run LABEL FLOOR COMMAND...: one line of figures
+run() {
+	label=$1 floor=$2
+	shift 2
+	/usr/bin/time -f '%e %U %S %M' -o "$T/time" "$@" > "$T/out" 2>"$T/err"
+	read -r wall user sys rss < "$T/time"
+	printf '  %-32s %7.2fs wall (floor %5.2fs, %4.2fx)  %6.2fs CPU  %6d KiB peak RSS\n' \
+	    "$label" "$wall" "$floor" "$(echo "$wall $floor" | awk '{print $1 / $2}')" \
+	    "$(echo "$user $sys" | awk '{print $1 + $2}')" "$rss"
+}
+
+start_fakequote "$T/scenario"
+kill $PIDS 2>/dev/null; wait 2>/dev/null; PIDS=""
+"$FAKEQUOTE" -s "$T/scenario" -p "$T/lat.port" -L $L &
+PIDS="$PIDS $!"
+wait_for 10 test -s "$T/lat.port"
+QPORT=$(cat "$T/lat.port")
+
+echo "one round of N symbols, ${L} ms latency, every symbol above its threshold:"
+for n in $SIZES; do
+	echo "N = $n"
+	scenario "$n" "CRUMB status=404"
+	conf "rate 100000/s connections 32" chart
+	run "tickerd, 1 a request, 32 conns" \
+	    "$(echo "$n" | awk -v l=$L '{print $1 / 32 * l / 1000}')" \
+	    "$TICKERD" -d --once -f "$T/bench.conf"
+	echo "    ($(grep -c '^alert' "$T/err") alerts, $(grep -c 'Timeout\|skipped' "$T/err") failures)"
+	scenario "$n" "CRUMB value=Bench.crumb"
+	conf "" batch
+	run "tickerd, Yahoo batches of 100" \
+	    "$(echo "$n" | awk -v l=$L '{b = int(($1 + 99) / 100); print (int((b + 3) / 4) + 2) * l / 1000}')" \
+	    "$TICKERD" -d --once -f "$T/bench.conf"
+	echo "    ($(grep -c '^alert' "$T/err") alerts, $(grep -c 'Timeout\|skipped' "$T/err") failures)"
+	scenario "$n" "CRUMB status=404"
+	run "Python, 16 threads, urllib" \
+	    "$(echo "$n" | awk -v l=$L '{print $1 / 16 * l / 1000}')" \
+	    $PY "$SRCDIR/tests/bench/poll_threads.py" "http://127.0.0.1:$QPORT" \
+	    "$T/symbols" 40
+	echo "    ($(cat "$T/out"))"
 done
 finish

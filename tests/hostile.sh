@@ -20,7 +20,9 @@ check "a string where a keyword belongs: exit 1" test $? -eq 1
 check "... and nothing leaks" sh -c "! grep -q LeakSanitizer '$T/string.err'"
 
 now=$(date +%s)
+# the chart API, one symbol a request, so that BUSY throttles only itself
 cat > "$T/scenario" <<END
+CRUMB status=404
 CALX price=50 prev=43.72 high=44.53 low=27.73 time=${now}000
 FUTR price=50 prev=43.72 high=44.53 low=27.73 time=$((now + 864000))
 BUSY status=429 retry-after=3600

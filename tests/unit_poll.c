@@ -110,7 +110,7 @@ answer(struct src *r)
 
 START_TEST(test_once_round)
 {
-	struct poller	*P = start("provider yahoo { rate 100000/s }", 10, 1);
+	struct poller	*P = start("provider yahoo { rate 100000/s connections 8 batches no }", 10, 1);
 	struct src	*r = &P->srcs[0];
 
 	ck_assert_uint_eq(P->nsrc, 1);
@@ -127,7 +127,7 @@ END_TEST
 
 START_TEST(test_budget)
 {
-	struct poller	*P = start("provider yahoo { rate 2/m }", 5, 1);
+	struct poller	*P = start("provider yahoo { rate 2/m connections 8 batches no }", 5, 1);
 	struct src	*r = &P->srcs[0];
 	double		 d;
 
