@@ -62,7 +62,7 @@ check "... without printing the token" sh -c "! grep -q tok-9f8e7d '$T/hookperm'
 mkdir -p "$T/mail"
 start_smtpd "$T/mail"
 cat > "$T/digest.conf" <<END
-provider yahoo { url "http://127.0.0.1:$QPORT" }
+provider yahoo { url "http://127.0.0.1:$QPORT" batches no }
 poll 1s
 state-dir "digest.state"
 notifier mail "me" {
