@@ -146,6 +146,7 @@ int		 poll_pick(struct sym *, time_t, double *);
 void		 poll_enqueue(struct sym *, int);
 void		 poll_enqueue_range(struct sym *, int);
 int		 poll_range_due(struct sym *, int, time_t);
+void		 src_net_opts(const struct src *, struct net_opts *);
 
 /* daemon/bucket.c: each provider's budget, and what it sends next */
 void		 bucket_init(struct src *);

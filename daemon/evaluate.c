@@ -350,12 +350,14 @@ eval_commit(struct poller *P, struct watch *w, struct symstate *ss,
     const struct quote *q, time_t now)
 {
 	struct held	*h;
+	struct before	 before;
+	struct alert	*alerts;
 	char		 line[512];
 	size_t		 na, i;
 	int		 changed;
 
 	if (P->backtest) {	/* in memory: nothing to stage or undo */
-		struct alert *alerts = judge(P, w, ss, q, now, &na, &changed);
+		alerts = judge(P, w, ss, q, now, &na, &changed);
 
 		for (i = 0; i < na; i++) {
 			alert_line(&alerts[i], line, sizeof(line));
@@ -366,16 +368,23 @@ eval_commit(struct poller *P, struct watch *w, struct symstate *ss,
 		free(alerts);
 		return;
 	}
-	h = xcalloc(1, sizeof(*h));
-	h->ss = ss;
-	TAILQ_INIT(&h->msgs);
-	remember(&h->before, ss);
-	h->alerts = judge(P, w, ss, q, now, &h->na, &changed);
-	if (h->na > 0) {
+	remember(&before, ss);
+	alerts = judge(P, w, ss, q, now, &na, &changed);
+	if (na > 0) {
+		/* only what fires is kept for the commit */
+		h = xcalloc(1, sizeof(*h));
+		h->ss = ss;
+		TAILQ_INIT(&h->msgs);
+		h->before = before;
+		if (before.rules == before.some)
+			h->before.rules = h->before.some;
+		h->alerts = alerts;
+		h->na = na;
 		hold(P, w, h, q);
 		return;
 	}
-	held_free(h);
+	forget(&before);
+	free(alerts);
 	if (changed && !P->dirty && store_dir() != NULL) {
 		P->dirty = 1;
 		timer_in(P->save_ev, SAVE_DELAY);

@@ -36,28 +36,16 @@ struct req {
 	size_t			 n;
 	CURL			*easy;
 	char			*url;
-	struct buf		 body;
+	struct net_body		 body;
 };
 
 static void	req_done(void *, int, void *);
-
-static size_t
-write_cb(char *ptr, size_t size, size_t nmemb, void *arg)
-{
-	struct req	*q = arg;
-	size_t		 n = size * nmemb;
-
-	if (q->body.len + n > BODY_MAX)
-		return 0;	/* aborts the transfer: too large */
-	buf_add(&q->body, ptr, n);
-	return n;
-}
 
 /* Ask provider r about n symbols: their quotes, or (range) a range. */
 void
 fetch_send(struct src *r, struct sym **list, size_t n, int range)
 {
-	struct net_opts	 opts = { .protocols = "http,https", .redirects = 3 };
+	struct net_opts	 opts;
 	struct req	*q = xcalloc(1, sizeof(*q));
 	int		 at = (int)(r - r->P->srcs);
 	size_t		 i;
@@ -80,14 +68,10 @@ fetch_send(struct src *r, struct sym **list, size_t n, int range)
 		q->url = r->p->session->url(r->base, r->crumb, q->names, n);
 	else
 		q->url = r->p->url(r->base, r->pc->key, q->names, n);
-	opts.timeout = opts.connect_timeout = (long)r->P->conf->timeout;
-	opts.user_agent = r->pc->user_agent ? r->pc->user_agent :
-	    TICKERD_USER_AGENT;
-	opts.multiplex = r->mux;
-	opts.share = r->jar;
+	src_net_opts(r, &opts);
 	q->easy = net_easy(q->url, &opts);
-	curl_easy_setopt(q->easy, CURLOPT_WRITEFUNCTION, write_cb);
-	curl_easy_setopt(q->easy, CURLOPT_WRITEDATA, q);
+	q->body.max = BODY_MAX;
+	net_collect(q->easy, &q->body);
 	TAILQ_INSERT_TAIL(&r->P->reqs, q, entry);
 	r->inflight++;
 	net_add(q->easy, req_done, q);
@@ -308,7 +292,7 @@ host_failed(struct src *r, const char *why, const char *url)
 static void
 req_free(struct req *q)
 {
-	buf_free(&q->body);
+	buf_free(&q->body.buf);
 	free(q->url);
 	free(q->syms);
 	free(q->names);
@@ -321,7 +305,7 @@ req_results(struct req *q, int code, long status, const char *red)
 {
 	struct src		*r = q->src;
 	struct fetch_result	*res = xcalloc(q->n, sizeof(*res));
-	const char		*body = q->body.data ? q->body.data : "";
+	const char		*body = q->body.buf.data ? q->body.buf.data : "";
 	size_t			 i;
 
 	if (code != CURLE_OK) {
@@ -331,13 +315,13 @@ req_results(struct req *q, int code, long status, const char *red)
 		if (host_down(code))
 			host_failed(r, res[0].error, red);
 	} else if (q->range)
-		r->p->range_parse(q->names[0], status, body, q->body.len,
+		r->p->range_parse(q->names[0], status, body, q->body.buf.len,
 		    clock_now(), res);
 	else if (q->session)
-		r->p->session->parse(q->names, q->n, status, body, q->body.len,
+		r->p->session->parse(q->names, q->n, status, body, q->body.buf.len,
 		    res);
 	else
-		r->p->parse(q->names, q->n, status, body, q->body.len, res);
+		r->p->parse(q->names, q->n, status, body, q->body.buf.len, res);
 	for (i = 0; i < q->n; i++)
 		utf8_clean(res[i].error);	/* the server's words */
 	return res;

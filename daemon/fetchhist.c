@@ -48,7 +48,7 @@ struct xfer {
 	struct job		*j;
 	int			 minute;
 	char			*url;
-	struct buf		 body;
+	struct net_body		 body;
 };
 
 struct fetchhist {
@@ -91,17 +91,6 @@ range_days(const char *s)
 	return -1;
 }
 
-static size_t
-write_cb(char *ptr, size_t size, size_t nmemb, void *arg)
-{
-	struct xfer	*x = arg;
-
-	if (x->body.len + size * nmemb > HIST_MAX)
-		return 0;
-	buf_add(&x->body, ptr, size * nmemb);
-	return size * nmemb;
-}
-
 static void
 xfer_done(void *easy, int code, void *arg)
 {
@@ -117,15 +106,15 @@ xfer_done(void *easy, int code, void *arg)
 		log_warnx("%s: %s: %s", j->symbol, red,
 		    curl_easy_strerror((CURLcode)code));
 		j->failed = 1;
-	} else if (bars_parse(x->F->api, status, x->body.data ?
-	    x->body.data : "", x->body.len, x->minute, b) == -1) {
+	} else if (bars_parse(x->F->api, status, x->body.buf.data ?
+	    x->body.buf.data : "", x->body.buf.len, x->minute, b) == -1) {
 		log_warnx("%s: %s: %s", j->symbol, red, b->error);
 		j->failed = 1;
 	} else
 		log_info("%s: %zu %s bars from %s", j->symbol, b->n,
 		    x->minute ? "minute" : "daily", x->F->p->name);
 	free(red);
-	buf_free(&x->body);
+	buf_free(&x->body.buf);
 	free(x->url);
 	if (--j->left == 0)
 		x->F->inflight--;
@@ -151,8 +140,8 @@ ask(struct fetchhist *F, struct job *j, int minute)
 	x->url = F->api->url(base, F->pc->key, j->name, minute, minute ?
 	    F->from : F->from - (YEAR_DAYS + 7) * 86400, F->now);
 	easy = net_easy(x->url, &opts);
-	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, write_cb);
-	curl_easy_setopt(easy, CURLOPT_WRITEDATA, x);
+	x->body.max = HIST_MAX;
+	net_collect(easy, &x->body);
 	j->left++;
 	net_add(easy, xfer_done, x);
 }

@@ -178,6 +178,21 @@ map_symbol(const struct src *r, const char *sym, char *out, size_t outlen)
 		tk_strlcpy(out, sym, outlen);
 }
 
+/* How every request to provider r is made: its timeouts, its
+ * User-Agent, its connections shared, its cookies. */
+void
+src_net_opts(const struct src *r, struct net_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->protocols = "http,https";
+	o->redirects = 3;
+	o->timeout = o->connect_timeout = (long)r->P->conf->timeout;
+	o->user_agent = r->pc->user_agent ? r->pc->user_agent :
+	    TICKERD_USER_AGENT;
+	o->multiplex = r->mux;
+	o->share = r->jar;
+}
+
 /* The first provider and its fallbacks, as the configuration says. */
 static void
 chain_start(struct poller *P)

@@ -24,33 +24,22 @@
 #define SESSION_RETRY	3600	/* no crumb to be had: try again then */
 #define THROTTLE_MIN	60	/* a throttled crumb: at least this long */
 #define REFUSED_MAX	3	/* sessions refused in a row: give up */
+#define CRUMB_ANSWER_MAX (64 * 1024)	/* a page in place of a crumb */
 
 /* One request of the handshake. */
 struct hand {
 	struct src	*src;
 	CURL		*easy;
-	struct buf	 body;
+	struct net_body	 body;
 	int		 crumb;		/* the second step */
 };
 
 static void	hand_done(void *, int, void *);
 
-static size_t
-write_cb(char *ptr, size_t size, size_t nmemb, void *arg)
-{
-	struct hand	*h = arg;
-	size_t		 n = size * nmemb;
-
-	if (h->body.len + n > 64 * 1024)
-		return 0;
-	buf_add(&h->body, ptr, n);
-	return n;
-}
-
 static void
 hand_send(struct src *r, int crumb)
 {
-	struct net_opts	 opts = { .protocols = "http,https", .redirects = 3 };
+	struct net_opts	 opts;
 	struct hand	*h = xcalloc(1, sizeof(*h));
 	const struct session_api *api = r->p->session;
 	char		*url;
@@ -58,14 +47,11 @@ hand_send(struct src *r, int crumb)
 	h->src = r;
 	h->crumb = crumb;
 	url = crumb ? api->crumb_url(r->base) : api->cookie_url(r->base);
-	opts.timeout = opts.connect_timeout = (long)r->P->conf->timeout;
-	opts.user_agent = r->pc->user_agent ? r->pc->user_agent :
-	    TICKERD_USER_AGENT;
-	opts.share = r->jar;
+	src_net_opts(r, &opts);
 	h->easy = net_easy(url, &opts);
 	free(url);
-	curl_easy_setopt(h->easy, CURLOPT_WRITEFUNCTION, write_cb);
-	curl_easy_setopt(h->easy, CURLOPT_WRITEDATA, h);
+	h->body.max = CRUMB_ANSWER_MAX;
+	net_collect(h->easy, &h->body);
 	r->hand = h;
 	r->inflight++;
 	net_add(h->easy, hand_done, h);
@@ -92,9 +78,9 @@ crumb_read(struct src *r, struct hand *h, long status, long retry_after)
 	char			 why[128];
 	double			 d;
 
-	switch (r->p->session->crumb_parse(status, h->body.data ?
-	    h->body.data : "", h->body.len, r->crumb, sizeof(r->crumb), why,
-	    sizeof(why))) {
+	switch (r->p->session->crumb_parse(status, h->body.buf.data ?
+	    h->body.buf.data : "", h->body.buf.len, r->crumb,
+	    sizeof(r->crumb), why, sizeof(why))) {
 	case CRUMB_OK:
 		r->session = SESSION_OK;
 		if (r->session_reported)
@@ -131,7 +117,7 @@ hand_done(void *easy, int code, void *arg)
 	r->inflight--;
 	r->hand = NULL;
 	if (code == CURLE_ABORTED_BY_CALLBACK) {
-		buf_free(&h->body);
+		buf_free(&h->body.buf);
 		free(h);
 		return;
 	}
@@ -150,7 +136,7 @@ hand_done(void *easy, int code, void *arg)
 		if (r->session == SESSION_OK)
 			r->session_throttled = 0;
 	}
-	buf_free(&h->body);
+	buf_free(&h->body.buf);
 	free(h);
 	if (r->session != SESSION_ASKING)
 		bucket_dispatch(r);
@@ -222,7 +208,7 @@ session_stop(struct src *r)
 	if (r->hand != NULL) {
 		net_cancel(r->hand->easy);
 		curl_easy_cleanup(r->hand->easy);
-		buf_free(&r->hand->body);
+		buf_free(&r->hand->body.buf);
 		free(r->hand);
 		r->hand = NULL;
 	}

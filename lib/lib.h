@@ -153,10 +153,16 @@ struct net_opts {
 	void		*share;		/* a cookie jar (net_jar()), or NULL */
 };
 typedef void	(*net_done_fn)(void *easy, int curlcode, void *arg);
+/* An answer's body, as net_collect() gathers it: at most max bytes. */
+struct net_body {
+	struct buf	 buf;
+	size_t		 max;
+};
 int		 net_init(struct event_base *);
 void		 net_shutdown(void);
 void		*net_easy(const char *, const struct net_opts *);
 void		 net_add(void *easy, net_done_fn, void *arg);
+void		 net_collect(void *easy, struct net_body *);
 void		 net_cancel(void *easy);
 size_t		 net_running(void);
 void		 net_keep(size_t);

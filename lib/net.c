@@ -230,6 +230,26 @@ net_easy(const char *url, const struct net_opts *o)
 	return e;
 }
 
+static size_t
+collect_cb(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	struct net_body	*b = arg;
+	size_t		 n = size * nmemb;
+
+	if (b->buf.len + n > b->max)
+		return 0;	/* aborts the transfer: CURLE_WRITE_ERROR */
+	buf_add(&b->buf, ptr, n);
+	return n;
+}
+
+/* Gather the answer of easy into b, up to b->max bytes. */
+void
+net_collect(void *easy, struct net_body *b)
+{
+	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, collect_cb);
+	curl_easy_setopt(easy, CURLOPT_WRITEDATA, b);
+}
+
 /*
  * Start a transfer.  The caller has set every option of the easy handle;
  * done(easy, curlcode, arg) is called from the loop when it finishes, and
