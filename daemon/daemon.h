@@ -70,6 +70,7 @@ struct src {
 	double			 tokens;
 	double			 refilled;	/* clock_mono() */
 	int			 host_fails;
+	unsigned		 host_epoch;	/* backoffs grown so far */
 	time_t			 host_until;
 	int			 host_reported;
 	struct symlist		 queue;

@@ -31,6 +31,7 @@ struct req {
 	struct src		*src;
 	int			 range;
 	int			 session;	/* a batch, with the crumb */
+	unsigned		 epoch;		/* the host's, when sent */
 	struct sym		**syms;
 	const char		**names;
 	size_t			 n;
@@ -52,6 +53,7 @@ fetch_send(struct src *r, struct sym **list, size_t n, int range)
 
 	q->src = r;
 	q->range = range;
+	q->epoch = r->host_epoch;
 	q->n = n;
 	q->syms = xcalloc(n, sizeof(*q->syms));
 	q->names = xcalloc(n, sizeof(*q->names));
@@ -263,20 +265,27 @@ host_down(int code)
 
 /*
  * The host is down: back off from it, exponentially with jitter, and
- * send the symbols waiting for it to their fallbacks.
+ * send the symbols waiting for it to their fallbacks.  The requests that
+ * were in flight together see the same outage: only the first of them
+ * (one sent since the backoff last grew) makes the backoff grow, or 32
+ * connections failing at once would make it an hour.
  */
 static void
-host_failed(struct src *r, const char *why, const char *url)
+host_failed(struct src *r, unsigned epoch, const char *why, const char *url)
 {
 	struct sym	*s;
 	time_t		 now = clock_now();
 	double		 d;
 
-	r->host_fails++;
-	d = backoff((double)r->P->conf->poll, (unsigned)(r->host_fails - 1),
-	    BACKOFF_MAX);
-	if (r->host_until < now + (time_t)d)
-		r->host_until = now + (time_t)d;
+	if (epoch == r->host_epoch) {
+		r->host_epoch++;
+		r->host_fails++;
+		d = backoff((double)r->P->conf->poll,
+		    (unsigned)(r->host_fails - 1), BACKOFF_MAX);
+		if (r->host_until < now + (time_t)d)
+			r->host_until = now + (time_t)d;
+	} else
+		d = (double)(r->host_until > now ? r->host_until - now : 0);
 	if (!r->host_reported)
 		log_warnx("%s: %s (%s); asking it again in %.0fs", r->p->name,
 		    why, url, d);
@@ -313,7 +322,7 @@ req_results(struct req *q, int code, long status, const char *red)
 		    code == CURLE_WRITE_ERROR ? "answer larger than 1 MiB" :
 		    curl_easy_strerror((CURLcode)code));
 		if (host_down(code))
-			host_failed(r, res[0].error, red);
+			host_failed(r, q->epoch, res[0].error, red);
 	} else if (q->range)
 		r->p->range_parse(q->names[0], status, body, q->body.buf.len,
 		    clock_now(), res);

@@ -1,13 +1,15 @@
 #!/bin/sh
 # Benchmark, not a test: one round of N symbols at 50 ms of latency,
-# side by side in one run: tickerd one symbol a request over `connections
-# 32', tickerd with Yahoo's batches (100 symbols a request over its
-# default connections), and the Python script a user would write (a
-# 16-thread pool, urllib, one request a symbol); each with its floor,
-# N/K x L for K requests at once, N/B/K x L for batches of B.  Wall time,
+# side by side in one run:
+#   - tickerd, one symbol a request over `connections 32';
+#   - tickerd with Yahoo's batches (100 symbols a request, its default 4
+#     connections, after the cookie and the crumb);
+#   - the Python script a user would write: a 16-thread pool, urllib, one
+#     request a symbol (tests/bench/poll_threads.py).
+# Each with its floor: N/K x L with K requests at once, and for batches
+# (N/B/K + 2) x L, the handshake's two requests included.  Wall time,
 # CPU time and peak RSS; tickerd with a real state directory, every
-# symbol firing an alert.  Then the polling daemon's CPU while it polls
-# every second.  Prints figures; asserts nothing.
+# symbol firing an alert.  Prints figures; asserts nothing.
 #
 #   make bench            or   sh tests/bench_poll.sh [N...]
 . "${top_srcdir:-.}/tests/lib.sh"
@@ -16,24 +18,22 @@ SIZES=${*:-1000 10000}
 L=50
 [ -x /usr/bin/time ] || skip "/usr/bin/time is not installed (Debian's time)"
 
-scenario() {	# N [CRUMB line]
-	: > "$T/scenario"
-	: > "$T/symbols"
+# scenario N CRUMB-LINE: N symbols at 45.00, and the session's line
+scenario() {
 	awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++)
 	    printf "S%d price=45.00 prev=44.00 high=45.40 low=27.73\n", i }' \
 	    > "$T/scenario"
+	echo "$2" >> "$T/scenario"
 	awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) print "S" i }' \
 	    > "$T/symbols"
-	[ -n "${2:-}" ] && echo "$2" >> "$T/scenario"
-	touch "$T/scenario"
 }
 
-conf() {	# PROVIDER-OPTIONS STATE
-	rm -rf "$T/$2"
-	mkdir -p "$T/$2"
+# conf PROVIDER-OPTIONS: every symbol watched, a fresh state directory
+conf() {
+	rm -rf "$T/state"
 	{
 		echo "provider yahoo { url \"http://127.0.0.1:$QPORT\" $1 }"
-		echo "state-dir \"$T/$2\""
+		echo "state-dir \"$T/state\""
 		echo "control none"
 		printf 'watch '
 		paste -sd, "$T/symbols" | sed 's/,/, /g'
@@ -41,7 +41,7 @@ conf() {	# PROVIDER-OPTIONS STATE
 	} > "$T/bench.conf"
 }
 
-# run LABEL FLOOR COMMAND...: one line of figures
+# run LABEL FLOOR COMMAND...: its figures, and what it did
 run() {
 	label=$1 floor=$2
 	shift 2
@@ -50,35 +50,60 @@ run() {
 	printf '  %-32s %7.2fs wall (floor %5.2fs, %4.2fx)  %6.2fs CPU  %6d KiB peak RSS\n' \
 	    "$label" "$wall" "$floor" "$(echo "$wall $floor" | awk '{print $1 / $2}')" \
 	    "$(echo "$user $sys" | awk '{print $1 + $2}')" "$rss"
+	if [ -s "$T/out" ]; then
+		echo "    ($(cat "$T/out"))"
+	else
+		echo "    ($(grep -c '^alert' "$T/err") alerts, $(grep -c 'skipped' "$T/err") failures, $(cut -f5 "$QLOG" | sort -u | wc -l) requests)"
+	fi
+	: > "$QLOG"
 }
 
-start_fakequote "$T/scenario"
-kill $PIDS 2>/dev/null; wait 2>/dev/null; PIDS=""
-"$FAKEQUOTE" -s "$T/scenario" -p "$T/lat.port" -L $L &
-PIDS="$PIDS $!"
-wait_for 10 test -s "$T/lat.port"
-QPORT=$(cat "$T/lat.port")
+floor() {	# N K [BATCH [EXTRA]]: the floor in seconds
+	awk -v n="$1" -v k="$2" -v b="${3:-1}" -v x="${4:-0}" -v l=$L \
+	    'BEGIN { r = int((n + b - 1) / b); print (int((r + k - 1) / k) + x) * l / 1000 }'
+}
 
+: > "$T/scenario"
+start_fakequote "$T/scenario" -L $L
 echo "one round of N symbols, ${L} ms latency, every symbol above its threshold:"
 for n in $SIZES; do
 	echo "N = $n"
 	scenario "$n" "CRUMB status=404"
-	conf "rate 100000/s connections 32" chart
-	run "tickerd, 1 a request, 32 conns" \
-	    "$(echo "$n" | awk -v l=$L '{print $1 / 32 * l / 1000}')" \
+	conf "rate 100000/s connections 32"
+	run "tickerd, 1 a request, 32 conns" "$(floor "$n" 32)" \
 	    "$TICKERD" -d --once -f "$T/bench.conf"
-	echo "    ($(grep -c '^alert' "$T/err") alerts, $(grep -c 'Timeout\|skipped' "$T/err") failures)"
 	scenario "$n" "CRUMB value=Bench.crumb"
-	conf "" batch
-	run "tickerd, Yahoo batches of 100" \
-	    "$(echo "$n" | awk -v l=$L '{b = int(($1 + 99) / 100); print (int((b + 3) / 4) + 2) * l / 1000}')" \
+	conf ""
+	run "tickerd, Yahoo batches of 100" "$(floor "$n" 4 100 2)" \
 	    "$TICKERD" -d --once -f "$T/bench.conf"
-	echo "    ($(grep -c '^alert' "$T/err") alerts, $(grep -c 'Timeout\|skipped' "$T/err") failures)"
 	scenario "$n" "CRUMB status=404"
-	run "Python, 16 threads, urllib" \
-	    "$(echo "$n" | awk -v l=$L '{print $1 / 16 * l / 1000}')" \
+	run "Python, 16 threads, urllib" "$(floor "$n" 16)" \
 	    $PY "$SRCDIR/tests/bench/poll_threads.py" "http://127.0.0.1:$QPORT" \
 	    "$T/symbols" 40
-	echo "    ($(cat "$T/out"))"
 done
+
+# The daemon polling 1,000 symbols every 2 s, one a request, for 16 s:
+# CPU per quote, with the state directory's work (no alert after the
+# first round).
+n=1000
+scenario "$n" "CRUMB status=404"
+conf "rate 100000/s connections 32"
+sed -i 's/^control none/control none\npoll 2s/' "$T/bench.conf"
+"$TICKERD" -d -f "$T/bench.conf" 2>"$T/daemon.err" &
+TPID=$!
+PIDS="$PIDS $TPID"
+sleep 4
+: > "$QLOG"
+clk=$(getconf CLK_TCK)
+t0=$(awk '{print $14 + $15}' /proc/$TPID/stat)
+sleep 16
+t1=$(awk '{print $14 + $15}' /proc/$TPID/stat)
+quotes=$(wc -l < "$QLOG")
+rss=$(awk '/^VmHWM/ {print $2}' /proc/$TPID/status)
+stop_tickerd
+echo "the daemon polling $n symbols every 2s for 16s, 1 a request:"
+awk -v a="$t0" -v b="$t1" -v c="$clk" -v q="$quotes" -v r="$rss" 'BEGIN {
+	cpu = (b - a) / c
+	printf "  %d quotes, %.2fs CPU (%.0f us a quote, %.1f%% of a core), peak RSS %d KiB\n",
+	    q, cpu, q ? cpu * 1e6 / q : 0, cpu * 100 / 16, r }'
 finish

@@ -77,13 +77,17 @@ wait_for() {
 	return 1
 }
 
-# start_fakequote SCENARIO: sets QPORT and QLOG.
+# start_fakequote SCENARIO [fakequote options]: sets QPORT, QLOG, QPID.
 start_fakequote() {
+	local scen=$1
+	shift
 	QLOG=$T/requests.log
 	: > "$QLOG"
 	HOOKLOG=$T/hooks.log
 	: > "$HOOKLOG"
-	"$FAKEQUOTE" -s "$1" -p "$T/fakequote.port" -l "$QLOG" -w "$HOOKLOG" &
+	rm -f "$T/fakequote.port"
+	"$FAKEQUOTE" -s "$scen" -p "$T/fakequote.port" -l "$QLOG" -w "$HOOKLOG" "$@" &
+	QPID=$!
 	PIDS="$PIDS $!"
 	wait_for 10 test -s "$T/fakequote.port" || { fail "fakequote did not start"; finish; }
 	QPORT=$(cat "$T/fakequote.port")
