@@ -110,7 +110,9 @@ pump(struct poller *P, time_t sim)
 	while (P->rstate == 1 && P->rnext.time <= sim) {
 		t = P->rnext.time;
 		if ((s = resolve(P, P->rnext_sym)) != NULL) {
-			s->pending = P->rnext;
+			if (s->pending == NULL)
+				s->pending = xmalloc(sizeof(*s->pending));
+			*s->pending = P->rnext;
 			s->has_pending = 1;
 		}
 		read_next(P);
@@ -138,7 +140,7 @@ replay_tick(struct sym *s)
 	pump(P, sim);
 	if (s->has_pending) {
 		s->has_pending = 0;
-		eval_quote(P, s, &s->pending, sim);
+		eval_quote(P, s, s->pending, sim);
 	}
 	if (P->rstate != 1) {
 		s->done = 1;

@@ -120,7 +120,7 @@ status_json(void)
 		TAILQ_FOREACH(r, &w->rules, entry)
 			rules++;
 		if ((ss = symstate_find(w->symbol)) != NULL &&
-		    strcmp(ss->problem, PROBLEM_UNKNOWN) == 0)
+		    strcmp(symstate_problem(ss), PROBLEM_UNKNOWN) == 0)
 			json_array_append_new(unknown, json_string(w->symbol));
 	}
 	return json_pack("{s:b, s:s, s:I, s:s, s:I, s:I, s:s, s:I, s:I, "
@@ -184,7 +184,7 @@ quotes_json(void)
 			continue;
 		q = &ss->last;
 		o = json_pack("{s:s, s:s}", "symbol", w->symbol, "problem",
-		    ss->problem);
+		    symstate_problem(ss));
 		if (ss->last_seen > 0) {
 			json_object_set_new(o, "price", jnum(q->price));
 			json_object_set_new(o, "prev_close",

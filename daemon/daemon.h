@@ -29,7 +29,15 @@ struct psym {
 	struct provstate *st;			/* in the symbol's state */
 };
 
-/* A watched symbol, as the poller follows it. */
+/* What a range endpoint said: the 52-week range, the last closes. */
+struct symrange {
+	double		 high52, low52;
+	long		 close_day[2];		/* session_day(); 0: none */
+	double		 close[2];
+};
+
+/* A watched symbol, as the poller follows it: kept small, for there may
+ * be tens of thousands. */
 struct sym {
 	TAILQ_ENTRY(sym)	 entry;
 	TAILQ_ENTRY(sym)	 qentry;	/* in a provider's queue */
@@ -38,7 +46,6 @@ struct sym {
 	struct watch		*w;
 	struct symstate		*ss;
 	struct event		*timer;
-	struct psym		 ps[CHAIN_MAX];
 	int			 busy;		/* queued or in flight */
 	int			 solo;		/* asked alone after a bad batch */
 	int			 source;	/* the last that answered */
@@ -46,16 +53,16 @@ struct sym {
 	int			 in_round;	/* --once: counted as work */
 	int			 quoted;	/* at least one good quote */
 	int			 done;		/* replay: past its last quote */
-	struct quote		 pending;	/* replay: its latest, unserved */
+	struct quote		*pending;	/* replay: its latest, unserved */
 	int			 has_pending;
 	/* from a range endpoint: 52-week range, last closes */
 	int			 range_busy;
 	int			 range_reported;
 	time_t			 range_time;
 	time_t			 range_not_before;
-	struct fetch_result	 range;
-	struct quote		 held;		/* waits for the range */
-	int			 holding;
+	struct symrange		 range;
+	struct quote		*held;		/* waits for the range */
+	struct psym		 ps[];		/* one a provider of the chain */
 };
 TAILQ_HEAD(symlist, sym);
 

@@ -154,31 +154,45 @@ stage(struct poller *P, struct watch *w, struct symstate *ss,
 
 /*
  * What an evaluation may have to undo: the symbol's state before it.
- * Taken for every quote, so a watch's rules fit without an allocation.
+ * Taken for every quote, into the caller's room for BEFORE_RULES rules
+ * (no allocation for a watch of that many); what a commit keeps is
+ * copied out of it, at its size.
  */
 #define BEFORE_RULES	16
 struct before {
 	struct symref		 ref;
 	time_t			 last_time;
-	struct rulestate	*rules;
-	struct rulestate	 some[BEFORE_RULES];
+	struct rulestate	*rules;		/* ss->nrules of them */
 };
 
 static void
-remember(struct before *b, const struct symstate *ss)
+remember(struct before *b, const struct symstate *ss, struct rulestate *room)
 {
 	b->ref = ss->ref;
 	b->last_time = ss->last_time;
-	b->rules = ss->nrules <= BEFORE_RULES ? b->some :
+	b->rules = ss->nrules <= BEFORE_RULES ? room :
 	    xreallocarray(NULL, ss->nrules, sizeof(*b->rules));
 	memcpy(b->rules, ss->rules, ss->nrules * sizeof(*b->rules));
 }
 
 static void
-forget(struct before *b)
+forget(struct before *b, const struct rulestate *room)
 {
-	if (b->rules != b->some)
+	if (b->rules != room)
 		free(b->rules);
+}
+
+/* b, to outlive the caller's room. */
+static void
+keep(struct before *b, const struct rulestate *room, size_t nrules)
+{
+	struct rulestate	*r;
+
+	if (b->rules != room)
+		return;
+	r = xreallocarray(NULL, nrules ? nrules : 1, sizeof(*r));
+	memcpy(r, room, nrules * sizeof(*r));
+	b->rules = r;
 }
 
 /* The alerts could not be committed: as if the quote never came. */
@@ -214,7 +228,7 @@ held_free(struct held *h)
 	for (i = 0; i < h->na; i++)
 		alert_clear(&h->alerts[i]);
 	free(h->alerts);
-	forget(&h->before);
+	free(h->before.rules);
 	free(h);
 }
 
@@ -351,6 +365,7 @@ eval_commit(struct poller *P, struct watch *w, struct symstate *ss,
 {
 	struct held	*h;
 	struct before	 before;
+	struct rulestate room[BEFORE_RULES];
 	struct alert	*alerts;
 	char		 line[512];
 	size_t		 na, i;
@@ -368,22 +383,21 @@ eval_commit(struct poller *P, struct watch *w, struct symstate *ss,
 		free(alerts);
 		return;
 	}
-	remember(&before, ss);
+	remember(&before, ss, room);
 	alerts = judge(P, w, ss, q, now, &na, &changed);
 	if (na > 0) {
 		/* only what fires is kept for the commit */
 		h = xcalloc(1, sizeof(*h));
 		h->ss = ss;
 		TAILQ_INIT(&h->msgs);
+		keep(&before, room, ss->nrules);
 		h->before = before;
-		if (before.rules == before.some)
-			h->before.rules = h->before.some;
 		h->alerts = alerts;
 		h->na = na;
 		hold(P, w, h, q);
 		return;
 	}
-	forget(&before);
+	forget(&before, room);
 	free(alerts);
 	if (changed && !P->dirty && store_dir() != NULL) {
 		P->dirty = 1;
@@ -423,7 +437,7 @@ eval_quote(struct poller *P, struct sym *s, struct quote *q, time_t now)
 		ss->future_logged = 0;
 	ss->last = *q;
 	ss->last_seen = now;
-	ss->problem[0] = '\0';
+	symstate_set_problem(ss, NULL, NULL);
 	if (log_getverbose() > 0) {	/* format only what is logged */
 		fmt_price(q->price, p, sizeof(p));
 		log_debug("quote %s %s at %lld", w->symbol, p,
@@ -447,7 +461,7 @@ eval_quote(struct poller *P, struct sym *s, struct quote *q, time_t now)
 			    (long long)limit);
 		}
 		ss->stale_logged = 1;
-		snprintf(ss->problem, sizeof(ss->problem), "stale");
+		symstate_set_problem(ss, NULL, "stale");
 		return;
 	}
 	if (ss->stale_logged)

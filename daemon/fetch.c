@@ -89,8 +89,8 @@ merge_range(struct sym *s, struct quote *q)
 	if (s->range_time == 0)
 		return;
 	if (!isfinite(q->high52) && !isfinite(q->low52)) {
-		q->high52 = s->range.quote.high52;
-		q->low52 = s->range.quote.low52;
+		q->high52 = s->range.high52;
+		q->low52 = s->range.low52;
 	}
 	for (i = 0; i < 2 && !isfinite(q->prev_close); i++)
 		if (s->range.close_day[i] != 0 && s->range.close_day[i] < day)
@@ -137,8 +137,8 @@ quote_ok(struct sym *s, int at, struct quote *q)
 		poll_enqueue_range(s, at);
 		if (s->range_time == 0) {
 			/* the first quote waits for its 52-week range */
-			s->held = *q;
-			s->holding = 1;
+			s->held = xmalloc(sizeof(*s->held));
+			*s->held = *q;
 			s->busy = 1;
 			return;
 		}
@@ -176,17 +176,14 @@ set_problem(struct sym *s, struct src *r, struct fetch_result *res)
 		if (!s->ps[i].st->unknown)
 			break;
 	if (i < s->P->nsrc) {
-		snprintf(s->ss->problem, sizeof(s->ss->problem), "%s: %s",
-		    r->p->name, res->error);
-		utf8_clean(s->ss->problem);
+		symstate_set_problem(s->ss, r->p->name, res->error);
 		return;
 	}
 	if (!s->said_unknown)
 		log_warnx("%s: unknown or delisted symbol (%s); polling the "
 		    "others goes on", s->w->symbol, res->error);
 	s->said_unknown = 1;
-	snprintf(s->ss->problem, sizeof(s->ss->problem), "%s",
-	    PROBLEM_UNKNOWN);
+	symstate_set_problem(s->ss, NULL, PROBLEM_UNKNOWN);
 }
 
 static void
@@ -233,7 +230,11 @@ range_done(struct sym *s, int at, struct fetch_result *res, long retry_after,
 
 	s->range_busy = 0;
 	if (res->status == FETCH_OK) {
-		s->range = *res;
+		s->range.high52 = res->quote.high52;
+		s->range.low52 = res->quote.low52;
+		memcpy(s->range.close_day, res->close_day,
+		    sizeof(s->range.close_day));
+		memcpy(s->range.close, res->close, sizeof(s->range.close));
 		s->range_time = now;
 		s->range_reported = 0;
 		log_debug("%s: 52-week range from %s", s->w->symbol, r->p->name);
@@ -246,10 +247,13 @@ range_done(struct sym *s, int at, struct fetch_result *res, long retry_after,
 			    res->error, url);
 		s->range_reported = 1;
 	}
-	if (s->holding) {
-		s->holding = 0;
+	if (s->held != NULL) {
+		struct quote	 q = *s->held;
+
+		free(s->held);
+		s->held = NULL;
 		s->busy = 0;
-		evaluate(s, &s->held);
+		evaluate(s, &q);
 	}
 }
 

@@ -230,9 +230,10 @@ chain_start(struct poller *P)
 static struct sym *
 sym_new(struct poller *P, struct watch *w)
 {
-	struct sym	*s = xcalloc(1, sizeof(*s));
+	struct sym	*s;
 	size_t		 k;
 
+	s = xcalloc(1, sizeof(*s) + P->nsrc * sizeof(s->ps[0]));
 	s->P = P;
 	s->w = w;
 	if ((s->ss = symstate_find(w->symbol)) == NULL)
@@ -362,6 +363,8 @@ poll_stop(struct poller *P)
 	while ((s = TAILQ_FIRST(&P->syms)) != NULL) {
 		TAILQ_REMOVE(&P->syms, s, entry);
 		event_free(s->timer);
+		free(s->pending);
+		free(s->held);
 		free(s);
 	}
 	replay_free(P->replay);

@@ -69,7 +69,7 @@ struct rulestate {
  * How one provider fares with a symbol: its failures and backoff.  It
  * outlives reloads (a reload must not undo a Retry-After), not restarts.
  */
-#define PROV_SLOTS	8
+#define PROV_SLOTS	5	/* a chain's worth (CHAIN_MAX) */
 struct provstate {
 	char			 provider[16];	/* "": a free slot */
 	int			 fails;
@@ -89,7 +89,7 @@ struct symstate {
 	int			 future_logged;	/* a quote from the future */
 	struct quote		 last;		/* for tickerctl quotes */
 	time_t			 last_seen;	/* when it came; 0: none yet */
-	char			 problem[300];	/* the last poll's, or "" */
+	char			*problem;	/* the last poll's, or NULL */
 #define PROBLEM_UNKNOWN	"unknown or delisted symbol"
 	struct rulestate	*rules;		/* in the order of the watch's */
 	size_t			 nrules;
@@ -104,6 +104,9 @@ struct symstate {
 struct symstate	*symstate_find(const char *);
 struct rulestate *symstate_rule(struct symstate *, const char *);
 struct provstate *symstate_prov(struct symstate *, const char *);
+void		 symstate_set_problem(struct symstate *, const char *,
+		    const char *);
+const char	*symstate_problem(const struct symstate *);
 size_t		 symstate_sync(const struct config *);
 void		 symstate_clear(void);
 

@@ -117,7 +117,35 @@ symstate_free(struct symstate *ss)
 	free(ss->rules);
 	free(ss->saved);
 	buf_free(&ss->saved_of);
+	free(ss->problem);
 	free(ss);
+}
+
+/*
+ * What went wrong with the symbol's last poll, for tickerctl: "who: why"
+ * (who may be NULL), cut to 300 bytes of valid UTF-8; why NULL clears it.
+ * Held only while there is one: most symbols have none.
+ */
+void
+symstate_set_problem(struct symstate *ss, const char *who, const char *why)
+{
+	char	 text[300];
+
+	free(ss->problem);
+	ss->problem = NULL;
+	if (why == NULL)
+		return;
+	snprintf(text, sizeof(text), "%s%s%s", who ? who : "", who ? ": " : "",
+	    why);
+	utf8_clean(text);
+	ss->problem = xstrdup(text);
+}
+
+/* The symbol's problem, or "". */
+const char *
+symstate_problem(const struct symstate *ss)
+{
+	return ss->problem != NULL ? ss->problem : "";
 }
 
 /* Forget every symbol not synced in this generation. */
