@@ -272,7 +272,10 @@ host_down(int code)
  * send the symbols waiting for it to their fallbacks.  The requests that
  * were in flight together see the same outage: only the first of them
  * (one sent since the backoff last grew) makes the backoff grow, or 32
- * connections failing at once would make it an hour.
+ * connections failing at once would make it an hour; one that fails
+ * after the backoff ran out says the host is still down, and makes it
+ * grow too.  Either way the host is backed off when this returns, for
+ * at least a second, so the symbols routed away cannot come back to it.
  */
 static void
 host_failed(struct src *r, unsigned epoch, const char *why, const char *url)
@@ -281,15 +284,17 @@ host_failed(struct src *r, unsigned epoch, const char *why, const char *url)
 	time_t		 now = clock_now();
 	double		 d;
 
-	if (epoch == r->host_epoch) {
+	if (epoch == r->host_epoch || r->host_until <= now) {
 		r->host_epoch++;
 		r->host_fails++;
-		d = backoff((double)r->P->conf->poll,
-		    (unsigned)(r->host_fails - 1), BACKOFF_MAX);
+		d = ceil(backoff((double)r->P->conf->poll,
+		    (unsigned)(r->host_fails - 1), BACKOFF_MAX));
+		if (d < 1)
+			d = 1;
 		if (r->host_until < now + (time_t)d)
 			r->host_until = now + (time_t)d;
 	} else
-		d = (double)(r->host_until > now ? r->host_until - now : 0);
+		d = (double)(r->host_until - now);
 	if (!r->host_reported)
 		log_warnx("%s: %s (%s); asking it again in %.0fs", r->p->name,
 		    why, url, d);

@@ -150,8 +150,19 @@ mailcheck() {
 }
 
 # stop_tickerd: SIGTERM the daemon start_tickerd started; sets TRC.
+# exited PID: the process is gone, or a zombie waiting to be reaped.
+exited() {
+	! kill -0 "$1" 2>/dev/null ||
+	    [ "$(sed 's/.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null)" = Z ]
+}
+
 stop_tickerd() {
 	kill -TERM "$TPID" 2>/dev/null
+	# a daemon stuck in a loop never hears SIGTERM: fail, not hang
+	if ! wait_for 20 exited "$TPID"; then
+		fail "tickerd did not stop within 20s of SIGTERM"
+		kill -KILL "$TPID" 2>/dev/null
+	fi
 	wait "$TPID"
 	TRC=$?
 }
