@@ -211,8 +211,8 @@ yahoo_crumb_parse(long status, const char *body, size_t len, char *crumb,
 		return CRUMB_NONE;
 	}
 	for (i = 0; i < len; i++)
-		if (!isalnum((unsigned char)body[i]) &&
-		    strchr("./_-", body[i]) == NULL)
+		if (!isalnum((unsigned char)body[i]) && (body[i] == '\0' ||
+		    strchr("./_-", body[i]) == NULL))
 			break;
 	if (len == 0 || i < len || len >= crumblen) {
 		snprintf(why, whylen, "the answer is not a crumb (%s)",
@@ -272,6 +272,11 @@ yahoo_batch_parse(const char *const *syms, size_t n, long status,
 	if (status == 429) {
 		fetch_fail_all(res, n, FETCH_RATELIMIT, "HTTP 429 Too Many "
 		    "Requests");
+		return;
+	}
+	if (status == 404) {	/* no such API here: the session is no use */
+		fetch_fail_all(res, n, FETCH_SESSION, "HTTP 404: no v7 quote "
+		    "API at this address");
 		return;
 	}
 	if ((root = json_loadb(body, len, 0, &jerr)) == NULL) {

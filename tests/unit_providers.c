@@ -83,6 +83,108 @@ START_TEST(test_yahoo_index)
 }
 END_TEST
 
+/* A v7 batch through the session's parser. */
+static void
+batch_file(const char *name, const char *const *syms, size_t n, long status,
+    struct fetch_result *res)
+{
+	size_t	 len;
+	char	*body = unit_data(name, &len);
+
+	provider_yahoo.session->parse(syms, n, status, body, len, res);
+	free(body);
+}
+
+START_TEST(test_yahoo_batch)
+{
+	const char		*syms[] = { "CALX", "7203.T", "GONE" };
+	struct fetch_result	 r[3];
+
+	batch_file("yahoo/quote_v7.json", syms, 3, 200, r);
+	ck_assert_int_eq(r[0].status, FETCH_OK);
+	ck_assert_str_eq(r[0].quote.symbol, "CALX");
+	ck_assert_double_eq_tol(r[0].quote.price, 45.12, 1e-9);
+	ck_assert_double_eq_tol(r[0].quote.prev_close, 43.72, 1e-9);
+	ck_assert_double_eq_tol(r[0].quote.high52, 44.53, 1e-9);
+	ck_assert_double_eq_tol(r[0].quote.low52, 27.73, 1e-9);
+	ck_assert_int_eq(r[0].quote.time, 1772467201);
+	ck_assert_int_eq((long)r[0].quote.volume, 812345);
+	ck_assert_str_eq(r[0].quote.currency, "USD");
+	ck_assert_int_eq(r[1].status, FETCH_OK);
+	ck_assert_double_eq_tol(r[1].quote.price, 2885.5, 1e-9);
+	ck_assert_double_eq_tol(r[1].quote.prev_close, 2909.0, 1e-9);
+	ck_assert_str_eq(r[1].quote.currency, "JPY");
+	/* left out of the answer: unknown, alone */
+	ck_assert_int_eq(r[2].status, FETCH_UNKNOWN);
+	ck_assert_str_eq(r[2].error, "not in Yahoo's answer");
+
+	/* a stale crumb: the session is refused, for every symbol */
+	batch_file("yahoo/invalid_crumb.json", syms, 3, 401, r);
+	ck_assert_int_eq(r[0].status, FETCH_SESSION);
+	ck_assert_int_eq(r[2].status, FETCH_SESSION);
+	ck_assert_msg(strstr(r[0].error, "Invalid Crumb"), "%s", r[0].error);
+	/* no v7 API at that address: no use for the session either */
+	batch_file("yahoo/not_found.json", syms, 3, 404, r);
+	ck_assert_int_eq(r[1].status, FETCH_SESSION);
+	batch_file("yahoo/rate_limited.txt", syms, 3, 429, r);
+	ck_assert_int_eq(r[1].status, FETCH_RATELIMIT);
+	batch_file("yahoo/maintenance.html", syms, 3, 200, r);
+	ck_assert_int_eq(r[0].status, FETCH_BAD);
+	batch_file("yahoo/truncated.json", syms, 3, 200, r);
+	ck_assert_int_eq(r[2].status, FETCH_BAD);
+	batch_file("yahoo/internal_error.json", syms, 3, 500, r);
+	ck_assert_int_eq(r[0].status, FETCH_FAIL);
+	/* the chart's answer is not a batch */
+	batch_file("yahoo/calx.json", syms, 1, 200, r);
+	ck_assert_int_eq(r[0].status, FETCH_BAD);
+}
+END_TEST
+
+/* What getcrumb answers: a crumb, or throttling, or nothing usable. */
+START_TEST(test_yahoo_crumb)
+{
+	const struct session_api *api = provider_yahoo.session;
+	char			 crumb[64], why[128], *body;
+	size_t			 len;
+
+	ck_assert_int_eq(api->crumb_parse(200, "Ab1.cd2_EF-3", 12, crumb,
+	    sizeof(crumb), why, sizeof(why)), CRUMB_OK);
+	ck_assert_str_eq(crumb, "Ab1.cd2_EF-3");
+	body = unit_data("yahoo/crumb_throttled.txt", &len);
+	ck_assert_int_eq(api->crumb_parse(200, body, len, crumb,
+	    sizeof(crumb), why, sizeof(why)), CRUMB_THROTTLED);
+	free(body);
+	body = unit_data("yahoo/rate_limited.txt", &len);
+	ck_assert_int_eq(api->crumb_parse(429, body, len, crumb,
+	    sizeof(crumb), why, sizeof(why)), CRUMB_THROTTLED);
+	free(body);
+	body = unit_data("yahoo/maintenance.html", &len);
+	ck_assert_int_eq(api->crumb_parse(200, body, len, crumb,
+	    sizeof(crumb), why, sizeof(why)), CRUMB_NONE);
+	ck_assert_msg(strstr(why, "HTML"), "%s", why);
+	free(body);
+	ck_assert_int_eq(api->crumb_parse(200, "", 0, crumb, sizeof(crumb),
+	    why, sizeof(why)), CRUMB_NONE);
+	ck_assert_int_eq(api->crumb_parse(404, "x", 1, crumb, sizeof(crumb),
+	    why, sizeof(why)), CRUMB_NONE);
+	/* a crumb too long for the room given is none */
+	ck_assert_int_eq(api->crumb_parse(200, "abcdefgh", 8, crumb, 8,
+	    why, sizeof(why)), CRUMB_NONE);
+	/* the session's URLs: Yahoo's own hosts, or all at the override */
+	body = api->cookie_url(provider_yahoo.default_url);
+	ck_assert_str_eq(body, "https://fc.yahoo.com/");
+	free(body);
+	body = api->cookie_url("http://127.0.0.1:8080");
+	ck_assert_str_eq(body, "http://127.0.0.1:8080/");
+	free(body);
+	body = api->url("http://h", "a/b", (const char *[]){ "CALX", "VOD.L" },
+	    2);
+	ck_assert_str_eq(body, "http://h/v7/finance/quote?symbols=CALX,VOD.L&"
+	    "crumb=a%2Fb");
+	free(body);
+}
+END_TEST
+
 START_TEST(test_yahoo_errors)
 {
 	struct fetch_result	 r;
@@ -631,6 +733,8 @@ main(void)
 	tcase_add_test(tc, test_yahoo_good);
 	tcase_add_test(tc, test_yahoo_index);
 	tcase_add_test(tc, test_yahoo_errors);
+	tcase_add_test(tc, test_yahoo_batch);
+	tcase_add_test(tc, test_yahoo_crumb);
 	tcase_add_test(tc, test_yahoo_values);
 	tcase_add_test(tc, test_url);
 	tcase_add_test(tc, test_redact);

@@ -1,7 +1,7 @@
 /*
- * libFuzzer: every provider's quote and range parsers on any body.  The
- * first byte picks the provider and the endpoint, the second the HTTP
- * status; the rest is the answer.
+ * libFuzzer: every provider's quote and range parsers on any body, and
+ * Yahoo's batch and crumb answers.  The first byte picks the provider
+ * and the endpoint, the second the HTTP status; the rest is the answer.
  */
 #include "config.h"
 
@@ -47,6 +47,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				    (i > 0 && b.v[i].day < b.v[i - 1].day))
 					abort();
 		bars_free(&b);
+	} else if ((data[0] & 0xc0) == 0x40 && p->session != NULL) {
+		/* a batch, and a crumb: a crumb is a short plain word */
+		char	 crumb[64], why[128];
+
+		p->session->parse(syms, 5, status, body, size - 2, res);
+		if (p->session->crumb_parse(status, body, size - 2, crumb,
+		    sizeof(crumb), why, sizeof(why)) == CRUMB_OK &&
+		    (strlen(crumb) == 0 || strlen(crumb) >= sizeof(crumb) ||
+		    strpbrk(crumb, "<&= \n") != NULL))
+			abort();
 	} else if ((data[0] & 0x80) && p->range_parse != NULL)
 		p->range_parse(syms[data[0] % 5], status, body, size - 2,
 		    1772480400, res);

@@ -36,6 +36,8 @@ seeds() {
 					  cat "$f"; } > "$d/q$i"
 					{ printf "\\$(printf %o $((n + 128)))\\$(printf %o $s)"
 					  cat "$f"; } > "$d/r$i"
+					{ printf "\\$(printf %o $((n + 64)))\\$(printf %o $s)"
+					  cat "$f"; } > "$d/b$i"
 				done
 			done
 		done ;;
