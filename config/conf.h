@@ -85,6 +85,7 @@ struct providerconf {
 	int			 connections;	/* 0: the provider's default */
 	char			*user_agent;	/* NULL: tickerd's */
 	int			 batches;	/* a session's batches, if any */
+	char			*ca_file;	/* trust anchors for an https url */
 	struct symmap		*maps;		/* map "BRK-B" "BRK.B" */
 	size_t			 nmaps;
 	char			*replay_file;	/* replay: absolute path */

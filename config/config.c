@@ -140,6 +140,7 @@ config_free(struct config *conf)
 		}
 		free(pc->fallback);
 		free(pc->user_agent);
+		free(pc->ca_file);
 		while (pc->nmaps > 0) {
 			pc->nmaps--;
 			free(pc->maps[pc->nmaps].from);

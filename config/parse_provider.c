@@ -149,6 +149,7 @@ static const struct keyword provider_kws[] = {
 	{ "connections", kw_count,	PC(connections), CONNECTIONS_MAX, { 0 } },
 	{ "user-agent",	kw_string,	PC(user_agent),	0, { 0 } },
 	{ "batches",	kw_yesno,	PC(batches),	0, { 0 } },
+	{ "ca-file",	kw_path,	PC(ca_file),	0, { 0 } },
 	{ NULL, NULL, 0, 0, { 0 } }
 };
 static const struct keyword replay_kws[] = {

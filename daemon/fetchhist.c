@@ -128,7 +128,7 @@ ask(struct fetchhist *F, struct job *j, int minute)
 	struct net_opts	 opts = { .timeout = F->timeout,
 	    .connect_timeout = F->timeout, .protocols = "http,https",
 	    .user_agent = F->pc->user_agent ? F->pc->user_agent :
-	    TICKERD_USER_AGENT, .redirects = 3 };
+	    TICKERD_USER_AGENT, .redirects = 3, .ca_file = F->pc->ca_file };
 	struct xfer	*x = xcalloc(1, sizeof(*x));
 	const char	*base = F->pc->url ? F->pc->url : F->p->default_url;
 	void		*easy;

@@ -191,6 +191,7 @@ src_net_opts(const struct src *r, struct net_opts *o)
 	    TICKERD_USER_AGENT;
 	o->multiplex = r->mux;
 	o->share = r->jar;
+	o->ca_file = r->pc->ca_file;
 }
 
 /* The first provider and its fallbacks, as the configuration says. */

@@ -151,6 +151,7 @@ struct net_opts {
 	int		 redirects;	/* how many to follow */
 	int		 multiplex;	/* wait to share an HTTP/2 connection */
 	void		*share;		/* a cookie jar (net_jar()), or NULL */
+	const char	*ca_file;	/* trust anchors instead of the system's */
 };
 typedef void	(*net_done_fn)(void *easy, int curlcode, void *arg);
 /* An answer's body, as net_collect() gathers it: at most max bytes. */

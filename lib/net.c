@@ -219,6 +219,8 @@ net_easy(const char *url, const struct net_opts *o)
 		curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	if (o->multiplex)
 		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+	if (o->ca_file != NULL)
+		curl_easy_setopt(e, CURLOPT_CAINFO, o->ca_file);
 	if (o->share != NULL) {
 		curl_easy_setopt(e, CURLOPT_SHARE, o->share);
 		curl_easy_setopt(e, CURLOPT_COOKIEFILE, "");	/* the engine */
