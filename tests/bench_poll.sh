@@ -21,12 +21,8 @@ L=50
 
 # scenario N CRUMB-LINE: N symbols at 45.00, and the session's line
 scenario() {
-	awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++)
-	    printf "S%d price=45.00 prev=44.00 high=45.40 low=27.73\n", i }' \
-	    > "$T/scenario"
-	echo "$2" >> "$T/scenario"
-	awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) print "S" i }' \
-	    > "$T/symbols"
+	many_symbols "$1" "$T/scenario" "$2"
+	echo "$LIST" | tr -d ' ' | tr , '\n' > "$T/symbols"
 }
 
 # conf PROVIDER-OPTIONS: every symbol watched, a fresh state directory
@@ -36,9 +32,7 @@ conf() {
 		echo "provider yahoo { url \"http://127.0.0.1:$QPORT\" $1 }"
 		echo "state-dir \"$T/state\""
 		echo "control none"
-		printf 'watch '
-		paste -sd, "$T/symbols" | sed 's/,/, /g'
-		echo " { above 40 }"
+		echo "watch $LIST { above 40 }"
 	} > "$T/bench.conf"
 }
 

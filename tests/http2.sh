@@ -24,13 +24,13 @@ nghttpd -v -d "$T/htdocs" "$PORT" "$T/key.pem" "$T/cert.pem" >"$T/h2.log" 2>&1 &
 PIDS="$PIDS $!"
 wait_for 10 sh -c "grep -q 'listen' '$T/h2.log' || ss -ltn | grep -q ':$PORT '" ||
     { fail "nghttpd did not start"; finish; }
-list=$(awk -v n="$N" 'BEGIN { for (i = 0; i < n; i++) printf "%sS%d", i ? ", " : "", i }')
+many_symbols "$N" "$T/unused"
 cat > "$T/tickerd.conf" <<END
 provider yahoo { url "https://127.0.0.1:$PORT" batches no rate 100000/s
     connections 2 ca-file "cert.pem" }
 state-dir "state"
 control none
-watch $list { above 40 }
+watch $LIST { above 40 }
 END
 check "-n accepts ca-file" sh -c "'$TICKERD' -n -f '$T/tickerd.conf' | grep -q 'configuration OK'"
 "$TICKERD" -d --once -f "$T/tickerd.conf" 2>"$T/err"

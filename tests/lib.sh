@@ -77,6 +77,18 @@ wait_for() {
 	return 1
 }
 
+# many_symbols N SCENARIO [LINE]: symbols S0 ... S<N-1>, each at 45.00
+# (previous close 44.00, 52 weeks 27.73-45.40), written to SCENARIO with
+# LINE after them; $LIST gets them as a watch line's list.
+many_symbols() {
+	awk -v n="$1" -v extra="${3:-}" 'BEGIN {
+	    for (i = 0; i < n; i++)
+		printf "S%d price=45.00 prev=44.00 high=45.40 low=27.73\n", i
+	    if (extra != "") print extra }' > "$2"
+	LIST=$(awk -v n="$1" 'BEGIN {
+	    for (i = 0; i < n; i++) printf "%sS%d", i ? ", " : "", i }')
+}
+
 # start_fakequote SCENARIO [fakequote options]: sets QPORT, QLOG, QPID.
 start_fakequote() {
 	local scen=$1

@@ -8,11 +8,7 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 
 N=300
-awk -v n="$N" 'BEGIN { for (i = 0; i < n; i++)
-    printf "S%d price=45.00 prev=44.00 high=45.40 low=27.73\n", i
-    print "CRUMB status=404" }' > "$T/scenario"
-list=$(awk -v n="$N" 'BEGIN { for (i = 0; i < n; i++)
-    printf "%sS%d", i ? ", " : "", i }')
+many_symbols "$N" "$T/scenario" "CRUMB status=404"
 PORT=$(free_port)
 start_fakequote "$T/scenario" -P "$PORT" -L 0-200 -D 2 -S 3
 cat > "$T/tickerd.conf" <<END
@@ -21,7 +17,7 @@ state-dir "state"
 control none
 poll 1s
 timeout 5s
-watch $list { above 100 }
+watch $LIST { above 100 }
 END
 start_tickerd "$T/tickerd.conf" "$T/err"
 check "polling" wait_for 10 sh -c "[ \$(wc -l < '$QLOG') -ge $N ]"

@@ -13,11 +13,7 @@
 
 N=${1:-2000}
 SECS=${2:-30}
-awk -v n="$N" 'BEGIN { for (i = 0; i < n; i++)
-    printf "S%d price=45.00 prev=44.00 high=45.40 low=27.73\n", i
-    print "CRUMB status=404" }' > "$T/scenario"
-list=$(awk -v n="$N" 'BEGIN { for (i = 0; i < n; i++)
-    printf "%sS%d", i ? ", " : "", i }')
+many_symbols "$N" "$T/scenario" "CRUMB status=404"
 PORT=$(free_port)
 start_fakequote "$T/scenario" -P "$PORT" -L 0-200 -D 2 -S 7
 cat > "$T/soak.conf" <<END
@@ -26,7 +22,7 @@ state-dir "$T/state"
 control none
 poll 2s
 timeout 5s
-watch $list { above 100 }
+watch $LIST { above 100 }
 END
 "$TICKERD" -d -v -f "$T/soak.conf" 2>"$T/soak.err" &
 TPID=$!
