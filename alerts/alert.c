@@ -16,6 +16,37 @@
 #include "market/market.h"
 #include "alerts/alerts.h"
 
+/*
+ * An amount in the quote's currency, as the exchange quotes it: "44.65
+ * USD", "260.40 GBp" (pence); the bare number when the currency is not
+ * known.
+ */
+static void
+money(const struct alert *a, double v, char *out, size_t len)
+{
+	char	 n[32];
+
+	fmt_price(v, n, sizeof(n));
+	if (a->quote.currency[0] != '\0' && isfinite(v))
+		snprintf(out, len, "%s %s", n, a->quote.currency);
+	else
+		snprintf(out, len, "%s", n);
+}
+
+/* The trading day of a close: "2026-03-06". */
+static void
+close_date(const struct alert *a, char *out, size_t len)
+{
+	int	 y, m, d;
+
+	if (a->close_day == 0) {
+		*out = '\0';
+		return;
+	}
+	cal_date(a->close_day, &y, &m, &d);
+	snprintf(out, len, " on %04d-%02d-%02d", y, m, d);
+}
+
 /* Where the price sits in its 52-week range, 0 to 100; NaN: unknown. */
 static double
 range_pos(const struct quote *q)
@@ -47,8 +78,10 @@ alert_init(struct alert *a, const char *symbol, const char *note,
 	a->kind = r->kind;
 	a->quote = *q;
 	if ((r->kind == RULE_CLOSE_ABOVE || r->kind == RULE_CLOSE_BELOW) &&
-	    ref->close_new)
+	    ref->close_new) {
 		a->quote.price = ref->close;	/* the close is the news */
+		a->close_day = ref->close_day;
+	}
 	q = &a->quote;
 	a->threshold = rule_threshold(r, q, ref);
 	a->change_pct = change_pct(q);
@@ -93,14 +126,14 @@ alert_clear(struct alert *a)
 void
 alert_line(const struct alert *a, char *out, size_t len)
 {
-	char	 price[32], hi[32], lo[32], chg[48] = "", rng[80] = "";
+	char	 price[48], hi[32], lo[32], chg[48] = "", rng[80] = "";
 
 	if (a->test) {
 		snprintf(out, len, "test message from tickerd (%s)",
 		    a->rule_text);
 		return;
 	}
-	fmt_price(a->quote.price, price, sizeof(price));
+	money(a, a->quote.price, price, sizeof(price));
 	if (isfinite(a->change_pct))
 		snprintf(chg, sizeof(chg), " (%+.1f%% today)", a->change_pct);
 	if (isfinite(a->quote.high52) && isfinite(a->quote.low52)) {
@@ -116,14 +149,15 @@ alert_line(const struct alert *a, char *out, size_t len)
 void
 alert_subject(const struct alert *a, char *out, size_t len)
 {
-	char	 price[32], thr[32];
+	char	 price[48], thr[32], day[24];
 	const char *val = a->valtext;
 
 	if (a->test) {
 		snprintf(out, len, "test message (%s)", a->rule_text);
 		return;
 	}
-	fmt_price(a->quote.price, price, sizeof(price));
+	money(a, a->quote.price, price, sizeof(price));
+	close_date(a, day, sizeof(day));
 	fmt_price(a->threshold, thr, sizeof(thr));
 	switch (a->kind) {
 	case RULE_ABOVE:
@@ -159,12 +193,12 @@ alert_subject(const struct alert *a, char *out, size_t len)
 		    a->symbol, price, thr);
 		break;
 	case RULE_CLOSE_ABOVE:
-		snprintf(out, len, "%s closed at %s, above %s", a->symbol,
-		    price, val);
+		snprintf(out, len, "%s closed at %s%s, above %s", a->symbol,
+		    price, day, val);
 		break;
 	case RULE_CLOSE_BELOW:
-		snprintf(out, len, "%s closed at %s, below %s", a->symbol,
-		    price, val);
+		snprintf(out, len, "%s closed at %s%s, below %s", a->symbol,
+		    price, day, val);
 		break;
 	}
 }
@@ -173,7 +207,7 @@ alert_subject(const struct alert *a, char *out, size_t len)
 void
 alert_describe(const struct alert *a, char *out, size_t len)
 {
-	char	 price[32], thr[32];
+	char	 price[48], thr[48], day[24];
 
 	if (a->test) {
 		snprintf(out, len, "This is a test message from tickerd, sent "
@@ -182,8 +216,9 @@ alert_describe(const struct alert *a, char *out, size_t len)
 		    a->rule_text, a->symbol);
 		return;
 	}
-	fmt_price(a->quote.price, price, sizeof(price));
-	fmt_price(a->threshold, thr, sizeof(thr));
+	money(a, a->quote.price, price, sizeof(price));
+	money(a, a->threshold, thr, sizeof(thr));
+	close_date(a, day, sizeof(day));
 	switch (a->kind) {
 	case RULE_ABOVE:
 		snprintf(out, len, "%s rose to %s, at or above your "
@@ -222,8 +257,8 @@ alert_describe(const struct alert *a, char *out, size_t len)
 		break;
 	case RULE_CLOSE_ABOVE:
 	case RULE_CLOSE_BELOW:
-		snprintf(out, len, "%s closed at %s (threshold %s).",
-		    a->symbol, price, thr);
+		snprintf(out, len, "%s closed at %s%s (threshold %s).",
+		    a->symbol, price, day, thr);
 		break;
 	}
 }
@@ -242,7 +277,7 @@ alert_json(const struct alert *a)
 	fmt_time(a->time, FMT_ISO, when, sizeof(when));
 	fmt_time(a->quote.time, FMT_ISO, qwhen, sizeof(qwhen));
 	j = json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:o, s:o, s:o, "
-	    "s:o, s:o, s:s, s:s, s:s, s:s*}",
+	    "s:o, s:o, s:s, s:s, s:s, s:s*, s:s, s:s, s:I}",
 	    "symbol", a->symbol, "rule", a->rule_text,
 	    "kind", rule_kind_name(a->kind), "value", a->valtext,
 	    "once", a->once, "price", jnum(a->quote.price),
@@ -250,7 +285,9 @@ alert_json(const struct alert *a)
 	    "prev_close", jnum(a->quote.prev_close),
 	    "high52", jnum(a->quote.high52), "low52", jnum(a->quote.low52),
 	    "range_pos", jnum(a->range_pos), "time", when, "quote_time", qwhen,
-	    "message", line, "note", a->note);
+	    "message", line, "note", a->note, "currency", a->quote.currency,
+	    "exchange", a->quote.ex != NULL ? a->quote.ex->name : "",
+	    "close_day", (json_int_t)a->close_day);
 	if (j == NULL)
 		fatalx("alert_json: json_pack");
 	text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15));
@@ -264,7 +301,7 @@ int
 alert_from_json(const char *text, struct alert *a)
 {
 	json_t		*j;
-	const char	*sym, *rule, *kind, *val, *note;
+	const char	*sym, *rule, *kind, *val, *note, *cur;
 	int		 k;
 
 	memset(a, 0, sizeof(*a));
@@ -290,6 +327,13 @@ alert_from_json(const char *text, struct alert *a)
 	a->quote.high52 = jget(j, "high52");
 	a->quote.low52 = jget(j, "low52");
 	a->quote.volume = -1;
+	cur = json_string_value(json_object_get(j, "currency"));
+	tk_strlcpy(a->quote.currency, cur ? cur : "",
+	    sizeof(a->quote.currency));
+	a->quote.ex = exchange_find(json_string_value(json_object_get(j,
+	    "exchange")));
+	a->close_day = (long)json_integer_value(json_object_get(j,
+	    "close_day"));
 	a->threshold = jget(j, "threshold");
 	a->change_pct = jget(j, "change_pct");
 	a->range_pos = jget(j, "range_pos");

@@ -41,7 +41,7 @@ struct rule_state {
  * the session's own extremes neither hide nor fake a new 52-week mark.
  */
 struct symref {
-	long		 day;		/* session day (days since epoch, ET) */
+	long		 day;		/* trading day (market_day()) */
 	double		 high;		/* 52w high before this session */
 	double		 low;
 	double		 seen_high;	/* last 52w high seen */
@@ -50,6 +50,7 @@ struct symref {
 	double		 close;		/* that session's closing price */
 	int		 close_new;	/* this quote brought a close to judge */
 	/* not stored: the last quote's calendar day, worked out once */
+	const struct exchange *cal_ex;		/* on this exchange */
 	time_t		 cal_from, cal_to;	/* its UTC span */
 	long		 cal_day;
 	time_t		 cal_close;		/* when it closes (or ends) */
@@ -113,6 +114,7 @@ struct alert {
 	double			 change_pct;	/* NaN when unknown */
 	double			 range_pos;	/* 0..100, NaN when unknown */
 	time_t			 time;
+	long			 close_day;	/* a close rule's day */
 	char			*note;		/* owned copy, may be NULL */
 	int			 test;		/* tickerctl test: no rule */
 };

@@ -202,12 +202,15 @@ text_alert(struct buf *b, const struct alert *a)
 	fmt_price(q->prev_close, pc, sizeof(pc));
 	fmt_price(q->low52, lo, sizeof(lo));
 	fmt_price(q->high52, hi, sizeof(hi));
-	fmt_exchange_time(a->time, 1, when, sizeof(when));
-	fmt_exchange_time(q->time, 0, qt, sizeof(qt));
+	fmt_exchange_time(q->ex, a->time, 1, when, sizeof(when));
+	fmt_exchange_time(q->ex, q->time, 0, qt, sizeof(qt));
 	alert_describe(a, desc, sizeof(desc));
 
 	buf_printf(b, "%s\n\n", desc);
 	buf_printf(b, "  Symbol:    %s\n", a->symbol);
+	if (q->ex != NULL)
+		buf_printf(b, "  Exchange:  %s (%s)\n", q->ex->title,
+		    q->ex->name);
 	buf_printf(b, "  Price:     %s%s%s\n", price, q->currency[0] ? " " : "",
 	    q->currency);
 	if (isfinite(a->change_pct))
@@ -274,7 +277,7 @@ html_alert(struct buf *b, const struct alert *a)
 	fmt_price(q->prev_close, pc, sizeof(pc));
 	fmt_price(q->low52, lo, sizeof(lo));
 	fmt_price(q->high52, hi, sizeof(hi));
-	fmt_exchange_time(a->time, 1, when, sizeof(when));
+	fmt_exchange_time(q->ex, a->time, 1, when, sizeof(when));
 	alert_describe(a, desc, sizeof(desc));
 
 	buf_puts(b, "<div style=\"margin:0 0 1.5em 0\">\n<p><b>");
@@ -282,7 +285,13 @@ html_alert(struct buf *b, const struct alert *a)
 	buf_puts(b, "</b></p>\n<table cellpadding=\"2\" cellspacing=\"0\">\n");
 	buf_puts(b, "<tr><td>Symbol</td><td><b>");
 	html_escape(b, a->symbol);
-	buf_printf(b, "</b></td></tr>\n<tr><td>Price</td><td>%s ", price);
+	buf_puts(b, "</b></td></tr>\n");
+	if (q->ex != NULL) {
+		buf_puts(b, "<tr><td>Exchange</td><td>");
+		html_escape(b, q->ex->title);
+		buf_printf(b, " (%s)</td></tr>\n", q->ex->name);
+	}
+	buf_printf(b, "<tr><td>Price</td><td>%s ", price);
 	html_escape(b, q->currency);
 	buf_puts(b, "</td></tr>\n");
 	if (isfinite(a->change_pct))

@@ -68,9 +68,12 @@ symref_update(struct symref *ref, const struct quote *q)
 	long	 day, before = ref->day;
 	int	 after_close;
 
-	if (q->time < ref->cal_from || q->time >= ref->cal_to)
-		calendar_day(q->time, &ref->cal_day, &ref->cal_from,
-		    &ref->cal_to, &ref->cal_close);
+	if (q->time < ref->cal_from || q->time >= ref->cal_to ||
+	    q->ex != ref->cal_ex) {
+		market_calendar_day(q->ex, q->time, &ref->cal_day,
+		    &ref->cal_from, &ref->cal_to, &ref->cal_close);
+		ref->cal_ex = q->ex;
+	}
 	day = ref->cal_day;
 	after_close = q->time >= ref->cal_close;
 
@@ -103,9 +106,10 @@ symref_update(struct symref *ref, const struct quote *q)
 
 	/*
 	 * The official close, judged once per session: the first quote at
-	 * or after the close (16:00 ET, 13:00 on an early close) carries it;
-	 * failing that (the daemon down at the close), the next session's
-	 * previous close.
+	 * or after the close (16:00 ET, 13:00 on an early close, on the
+	 * quote's own exchange) carries it; failing that (the daemon down
+	 * at the close), the next session's previous close, which is the
+	 * close of the trading day before it.
 	 */
 	ref->close_new = 0;
 	if (after_close && day == ref->day && ref->close_day != day) {
@@ -113,8 +117,8 @@ symref_update(struct symref *ref, const struct quote *q)
 		ref->close = q->price;
 		ref->close_day = day;
 	} else if (day > before && isfinite(q->prev_close)) {
-		long judged = before != 0 ? before : day - 1;
-		if (ref->close_day < judged) {
+		long judged = market_prev_day(q->ex, day - 1);
+		if (judged != 0 && ref->close_day < judged) {
 			ref->close_new = 1;
 			ref->close = q->prev_close;
 			ref->close_day = judged;

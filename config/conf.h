@@ -105,6 +105,7 @@ struct watch {
 	time_t			 cooldown;
 	double			 hysteresis;	/* < 0: the global value */
 	time_t			 stale;		/* 0: the global value */
+	const struct exchange	*ex;		/* `exchange'; NULL: found */
 	const char		*file;
 	int			 line;
 };

@@ -33,6 +33,7 @@ struct watchbody {
 	time_t		 cooldown;
 	double		 hysteresis;
 	time_t		 stale;
+	const struct exchange *ex;
 };
 
 static struct rule *
@@ -225,6 +226,26 @@ kw_notify(struct parser *p, const struct keyword *k, void *obj, int line)
 	    NOTIFY_LINES);
 }
 
+/* exchange NAME: where the symbols trade, whatever the providers say. */
+static int
+kw_exchange(struct parser *p, const struct keyword *k, void *obj, int line)
+{
+	struct watchbody	*wb = obj;
+	char			*s;
+	int			 vline;
+
+	if ((s = value(p, k->name, &vline)) == NULL)
+		return -1;
+	if ((wb->ex = exchange_find(s)) == NULL) {
+		perr(p, vline, "exchange: unknown exchange \"%s\" (known: %s)",
+		    s, exchange_names());
+		free(s);
+		return -1;
+	}
+	free(s);
+	return 0;
+}
+
 #define WB(f)	offsetof(struct watchbody, f)
 #define RULE(i)	kw_rule, 0, i, { 0 }
 static const struct keyword watch_kws[] = {
@@ -236,6 +257,7 @@ static const struct keyword watch_kws[] = {
 	{ "notify",	kw_notify,	0,		0, { 0 } },
 	{ "hysteresis",	kw_hysteresis,	WB(hysteresis),	0, { 0 } },
 	{ "stale",	kw_duration,	WB(stale),	1, { 0 } },
+	{ "exchange",	kw_exchange,	0,		0, { 0 } },
 	{ NULL, NULL, 0, 0, { 0 } }
 };
 
@@ -317,6 +339,7 @@ watch_add(struct parser *p, const struct watchbody *wb, const char *symbol,
 	w->cooldown = wb->cooldown;
 	w->hysteresis = wb->hysteresis;
 	w->stale = wb->stale;
+	w->ex = wb->ex;
 	w->file = p->lx->file;
 	w->line = line;
 	TAILQ_INSERT_TAIL(&p->conf->watches, w, entry);

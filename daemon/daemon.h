@@ -174,6 +174,7 @@ void		 fetch_send(struct src *, struct sym **, size_t, int);
 void		 fetch_cancel_all(struct poller *);
 
 /* daemon/evaluate.c: a quote through the rules, committed, announced */
+void		 eval_place(struct sym *, struct quote *, time_t);
 void		 eval_quote(struct poller *, struct sym *, struct quote *,
 		    time_t);
 void		 eval_commit(struct poller *, struct watch *,

@@ -406,6 +406,71 @@ eval_commit(struct poller *P, struct watch *w, struct symstate *ss,
 }
 
 /*
+ * Where and when a quote is: its exchange (the watch's `exchange', or
+ * what the provider said, which is then remembered, or what the symbol
+ * was placed on), its currency (the exchange's when the answer has
+ * none), and the time of a quote that only gave a date: its trading
+ * day's close once that has passed, else (the session in progress) the
+ * time it came.  mnow is the market clock.
+ */
+void
+eval_place(struct sym *s, struct quote *q, time_t mnow)
+{
+	struct symstate	*ss = s->ss;
+	time_t		 open, close;
+
+	if (q->ex != NULL && s->w->ex == NULL && q->ex != ss->ex) {
+		log_debug("%s: trades on %s (%s)", s->w->symbol, q->ex->name,
+		    q->ex->zone);
+		ss->ex = q->ex;
+	}
+	q->ex = ss->ex;
+	if (q->currency[0] == '\0')
+		tk_strlcpy(q->currency, exchange_currency(q->ex, s->w->symbol),
+		    sizeof(q->currency));
+	if (q->date != 0) {
+		if (!market_day_session(q->ex, q->date, &open, &close))
+			close = market_time(q->ex, q->date, q->ex->close);
+		q->time = close <= mnow ? close : mnow;
+		q->date = 0;
+	}
+	if (q->time == 0)
+		q->time = mnow;
+}
+
+/*
+ * Whether q belongs to a session before the latest one that opened (a
+ * quote served days late, a date-only quote of last week): such a quote
+ * is not evaluated, or its close would be judged as the latest one.
+ * Said once.  Not for markets open around the clock.
+ */
+static int
+old_session(struct sym *s, const struct quote *q, time_t mnow)
+{
+	struct symstate	*ss = s->ss;
+	time_t		 open = market_last_open(q->ex, mnow);
+	char		 when[32], last[32];
+
+	if (exchange_always(q->ex) || open == 0 || q->time >= open) {
+		if (ss->old_logged)
+			log_info("%s: quotes of the current session again",
+			    s->w->symbol);
+		ss->old_logged = 0;
+		return 0;
+	}
+	if (!ss->old_logged) {
+		fmt_exchange_time(q->ex, q->time, 1, when, sizeof(when));
+		fmt_exchange_time(q->ex, open, 1, last, sizeof(last));
+		log_warnx("%s: the quote is of %s, before the last session "
+		    "of %s opened (%s); not evaluated", s->w->symbol, when,
+		    q->ex->name, last);
+	}
+	ss->old_logged = 1;
+	symstate_set_problem(ss, NULL, "quote of an earlier session");
+	return 1;
+}
+
+/*
  * A good quote.  now is the wall clock, or the replay's simulated clock.
  * A quote older than the last one evaluated is not evaluated; one older
  * than `stale' while the market is open is not evaluated at all, and
@@ -417,14 +482,14 @@ eval_quote(struct poller *P, struct sym *s, struct quote *q, time_t now)
 	struct watch	*w = s->w;
 	struct symstate	*ss = s->ss;
 	time_t		 limit = watch_stale(P->conf, w);
+	time_t		 mnow = P->replay ? now : clock_market();
 	char		 p[32], when[32];
 
 	s->quoted = 1;
+	eval_place(s, q, mnow);
 	if (P->replay != NULL)	/* polls are `speed' times as far apart */
 		limit = (time_t)((double)limit * P->replay_speed);
-	if (q->time == 0)
-		q->time = now;
-	if (q->time > now + FUTURE_MAX) {
+	if (q->time > mnow + FUTURE_MAX) {
 		/* a clock gone wrong, or a unit: never let it hold back the
 		 * quotes that follow (they would all look older) */
 		fmt_time(q->time, FMT_UTC, when, sizeof(when));
@@ -432,7 +497,7 @@ eval_quote(struct poller *P, struct sym *s, struct quote *q, time_t now)
 			log_warnx("%s: the quote's time %s is in the future; "
 			    "taken as the time it came", w->symbol, when);
 		ss->future_logged = 1;
-		q->time = now;
+		q->time = mnow;
 	} else
 		ss->future_logged = 0;
 	ss->last = *q;
@@ -451,14 +516,16 @@ eval_quote(struct poller *P, struct sym *s, struct quote *q, time_t now)
 		log_debug("%s: quote older than the last evaluated", w->symbol);
 		return;
 	}
-	if (!P->backtest && market_open(P->replay ? now : clock_market()) &&
-	    now - q->time > limit) {
+	if (!P->backtest && market_open(q->ex, mnow) &&
+	    mnow - q->time > limit) {
 		if (!ss->stale_logged) {
-			fmt_time(q->time, FMT_UTC, when, sizeof(when));
+			fmt_exchange_time(q->ex, q->time, 1, when,
+			    sizeof(when));
 			log_warnx("%s: stale quote (market time %s, %llds old, "
-			    "more than %llds); not evaluated until fresh",
-			    w->symbol, when, (long long)(now - q->time),
-			    (long long)limit);
+			    "more than %llds, %s open); not evaluated until "
+			    "fresh", w->symbol, when,
+			    (long long)(mnow - q->time), (long long)limit,
+			    q->ex->name);
 		}
 		ss->stale_logged = 1;
 		symstate_set_problem(ss, NULL, "stale");
@@ -467,5 +534,7 @@ eval_quote(struct poller *P, struct sym *s, struct quote *q, time_t now)
 	if (ss->stale_logged)
 		log_info("%s: quotes are fresh again", w->symbol);
 	ss->stale_logged = 0;
+	if (!P->backtest && old_session(s, q, mnow))
+		return;
 	eval_commit(P, w, ss, q, P->replay ? q->time : now);
 }

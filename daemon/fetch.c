@@ -83,7 +83,7 @@ fetch_send(struct src *r, struct sym **list, size_t n, int range)
 static void
 merge_range(struct sym *s, struct quote *q)
 {
-	long	 day = session_day(q->time);
+	long	 day = market_day(q->ex, q->time);
 	int	 i;
 
 	if (s->range_time == 0)
@@ -102,8 +102,7 @@ evaluate(struct sym *s, struct quote *q)
 {
 	time_t	 now = clock_now();
 
-	if (q->time == 0)
-		q->time = now;
+	eval_place(s, q, clock_market());
 	merge_range(s, q);
 	eval_quote(s->P, s, q, now);
 	poll_round_end(s);

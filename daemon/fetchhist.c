@@ -193,14 +193,18 @@ pick(struct config *conf, int minute, const struct bars_api **api)
 	return NULL;
 }
 
-/* The close of a day's session, or now while it is still open. */
+/* The close of a day's session on the symbol's exchange, or now while
+ * it is still open. */
 static time_t
-close_time(long day, time_t now)
+close_time(const char *sym, long day, time_t now)
 {
-	time_t	 from, to, close;
-	long	 d;
+	const struct exchange	*ex = exchange_of_symbol(sym);
+	time_t			 open, close;
 
-	calendar_day((time_t)day * 86400 + 17 * 3600, &d, &from, &to, &close);
+	if (ex == NULL)
+		ex = exchange_default();
+	if (!market_day_session(ex, day, &open, &close))
+		close = market_time(ex, day, ex->close);
 	return close < now ? close : now;
 }
 
@@ -238,7 +242,7 @@ daily_rows(const struct fetchhist *F, size_t sym, struct row **rows,
 	for (i = 0; i < b->n; i++) {
 		if (b->v[i].day < first)
 			continue;
-		r.time = close_time(b->v[i].day, F->now);
+		r.time = close_time(F->jobs[sym].symbol, b->v[i].day, F->now);
 		r.sym = sym;
 		r.price = b->v[i].close;
 		r.prev = i > 0 ? b->v[i - 1].close : NAN;

@@ -55,8 +55,8 @@ poll_again(struct sym *s, double delay)
 		return;
 	if (conf->market_hours && s->P->replay == NULL) {
 		now = clock_market();
-		at = market_next_poll(now + (time_t)delay - conf->poll,
-		    conf->poll, after_close(conf));
+		at = market_next_poll(s->ss->ex, now + (time_t)delay -
+		    conf->poll, conf->poll, after_close(conf));
 		if ((double)(at - now) > delay)
 			delay = (double)(at - now);
 	}
@@ -130,7 +130,7 @@ poll_range_due(struct sym *s, int at, time_t now)
 	    now < s->range_not_before)
 		return 0;
 	return s->range_time == 0 || now - s->range_time >= p->range_every ||
-	    session_day(now) != session_day(s->range_time);
+	    market_day(s->ss->ex, now) != market_day(s->ss->ex, s->range_time);
 }
 
 /* Route s to the first provider that may be asked, or wait. */
@@ -242,6 +242,14 @@ sym_new(struct poller *P, struct watch *w)
 		    w->symbol);
 	if ((s->timer = evtimer_new(P->base, poll_cb, s)) == NULL)
 		fatalx("evtimer_new");
+	/* where it trades: as the watch says, as a provider said before,
+	 * as its suffix says, or the default */
+	if (w->ex != NULL)
+		s->ss->ex = w->ex;
+	else if (s->ss->ex == NULL &&
+	    (s->ss->ex = exchange_of_symbol(w->symbol)) == NULL)
+		s->ss->ex = exchange_default();
+	(void)exchange_zone(s->ss->ex);	/* read its zone now, not later */
 	for (k = 0; k < P->nsrc; k++) {
 		map_symbol(&P->srcs[k], w->symbol, s->ps[k].name,
 		    sizeof(s->ps[k].name));
@@ -252,12 +260,41 @@ sym_new(struct poller *P, struct watch *w)
 }
 
 /* The first polls: now (--once), at the open, or spread over a second. */
+/*
+ * With market hours on, whether s's exchange is closed at now: then
+ * *next is when to poll it (the open, or the poll after the close), and
+ * that is said once for each exchange (said, *nsaid).
+ */
+static int
+closed_until(struct poller *P, struct sym *s, time_t now, time_t *next,
+    const struct exchange **said, size_t *nsaid)
+{
+	const struct exchange	*ex = s->ss->ex;
+	size_t			 i;
+
+	if (P->replay != NULL || !P->conf->market_hours ||
+	    market_open(ex, now))
+		return 0;
+	*next = market_next_poll(ex, now, P->conf->poll,
+	    after_close(P->conf));
+	for (i = 0; i < *nsaid; i++)
+		if (said[i] == ex)
+			return 1;
+	if (*nsaid < 8)
+		said[(*nsaid)++] = ex;
+	log_info("market closed (%s); polling its symbols starts in %llds",
+	    ex->name, (long long)(*next - now));
+	return 1;
+}
+
 static void
 first_polls(struct poller *P, size_t n)
 {
 	struct sym	*s;
-	double		 spread, i = 0;
+	const struct exchange *said[8];
+	double		 spread, i = 0, k = 0;
 	time_t		 now, next;
+	size_t		 nsaid = 0;
 
 	if (P->opts.once) {
 		/* one round per symbol, all at once, as the budget allows */
@@ -270,16 +307,6 @@ first_polls(struct poller *P, size_t n)
 		return;
 	}
 	now = clock_market();
-	if (P->replay == NULL && P->conf->market_hours && !market_open(now)) {
-		/* closed: the after-close poll if it is still due, or the open */
-		next = market_next_poll(now, P->conf->poll,
-		    after_close(P->conf));
-		log_info("market closed; polling starts in %llds",
-		    (long long)(next - now));
-		TAILQ_FOREACH(s, &P->syms, entry)
-			poll_schedule(s, (double)(next - now) + 0.05 * i++);
-		return;
-	}
 	/* spread the first polls a little, all within the first second;
 	 * not when several share a request */
 	spread = n > 1 ? 1.0 / (double)n : 0;
@@ -290,6 +317,10 @@ first_polls(struct poller *P, size_t n)
 			continue;
 		if (P->replay != NULL)
 			work_begin();	/* ends when the replay is over */
+		if (closed_until(P, s, now, &next, said, &nsaid)) {
+			poll_schedule(s, (double)(next - now) + 0.05 * k++);
+			continue;
+		}
 		poll_schedule(s, spread * i++);
 	}
 }

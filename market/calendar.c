@@ -1,26 +1,9 @@
 /*
- * US Eastern time, and the NYSE trading calendar computed by rule.
- *
- * Regular session 09:30-16:00 America/New_York, Monday to Friday, except
- * the exchange's holidays (NYSE Rule 7.2):
- *
- *   New Year's Day            Jan 1; Sunday -> Monday Jan 2; Saturday ->
- *                             not observed (Dec 31 is a trading day)
- *   Martin Luther King Day    third Monday of January
- *   Washington's Birthday     third Monday of February
- *   Good Friday               two days before Easter Sunday
- *   Memorial Day              last Monday of May
- *   Juneteenth                June 19 (since 2022), weekend-observed
- *   Independence Day          July 4, weekend-observed
- *   Labor Day                 first Monday of September
- *   Thanksgiving              fourth Thursday of November
- *   Christmas                 December 25, weekend-observed
- *
- * "Weekend-observed": a Saturday holiday is kept on the Friday before, a
- * Sunday holiday on the Monday after.  Early closes at 13:00: July 3
- * when it is Monday to Thursday, the day after Thanksgiving, and
- * December 24 when it is Monday to Thursday.  One-off closures that no
- * rule predicts (a national day of mourning) are listed in `special'.
+ * Trading days and sessions, for any exchange of the table: civil date
+ * arithmetic, then each exchange's sessions in its own time zone (read
+ * from the tz database through zone.c), its weekend and holidays
+ * (holidays.c), lunch breaks and early closes.  Every function that
+ * takes an exchange takes NULL for the default one (NYSE).
  */
 #include "config.h"
 
@@ -30,130 +13,9 @@
 #include "lib/lib.h"
 #include "market/market.h"
 
-#define OPEN_MIN	(9 * 60 + 30)
-#define CLOSE_MIN	(16 * 60)
-#define EARLY_MIN	(13 * 60)
+#define SCAN_DAYS	15	/* no exchange closes longer than this */
 
-/* ---- US Eastern time ---- */
-
-static time_t	 et_time(long, int);
-static int	 day_close(long);
-
-/* The time of the n-th Sunday (n = 1, 2) of a month, at hh:00 UTC. */
-static time_t
-nth_sunday(int year, int mon, int n, int hh)
-{
-	struct tm	 tm;
-	time_t		 first;
-
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = year - 1900;
-	tm.tm_mon = mon;
-	tm.tm_mday = 1;
-	first = timegm(&tm);
-	gmtime_r(&first, &tm);
-	return first + (time_t)(((7 - tm.tm_wday) % 7 + 7 * (n - 1)) * 86400 +
-	    hh * 3600);
-}
-
-/*
- * US Eastern time's offset from UTC at t, in seconds: -4h from the second
- * Sunday of March, 02:00 EST, to the first Sunday of November, 02:00 EDT
- * (the rule since 2007); -5h otherwise.
- */
-int
-et_offset(time_t t)
-{
-	static struct {			/* the last year asked about */
-		time_t	 from, to;	/* its first and next year's second */
-		time_t	 on, off;	/* its daylight saving time */
-	} c;
-	struct tm	 tm;
-	int		 y;
-
-	if (t < c.from || t >= c.to) {
-		gmtime_r(&t, &tm);
-		y = tm.tm_year + 1900;
-		memset(&tm, 0, sizeof(tm));
-		tm.tm_year = y - 1900;
-		c.from = timegm(&tm);
-		tm.tm_year++;
-		c.to = timegm(&tm);
-		c.on = nth_sunday(y, 2, 2, 7);
-		c.off = nth_sunday(y, 10, 1, 6);
-	}
-	return t >= c.on && t < c.off ? -4 * 3600 : -5 * 3600;
-}
-
-/* The trading session (US Eastern date) of a time, as days since 1970. */
-long
-session_day(time_t t)
-{
-	long long	 s = (long long)t + et_offset(t);
-
-	return (long)(s >= 0 ? s / 86400 : -((-s + 86399) / 86400));
-}
-
-/*
- * The session day of t, worked out once for every quote of that day: its
- * number (as session_day()), the UTC span [*from, *to) of its calendar
- * day in US Eastern time, and when its session closes (16:00 on a day
- * without one).
- */
-void
-calendar_day(time_t t, long *day, time_t *from, time_t *to, time_t *close)
-{
-	int	 c;
-
-	*day = session_day(t);
-	*from = et_time(*day, 0);
-	*to = et_time(*day + 1, 0);
-	c = day_close(*day);
-	*close = et_time(*day, c ? c : CLOSE_MIN);
-	if (*from > t || *to <= t || et_offset(*from) != et_offset(*to - 1))
-		*from = *to = t;	/* a day of a clock change: no span */
-}
-
-/* Minutes since midnight, US Eastern time. */
-int
-et_minute(time_t t)
-{
-	long long	 s = (long long)t + et_offset(t);
-
-	s %= 86400;
-	if (s < 0)
-		s += 86400;
-	return (int)(s / 60);
-}
-
-/*
- * A time as an investor on the exchange reads it, with its zone and UTC
- * beside it: "2026-03-02 14:40 EST (19:40 UTC)", or without the date.
- */
-void
-fmt_exchange_time(time_t t, int date, char *out, size_t len)
-{
-	struct tm	 tm;
-	time_t		 local = t + et_offset(t);
-	char		 when[32], utc[16];
-
-	gmtime_r(&local, &tm);
-	strftime(when, sizeof(when), date ? "%Y-%m-%d %H:%M" : "%H:%M", &tm);
-	gmtime_r(&t, &tm);
-	strftime(utc, sizeof(utc), "%H:%M", &tm);
-	snprintf(out, len, "%s %s (%s UTC)", when, et_offset(t) == -4 * 3600 ?
-	    "EDT" : "EST", utc);
-}
-
-/* ---- the NYSE calendar ---- */
-
-/* Closures the rules cannot know: y, m, d, why. */
-static const struct {
-	int		 y, m, d;
-	const char	*why;
-} special[] = {
-	{ 2025, 1, 9, "National Day of Mourning for President Carter" },
-};
+/* ---- civil dates ---- */
 
 /* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
 long
@@ -186,8 +48,8 @@ cal_date(long days, int *y, int *m, int *d)
 }
 
 /* 0 Sunday .. 6 Saturday. */
-static int
-weekday(long days)
+int
+cal_weekday(long days)
 {
 	long	 w = (days + 4) % 7;	/* 1970-01-01 was a Thursday */
 
@@ -195,22 +57,22 @@ weekday(long days)
 }
 
 /* The n-th (1-based) weekday wd of a month; n = -1: the last. */
-static long
-nth_weekday(int y, int m, int wd, int n)
+long
+cal_nth_weekday(int y, int m, int wd, int n)
 {
 	long	 first, last;
 
 	if (n > 0) {
 		first = cal_days(y, m, 1);
-		return first + (wd - weekday(first) + 7) % 7 + 7 * (n - 1);
+		return first + (wd - cal_weekday(first) + 7) % 7 + 7 * (n - 1);
 	}
 	last = cal_days(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1;
-	return last - (weekday(last) - wd + 7) % 7;
+	return last - (cal_weekday(last) - wd + 7) % 7;
 }
 
 /* Easter Sunday (the anonymous Gregorian algorithm). */
-static long
-easter(int y)
+long
+cal_easter(int y)
 {
 	int	 a = y % 19, b = y / 100, c = y % 100, d = b / 4, e = b % 4;
 	int	 f = (b + 8) / 25, g = (b - f + 1) / 3;
@@ -224,12 +86,12 @@ easter(int y)
 }
 
 /* A fixed-date holiday, moved off the weekend. */
-static long
-observed(int y, int m, int d)
+long
+cal_observed(int y, int m, int d)
 {
 	long	 t = cal_days(y, m, d);
 
-	switch (weekday(t)) {
+	switch (cal_weekday(t)) {
 	case 6:
 		return t - 1;
 	case 0:
@@ -238,154 +100,224 @@ observed(int y, int m, int d)
 	return t;
 }
 
-/* The holiday that closes the exchange on day t, or NULL. */
-static const char *
-holiday(long t)
-{
-	int	 y, m, d;
-	size_t	 i;
+/* ---- an exchange's days ---- */
 
-	cal_date(t, &y, &m, &d);
-	for (i = 0; i < sizeof(special) / sizeof(special[0]); i++)
-		if (special[i].y == y && special[i].m == m &&
-		    special[i].d == d)
-			return special[i].why;
-	/* New Year's Day: Sunday moves to Monday, Saturday is not kept */
-	if (weekday(cal_days(y, 1, 1)) != 6 && t == observed(y, 1, 1))
-		return "New Year's Day";
-	if (t == nth_weekday(y, 1, 1, 3))
-		return "Martin Luther King Jr. Day";
-	if (t == nth_weekday(y, 2, 1, 3))
-		return "Washington's Birthday";
-	if (t == easter(y) - 2)
-		return "Good Friday";
-	if (t == nth_weekday(y, 5, 1, -1))
-		return "Memorial Day";
-	if (y >= 2022 && t == observed(y, 6, 19))
-		return "Juneteenth";
-	if (t == observed(y, 7, 4))
-		return "Independence Day";
-	if (t == nth_weekday(y, 9, 1, 1))
-		return "Labor Day";
-	if (t == nth_weekday(y, 11, 4, 4))
-		return "Thanksgiving Day";
-	if (t == observed(y, 12, 25))
-		return "Christmas Day";
-	return NULL;
+static const struct exchange *
+ex_or_default(const struct exchange *ex)
+{
+	return ex != NULL ? ex : exchange_default();
+}
+
+/* The exchange's time zone; UTC when tzdata lacks it (zone_get says). */
+struct zone *
+exchange_zone(const struct exchange *ex)
+{
+	struct zone	*z;
+
+	if ((z = zone_get(ex_or_default(ex)->zone)) != NULL)
+		return z;
+	return zone_get("UTC");
+}
+
+static struct zone *
+ex_zone(const struct exchange *ex)
+{
+	static const struct exchange	*last;
+	static struct zone		*z;
+
+	if (ex != last || z == NULL) {
+		z = exchange_zone(ex);
+		last = ex;
+	}
+	return z;
 }
 
 /*
- * The session of a US Eastern date: its close in minutes after midnight
- * (960, or 780 on an early close), or 0 when the exchange is closed;
- * *why, when not NULL, says why it is closed or closes early.
+ * The session of a local date: the minute it closes (its regular close,
+ * or an early one), 0 when the exchange does not open that day; *why,
+ * when not NULL, says why it is closed or closes early.
  */
 int
-cal_close_minute(int y, int m, int d, const char **why)
+exchange_close_minute(const struct exchange *ex, int y, int m, int d,
+    const char **why)
 {
-	long		 t = cal_days(y, m, d);
-	const char	*h;
-	int		 wd = weekday(t);
+	const char	*w = NULL;
+	int		 c;
 
+	ex = ex_or_default(ex);
+	if (ex->weekend & (1 << cal_weekday(cal_days(y, m, d)))) {
+		w = "weekend";
+		c = 0;
+	} else if (ex->day == NULL ||
+	    (c = ex->day(y, m, d, &w)) == HOL_REGULAR) {
+		w = NULL;
+		c = ex->close;
+	}
 	if (why != NULL)
-		*why = NULL;
-	if (wd == 0 || wd == 6) {
-		if (why != NULL)
-			*why = "weekend";
-		return 0;
-	}
-	if ((h = holiday(t)) != NULL) {
-		if (why != NULL)
-			*why = h;
-		return 0;
-	}
-	if ((m == 7 && d == 3) || (m == 12 && d == 24) ||
-	    t == nth_weekday(y, 11, 4, 4) + 1) {
-		if (why != NULL)
-			*why = "early close";
-		return EARLY_MIN;
-	}
-	return CLOSE_MIN;
+		*why = w;
+	return c;
 }
 
-/* The UTC time of hh:mm US Eastern time on day number t. */
-static time_t
-et_time(long t, int minute)
-{
-	time_t	 u = (time_t)t * 86400 + minute * 60 + 5 * 3600;
-
-	if (et_offset(u - 3600) == -4 * 3600)
-		u -= 3600;
-	return u;
-}
-
+/* The close minute of local day t (as zone_day), with a one-day cache. */
 static int
-day_close(long t)
+day_close(const struct exchange *ex, long t)
 {
-	static long	 day = -1;	/* the last day asked about */
-	static int	 close;
-	int		 y, m, d;
+	static const struct exchange	*cex;
+	static long			 cday = -1;
+	static int			 close;
+	int				 y, m, d;
 
-	if (t != day) {
+	if (t != cday || ex != cex) {
 		cal_date(t, &y, &m, &d);
-		close = cal_close_minute(y, m, d, NULL);
-		day = t;
+		close = exchange_close_minute(ex, y, m, d, NULL);
+		cday = t;
+		cex = ex;
 	}
 	return close;
 }
 
+/* The trading day of t on the exchange: its local date, in days. */
+long
+market_day(const struct exchange *ex, time_t t)
+{
+	return zone_day(ex_zone(ex_or_default(ex)), t);
+}
+
+/* Minutes since local midnight on the exchange. */
+int
+market_minute(const struct exchange *ex, time_t t)
+{
+	return zone_minute(ex_zone(ex_or_default(ex)), t);
+}
+
+/* The UTC instant of local minute `minute' of day t on the exchange. */
+time_t
+market_time(const struct exchange *ex, long t, int minute)
+{
+	return zone_utc(ex_zone(ex_or_default(ex)), t, minute);
+}
+
 /*
- * The regular session around t: sets *open and *close of the session in
- * progress at t (return 1), or of the next one (return 0).
+ * The day of t, worked out once for every quote of that day: its number
+ * (as market_day()), the UTC span [*from, *to) of that local date, and
+ * when its session closes (the regular close on a day without one).
+ */
+void
+market_calendar_day(const struct exchange *ex, time_t t, long *day,
+    time_t *from, time_t *to, time_t *close)
+{
+	int	 c;
+
+	ex = ex_or_default(ex);
+	*day = market_day(ex, t);
+	*from = market_time(ex, *day, 0);
+	*to = market_time(ex, *day + 1, 0);
+	c = day_close(ex, *day);
+	*close = market_time(ex, *day, c ? c : ex->close);
+	if (*from > t || *to <= t)
+		*from = *to = t;	/* a day of a clock change: no span */
+}
+
+/* When day t's session opens and closes, UTC; 0 when it has none. */
+int
+market_day_session(const struct exchange *ex, long t, time_t *open,
+    time_t *close)
+{
+	int	 c;
+
+	ex = ex_or_default(ex);
+	if ((c = day_close(ex, t)) == 0)
+		return 0;
+	*open = market_time(ex, t, ex->open);
+	*close = market_time(ex, t, c);
+	return 1;
+}
+
+/*
+ * The regular session around t: sets *open and *close of the part of a
+ * session in progress at t (return 1), or of the next one (return 0).
+ * A lunch break splits a session in two parts.
  */
 int
-market_session(time_t t, time_t *open, time_t *close)
+market_session(const struct exchange *ex, time_t t, time_t *open,
+    time_t *close)
 {
-	long	 day = session_day(t);
-	int	 c, i;
+	long	 day;
+	int	 c, i, part, from, to;
 
-	for (i = 0; i < 15; i++, day++) {
-		if ((c = day_close(day)) == 0)
+	ex = ex_or_default(ex);
+	day = market_day(ex, t) - 1;	/* a 24-hour day may end after t */
+	for (i = 0; i < SCAN_DAYS; i++, day++) {
+		if ((c = day_close(ex, day)) == 0)
 			continue;
-		*open = et_time(day, OPEN_MIN);
-		*close = et_time(day, c);
-		if (t < *close)
-			return t >= *open;
+		for (part = 0; part < 2; part++) {
+			from = part == 0 ? ex->open : ex->lunch_end;
+			to = part == 0 && ex->lunch != 0 && ex->lunch < c ?
+			    ex->lunch : c;
+			if (part == 1 && (ex->lunch == 0 || c <= from))
+				break;
+			*open = market_time(ex, day, from);
+			*close = market_time(ex, day, to);
+			if (t < *close)
+				return t >= *open;
+		}
 	}
-	*open = *close = t + 86400;	/* not reached: no 15-day closure */
+	*open = *close = t + 86400;	/* not reached: no such closure */
 	return 0;
 }
 
 /* Whether the exchange is in its regular session at t. */
 int
-market_open(time_t t)
+market_open(const struct exchange *ex, time_t t)
 {
 	time_t	 o, c;
 
-	return market_session(t, &o, &c);
+	return market_session(ex, t, &o, &c);
 }
 
-/* The close of the last session that ended at or before t. */
-time_t
-market_last_close(time_t t)
+/* The last trading day at or before day t (0 when none in reach). */
+long
+market_prev_day(const struct exchange *ex, long t)
 {
-	long	 day = session_day(t);
-	time_t	 c;
-	int	 m, i;
+	int	 i;
 
-	for (i = 0; i < 15; i++, day--) {
-		if ((m = day_close(day)) == 0)
-			continue;
-		if ((c = et_time(day, m)) <= t)
-			return c;
-	}
+	ex = ex_or_default(ex);
+	for (i = 0; i < SCAN_DAYS; i++, t--)
+		if (day_close(ex, t) != 0)
+			return t;
 	return 0;
 }
 
-/* The close minute (US Eastern) of the session of day t, 0 if none. */
-int
-market_close_minute(time_t t)
+/* The close of the last session that ended at or before t; 0: none. */
+time_t
+market_last_close(const struct exchange *ex, time_t t)
 {
-	return day_close(session_day(t));
+	long	 day;
+	time_t	 o, c;
+	int	 i;
+
+	ex = ex_or_default(ex);
+	day = market_day(ex, t) + 1;
+	for (i = 0; i < SCAN_DAYS; i++, day--)
+		if (market_day_session(ex, day, &o, &c) && c <= t)
+			return c;
+	return 0;
+}
+
+/* The open of the last session that began at or before t; 0: none. */
+time_t
+market_last_open(const struct exchange *ex, time_t t)
+{
+	long	 day;
+	time_t	 o, c;
+	int	 i;
+
+	ex = ex_or_default(ex);
+	day = market_day(ex, t) + 1;
+	for (i = 0; i < SCAN_DAYS; i++, day--)
+		if (market_day_session(ex, day, &o, &c) && o <= t)
+			return o;
+	return 0;
 }
 
 /*
@@ -395,17 +327,47 @@ market_close_minute(time_t t)
  * takes the closing price; then nothing until the next open.
  */
 time_t
-market_next_poll(time_t now, time_t poll, time_t after)
+market_next_poll(const struct exchange *ex, time_t now, time_t poll,
+    time_t after)
 {
 	time_t	 next = now + poll, open, close, last;
 
-	if (market_session(now, &open, &close)) {
+	if (market_session(ex, now, &open, &close)) {
 		if (next < close)
+			return next;
+		if (exchange_always(ex))
 			return next;
 		return close + after;
 	}
-	last = market_last_close(now);
+	last = market_last_close(ex, now);
 	if (last != 0 && now < last + after)
 		return last + after;
 	return open;
+}
+
+/*
+ * A time as an investor on the exchange reads it, with its zone and UTC
+ * beside it: "2026-03-02 14:40 EST (19:40 UTC)", or without the date.
+ */
+void
+fmt_exchange_time(const struct exchange *ex, time_t t, int date, char *out,
+    size_t len)
+{
+	struct zone	*z = ex_zone(ex_or_default(ex));
+	const char	*abbr;
+	struct tm	 tm;
+	time_t		 local = t + zone_offset(z, t, &abbr);
+	char		 when[32], utc[16];
+
+	gmtime_r(&local, &tm);
+	strftime(when, sizeof(when), date ? "%Y-%m-%d %H:%M" : "%H:%M", &tm);
+	if (strcmp(zone_name(z), "UTC") == 0) {
+		snprintf(out, len, "%s UTC", when);
+		return;
+	}
+	gmtime_r(&t, &tm);
+	strftime(utc, sizeof(utc), "%H:%M", &tm);
+	if (abbr[0] == '+' || abbr[0] == '-' || abbr[0] == '\0')
+		abbr = zone_name(z);	/* a zone without an abbreviation */
+	snprintf(out, len, "%s %s (%s UTC)", when, abbr, utc);
 }

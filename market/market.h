@@ -1,10 +1,12 @@
 /*
- * market/: what a quote is, and when its exchange trades.  Pure: no
- * event loop, no I/O; the caller passes every time.  Uses lib/ only.
+ * market/: what a quote is, and where and when its exchange trades.
+ * No event loop, and the caller passes every time; the only I/O is the
+ * tz database, read once for each zone asked about.  Uses lib/ only.
  */
 #ifndef TICKERD_MARKET_H
 #define TICKERD_MARKET_H
 
+#include <stddef.h>
 #include <time.h>
 
 #define SYMBOL_MAX	24		/* longest ticker symbol accepted */
@@ -21,25 +23,84 @@ struct quote {
 	double		 low52;
 	long long	 volume;		/* -1 when unknown */
 	time_t		 time;			/* market time of the price */
-	char		 currency[8];
+	long		 date;			/* only a date was given: it,
+						   as cal_days(); 0: none */
+	char		 currency[8];		/* "" when not given */
+	const struct exchange *ex;		/* where it trades; NULL:
+						   not given */
 };
+
+/*
+ * An exchange (exchange.c): where and when a listing trades.  Sessions
+ * are in local minutes after midnight; `day' is the holiday rule of
+ * holidays.c, NULL for a market open every day.
+ */
+#define HOL_REGULAR	(-1)
+typedef int	 holiday_rule(int, int, int, const char **);
+struct exchange {
+	const char	*name;		/* as in `exchange NAME': "LSE" */
+	const char	*title;
+	const char	*zone;		/* IANA time zone */
+	const char	*codes;		/* providers' names for it */
+	const char	*suffixes;	/* of its symbols: ".L .IL" */
+	const char	*currency;	/* of its quotes; NULL: the pair's */
+	short		 open, close;	/* regular session */
+	short		 lunch, lunch_end; /* its break; 0: none */
+	unsigned char	 weekend;	/* bit (1 << weekday) of closed days */
+	holiday_rule	*day;
+};
+const struct exchange *exchange_default(void);
+const struct exchange *exchange_find(const char *);
+const struct exchange *exchange_of_zone(const char *);
+const struct exchange *exchange_of_symbol(const char *);
+const struct exchange *exchange_at(size_t);
+const char	*exchange_currency(const struct exchange *, const char *);
+const char	*exchange_names(void);
+int		 exchange_always(const struct exchange *);
+
+/* market/holidays.c */
+holiday_rule	 hol_nyse, hol_tsx, hol_lse, hol_xetra, hol_euronext,
+		 hol_six, hol_jpx, hol_hkex, hol_asx, hol_nse;
+
+/* market/zone.c: time zones from the tz database */
+struct zone;
+struct zone	*zone_get(const char *);
+const char	*zone_name(const struct zone *);
+int		 zone_offset(struct zone *, time_t, const char **);
+long		 zone_day(struct zone *, time_t);
+int		 zone_minute(struct zone *, time_t);
+time_t		 zone_utc(struct zone *, long, int);
+
+/* market/calendar.c: civil dates; an exchange's days and sessions
+ * (NULL: the default exchange) */
+long		 cal_days(int, int, int);
+void		 cal_date(long, int *, int *, int *);
+int		 cal_weekday(long);
+long		 cal_nth_weekday(int, int, int, int);
+long		 cal_easter(int);
+long		 cal_observed(int, int, int);
+struct zone	*exchange_zone(const struct exchange *);
+int		 exchange_close_minute(const struct exchange *, int, int, int,
+		    const char **);
+long		 market_day(const struct exchange *, time_t);
+int		 market_minute(const struct exchange *, time_t);
+time_t		 market_time(const struct exchange *, long, int);
+void		 market_calendar_day(const struct exchange *, time_t, long *,
+		    time_t *, time_t *, time_t *);
+int		 market_day_session(const struct exchange *, long, time_t *,
+		    time_t *);
+int		 market_session(const struct exchange *, time_t, time_t *,
+		    time_t *);
+int		 market_open(const struct exchange *, time_t);
+long		 market_prev_day(const struct exchange *, long);
+time_t		 market_last_close(const struct exchange *, time_t);
+time_t		 market_last_open(const struct exchange *, time_t);
+time_t		 market_next_poll(const struct exchange *, time_t, time_t,
+		    time_t);
+void		 fmt_exchange_time(const struct exchange *, time_t, int,
+		    char *, size_t);
 
 /* market/symbol.c */
 int		 symbol_valid(const char *);
-
-/* market/calendar.c: US Eastern time and the NYSE calendar, by rule */
-int		 et_offset(time_t);
-long		 session_day(time_t);
-void		 calendar_day(time_t, long *, time_t *, time_t *, time_t *);
-int		 et_minute(time_t);
-void		 fmt_exchange_time(time_t, int, char *, size_t);
-long		 cal_days(int, int, int);
-void		 cal_date(long, int *, int *, int *);
-int		 cal_close_minute(int, int, int, const char **);
-int		 market_session(time_t, time_t *, time_t *);
-int		 market_open(time_t);
-time_t		 market_last_close(time_t);
-int		 market_close_minute(time_t);
-time_t		 market_next_poll(time_t, time_t, time_t);
 
 #endif /* TICKERD_MARKET_H */

@@ -126,7 +126,8 @@ static int
 yahoo_hparse(const char *body, size_t len, int minute, struct bars *h)
 {
 	json_t		*root, *r, *ts, *q, *col[5];
-	const char	*why;
+	const char	*why, *tz;
+	struct zone	*z;
 	static const char *const names[5] = { "open", "high", "low", "close",
 	    "volume" };
 	double		 v[5];
@@ -144,6 +145,9 @@ yahoo_hparse(const char *body, size_t len, int minute, struct bars *h)
 		json_decref(root);
 		return -1;
 	}
+	/* a bar's day is its date where the listing trades */
+	tz = jstr(json_object_get(r, "meta"), "exchangeTimezoneName");
+	z = *tz != '\0' ? zone_get(tz) : NULL;
 	ts = json_object_get(r, "timestamp");
 	q = json_array_get(json_object_get(json_object_get(r, "indicators"),
 	    "quote"), 0);
@@ -155,7 +159,8 @@ yahoo_hparse(const char *body, size_t len, int minute, struct bars *h)
 			json_t *x = json_array_get(col[k], i);
 			v[k] = json_is_number(x) ? json_number_value(x) : NAN;
 		}
-		bar_add(h, session_day(t), minute ? t + 60 : 0, v);
+		bar_add(h, z != NULL ? zone_day(z, t) : market_day(NULL, t),
+		    minute ? t + 60 : 0, v);
 	}
 	json_decref(root);
 	return 0;

@@ -339,7 +339,7 @@ stooq_range_parse(const char *sym, long status, const char *body, size_t len,
 	size_t		 nh, nf;
 	int		 cd, ch, cl, cc, rows = 0;
 	double		 hi = NAN, lo = NAN, h, l, c;
-	long		 day, from = session_day(now) - 365;
+	long		 day, from = market_day(NULL, now) - 365;
 
 	memset(res, 0, sizeof(*res));
 	if (refused(status, body, len, res, 1))

@@ -57,8 +57,9 @@ symstate_json(const struct symstate *ss)
 	for (i = 0; i < ss->nrules; i++)
 		json_object_set_new(rules, ss->rules[i].id,
 		    rulestate_json(&ss->rules[i].st));
-	return json_pack("{s:I, s:{s:I, s:o, s:o, s:o, s:o, s:I, s:o}, s:o}",
-	    "last", (json_int_t)ss->last_time,
+	return json_pack("{s:I, s:s, s:{s:I, s:o, s:o, s:o, s:o, s:I, s:o}, "
+	    "s:o}", "last", (json_int_t)ss->last_time,
+	    "exchange", ss->ex != NULL ? ss->ex->name : "",
 	    "ref",
 	    "day", (json_int_t)f->day, "high", jnum(f->high),
 	    "low", jnum(f->low), "seen_high", jnum(f->seen_high),
@@ -82,6 +83,8 @@ symstate_read(struct symstate *ss, json_t *o)
 	ss->last_time = (time_t)jint(o, "last");
 	if (ss->last_time > clock_now() + 86400)
 		ss->last_time = 0;	/* from the future: it would block all */
+	ss->ex = exchange_find(json_string_value(json_object_get(o,
+	    "exchange")));
 	if (json_is_object(ref)) {
 		ss->ref.day = (long)jint(ref, "day");
 		ss->ref.high = jget(ref, "high");
@@ -132,6 +135,7 @@ entry_of(const struct symstate *ss, struct buf *b)
 
 	b->len = 0;
 	buf_add(b, &ss->last_time, sizeof(ss->last_time));
+	buf_add(b, &ss->ex, sizeof(ss->ex));
 	buf_add(b, &ss->ref, sizeof(ss->ref));
 	for (i = 0; i < ss->nrules; i++) {
 		buf_add(b, ss->rules[i].id, strlen(ss->rules[i].id) + 1);

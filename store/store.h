@@ -85,7 +85,9 @@ struct symstate {
 	char			 symbol[SYMBOL_MAX + 1];
 	struct symref		 ref;
 	time_t			 last_time;	/* newest quote evaluated */
+	const struct exchange	*ex;		/* where it trades */
 	int			 stale_logged;
+	int			 old_logged;	/* a quote of an old session */
 	int			 future_logged;	/* a quote from the future */
 	struct quote		 last;		/* for tickerctl quotes */
 	time_t			 last_seen;	/* when it came; 0: none yet */

@@ -35,7 +35,7 @@ for m in mailbox.mbox(sys.argv[1]):
     for p in m.walk():
         if p.get_content_type() == "text/plain":
             text += p.get_payload(decode=True).decode()
-need = ["CALX rose to 44.65", "QCOM fell to", "PLTR", "FUBO moved"]
+need = ["CALX rose to 44.65 USD", "QCOM fell to", "PLTR", "FUBO moved"]
 sys.exit(0 if all(n in text for n in need) else 1)
 PY
 check "no warning or error on the way" sh -c \

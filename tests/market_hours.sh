@@ -29,7 +29,7 @@ start_at() {
 start_at 1772895600 "$T/sat.err"
 sleep 3
 check "Saturday: no request in 3s ($(count_requests CALX))" test "$(count_requests CALX)" -eq 0
-check "Saturday: says when polling starts" grep -q 'market closed; polling starts in 167400s' "$T/sat.err"
+check "Saturday: says when polling starts" grep -q 'market closed (NYSE); polling its symbols starts in 167400s' "$T/sat.err"
 stop_tickerd
 
 # Good Friday, 3 April 2026, 15:00 UTC: a weekday, but a holiday

@@ -92,6 +92,6 @@ check "exim delivered both" wait_for 10 sh -c "[ \$(ls '$E/maildir/new' | wc -l)
 check "no rejections in exim's log" sh -c "! grep -q -e rejected -e '\*\*' '$E/log/mainlog'"
 for f in "$E"/maildir/new/*; do
 	check "strict format after exim: $(basename "$f")" mailcheck "$f" \
-	    --stored --subject "[tickerd] CALX 45.12 crossed above 44.53" --text "BEAD rural buildouts"
+	    --stored --subject "[tickerd] CALX 45.12 USD crossed above 44.53" --text "BEAD rural buildouts"
 done
 finish

@@ -31,7 +31,7 @@ END
 check "-n accepts the webhook" "$TICKERD" -n -f "$T/hook.conf"
 start_tickerd "$T/hook.conf" "$T/hook.err"
 check "two refused POSTs" wait_for 15 sh -c "[ \$(grep -c '	503	' '$HOOKLOG') -ge 2 ]"
-check "the failure names the status" grep -q 'webhook phone: "CALX 45.12 crossed above 44.53" not delivered (attempt 1): HTTP 503' "$T/hook.err"
+check "the failure names the status" grep -q 'webhook phone: "CALX 45.12 USD crossed above 44.53" not delivered (attempt 1): HTTP 503' "$T/hook.err"
 sed -i 's/^HOOK .*/HOOK status=200/' "$T/scenario"
 check "delivered once the hook answers 200" wait_for 15 grep -q '	200	' "$HOOKLOG"
 wait_polls CALX 3

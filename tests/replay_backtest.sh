@@ -46,7 +46,7 @@ n_above=$(grep -c '^alert CALX above 44.53:' "$T/err")
 # (re-armed) and 47.50 fires.
 check "hovering price: 3 alerts for 'above 44.53', got $n_above" \
     test "$n_above" -eq 3
-check "first at 44.55" grep -q '^alert CALX above 44.53: price 44.55 (+1.2% today), 52w 27.73-44.55' "$T/err"
+check "first at 44.55" grep -q '^alert CALX above 44.53: price 44.55 USD (+1.2% today), 52w 27.73-44.55' "$T/err"
 check "second at 44.61, after 44.20" grep -q '^alert CALX above 44.53: price 44.61' "$T/err"
 n_once=$(grep -c '^alert NIO below 4.00:' "$T/err")
 check "'once' rule crossed twice fires once (got $n_once)" test "$n_once" -eq 1

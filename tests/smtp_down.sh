@@ -21,5 +21,5 @@ rc=$?
 cat "$T/err"
 check "exit status 2 (got $rc)" test "$rc" -eq 2
 check "alert still logged" grep -q '^alert CALX above 44.53' "$T/err"
-check "failure named" grep -q '^mail me: "CALX 45.12 crossed above 44.53" not delivered: Couldn.t connect to server' "$T/err"
+check "failure named" grep -q '^mail me: "CALX 45.12 USD crossed above 44.53" not delivered: Couldn.t connect to server' "$T/err"
 finish

@@ -43,12 +43,12 @@ wait_polls CALX 3
 sleep 1
 check "exactly one message" test "$(mail_count "$T/mail")" -eq 1
 check "outbox empty after delivery" test -z "$(ls "$T/state/outbox" | grep json)"
-check "delivery logged" grep -q 'mail me: delivered "CALX 45.12 crossed above 44.53"' "$T/err1"
+check "delivery logged" grep -q 'mail me: delivered "CALX 45.12 USD crossed above 44.53"' "$T/err1"
 stop_tickerd
 check "SIGTERM: exit 0 (got $TRC)" test "$TRC" -eq 0
 
 m=$T/mail/new/1.eml
-check "strict format" mailcheck "$m" --subject "[tickerd] CALX 45.12 crossed above 44.53" \
+check "strict format" mailcheck "$m" --subject "[tickerd] CALX 45.12 USD crossed above 44.53" \
     --to alice@example.com --text "Note:" --no-header Bcc --no-header Cc
 check "the envelope has one recipient, the configured one" \
     test "$(grep -c '^rcpt ' "$T/mail/new/1.env")" -eq 1
@@ -81,5 +81,5 @@ wait_polls CALX 3
 stop_tickerd
 check "a second restart sends nothing" test "$(mail_count "$T/mail")" -eq 2
 check "strict format of the second" mailcheck "$T/mail/new/2.eml" \
-    --subject "[tickerd] CALX 46.00 crossed above 44.53" --no-header Bcc
+    --subject "[tickerd] CALX 46.00 USD crossed above 44.53" --no-header Bcc
 finish

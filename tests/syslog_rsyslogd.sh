@@ -55,8 +55,8 @@ rc=$?
 cat "$T/err"
 check "tickerd --once exit status 0 (got $rc)" test "$rc" -eq 0
 check "alert line in syslog at local3.warning" wait_for 5 \
-    grep -q '^local3.warning tickerd\[[0-9]*\]: alert CALX above 44.53: price 45.12 (+3.2% today), 52w 27.73-44.53$' "$T/rs/out.log"
-check "second alert in syslog" grep -q '^local3.warning tickerd\[[0-9]*\]: alert PLTR move 7%: price 20.00 (-20.0% today), 52w 18.00-40.00$' "$T/rs/out.log"
+    grep -q '^local3.warning tickerd\[[0-9]*\]: alert CALX above 44.53: price 45.12 USD (+3.2% today), 52w 27.73-44.53$' "$T/rs/out.log"
+check "second alert in syslog" grep -q '^local3.warning tickerd\[[0-9]*\]: alert PLTR move 7%: price 20.00 USD (-20.0% today), 52w 18.00-40.00$' "$T/rs/out.log"
 check "daemon messages in syslog too (daemon facility)" grep -q '^daemon.info tickerd\[[0-9]*\]: tickerd .* starting' "$T/rs/out.log"
 check "without -d nothing on stderr" test ! -s "$T/err"
 check "host /dev untouched" test ! -e /dev/log

@@ -85,7 +85,7 @@ START_TEST(test_published_calendar)
 	for (t = first; t <= last; t++) {
 		cal_date(t, &y, &m, &d);
 		ck_assert_int_eq(cal_days(y, m, d), t);
-		c = cal_close_minute(y, m, d, &why);
+		c = exchange_close_minute(NULL, y, m, d, &why);
 		wd = (int)((t + 4) % 7);
 		want = (wd == 0 || wd == 6) ? 0 : 16 * 60;
 		for (i = 0; i < sizeof(holidays) / sizeof(holidays[0]); i++)
@@ -119,17 +119,17 @@ START_TEST(test_rules)
 	const char	*why;
 
 	/* New Year's Day on a Sunday (2023): Monday Jan 2 closed */
-	ck_assert_int_eq(cal_close_minute(2023, 1, 2, &why), 0);
+	ck_assert_int_eq(exchange_close_minute(NULL, 2023, 1, 2, &why), 0);
 	ck_assert_str_eq(why, "New Year's Day");
 	/* on a Saturday (2022): Friday Dec 31, 2021 was a trading day */
-	ck_assert_int_eq(cal_close_minute(2021, 12, 31, NULL), 16 * 60);
+	ck_assert_int_eq(exchange_close_minute(NULL, 2021, 12, 31, NULL), 16 * 60);
 	/* Juneteenth before 2022 was a trading day */
-	ck_assert_int_eq(cal_close_minute(2021, 6, 18, NULL), 16 * 60);
+	ck_assert_int_eq(exchange_close_minute(NULL, 2021, 6, 18, NULL), 16 * 60);
 	/* Good Friday 2028: Easter is April 16 */
-	ck_assert_int_eq(cal_close_minute(2028, 4, 14, &why), 0);
+	ck_assert_int_eq(exchange_close_minute(NULL, 2028, 4, 14, &why), 0);
 	ck_assert_str_eq(why, "Good Friday");
 	/* July 3 on a Monday (2023): early close */
-	ck_assert_int_eq(cal_close_minute(2023, 7, 3, NULL), 13 * 60);
+	ck_assert_int_eq(exchange_close_minute(NULL, 2023, 7, 3, NULL), 13 * 60);
 }
 END_TEST
 
@@ -144,30 +144,30 @@ START_TEST(test_sessions)
 	time_t	 o, c;
 
 	/* Monday 2 March 2026 (EST): 14:30Z-21:00Z */
-	ck_assert_int_eq(market_open(utc(2026, 3, 2, 14, 29)), 0);
-	ck_assert_int_eq(market_open(utc(2026, 3, 2, 14, 30)), 1);
-	ck_assert_int_eq(market_open(utc(2026, 3, 2, 20, 59)), 1);
-	ck_assert_int_eq(market_open(utc(2026, 3, 2, 21, 0)), 0);
+	ck_assert_int_eq(market_open(NULL, utc(2026, 3, 2, 14, 29)), 0);
+	ck_assert_int_eq(market_open(NULL, utc(2026, 3, 2, 14, 30)), 1);
+	ck_assert_int_eq(market_open(NULL, utc(2026, 3, 2, 20, 59)), 1);
+	ck_assert_int_eq(market_open(NULL, utc(2026, 3, 2, 21, 0)), 0);
 	/* Monday 9 March 2026, the first day of EDT: 13:30Z-20:00Z */
-	ck_assert_int_eq(market_open(utc(2026, 3, 9, 13, 30)), 1);
-	ck_assert_int_eq(market_open(utc(2026, 3, 9, 20, 0)), 0);
+	ck_assert_int_eq(market_open(NULL, utc(2026, 3, 9, 13, 30)), 1);
+	ck_assert_int_eq(market_open(NULL, utc(2026, 3, 9, 20, 0)), 0);
 	/* Monday 2 November 2026, back to EST */
-	ck_assert_int_eq(market_open(utc(2026, 11, 2, 14, 0)), 0);
-	ck_assert_int_eq(market_open(utc(2026, 11, 2, 14, 30)), 1);
+	ck_assert_int_eq(market_open(NULL, utc(2026, 11, 2, 14, 0)), 0);
+	ck_assert_int_eq(market_open(NULL, utc(2026, 11, 2, 14, 30)), 1);
 	/* Good Friday 2026 and a Saturday */
-	ck_assert_int_eq(market_open(utc(2026, 4, 3, 15, 0)), 0);
-	ck_assert_int_eq(market_open(utc(2026, 4, 4, 15, 0)), 0);
+	ck_assert_int_eq(market_open(NULL, utc(2026, 4, 3, 15, 0)), 0);
+	ck_assert_int_eq(market_open(NULL, utc(2026, 4, 4, 15, 0)), 0);
 	/* the day after Thanksgiving 2026 closes at 13:00 EST = 18:00Z */
-	ck_assert_int_eq(market_open(utc(2026, 11, 27, 17, 59)), 1);
-	ck_assert_int_eq(market_open(utc(2026, 11, 27, 18, 0)), 0);
-	ck_assert_int_eq(market_close_minute(utc(2026, 11, 27, 17, 0)),
+	ck_assert_int_eq(market_open(NULL, utc(2026, 11, 27, 17, 59)), 1);
+	ck_assert_int_eq(market_open(NULL, utc(2026, 11, 27, 18, 0)), 0);
+	ck_assert_int_eq(exchange_close_minute(NULL, 2026, 11, 27, NULL),
 	    13 * 60);
 
 	/* Thursday evening before Good Friday: the next session is Monday */
-	ck_assert_int_eq(market_session(utc(2026, 4, 2, 22, 0), &o, &c), 0);
+	ck_assert_int_eq(market_session(NULL, utc(2026, 4, 2, 22, 0), &o, &c), 0);
 	ck_assert_int_eq(o, utc(2026, 4, 6, 13, 30));
 	ck_assert_int_eq(c, utc(2026, 4, 6, 20, 0));
-	ck_assert_int_eq(market_last_close(utc(2026, 4, 5, 12, 0)),
+	ck_assert_int_eq(market_last_close(NULL, utc(2026, 4, 5, 12, 0)),
 	    utc(2026, 4, 2, 20, 0));
 }
 END_TEST
@@ -178,25 +178,25 @@ START_TEST(test_next_poll)
 
 	/* in the session: every poll */
 	t = utc(2026, 3, 2, 15, 0);
-	ck_assert_int_eq(market_next_poll(t, 60, 120), t + 60);
+	ck_assert_int_eq(market_next_poll(NULL, t, 60, 120), t + 60);
 	/* the last poll before the close: then one 2 minutes after it */
 	t = utc(2026, 3, 2, 20, 59) + 30;
-	ck_assert_int_eq(market_next_poll(t, 60, 120), utc(2026, 3, 2, 21, 2));
+	ck_assert_int_eq(market_next_poll(NULL, t, 60, 120), utc(2026, 3, 2, 21, 2));
 	/* that poll done: nothing until Tuesday's open */
-	ck_assert_int_eq(market_next_poll(utc(2026, 3, 2, 21, 2), 60, 120),
+	ck_assert_int_eq(market_next_poll(NULL, utc(2026, 3, 2, 21, 2), 60, 120),
 	    utc(2026, 3, 3, 14, 30));
 	/* started between the close and the after-close poll */
-	ck_assert_int_eq(market_next_poll(utc(2026, 3, 2, 21, 1), 60, 120),
+	ck_assert_int_eq(market_next_poll(NULL, utc(2026, 3, 2, 21, 1), 60, 120),
 	    utc(2026, 3, 2, 21, 2));
 	/* started on a Saturday: Monday's open */
-	ck_assert_int_eq(market_next_poll(utc(2026, 3, 7, 12, 0), 60, 120),
+	ck_assert_int_eq(market_next_poll(NULL, utc(2026, 3, 7, 12, 0), 60, 120),
 	    utc(2026, 3, 9, 13, 30));
 	/* an early close: the after-close poll follows 13:00 */
 	t = utc(2026, 11, 27, 17, 59) + 30;
-	ck_assert_int_eq(market_next_poll(t, 60, 120),
+	ck_assert_int_eq(market_next_poll(NULL, t, 60, 120),
 	    utc(2026, 11, 27, 18, 2));
 	/* before the open: the open */
-	ck_assert_int_eq(market_next_poll(utc(2026, 3, 3, 10, 0), 60, 120),
+	ck_assert_int_eq(market_next_poll(NULL, utc(2026, 3, 3, 10, 0), 60, 120),
 	    utc(2026, 3, 3, 14, 30));
 }
 END_TEST
@@ -206,9 +206,9 @@ START_TEST(test_exchange_time)
 {
 	char	 s[64];
 
-	fmt_exchange_time(1772480400, 1, s, sizeof(s));
+	fmt_exchange_time(NULL, 1772480400, 1, s, sizeof(s));
 	ck_assert_str_eq(s, "2026-03-02 14:40 EST (19:40 UTC)");
-	fmt_exchange_time(1782936000, 0, s, sizeof(s));
+	fmt_exchange_time(NULL, 1782936000, 0, s, sizeof(s));
 	ck_assert_str_eq(s, "16:00 EDT (20:00 UTC)");
 }
 END_TEST

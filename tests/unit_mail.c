@@ -111,7 +111,7 @@ START_TEST(test_structure)
 		    "header %s: %d times", want[i], count_header(h, want[i]));
 	ck_assert(strstr(h, "From: tickerd <tickerd@example.com>\r\n"));
 	ck_assert(strstr(h, "To: alice@example.com\r\n"));
-	ck_assert(strstr(h, "Subject: [tickerd] CALX 45.12 crossed above "
+	ck_assert(strstr(h, "Subject: [tickerd] CALX 45.12 USD crossed above "
 	    "44.53\r\n"));
 	ck_assert(strstr(h, "Message-ID: <1.2.3@host>\r\n"));
 	ck_assert(strstr(h, "MIME-Version: 1.0\r\n"));
@@ -135,7 +135,8 @@ START_TEST(test_structure)
 		ck_assert_str_eq(b.data + b.len - strlen(close), close);
 	}
 	/* the body names what matters */
-	ck_assert(strstr(b.data, "CALX rose to 45.12"));
+	ck_assert(strstr(b.data, "CALX rose to 45.12 USD, at or above your "
+	    "threshold of 44.53 USD."));
 	ck_assert(strstr(b.data, "Note:      BEAD rural buildouts"));
 	ck_assert(strstr(b.data, "52 weeks:  27.73 - 44.53"));
 	ck_assert(strstr(b.data, "+3.20% from the previous close of 43.72"));
@@ -265,9 +266,9 @@ START_TEST(test_subjects)
 
 	make_alert(&a, NULL);
 	alert_subject(&a, s, sizeof(s));
-	ck_assert_str_eq(s, "CALX 45.12 crossed above 44.53");
+	ck_assert_str_eq(s, "CALX 45.12 USD crossed above 44.53");
 	alert_line(&a, s, sizeof(s));
-	ck_assert_str_eq(s, "alert CALX above 44.53: price 45.12 (+3.2% "
+	ck_assert_str_eq(s, "alert CALX above 44.53: price 45.12 USD (+3.2% "
 	    "today), 52w 27.73-44.53");
 	r.kind = RULE_TARGET;
 	r.text = (char *)"target 45";
@@ -276,16 +277,24 @@ START_TEST(test_subjects)
 	tk_strlcpy(a.valtext, "45", sizeof(a.valtext));
 	a.kind = RULE_TARGET;
 	alert_subject(&a, s, sizeof(s));
-	ck_assert_str_eq(s, "CALX 45.12 price target reached (45)");
+	ck_assert_str_eq(s, "CALX 45.12 USD price target reached (45)");
 	a.kind = RULE_MOVE;
 	alert_subject(&a, s, sizeof(s));
-	ck_assert_str_eq(s, "CALX 45.12 moved +3.2% today");
+	ck_assert_str_eq(s, "CALX 45.12 USD moved +3.2% today");
 	/* unknown values are left out of the line */
 	a.change_pct = NAN;
 	a.quote.high52 = NAN;
 	snprintf(a.rule_text, sizeof(a.rule_text), "above 44.53");
 	alert_line(&a, s, sizeof(s));
-	ck_assert_str_eq(s, "alert CALX above 44.53: price 45.12");
+	ck_assert_str_eq(s, "alert CALX above 44.53: price 45.12 USD");
+	/* pence, as London quotes them; no currency: the bare number */
+	tk_strlcpy(a.quote.currency, "GBp", sizeof(a.quote.currency));
+	a.quote.price = 260.4;
+	alert_line(&a, s, sizeof(s));
+	ck_assert_str_eq(s, "alert CALX above 44.53: price 260.40 GBp");
+	a.quote.currency[0] = '\0';
+	alert_line(&a, s, sizeof(s));
+	ck_assert_str_eq(s, "alert CALX above 44.53: price 260.40");
 	alert_clear(&a);
 }
 END_TEST

@@ -316,7 +316,7 @@ START_TEST(test_stooq)
 	/* summer time: 22:00:09 CEST is 20:00:09 UTC, 16:00:09 EDT */
 	parse_with(&provider_stooq, "stooq/truncated.csv", two, 2, 200, r);
 	ck_assert_int_eq(r[0].status, FETCH_OK);
-	ck_assert_int_eq(et_minute(r[0].quote.time), 16 * 60);
+	ck_assert_int_eq(market_minute(NULL, r[0].quote.time), 16 * 60);
 	ck_assert_int_eq(r[1].status, FETCH_BAD);
 	ck_assert_msg(strstr(r[1].error, "truncated"), "%s", r[1].error);
 

@@ -88,8 +88,10 @@ msg(const char *name, const char *id)
 {
 	const struct notifier	*n = notify_lookup(name);
 	struct alert		 a;
-	struct quote		 q = { "CALX", 45.12, 43.72, 44.53, 27.73, -1,
-				    NOW, "USD" };
+	struct quote		 q = { .symbol = "CALX", .price = 45.12,
+				    .prev_close = 43.72, .high52 = 44.53,
+				    .low52 = 27.73, .volume = -1, .time = NOW,
+				    .currency = "USD" };
 	struct rule		 r = { .kind = RULE_ABOVE, .value = 44.53,
 				    .text = (char *)"above 44.53",
 				    .id = (char *)"above 44.53",

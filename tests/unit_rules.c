@@ -241,28 +241,30 @@ END_TEST
 START_TEST(test_session_day)
 {
 	/* 09:30 and 16:00 ET on 2 March 2026 (EST), and 23:00 ET */
-	ck_assert_int_eq(session_day(1772461800), session_day(1772485200));
-	ck_assert_int_eq(session_day(1772461800), session_day(1772510400));
-	ck_assert_int_eq(session_day(1772461800) + 1,
-	    session_day(1772461800 + 86400));
+	ck_assert_int_eq(market_day(NULL, 1772461800), market_day(NULL, 1772485200));
+	ck_assert_int_eq(market_day(NULL, 1772461800), market_day(NULL, 1772510400));
+	ck_assert_int_eq(market_day(NULL, 1772461800) + 1,
+	    market_day(NULL, 1772461800 + 86400));
 	/* summer time: 09:30 and 16:00 EDT on 1 July 2026 */
-	ck_assert_int_eq(session_day(1782912600), session_day(1782936000));
+	ck_assert_int_eq(market_day(NULL, 1782912600), market_day(NULL, 1782936000));
 }
 END_TEST
 
 START_TEST(test_eastern_time)
 {
+	struct zone	*ny = exchange_zone(NULL);
+
 	/* daylight saving starts 8 March 2026, 07:00 UTC */
-	ck_assert_int_eq(et_offset(1772953199), -5 * 3600);
-	ck_assert_int_eq(et_offset(1772953200), -4 * 3600);
+	ck_assert_int_eq(zone_offset(ny, 1772953199, NULL), -5 * 3600);
+	ck_assert_int_eq(zone_offset(ny, 1772953200, NULL), -4 * 3600);
 	/* and ends 1 November 2026, 06:00 UTC */
-	ck_assert_int_eq(et_offset(1793512799), -4 * 3600);
-	ck_assert_int_eq(et_offset(1793512800), -5 * 3600);
-	ck_assert_int_eq(et_offset(1805007600), -4 * 3600);	/* 2027 */
-	ck_assert_int_eq(et_offset(1762063200), -5 * 3600);	/* 2025 */
+	ck_assert_int_eq(zone_offset(ny, 1793512799, NULL), -4 * 3600);
+	ck_assert_int_eq(zone_offset(ny, 1793512800, NULL), -5 * 3600);
+	ck_assert_int_eq(zone_offset(ny, 1805007600, NULL), -4 * 3600);
+	ck_assert_int_eq(zone_offset(ny, 1762063200, NULL), -5 * 3600);
 	/* the close: 16:00 ET in summer (20:00Z) and in winter (21:00Z) */
-	ck_assert_int_eq(et_minute(1782936000), 16 * 60);
-	ck_assert_int_eq(et_minute(1772485200), 16 * 60);
+	ck_assert_int_eq(market_minute(NULL, 1782936000), 16 * 60);
+	ck_assert_int_eq(market_minute(NULL, 1772485200), 16 * 60);
 }
 END_TEST
 

@@ -42,9 +42,9 @@ rc=$?
 cat "$T/err"
 check "exit status 2 when a symbol was not quoted" test "$rc" -eq 2
 check "CALX alert line on stderr" \
-    grep -qx 'alert CALX above 44.53: price 45.12 (+3.2% today), 52w 27.73-44.53' "$T/err"
+    grep -qx 'alert CALX above 44.53: price 45.12 USD (+3.2% today), 52w 27.73-44.53' "$T/err"
 check "QCOM move alert line on stderr" \
-    grep -q '^alert QCOM move 5%: price 150.00 (-6.2% today)' "$T/err"
+    grep -q '^alert QCOM move 5%: price 150.00 USD (-6.2% today)' "$T/err"
 check "below rule did not fire" sh -c "! grep -q 'alert CALX below' '$T/err'"
 check "unknown symbol reported" grep -q 'GONE: unknown or delisted symbol' "$T/err"
 check "no alert for the unknown symbol" sh -c "! grep -q '^alert GONE' '$T/err'"
@@ -63,7 +63,7 @@ print("TO:", m["To"])
 print("BODY:", m.get_body(preferencelist=("plain",)).get_content().replace("\n", " "))
 END
 done
-check "Subject names the symbol" grep -qx 'SUBJECT: \[tickerd\] CALX 45.12 crossed above 44.53' "$T/parsed"
+check "Subject names the symbol" grep -qx 'SUBJECT: \[tickerd\] CALX 45.12 USD crossed above 44.53' "$T/parsed"
 check "body carries the note" grep -q 'BODY: .*Note: *BEAD rural buildouts, Calix One ARR' "$T/parsed"
 check "envelope recipient" grep -qx 'rcpt alice@example.com' "$T"/mail/new/1.env
 

@@ -40,7 +40,7 @@ pid=$(mainpid)
 uid=$(stat -c %u /proc/$pid)
 check "runs as a dynamic user (uid $uid)" sh -c "[ $uid -ge 61184 ] && [ $uid -le 65519 ]"
 check "no capabilities" sh -c "grep -q '^CapEff:[[:space:]]*0000000000000000' /proc/$pid/status"
-check "the first alert is mailed into the state folder" wait_for 20 grep -q 'Subject: \[tickerd\] CALX 45.12 crossed above 44.53' $MBOX
+check "the first alert is mailed into the state folder" wait_for 20 grep -q 'Subject: \[tickerd\] CALX 45.12 USD crossed above 44.53' $MBOX
 check "tickerctl status over the control socket" sh -c '/usr/bin/tickerctl status | grep -q "watching *1 symbols"'
 check "tickerctl quotes" sh -c '/usr/bin/tickerctl quotes | grep -q "^CALX *45.12"'
 
