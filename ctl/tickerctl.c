@@ -190,15 +190,18 @@ static void
 print_quotes(json_t *j, const char *arg)
 {
 	json_t	*a = json_object_get(j, "quotes"), *q;
-	char	 p[32], lo[32], hi[32], chg[16], b[BAR + 3], t[64];
+	char	 p[48], lo[32], hi[32], chg[16], b[BAR + 3], t[64], mk[32];
 	size_t	 i;
 	double	 c;
 
-	printf("%-10s %10s %8s %10s %-*s %-10s %-19s %s\n", "SYMBOL", "PRICE",
-	    "CHANGE", "52W LOW", BAR + 2, "52-WEEK RANGE", "52W HIGH",
-	    "QUOTE TIME", "NOTE");
+	printf("%-10s %-15s %14s %8s %10s %-*s %-10s %-19s %s\n", "SYMBOL",
+	    "MARKET", "PRICE", "CHANGE", "52W LOW", BAR + 2, "52-WEEK RANGE",
+	    "52W HIGH", "QUOTE TIME", "NOTE");
 	json_array_foreach(a, i, q) {
 		price(jget(q, "price"), p, sizeof(p));
+		if (*jstr(q, "currency") && json_object_get(q, "price"))
+			snprintf(p + strlen(p), sizeof(p) - strlen(p), " %s",
+			    jstr(q, "currency"));
 		price(jget(q, "low52"), lo, sizeof(lo));
 		price(jget(q, "high52"), hi, sizeof(hi));
 		c = jget(q, "change_pct");
@@ -209,8 +212,12 @@ print_quotes(json_t *j, const char *arg)
 		bar(jget(q, "price"), jget(q, "low52"), jget(q, "high52"), b);
 		when(jint(q, "time"), t,
 		    sizeof(t));
-		printf("%-10s %10s %8s %10s %s %-10s %-19s %s\n",
-		    jstr(q, "symbol"), p, chg, lo, b, hi, t,
+		snprintf(mk, sizeof(mk), "%s %s", *jstr(q, "exchange") ?
+		    jstr(q, "exchange") : "-", json_object_get(q, "open") ==
+		    NULL ? "" : json_is_true(json_object_get(q, "open")) ?
+		    "open" : "closed");
+		printf("%-10s %-15s %14s %8s %10s %s %-10s %-19s %s\n",
+		    jstr(q, "symbol"), mk, p, chg, lo, b, hi, t,
 		    json_object_get(q, "price") == NULL && !*jstr(q, "problem") ?
 		    "no quote yet" : jstr(q, "problem"));
 	}

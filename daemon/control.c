@@ -185,6 +185,12 @@ quotes_json(void)
 		q = &ss->last;
 		o = json_pack("{s:s, s:s}", "symbol", w->symbol, "problem",
 		    symstate_problem(ss));
+		if (ss->ex != NULL) {
+			json_object_set_new(o, "exchange",
+			    json_string(ss->ex->name));
+			json_object_set_new(o, "open", json_boolean(
+			    market_open(ss->ex, clock_market())));
+		}
 		if (ss->last_seen > 0) {
 			json_object_set_new(o, "price", jnum(q->price));
 			json_object_set_new(o, "prev_close",
@@ -194,6 +200,8 @@ quotes_json(void)
 			json_object_set_new(o, "high52", jnum(q->high52));
 			json_object_set_new(o, "low52", jnum(q->low52));
 			json_object_set_new(o, "time", json_integer(q->time));
+			json_object_set_new(o, "currency",
+			    json_string(q->currency));
 			json_object_set_new(o, "received",
 			    json_integer(ss->last_seen));
 		}

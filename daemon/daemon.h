@@ -80,6 +80,7 @@ struct src {
 	unsigned		 host_epoch;	/* backoffs grown so far */
 	time_t			 host_until;
 	int			 host_reported;
+	int			 key_reported;	/* its key was refused */
 	struct symlist		 queue;
 	struct symlist		 rqueue;
 	size_t			 nqueue;

@@ -449,7 +449,7 @@ old_session(struct sym *s, const struct quote *q, time_t mnow)
 {
 	struct symstate	*ss = s->ss;
 	time_t		 open = market_last_open(q->ex, mnow);
-	char		 when[32], last[32];
+	char		 when[64], last[64];
 
 	if (exchange_always(q->ex) || open == 0 || q->time >= open) {
 		if (ss->old_logged)
@@ -461,9 +461,9 @@ old_session(struct sym *s, const struct quote *q, time_t mnow)
 	if (!ss->old_logged) {
 		fmt_exchange_time(q->ex, q->time, 1, when, sizeof(when));
 		fmt_exchange_time(q->ex, open, 1, last, sizeof(last));
-		log_warnx("%s: the quote is of %s, before the last session "
-		    "of %s opened (%s); not evaluated", s->w->symbol, when,
-		    q->ex->name, last);
+		log_warnx("%s: the quote is of %s, older than the last "
+		    "session of %s, which opened %s; not evaluated",
+		    s->w->symbol, when, q->ex->name, last);
 	}
 	ss->old_logged = 1;
 	symstate_set_problem(ss, NULL, "quote of an earlier session");
@@ -483,7 +483,7 @@ eval_quote(struct poller *P, struct sym *s, struct quote *q, time_t now)
 	struct symstate	*ss = s->ss;
 	time_t		 limit = watch_stale(P->conf, w);
 	time_t		 mnow = P->replay ? now : clock_market();
-	char		 p[32], when[32];
+	char		 p[32], when[64];
 
 	s->quoted = 1;
 	eval_place(s, q, mnow);

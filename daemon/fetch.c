@@ -23,6 +23,8 @@
 
 #define BACKOFF_MAX	3600	/* seconds between retries, at most */
 #define UNKNOWN_RETRY	3600	/* how often an unknown symbol is retried */
+#define PLAN_RETRY	(6 * 3600) /* a symbol the plan does not serve */
+#define KEY_RETRY	3600	/* a provider that refused its key */
 #define RANGE_RETRY	3600	/* a failed 52-week range, asked again */
 
 /* One HTTP request: n symbols' quotes, or one symbol's range. */
@@ -154,9 +156,14 @@ say_failed(struct sym *s, struct src *r, struct fetch_result *res,
 		log_debug("%s: %s from %s", s->w->symbol, res->error, url);
 		return;
 	}
-	if (res->status == FETCH_RATELIMIT)
+	if (res->status == FETCH_REFUSED)	/* said once, by key_refused */
+		log_debug("%s: %s from %s", s->w->symbol, res->error, url);
+	else if (res->status == FETCH_RATELIMIT)
 		log_warnx("%s: rate-limited by %s (%s); not asked again for "
 		    "%.0fs", s->w->symbol, r->p->name, res->error, delay);
+	else if (res->status == FETCH_UNAVAILABLE)
+		log_info("%s: not available from %s (%s); asked again in %.0fs",
+		    s->w->symbol, r->p->name, res->error, delay);
 	else if (res->status == FETCH_UNKNOWN)
 		log_info("%s: %s does not know it (%s, %s)", s->w->symbol,
 		    r->p->name, res->error, url);
@@ -200,7 +207,12 @@ quote_failed(struct sym *s, int at, struct fetch_result *res,
 	if (res->status == FETCH_UNKNOWN) {
 		delay = UNKNOWN_RETRY;
 		ps->st->unknown = 1;
-	} else {
+	} else if (res->status == FETCH_UNAVAILABLE)
+		delay = PLAN_RETRY;
+	else if (res->status == FETCH_REFUSED)
+		delay = (double)(r->host_until > now ? r->host_until - now :
+		    KEY_RETRY);
+	else {
 		delay = backoff(poll, (unsigned)ps->st->fails, BACKOFF_MAX);
 		if (res->status == FETCH_RATELIMIT && retry_after > 0 &&
 		    (double)retry_after > delay)
@@ -240,7 +252,9 @@ range_done(struct sym *s, int at, struct fetch_result *res, long retry_after,
 	} else {
 		s->range_not_before = now + (retry_after > RANGE_RETRY ?
 		    retry_after : RANGE_RETRY);
-		if (!s->range_reported)
+		if (res->status == FETCH_REFUSED && r->host_until > now)
+			s->range_not_before = r->host_until;
+		if (!s->range_reported && res->status != FETCH_REFUSED)
 			log_info("%s: no 52-week range from %s (%s, %s); asked "
 			    "again in an hour", s->w->symbol, r->p->name,
 			    res->error, url);
@@ -298,6 +312,32 @@ host_failed(struct src *r, unsigned epoch, const char *why, const char *url)
 		log_warnx("%s: %s (%s); asking it again in %.0fs", r->p->name,
 		    why, url, d);
 	r->host_reported = 1;
+	while ((s = TAILQ_FIRST(&r->queue)) != NULL) {
+		TAILQ_REMOVE(&r->queue, s, qentry);
+		r->nqueue--;
+		s->busy = 0;
+		poll_route(s);
+	}
+}
+
+/*
+ * The provider refused its key (a bad key, Alpha Vantage's demo key):
+ * said once, and the provider is not asked again for KEY_RETRY; the
+ * symbols waiting for it go to their fallbacks.
+ */
+static void
+key_refused(struct src *r, const char *why)
+{
+	struct sym	*s;
+	time_t		 now = clock_now();
+
+	if (r->host_until < now + KEY_RETRY)
+		r->host_until = now + KEY_RETRY;
+	if (!r->key_reported)
+		log_warnx("%s: the key was refused (%s); check key-file. Not "
+		    "asked again for %ds; its symbols go to their fallbacks",
+		    r->p->name, why, KEY_RETRY);
+	r->key_reported = 1;
 	while ((s = TAILQ_FIRST(&r->queue)) != NULL) {
 		TAILQ_REMOVE(&r->queue, s, qentry);
 		r->nqueue--;
@@ -369,6 +409,11 @@ req_done(void *easy, int code, void *arg)
 	}
 	red = net_redact(q->url);	/* the URL fit for logs */
 	res = req_results(q, code, status, red);
+	for (i = 0; i < q->n; i++)
+		if (res[i].status == FETCH_REFUSED) {
+			key_refused(r, res[i].error);
+			break;
+		}
 	for (i = 0; i < q->n; i++) {
 		any_ok |= res[i].status == FETCH_OK;
 		if (q->range)
@@ -391,6 +436,10 @@ req_done(void *easy, int code, void *arg)
 	}
 	if (any_ok && q->session)
 		session_good(r);
+	if (any_ok && r->key_reported) {
+		log_info("%s: the key is accepted again", r->p->name);
+		r->key_reported = 0;
+	}
 	if (any_ok || (code == CURLE_OK && status > 0 && status < 500)) {
 		if (r->host_reported)
 			log_info("%s: answering again", r->p->name);

@@ -133,7 +133,10 @@ zone_get(const char *name)
 	for (i = 0; i < nzones; i++)
 		if (strcmp(zones[i].name, name) == 0)
 			return zones[i].missing ? NULL : &zones[i];
-	if (nzones == ZONES_MAX || strlen(name) >= sizeof(z->name))
+	/* a provider's word: only what a zone name may be */
+	if (nzones == ZONES_MAX || strlen(name) >= sizeof(z->name) ||
+	    name[0] == '\0' || name[strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789/_+-")] != '\0')
 		return NULL;
 	z = &zones[nzones++];
 	tk_strlcpy(z->name, name, sizeof(z->name));

@@ -63,8 +63,33 @@ av_range_url(const char *base, const char *key, const char *sym, time_t now)
 }
 
 /*
+ * What a Note, Information or Error Message text means.  The demo key
+ * ("The **demo** API key is for demo purposes only ...") and a bad one
+ * ("the parameter apikey is invalid or missing") are a refused key; a
+ * premium endpoint is not for this plan; a rate text ("Our standard API
+ * rate limit is 25 requests per day", "... call frequency is 5 calls per
+ * minute") is throttling; anything else a failed call.
+ */
+static enum fetch_status
+av_says(const char *s)
+{
+	if ((strcasestr(s, "demo") && strcasestr(s, "API key")) ||
+	    (strcasestr(s, "apikey") && strcasestr(s, "invalid")) ||
+	    strcasestr(s, "API key is invalid"))
+		return FETCH_REFUSED;
+	if (strcasestr(s, "premium endpoint") ||
+	    (strcasestr(s, "premium plan") && !strcasestr(s, "rate limit")))
+		return FETCH_UNAVAILABLE;
+	if (strcasestr(s, "rate limit") || strcasestr(s, "call frequency") ||
+	    strcasestr(s, "requests per"))
+		return FETCH_RATELIMIT;
+	return FETCH_FAIL;
+}
+
+/*
  * The answers that say something other than a quote: Note and
- * Information (throttled, or a premium-only call), Error Message.
+ * Information (throttled, a refused key, or a premium-only call), Error
+ * Message.
  */
 static json_t *
 load(const char *body, size_t len, long status, struct fetch_result *res)
@@ -83,12 +108,9 @@ load(const char *body, size_t len, long status, struct fetch_result *res)
 	if (!json_is_object(root))
 		fetch_fail_all(res, 1, FETCH_BAD, "answer is not a JSON object");
 	else if ((s = json_string_value(json_object_get(root, "Note"))) ||
-	    (s = json_string_value(json_object_get(root, "Information"))))
-		fetch_fail_all(res, 1, strcasestr(s, "premium endpoint") ?
-		    FETCH_FAIL : FETCH_RATELIMIT, "%.200s", s);
-	else if ((s = json_string_value(json_object_get(root,
-	    "Error Message"))))
-		fetch_fail_all(res, 1, FETCH_FAIL, "%.200s", s);
+	    (s = json_string_value(json_object_get(root, "Information"))) ||
+	    (s = json_string_value(json_object_get(root, "Error Message"))))
+		fetch_fail_all(res, 1, av_says(s), "%.200s", s);
 	else
 		return root;
 	json_decref(root);
@@ -101,7 +123,6 @@ av_parse(const char *const *syms, size_t n, long status, const char *body,
 {
 	json_t		*root, *gq, *v;
 	struct quote	*q = &res->quote;
-	const char	*s;
 	double		 price;
 
 	memset(res, 0, sizeof(*res));
@@ -118,12 +139,9 @@ av_parse(const char *const *syms, size_t n, long status, const char *body,
 		    "%s", syms[0]);
 		goto out;
 	}
-	s = json_string_value(json_object_get(gq, "01. symbol"));
-	if (s != NULL && strcasecmp(s, syms[0]) != 0) {
-		fetch_fail_all(res, 1, FETCH_BAD, "answer is for symbol "
-		    "\"%.32s\", not %s", s, syms[0]);
+	if (!answer_for(json_string_value(json_object_get(gq, "01. symbol")),
+	    syms[0], res))
 		goto out;
-	}
 	price = json_price(gq, "05. price");
 	if (!isfinite(price) || price <= 0) {
 		v = json_object_get(gq, "05. price");
@@ -140,7 +158,10 @@ av_parse(const char *const *syms, size_t n, long status, const char *body,
 	q->low52 = NAN;
 	price = json_price(gq, "06. volume");
 	q->volume = quote_volume(price);
-	q->time = 0;	/* only a date: the time it came */
+	/* only a date: the daemon times it at that day's close */
+	q->date = quote_date(json_string_value(json_object_get(gq,
+	    "07. latest trading day")));
+	q->time = 0;
  out:
 	json_decref(root);
 }
@@ -155,9 +176,12 @@ av_range_parse(const char *sym, long status, const char *body, size_t len,
 	memset(res, 0, sizeof(*res));
 	if ((root = load(body, len, status, res)) == NULL)
 		return;
-	hi = json_price(root, "52WeekHigh");
-	lo = json_price(root, "52WeekLow");
-	range_result(res, hi, lo, json_object_size(root) == 0, sym);
+	if (answer_for(json_string_value(json_object_get(root, "Symbol")), sym,
+	    res)) {
+		hi = json_price(root, "52WeekHigh");
+		lo = json_price(root, "52WeekLow");
+		range_result(res, hi, lo, json_object_size(root) == 0, sym);
+	}
 	json_decref(root);
 }
 

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -58,16 +59,27 @@ finnhub_range_url(const char *base, const char *key, const char *sym,
 	return url;
 }
 
-/* The API's {"error": "..."} answer, if it is one. */
+/*
+ * The API's {"error": "..."} answer, if it is one: throttling, a refused
+ * key (401 "Invalid API key"), or an endpoint or symbol outside the
+ * plan (403 "You don't have access to this resource.").
+ */
 static int
 api_error(json_t *root, long status, struct fetch_result *res)
 {
-	const char	*e = json_string_value(json_object_get(root, "error"));
+	const char		*e = json_string_value(json_object_get(root,
+				    "error"));
+	enum fetch_status	 fs = FETCH_FAIL;
 
 	if (e == NULL)
 		return 0;
-	fetch_fail_all(res, 1, status == 429 || strstr(e, "limit") ?
-	    FETCH_RATELIMIT : FETCH_FAIL, "HTTP %ld: %.200s", status, e);
+	if (status == 429 || strstr(e, "limit"))
+		fs = FETCH_RATELIMIT;
+	else if (status == 401 || strcasestr(e, "invalid api key"))
+		fs = FETCH_REFUSED;
+	else if (status == 403 || strcasestr(e, "access"))
+		fs = FETCH_UNAVAILABLE;
+	fetch_fail_all(res, 1, fs, "HTTP %ld: %.200s", status, e);
 	return 1;
 }
 
@@ -143,11 +155,15 @@ finnhub_range_parse(const char *sym, long status, const char *body,
 	memset(res, 0, sizeof(*res));
 	if ((root = load(body, len, status, res)) == NULL)
 		return;
+	if (!answer_for(json_string_value(json_object_get(root, "symbol")),
+	    sym, res))
+		goto out;
 	m = json_object_get(root, "metric");
 	hi = json_price(m, "52WeekHigh");
 	lo = json_price(m, "52WeekLow");
 	range_result(res, hi, lo, !json_is_object(m) ||
 	    json_object_size(m) == 0, sym);
+ out:
 	json_decref(root);
 }
 

@@ -145,6 +145,33 @@ excerpt(const char *body, size_t len, char *out, size_t outlen)
 }
 
 /*
+ * Whether an answer that names its symbol (`said', NULL when it does
+ * not) is for the symbol asked; if not, res says so and 0 is returned.
+ */
+int
+answer_for(const char *said, const char *sym, struct fetch_result *res)
+{
+	if (said == NULL || strcasecmp(said, sym) == 0)
+		return 1;
+	fetch_fail_all(res, 1, FETCH_BAD, "answer is for symbol \"%.32s\", "
+	    "not %s", said, sym);
+	return 0;
+}
+
+/* "2026-03-02" (and what may follow it) as a day number; 0 if
+ * unreadable. */
+long
+quote_date(const char *date)
+{
+	int	 y, m, d;
+
+	if (date == NULL || sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
+	    y < 1971 || m < 1 || m > 12 || d < 1 || d > 31)
+		return 0;
+	return cal_days(y, m, d);
+}
+
+/*
  * The statuses every API answers alike.  Returns 1 when the answer was
  * one of them and every result is set, 0 when the provider should read
  * the body itself.
@@ -161,9 +188,12 @@ http_status_result(long status, const char *body, size_t len,
 	if (status == 429)
 		fetch_fail_all(res, n, FETCH_RATELIMIT, "HTTP 429 Too Many "
 		    "Requests%s%s", *ex ? ": " : "", ex);
-	else if (status == 401 || status == 403)
-		fetch_fail_all(res, n, FETCH_FAIL, "HTTP %ld: the key was "
+	else if (status == 401)
+		fetch_fail_all(res, n, FETCH_REFUSED, "HTTP %ld: the key was "
 		    "refused%s%s", status, *ex ? ": " : "", ex);
+	else if (status == 403)
+		fetch_fail_all(res, n, FETCH_FAIL, "HTTP %ld: refused (the key, "
+		    "or the plan)%s%s", status, *ex ? ": " : "", ex);
 	else if (status == 404)
 		return 0;	/* some APIs mean "unknown symbol" */
 	else

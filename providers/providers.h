@@ -25,6 +25,8 @@ enum fetch_status {
 	FETCH_RATELIMIT,	/* throttled; retry_after may say for how long */
 	FETCH_FAIL,		/* transport or server failure */
 	FETCH_SESSION,		/* the session was refused: get another */
+	FETCH_REFUSED,		/* the key was refused: the provider waits */
+	FETCH_UNAVAILABLE,	/* not served to this key's plan */
 };
 
 struct fetch_result {
@@ -104,6 +106,8 @@ void		 range_result(struct fetch_result *, double, double, int,
 		    const char *);
 long long	 quote_volume(double);
 time_t		 quote_time(double);
+long		 quote_date(const char *);
+int		 answer_for(const char *, const char *, struct fetch_result *);
 
 /* providers/yahoo.c, stooq.c, finnhub.c, alphavantage.c, twelvedata.c */
 extern const struct provider provider_yahoo;

@@ -162,59 +162,23 @@ field_num(char **f, size_t n, int col)
 	return end != f[col] && *end == '\0' && isfinite(d) ? d : NAN;
 }
 
-/* Warsaw's offset from UTC at t: CEST from the last Sunday of March to
- * the last Sunday of October, 01:00 UTC. */
-static int
-warsaw_offset(time_t t)
-{
-	struct tm	 tm;
-	long		 start, end, d;
-	int		 y;
-
-	gmtime_r(&t, &tm);
-	y = tm.tm_year + 1900;
-	d = cal_days(y, 3, 31);
-	start = d - (d + 4) % 7;	/* (d + 4) % 7: weekday, 0 Sunday */
-	d = cal_days(y, 10, 31);
-	end = d - (d + 4) % 7;
-	if (t >= (time_t)start * 86400 + 3600 && t < (time_t)end * 86400 + 3600)
-		return 2 * 3600;
-	return 3600;
-}
-
-/* "2026-03-02" as a day number; 0 if unreadable. */
-static long
-stooq_day(const char *date)
-{
-	int	 y, m, d;
-
-	if (sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3 || y < 1971 ||
-	    m < 1 || m > 12 || d < 1 || d > 31)
-		return 0;
-	return cal_days(y, m, d);
-}
-
 /* "2026-03-02" "22:00:09" in Warsaw time to UTC; 0 if unreadable. */
 static time_t
 stooq_time(const char *date, const char *tod)
 {
-	int	 hh = 0, mm = 0, ss = 0;
-	long	 day;
-	time_t	 local, t;
+	struct zone	*warsaw = zone_get("Europe/Warsaw");
+	int		 hh = 0, mm = 0, ss = 0;
+	long		 day;
 
-	if ((day = stooq_day(date)) == 0)
+	if ((day = quote_date(date)) == 0)
 		return 0;
 	if (tod != NULL && sscanf(tod, "%2d:%2d:%2d", &hh, &mm, &ss) != 3)
 		return 0;
-	local = (time_t)day * 86400 + hh * 3600 + mm * 60 + ss;
-	t = local - 3600;
-	if (warsaw_offset(local - 2 * 3600) == 2 * 3600)
-		t = local - 2 * 3600;
-	return t;
+	if (warsaw == NULL)		/* said by zone_get: taken as CET */
+		return (time_t)day * 86400 + hh * 3600 + mm * 60 + ss - 3600;
+	return zone_utc(warsaw, day, hh * 60 + mm) + ss;
 }
 
-/* A copy of the body to split in place; *cur after its header line,
- * whose fields go to hdr (*nh of them). */
 static char *
 csv_open(const char *body, size_t len, char **hdr, size_t *nh, char **cur)
 {
@@ -361,7 +325,7 @@ stooq_range_parse(const char *sym, long status, const char *body, size_t len,
 	while ((line = next_line(&cur)) != NULL) {
 		if ((nf = split(line, f, STOOQ_MAXCOLS)) < nh)
 			continue;	/* a truncated last line */
-		if ((day = stooq_day(f[cd])) == 0)
+		if ((day = quote_date(f[cd])) == 0)
 			continue;
 		h = field_num(f, nf, ch);
 		l = field_num(f, nf, cl);

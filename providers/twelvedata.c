@@ -80,6 +80,13 @@ td_error(json_t *o, struct fetch_result *res, size_t n)
 		fs = FETCH_RATELIMIT;
 	else if ((code == 400 || code == 404) && strcasestr(msg, "not found"))
 		fs = FETCH_UNKNOWN;
+	else if (code == 401 || (strcasestr(msg, "apikey") &&
+	    strcasestr(msg, "incorrect")))
+		fs = FETCH_REFUSED;
+	else if (code == 403 || strcasestr(msg, "available starting with") ||
+	    strcasestr(msg, "available exclusively with") ||
+	    strcasestr(msg, "upgrad"))
+		fs = FETCH_UNAVAILABLE;
 	fetch_fail_all(res, n, fs, "code %lld: %.200s", (long long)code, msg);
 	return 1;
 }
@@ -100,12 +107,9 @@ td_quote(json_t *o, const char *sym, struct fetch_result *res)
 	}
 	if (td_error(o, res, 1))
 		return;
-	s = json_string_value(json_object_get(o, "symbol"));
-	if (s != NULL && strcasecmp(s, sym) != 0) {
-		fetch_fail_all(res, 1, FETCH_BAD, "answer is for symbol "
-		    "\"%.32s\", not %s", s, sym);
+	if (!answer_for(json_string_value(json_object_get(o, "symbol")), sym,
+	    res))
 		return;
-	}
 	price = json_price(o, "close");
 	if (!isfinite(price) || price <= 0) {
 		v = json_object_get(o, "close");
@@ -131,9 +135,15 @@ td_quote(json_t *o, const char *sym, struct fetch_result *res)
 	/* "timestamp" is the start of the day's bar; the last trade's time
 	 * is last_quote_at, when the plan has it (else: when it came) */
 	d = json_price(o, "last_quote_at");
-	q->time = quote_time(d);
+	if ((q->time = quote_time(d)) == 0)	/* only its day's date */
+		q->date = quote_date(json_string_value(json_object_get(o,
+		    "datetime")));
 	s = json_string_value(json_object_get(o, "currency"));
 	tk_strlcpy(q->currency, s ? s : "", sizeof(q->currency));
+	if ((q->ex = exchange_find(json_string_value(json_object_get(o,
+	    "mic_code")))) == NULL)
+		q->ex = exchange_find(json_string_value(json_object_get(o,
+		    "exchange")));
 }
 
 static void

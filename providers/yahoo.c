@@ -62,12 +62,9 @@ yahoo_meta(const char *symbol, json_t *meta, struct fetch_result *res)
 	json_t		*v;
 	double		 d;
 
-	s = json_string_value(json_object_get(meta, "symbol"));
-	if (s != NULL && strcasecmp(s, symbol) != 0) {
-		snprintf(res->error, sizeof(res->error), "answer is for symbol "
-		    "\"%.32s\", not %s", s, symbol);
+	if (!answer_for(json_string_value(json_object_get(meta, "symbol")),
+	    symbol, res))
 		return;
-	}
 	d = jget(meta, "regularMarketPrice");
 	if (!isfinite(d) || d <= 0) {
 		v = json_object_get(meta, "regularMarketPrice");
@@ -98,6 +95,13 @@ yahoo_meta(const char *symbol, json_t *meta, struct fetch_result *res)
 	q->time = quote_time(d);
 	s = json_string_value(json_object_get(meta, "currency"));
 	tk_strlcpy(q->currency, s ? s : "", sizeof(q->currency));
+	/* the chart's exchangeName, v7's exchange ("JPX"), or its zone */
+	if ((s = json_string_value(json_object_get(meta, "exchangeName"))) ==
+	    NULL)
+		s = json_string_value(json_object_get(meta, "exchange"));
+	if ((q->ex = exchange_find(s)) == NULL)
+		q->ex = exchange_of_zone(json_string_value(json_object_get(meta,
+		    "exchangeTimezoneName")));
 	res->status = FETCH_OK;
 }
 

@@ -12,7 +12,7 @@ $SUDO apt-get update -qq >/dev/null
 $SUDO apt-get install -y -qq build-essential autoconf automake libtool \
     pkg-config libcurl4-openssl-dev libjansson-dev libevent-dev zlib1g-dev \
     libsystemd-dev check python3-aiosmtpd rsyslog exim4-daemon-light \
-    openssl chromium python3-pil nghttp2-server >/dev/null || {
+    openssl chromium python3-pil nghttp2-server faketime tzdata >/dev/null || {
 	echo "apt-get install failed"; exit 2; }
 
 # Builds happen in folders of their own (this one in _check, the demo's

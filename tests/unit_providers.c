@@ -369,7 +369,7 @@ START_TEST(test_finnhub)
 	ck_assert_int_eq(r.status, FETCH_RATELIMIT);
 	ck_assert_msg(strstr(r.error, "API limit reached"), "%s", r.error);
 	parse_with(&provider_finnhub, "finnhub/badkey.json", &calx, 1, 401, &r);
-	ck_assert_int_eq(r.status, FETCH_FAIL);
+	ck_assert_int_eq(r.status, FETCH_REFUSED);
 	ck_assert_msg(strstr(r.error, "Invalid API key"), "%s", r.error);
 	parse_with(&provider_finnhub, "finnhub/nullprice.json", &calx, 1, 200,
 	    &r);
@@ -421,6 +421,54 @@ START_TEST(test_alphavantage)
 }
 END_TEST
 
+/*
+ * What issue 14 found: where a listing trades and in which currency, a
+ * date-only quote, an answer for another symbol, a refused key, a
+ * symbol outside the plan (tests/data/world).
+ */
+START_TEST(test_world_answers)
+{
+	struct fetch_result	 r;
+	const char		*tyo = "6309.T", *hk = "0700.HK", *ibm = "IBM";
+	const char		*msft = "MSFT", *aapl = "AAPL", *vod = "VOD.L";
+
+	parse_with(&provider_yahoo, "world/yahoo/6309.T.json", &tyo, 1, 200,
+	    &r);
+	ck_assert_msg(r.status == FETCH_OK, "%s", r.error);
+	ck_assert_str_eq(r.quote.ex->name, "JPX");
+	ck_assert_str_eq(r.quote.currency, "JPY");
+	ck_assert_int_eq(r.quote.time, 1747636200);
+	parse_with(&provider_yahoo, "world/yahoo/0700.HK.json", &hk, 1, 200,
+	    &r);
+	ck_assert_str_eq(r.quote.ex->name, "HKEX");
+	/* Alpha Vantage gives only the trading day */
+	parse_with(&provider_alphavantage, "world/alphavantage/"
+	    "GLOBAL_QUOTE_IBM.json", &ibm, 1, 200, &r);
+	ck_assert_msg(r.status == FETCH_OK, "%s", r.error);
+	ck_assert_int_eq(r.quote.time, 0);
+	ck_assert_int_eq(r.quote.date, cal_days(2026, 3, 6));
+	/* the demo key and a bad key are refused keys, not throttling */
+	parse_with(&provider_alphavantage, "world/alphavantage/"
+	    "GLOBAL_QUOTE_MSFT.json", &msft, 1, 200, &r);
+	ck_assert_int_eq(r.status, FETCH_REFUSED);
+	parse_with(&provider_alphavantage, "world/alphavantage/"
+	    "GLOBAL_QUOTE_AAPL.json", &aapl, 1, 200, &r);
+	ck_assert_int_eq(r.status, FETCH_REFUSED);
+	/* a 52-week range for SPY is not AAPL's, nor CALX's overview IBM's */
+	range_file(&provider_finnhub, "world/finnhub/metric_AAPL.json", "AAPL",
+	    200, 0, &r);
+	ck_assert_int_eq(r.status, FETCH_BAD);
+	ck_assert_str_eq(r.error, "answer is for symbol \"SPY\", not AAPL");
+	range_file(&provider_alphavantage, "alphavantage/overview.json", "IBM",
+	    200, 0, &r);
+	ck_assert_int_eq(r.status, FETCH_BAD);
+	/* Twelve Data: outside the plan */
+	parse_with(&provider_twelvedata, "world/twelvedata/VOD.L.json", &vod, 1,
+	    200, &r);
+	ck_assert_int_eq(r.status, FETCH_UNAVAILABLE);
+}
+END_TEST
+
 START_TEST(test_twelvedata)
 {
 	struct fetch_result	 r[3];
@@ -449,7 +497,7 @@ START_TEST(test_twelvedata)
 	ck_assert_int_eq(r[0].status, FETCH_RATELIMIT);
 	ck_assert_int_eq(r[2].status, FETCH_RATELIMIT);
 	parse_with(p, "twelvedata/badkey.json", &calx, 1, 200, r);
-	ck_assert_int_eq(r[0].status, FETCH_FAIL);
+	ck_assert_int_eq(r[0].status, FETCH_REFUSED);
 	parse_with(p, "twelvedata/notfound.json", &calx, 1, 200, r);
 	ck_assert_int_eq(r[0].status, FETCH_UNKNOWN);
 	parse_with(p, "yahoo/truncated.json", three, 3, 200, r);
@@ -606,6 +654,7 @@ main(void)
 	tcase_add_test(tc, test_finnhub);
 	tcase_add_test(tc, test_alphavantage);
 	tcase_add_test(tc, test_twelvedata);
+	tcase_add_test(tc, test_world_answers);
 	tcase_add_test(tc, test_symbol_maps);
 	tcase_add_test(tc, test_key_urls);
 	suite_add_tcase(s, tc);

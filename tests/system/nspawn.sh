@@ -35,10 +35,11 @@ for t in systemd-nspawn debootstrap dpkg-buildpackage dh; do
 done
 
 # 1. the Debian tree, once
-if [ ! -x "$ROOT/lib/systemd/systemd" ] || [ ! -x "$ROOT/bin/kill" ]; then
+if [ ! -x "$ROOT/lib/systemd/systemd" ] || [ ! -x "$ROOT/bin/kill" ] ||
+    [ ! -f "$ROOT/usr/share/zoneinfo/Asia/Tokyo" ]; then
 	rm -rf "$ROOT.new"
 	echo "debootstrap bookworm into $ROOT (once)"
-	debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,procps,libcurl4,libjansson4,libevent-2.1-7,libsystemd0 \
+	debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,procps,tzdata,libcurl4,libjansson4,libevent-2.1-7,libsystemd0 \
 	    bookworm "$ROOT.new" "$MIRROR" >"$W/debootstrap.log" 2>&1 ||
 	    { tail -20 "$W/debootstrap.log"; die "debootstrap failed"; }
 	rm -rf "$ROOT"
