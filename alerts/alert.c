@@ -126,7 +126,7 @@ alert_clear(struct alert *a)
 void
 alert_line(const struct alert *a, char *out, size_t len)
 {
-	char	 price[48], hi[32], lo[32], chg[48] = "", rng[80] = "";
+	char	 price[48], hi[32], lo[32], chg[48] = "", rng[80] = "", day[24];
 
 	if (a->test) {
 		snprintf(out, len, "test message from tickerd (%s)",
@@ -141,8 +141,9 @@ alert_line(const struct alert *a, char *out, size_t len)
 		fmt_price(a->quote.high52, hi, sizeof(hi));
 		snprintf(rng, sizeof(rng), ", 52w %s-%s", lo, hi);
 	}
-	snprintf(out, len, "alert %s %s: price %s%s%s", a->symbol,
-	    a->rule_text, price, chg, rng);
+	close_date(a, day, sizeof(day));	/* a close: which day's */
+	snprintf(out, len, "alert %s %s: price %s%s%s%s", a->symbol,
+	    a->rule_text, price, day, chg, rng);
 }
 
 /* The subject, without the "[tickerd] " tag: CALX 45.12 crossed above 44.53 */
