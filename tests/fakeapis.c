@@ -271,6 +271,26 @@ finnhub(struct evhttp_request *req, int metric)
 	free(tok);
 }
 
+/*
+ * The latest trading day, as Alpha Vantage gives it: the New York date of
+ * the line's time (or now), a weekend's moved back to the Friday.  Winter
+ * time is taken all year: the date is off only in the hour after
+ * midnight in summer, and holidays are not known here.
+ */
+static void
+latest_day(long when, char *out, size_t len)
+{
+	time_t		 t = (when ? (time_t)when : time(NULL)) - 5 * 3600;
+	struct tm	 tm;
+
+	gmtime_r(&t, &tm);
+	if (tm.tm_wday == 6 || tm.tm_wday == 0) {
+		t -= (tm.tm_wday == 6 ? 1 : 2) * 86400;
+		gmtime_r(&t, &tm);
+	}
+	strftime(out, len, "%Y-%m-%d", &tm);
+}
+
 /* Alpha Vantage: /query?function=GLOBAL_QUOTE|OVERVIEW&symbol=X&apikey=K;
  * every answer is HTTP 200, throttling included. */
 static void
@@ -279,6 +299,7 @@ alphavantage(struct evhttp_request *req)
 	char		*fn = query_param(req, "function");
 	char		*sym = query_param(req, "symbol");
 	char		*key = query_param(req, "apikey");
+	char		 day[16];
 	struct evbuffer	*b = evbuffer_new();
 	struct line	 l;
 	int		 found, overview = fn && !strcmp(fn, "OVERVIEW");
@@ -310,14 +331,15 @@ alphavantage(struct evhttp_request *req)
 		evbuffer_add_printf(b, overview ? "{}" :
 		    "{\n    \"Global Quote\": {}\n}");
 	else {
+		latest_day(l.time, day, sizeof(day));
 		evbuffer_add_printf(b, "{\n    \"Global Quote\": {\n        "
 		    "\"01. symbol\": \"%s\",\n        \"02. open\": \"%s\",\n"
 		    "        \"05. price\": %s%s%s,\n        \"06. volume\": "
 		    "\"812000\",\n        \"07. latest trading day\": "
-		    "\"2026-03-02\",\n        \"08. previous close\": \"%s\",\n"
+		    "\"%s\",\n        \"08. previous close\": \"%s\",\n"
 		    "        \"10. change percent\": \"3.2%%\"\n    }\n}", sym,
 		    l.prev, l.nullprice ? "" : "\"", l.nullprice ? "null" :
-		    l.price, l.nullprice ? "" : "\"", l.prev);
+		    l.price, l.nullprice ? "" : "\"", day, l.prev);
 		if (l.truncated)
 			truncate_body(b);
 	}

@@ -61,6 +61,7 @@ static const struct ecase errors[] = {
 	{ "watch CALX { new 52w-mid }\n", ":1: new: expected 52w-high or 52w-low, got \"52w-mid\"" },
 	{ "watch CALX { close sideways 40 }\n", ":1: close: expected above or below, got \"sideways\"" },
 	{ "watch CALX { close above x }\n", ":1: close above: invalid price \"x\"" },
+	{ "watch N225 {\n above 1\n exchange TOKYO }\n", ":3: exchange: unknown exchange \"TOKYO\" (known: NYSE, TSX, LSE, XETRA, EURONEXT, SIX, JPX, HKEX, ASX, NSE, CRYPTO, FX)" },
 	{ "stale 0s\n", ":1: stale: must be at least 1s" },
 	{ "watch CALX { above 1 stale 5 }\n", ":1: stale: invalid duration \"5\"" },
 	{ "state-dir\n", ":1: state-dir: missing value" },
@@ -274,7 +275,7 @@ good_config(char **wlp)
 	    "}\n"
 	    "watch qcom, AMBA,\n  PLTR { move 7%  new 52w-low }\n"
 	    "watch BRK-B { below 400 once }\n"
-	    "watch ^GSPC { move 2% }\n");
+	    "watch ^GSPC { move 2% exchange xnys }\n");
 	path = unit_write("good.conf",
 	    "# comment\n"
 	    "provider yahoo { url \"http://127.0.0.1:8080/\" }\n"
@@ -403,6 +404,10 @@ START_TEST(test_good_watches)
 	ck_assert_double_eq(r->value, 44.53);
 	ck_assert_str_eq(r->valtext, "44.53");
 	ck_assert_int_eq(r->line, 3);
+	ck_assert_ptr_null(w->ex);		/* found when polled */
+	w = TAILQ_LAST(&conf->watches, watchlist);
+	ck_assert_str_eq(w->symbol, "^GSPC");
+	ck_assert_ptr_eq(w->ex, exchange_default());	/* by its MIC */
 	config_free(conf);
 	free(wl);
 }
