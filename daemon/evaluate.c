@@ -439,6 +439,24 @@ eval_place(struct sym *s, struct quote *q, time_t mnow)
 }
 
 /*
+ * How old a quote may be in its session: `stale' as configured, else
+ * three poll intervals plus the lag of free quotes of its exchange (or
+ * the provider's own word for it, when longer): London's quotes are 20
+ * minutes behind on Yahoo, and that is not stale.
+ */
+static time_t
+stale_limit(const struct poller *P, const struct watch *w,
+    const struct quote *q)
+{
+	time_t	 limit = watch_stale(P->conf, w);
+	int	 lag = q->ex->delay > q->delay ? q->ex->delay : q->delay;
+
+	if (w->stale == 0 && P->conf->stale == 0)
+		limit += (time_t)lag * 60;
+	return limit;
+}
+
+/*
  * Whether q belongs to a session before the latest one that opened (a
  * quote served days late, a date-only quote of last week): such a quote
  * is not evaluated, or its close would be judged as the latest one.
@@ -481,12 +499,12 @@ eval_quote(struct poller *P, struct sym *s, struct quote *q, time_t now)
 {
 	struct watch	*w = s->w;
 	struct symstate	*ss = s->ss;
-	time_t		 limit = watch_stale(P->conf, w);
-	time_t		 mnow = P->replay ? now : clock_market();
+	time_t		 limit, mnow = P->replay ? now : clock_market();
 	char		 p[32], when[64];
 
 	s->quoted = 1;
 	eval_place(s, q, mnow);
+	limit = stale_limit(P, w, q);
 	if (P->replay != NULL)	/* polls are `speed' times as far apart */
 		limit = (time_t)((double)limit * P->replay_speed);
 	if (q->time > mnow + FUTURE_MAX) {

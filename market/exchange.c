@@ -22,6 +22,10 @@
 #define HM(h, m)	((h) * 60 + (m))
 
 /*
+ * The delay is how many minutes free quote services (Yahoo's list of
+ * exchanges and data providers) lag behind the exchange: a quote that
+ * old is not stale there.
+ *
  * The codes are those of Yahoo (exchange, e.g. "NMS", "JPX"), Twelve
  * Data (exchange and mic_code) and ISO 10383 market identifier codes;
  * matching ignores case.
@@ -31,41 +35,41 @@ static const struct exchange exchanges[] = {
 	  "NYSE NYQ NMS NGM NCM NASDAQ NAS NYS ASE AMEX PCX NYSEARCA ARCA "
 	  "BTS BATS CBOE XNYS XNAS XNGS XNMS XNCM XASE ARCX BATS PNK OTC "
 	  "OTCM XOTC", ".US", "USD",
-	  HM(9, 30), HM(16, 0), 0, 0, SAT_SUN, hol_nyse },
+	  HM(9, 30), HM(16, 0), 0, 0, 0, SAT_SUN, hol_nyse },
 	{ "TSX", "Toronto Stock Exchange", "America/Toronto",
 	  "TSX TOR XTSE TSXV VAN XTSX CNQ CSE XCNQ NEO NEOE", ".TO .V .CN .NE",
-	  "CAD", HM(9, 30), HM(16, 0), 0, 0, SAT_SUN, hol_tsx },
+	  "CAD", HM(9, 30), HM(16, 0), 0, 0, 15, SAT_SUN, hol_tsx },
 	{ "LSE", "London Stock Exchange", "Europe/London",
 	  "LSE XLON IOB", ".L .IL", "GBp",
-	  HM(8, 0), HM(16, 30), 0, 0, SAT_SUN, hol_lse },
+	  HM(8, 0), HM(16, 30), 0, 0, 20, SAT_SUN, hol_lse },
 	{ "XETRA", "Deutsche Börse Xetra", "Europe/Berlin",
 	  "XETRA XETR GER ETR DE", ".DE", "EUR",
-	  HM(9, 0), HM(17, 30), 0, 0, SAT_SUN, hol_xetra },
+	  HM(9, 0), HM(17, 30), 0, 0, 15, SAT_SUN, hol_xetra },
 	{ "EURONEXT", "Euronext Paris, Amsterdam, Brussels, Lisbon",
 	  "Europe/Paris", "EURONEXT ENX PAR XPAR AMS XAMS BRU XBRU LIS XLIS",
 	  ".PA .AS .BR .LS", "EUR",
-	  HM(9, 0), HM(17, 30), 0, 0, SAT_SUN, hol_euronext },
+	  HM(9, 0), HM(17, 30), 0, 0, 15, SAT_SUN, hol_euronext },
 	{ "SIX", "SIX Swiss Exchange", "Europe/Zurich",
 	  "SIX XSWX EBS VTX XVTX", ".SW", "CHF",
-	  HM(9, 0), HM(17, 30), 0, 0, SAT_SUN, hol_six },
+	  HM(9, 0), HM(17, 30), 0, 0, 30, SAT_SUN, hol_six },
 	{ "JPX", "Tokyo Stock Exchange", "Asia/Tokyo",
 	  "JPX TYO XTKS OSA XOSE", ".T", "JPY",
-	  HM(9, 0), HM(15, 30), HM(11, 30), HM(12, 30), SAT_SUN, hol_jpx },
+	  HM(9, 0), HM(15, 30), HM(11, 30), HM(12, 30), 20, SAT_SUN, hol_jpx },
 	{ "HKEX", "Hong Kong Exchanges", "Asia/Hong_Kong",
 	  "HKEX HKG XHKG HKSE", ".HK", "HKD",
-	  HM(9, 30), HM(16, 0), HM(12, 0), HM(13, 0), SAT_SUN, hol_hkex },
+	  HM(9, 30), HM(16, 0), HM(12, 0), HM(13, 0), 15, SAT_SUN, hol_hkex },
 	{ "ASX", "Australian Securities Exchange", "Australia/Sydney",
 	  "ASX XASX", ".AX", "AUD",
-	  HM(10, 0), HM(16, 0), 0, 0, SAT_SUN, hol_asx },
+	  HM(10, 0), HM(16, 0), 0, 0, 20, SAT_SUN, hol_asx },
 	{ "NSE", "National Stock Exchange of India and BSE",
 	  "Asia/Kolkata", "NSE NSI XNSE BSE BOM XBOM", ".NS .BO", "INR",
-	  HM(9, 15), HM(15, 30), 0, 0, SAT_SUN, hol_nse },
+	  HM(9, 15), HM(15, 30), 0, 0, 15, SAT_SUN, hol_nse },
 	{ "CRYPTO", "cryptocurrencies, around the clock", "UTC",
 	  "CRYPTO CCC COINBASE BINANCE KRAKEN BITSTAMP", "", NULL,
-	  0, HM(24, 0), 0, 0, 0, NULL },
+	  0, HM(24, 0), 0, 0, 0, 0, NULL },
 	{ "FX", "currencies, around the clock", "UTC",
 	  "FX CCY FOREX PHYSICAL CURRENCY", "=X", NULL,
-	  0, HM(24, 0), 0, 0, 0, NULL },
+	  0, HM(24, 0), 0, 0, 0, 0, NULL },
 };
 #define NEXCHANGES	(sizeof(exchanges) / sizeof(exchanges[0]))
 

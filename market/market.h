@@ -28,6 +28,8 @@ struct quote {
 	char		 currency[8];		/* "" when not given */
 	const struct exchange *ex;		/* where it trades; NULL:
 						   not given */
+	int		 delay;			/* minutes the provider says
+						   it lags; 0: not said */
 };
 
 /*
@@ -46,6 +48,7 @@ struct exchange {
 	const char	*currency;	/* of its quotes; NULL: the pair's */
 	short		 open, close;	/* regular session */
 	short		 lunch, lunch_end; /* its break; 0: none */
+	short		 delay;		/* minutes free quotes of it lag */
 	unsigned char	 weekend;	/* bit (1 << weekday) of closed days */
 	holiday_rule	*day;
 };

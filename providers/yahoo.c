@@ -102,6 +102,8 @@ yahoo_meta(const char *symbol, json_t *meta, struct fetch_result *res)
 	if ((q->ex = exchange_find(s)) == NULL)
 		q->ex = exchange_of_zone(json_string_value(json_object_get(meta,
 		    "exchangeTimezoneName")));
+	d = jget(meta, "exchangeDataDelayedBy");	/* v7: minutes */
+	q->delay = isfinite(d) && d > 0 && d < 24 * 60 ? (int)d : 0;
 	res->status = FETCH_OK;
 }
 

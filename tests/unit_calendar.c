@@ -122,9 +122,11 @@ START_TEST(test_rules)
 	ck_assert_int_eq(exchange_close_minute(NULL, 2023, 1, 2, &why), 0);
 	ck_assert_str_eq(why, "New Year's Day");
 	/* on a Saturday (2022): Friday Dec 31, 2021 was a trading day */
-	ck_assert_int_eq(exchange_close_minute(NULL, 2021, 12, 31, NULL), 16 * 60);
+	ck_assert_int_eq(exchange_close_minute(NULL, 2021, 12, 31, NULL),
+	    16 * 60);
 	/* Juneteenth before 2022 was a trading day */
-	ck_assert_int_eq(exchange_close_minute(NULL, 2021, 6, 18, NULL), 16 * 60);
+	ck_assert_int_eq(exchange_close_minute(NULL, 2021, 6, 18, NULL),
+	    16 * 60);
 	/* Good Friday 2028: Easter is April 16 */
 	ck_assert_int_eq(exchange_close_minute(NULL, 2028, 4, 14, &why), 0);
 	ck_assert_str_eq(why, "Good Friday");
@@ -164,7 +166,8 @@ START_TEST(test_sessions)
 	    13 * 60);
 
 	/* Thursday evening before Good Friday: the next session is Monday */
-	ck_assert_int_eq(market_session(NULL, utc(2026, 4, 2, 22, 0), &o, &c), 0);
+	ck_assert_int_eq(market_session(NULL, utc(2026, 4, 2, 22, 0), &o, &c),
+	    0);
 	ck_assert_int_eq(o, utc(2026, 4, 6, 13, 30));
 	ck_assert_int_eq(c, utc(2026, 4, 6, 20, 0));
 	ck_assert_int_eq(market_last_close(NULL, utc(2026, 4, 5, 12, 0)),
@@ -181,7 +184,8 @@ START_TEST(test_next_poll)
 	ck_assert_int_eq(market_next_poll(NULL, t, 60, 120), t + 60);
 	/* the last poll before the close: then one 2 minutes after it */
 	t = utc(2026, 3, 2, 20, 59) + 30;
-	ck_assert_int_eq(market_next_poll(NULL, t, 60, 120), utc(2026, 3, 2, 21, 2));
+	ck_assert_int_eq(market_next_poll(NULL, t, 60, 120),
+	    utc(2026, 3, 2, 21, 2));
 	/* that poll done: nothing until Tuesday's open */
 	ck_assert_int_eq(market_next_poll(NULL, utc(2026, 3, 2, 21, 2), 60, 120),
 	    utc(2026, 3, 3, 14, 30));

@@ -61,7 +61,9 @@ static const struct ecase errors[] = {
 	{ "watch CALX { new 52w-mid }\n", ":1: new: expected 52w-high or 52w-low, got \"52w-mid\"" },
 	{ "watch CALX { close sideways 40 }\n", ":1: close: expected above or below, got \"sideways\"" },
 	{ "watch CALX { close above x }\n", ":1: close above: invalid price \"x\"" },
-	{ "watch N225 {\n above 1\n exchange TOKYO }\n", ":3: exchange: unknown exchange \"TOKYO\" (known: NYSE, TSX, LSE, XETRA, EURONEXT, SIX, JPX, HKEX, ASX, NSE, CRYPTO, FX)" },
+	{ "watch N225 {\n above 1\n exchange TOKYO }\n",
+	    ":3: exchange: unknown exchange \"TOKYO\" (known: NYSE, TSX, LSE, "
+	    "XETRA, EURONEXT, SIX, JPX, HKEX, ASX, NSE, CRYPTO, FX)" },
 	{ "stale 0s\n", ":1: stale: must be at least 1s" },
 	{ "watch CALX { above 1 stale 5 }\n", ":1: stale: invalid duration \"5\"" },
 	{ "state-dir\n", ":1: state-dir: missing value" },

@@ -241,12 +241,15 @@ END_TEST
 START_TEST(test_session_day)
 {
 	/* 09:30 and 16:00 ET on 2 March 2026 (EST), and 23:00 ET */
-	ck_assert_int_eq(market_day(NULL, 1772461800), market_day(NULL, 1772485200));
-	ck_assert_int_eq(market_day(NULL, 1772461800), market_day(NULL, 1772510400));
+	ck_assert_int_eq(market_day(NULL, 1772461800),
+	    market_day(NULL, 1772485200));
+	ck_assert_int_eq(market_day(NULL, 1772461800),
+	    market_day(NULL, 1772510400));
 	ck_assert_int_eq(market_day(NULL, 1772461800) + 1,
 	    market_day(NULL, 1772461800 + 86400));
 	/* summer time: 09:30 and 16:00 EDT on 1 July 2026 */
-	ck_assert_int_eq(market_day(NULL, 1782912600), market_day(NULL, 1782936000));
+	ck_assert_int_eq(market_day(NULL, 1782912600),
+	    market_day(NULL, 1782936000));
 }
 END_TEST
 

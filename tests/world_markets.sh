@@ -57,6 +57,8 @@ inside hk 0700.HK $((1786090091 - 1200)) "478.80 HKD" 470
 inside london VOD.L $((1772706600 + 60)) "71.86 GBp" 71
 inside toronto RY.TO $((1772726400 + 60)) "186.12 CAD" 180
 inside crypto BTC-USD $((1772938800 + 60)) "68250.50 USD" 68000
+# London's quotes lag 20 minutes on free services: 15 minutes is fresh
+inside london-lag VOD.L $((1772706600 + 900)) "71.86 GBp" 71
 
 # 2. the same payloads with the clock outside their session, New York
 #    open: no stale complaint, and one judgement of the close, not two
