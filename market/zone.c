@@ -10,6 +10,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +48,7 @@ zone_exists(const char *name)
 {
 	const char	*dir = getenv("TZDIR");
 	char		 path[512];
+	struct stat	 st;
 
 	if (strcmp(name, "UTC") == 0)
 		return 1;
@@ -53,7 +56,8 @@ zone_exists(const char *name)
 		return 0;
 	snprintf(path, sizeof(path), "%s/%s", dir && *dir ? dir :
 	    "/usr/share/zoneinfo", name);
-	return access(path, R_OK) == 0;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    access(path, R_OK) == 0;
 }
 
 static void
