@@ -259,7 +259,6 @@ sym_new(struct poller *P, struct watch *w)
 	return s;
 }
 
-/* The first polls: now (--once), at the open, or spread over a second. */
 /*
  * With market hours on, whether s's exchange is closed at now: then
  * *next is when to poll it (the open, or the poll after the close), and
@@ -280,18 +279,19 @@ closed_until(struct poller *P, struct sym *s, time_t now, time_t *next,
 	for (i = 0; i < *nsaid; i++)
 		if (said[i] == ex)
 			return 1;
-	if (*nsaid < 8)
+	if (*nsaid < 16)
 		said[(*nsaid)++] = ex;
 	log_info("market closed (%s); polling its symbols starts in %llds",
 	    ex->name, (long long)(*next - now));
 	return 1;
 }
 
+/* The first polls: now (--once), at the open, or spread over a second. */
 static void
 first_polls(struct poller *P, size_t n)
 {
 	struct sym	*s;
-	const struct exchange *said[8];
+	const struct exchange *said[16];	/* more than the table has */
 	double		 spread, i = 0, k = 0;
 	time_t		 now, next;
 	size_t		 nsaid = 0;
