@@ -425,9 +425,14 @@ eval_place(struct sym *s, struct quote *q, time_t mnow)
 		ss->ex = q->ex;
 	}
 	q->ex = ss->ex;
-	if (q->currency[0] == '\0')
-		tk_strlcpy(q->currency, exchange_currency(q->ex, s->w->symbol),
-		    sizeof(q->currency));
+	if (q->currency[0] == '\0') {
+		if (ss->last.ex == q->ex && ss->last.currency[0] != '\0')
+			memcpy(q->currency, ss->last.currency,
+			    sizeof(q->currency));	/* as the last one */
+		else
+			tk_strlcpy(q->currency, exchange_currency(q->ex,
+			    s->w->symbol), sizeof(q->currency));
+	}
 	if (q->date != 0) {
 		if (!market_day_session(q->ex, q->date, &open, &close))
 			close = market_time(q->ex, q->date, q->ex->close);
@@ -439,21 +444,24 @@ eval_place(struct sym *s, struct quote *q, time_t mnow)
 }
 
 /*
- * How old a quote may be in its session: `stale' as configured, else
- * three poll intervals plus the lag of free quotes of its exchange (or
- * the provider's own word for it, when longer): London's quotes are 20
- * minutes behind on Yahoo, and that is not stale.
+ * Whether q is stale: older, while its exchange is in session, than
+ * `stale' as configured, or else three poll intervals plus the lag of
+ * free quotes of its exchange (or the provider's own word for it, when
+ * longer): London's quotes are 20 minutes behind on Yahoo, and that is
+ * not stale.  *limit gets the limit.
  */
-static time_t
-stale_limit(const struct poller *P, const struct watch *w,
-    const struct quote *q)
+static int
+is_stale(const struct poller *P, const struct watch *w,
+    const struct quote *q, time_t mnow, time_t *limit)
 {
-	time_t	 limit = watch_stale(P->conf, w);
 	int	 lag = q->ex->delay > q->delay ? q->ex->delay : q->delay;
 
+	*limit = watch_stale(P->conf, w);
 	if (w->stale == 0 && P->conf->stale == 0)
-		limit += (time_t)lag * 60;
-	return limit;
+		*limit += (time_t)lag * 60;
+	if (P->replay != NULL)	/* polls are `speed' times as far apart */
+		*limit = (time_t)((double)*limit * P->replay_speed);
+	return market_open(q->ex, mnow) && mnow - q->time > *limit;
 }
 
 /*
@@ -504,9 +512,6 @@ eval_quote(struct poller *P, struct sym *s, struct quote *q, time_t now)
 
 	s->quoted = 1;
 	eval_place(s, q, mnow);
-	limit = stale_limit(P, w, q);
-	if (P->replay != NULL)	/* polls are `speed' times as far apart */
-		limit = (time_t)((double)limit * P->replay_speed);
 	if (q->time > mnow + FUTURE_MAX) {
 		/* a clock gone wrong, or a unit: never let it hold back the
 		 * quotes that follow (they would all look older) */
@@ -534,8 +539,7 @@ eval_quote(struct poller *P, struct sym *s, struct quote *q, time_t now)
 		log_debug("%s: quote older than the last evaluated", w->symbol);
 		return;
 	}
-	if (!P->backtest && market_open(q->ex, mnow) &&
-	    mnow - q->time > limit) {
+	if (!P->backtest && is_stale(P, w, q, mnow, &limit)) {
 		if (!ss->stale_logged) {
 			fmt_exchange_time(q->ex, q->time, 1, when,
 			    sizeof(when));

@@ -4,7 +4,9 @@
  * A zone is read once, the first time it is asked for, through the C
  * library's own reader of the database (TZ, tzset, localtime_r), into a
  * table of its UTC offsets and the instants they change, from 1970 to
- * 2100; TZ is then put back as it was.  Every later question is a
+ * 2100, a week at a time (no zone of an exchange has changed its clock
+ * twice within a week) and then to the second; TZ is then put back as
+ * it was.  Every later question is a
  * binary search in that table: no file, no TZ switch, no lock.  Before
  * 1970 the zone's first offset holds, after 2100 its last.
  */
@@ -24,6 +26,7 @@
 #define ZONES_MAX	32
 #define SCAN_FROM	0			/* 1970-01-01 */
 #define SCAN_TO		4102444800LL		/* 2100-01-01 */
+#define SCAN_STEP	(7 * 86400)	/* no zone changes twice in a week */
 
 struct span {
 	time_t		 from;		/* the offset holds from here */
@@ -90,7 +93,7 @@ change_in(time_t lo, time_t hi, long off)
 	return hi;
 }
 
-/* Read the zone with TZ set to it, a day at a time. */
+/* Read the zone with TZ set to it, a week at a time. */
 static void
 zone_scan(struct zone *z)
 {
@@ -104,12 +107,12 @@ zone_scan(struct zone *z)
 	t = SCAN_FROM;
 	localtime_r(&t, &prev);
 	span_add(z, SCAN_FROM, &prev);
-	for (t = SCAN_FROM + 86400; t <= SCAN_TO; t += 86400) {
+	for (t = SCAN_FROM + SCAN_STEP; t <= SCAN_TO; t += SCAN_STEP) {
 		localtime_r(&t, &tm);
 		if (tm.tm_gmtoff == prev.tm_gmtoff &&
 		    tm.tm_isdst == prev.tm_isdst)
 			continue;
-		at = change_in(t - 86400, t, prev.tm_gmtoff);
+		at = change_in(t - SCAN_STEP, t, prev.tm_gmtoff);
 		if (tm.tm_gmtoff == prev.tm_gmtoff)
 			at = t;		/* only the abbreviation changed */
 		localtime_r(&at, &tm);
