@@ -1,15 +1,17 @@
 /*
  * Stooq (no key), CSV:
- *   GET /q/l/?s=calx.us,qcom.us&f=sd2t2ohlcv&h&e=csv
+ *   GET /q/l/?s=calx.us,qcom.us&f=sd2t2ohlcvp&h&e=csv
  * answers
- *   Symbol,Date,Time,Open,High,Low,Close,Volume
- *   CALX.US,2026-03-02,22:00:09,44.1,45.3,43.9,45.12,812000
- *   GONE.US,N/D,N/D,N/D,N/D,N/D,N/D,N/D
+ *   Symbol,Date,Time,Open,High,Low,Close,Volume,Prev
+ *   CALX.US,2026-03-02,22:00:09,44.1,45.3,43.9,45.12,812000,43.72
+ *   GONE.US,N/D,N/D,N/D,N/D,N/D,N/D,N/D,N/D
  * with N/D for a symbol it does not know, dates and times in Warsaw
  * time, and several symbols per request.  Over its daily quota it
- * answers HTTP 200 "Exceeded the daily hits limit".  The quote has
- * neither the previous close nor the 52-week range: both come from the
- * daily history, asked once a session:
+ * answers HTTP 200 "Exceeded the daily hits limit".  Prev, the previous
+ * close, is on the quote's own basis.  The 52-week range comes from the
+ * daily history, asked once a session, which Stooq adjusts for
+ * dividends (so its highs sit lower than the quote's basis; said in
+ * tickerd(8)); its last close stands in for a missing Prev:
  *   GET /q/d/l/?s=calx.us&i=d&d1=20250301&d2=20260302
  *   Date,Open,High,Low,Close,Volume
  *   2025-03-03,33.1,33.9,32.7,33.5,640000
@@ -82,7 +84,7 @@ stooq_url(const char *base, const char *key, const char *const *syms,
 {
 	char	*list = provider_join(syms, n, ","), *url;
 
-	xasprintf(&url, "%s/q/l/?s=%s&f=sd2t2ohlcv&h&e=csv", base, list);
+	xasprintf(&url, "%s/q/l/?s=%s&f=sd2t2ohlcvp&h&e=csv", base, list);
 	free(list);
 	return url;
 }
@@ -216,7 +218,7 @@ stooq_parse(const char *const *syms, size_t n, long status, const char *body,
 {
 	char		*copy, *cur, *line, *hdr[STOOQ_MAXCOLS], *f[STOOQ_MAXCOLS];
 	size_t		 nh, nf, i;
-	int		 cs, cd, ct, cc, cv;
+	int		 cs, cd, ct, cc, cv, cp;
 	int		*seen;
 	struct quote	*q;
 	double		 price;
@@ -237,6 +239,7 @@ stooq_parse(const char *const *syms, size_t n, long status, const char *body,
 	ct = column(hdr, nh, "Time");
 	cc = column(hdr, nh, "Close");
 	cv = column(hdr, nh, "Volume");
+	cp = column(hdr, nh, "Prev");
 	if (cs < 0 || cc < 0 || cd < 0) {
 		fetch_fail_all(res, n, FETCH_BAD, "not a Stooq quote CSV "
 		    "(no Symbol, Date and Close columns)");
@@ -277,7 +280,9 @@ stooq_parse(const char *const *syms, size_t n, long status, const char *body,
 		}
 		q = &res[i].quote;
 		q->price = price;
-		q->prev_close = NAN;
+		q->prev_close = field_num(f, nf, cp);	/* NaN: from history */
+		if (isfinite(q->prev_close) && q->prev_close <= 0)
+			q->prev_close = NAN;
 		q->high52 = NAN;
 		q->low52 = NAN;
 		q->volume = quote_volume(field_num(f, nf, cv));

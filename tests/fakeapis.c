@@ -130,7 +130,7 @@ stooq_name(const char *sym, char *out, size_t len)
 }
 
 /*
- * Stooq: /q/l/?s=calx.us,qcom.us&f=sd2t2ohlcv&h&e=csv, one CSV row per
+ * Stooq: /q/l/?s=calx.us,qcom.us&f=sd2t2ohlcvp&h&e=csv, one CSV row per
  * symbol; a scenario's status other than 200, `malformed' or `throttle'
  * answers the whole request; `truncated' cuts it within that row.
  */
@@ -138,21 +138,25 @@ static void
 stooq_quotes(struct evhttp_request *req)
 {
 	char		*list = query_param(req, "s"), *save, *tok, name[64];
+	char		*fields = query_param(req, "f");
 	char		 date[16], tod[16];
+	int		 prev = fields != NULL && strchr(fields, 'p') != NULL;
 	struct evbuffer	*b = evbuffer_new();
 	struct line	 l;
 	int		 status = 200, delay = 0, cut = 0, html = 0, limit = 0;
 	size_t		 mark = 0;
 	long		 t;
 
-	evbuffer_add_printf(b, "Symbol,Date,Time,Open,High,Low,Close,Volume\r\n");
+	/* the columns asked: f=sd2t2ohlcv, and p (Prev) when asked */
+	evbuffer_add_printf(b, "Symbol,Date,Time,Open,High,Low,Close,Volume%s"
+	    "\r\n", prev ? ",Prev" : "");
 	for (tok = list ? strtok_r(list, ",+ ", &save) : NULL; tok != NULL;
 	    tok = strtok_r(NULL, ",+ ", &save)) {
 		stooq_name(tok, name, sizeof(name));
 		log_request(name, req, "stooq", NULL);
 		if (!find_line(name, &l) || l.status == 404) {
 			evbuffer_add_printf(b, "%s,N/D,N/D,N/D,N/D,N/D,N/D,"
-			    "N/D\r\n", tok);
+			    "N/D%s\r\n", tok, prev ? ",N/D" : "");
 			continue;
 		}
 		if (l.status != 200)
@@ -167,11 +171,12 @@ stooq_quotes(struct evhttp_request *req)
 			cut = 1;
 			mark = evbuffer_get_length(b) + 12;
 		}
-		evbuffer_add_printf(b, "%s,%s,%s,%s,%s,%s,%s,812000\r\n", tok,
-		    date, tod, l.prev, l.high, l.low, l.nullprice ? "" :
-		    l.price);
+		evbuffer_add_printf(b, "%s,%s,%s,%s,%s,%s,%s,812000%s%s\r\n",
+		    tok, date, tod, l.prev, l.high, l.low, l.nullprice ? "" :
+		    l.price, prev ? "," : "", prev ? l.prev : "");
 	}
 	free(list);
+	free(fields);
 	if (limit || html || status != 200) {
 		evbuffer_drain(b, evbuffer_get_length(b));
 		if (limit)

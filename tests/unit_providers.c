@@ -300,6 +300,7 @@ START_TEST(test_stooq)
 	const char		*syms[] = { "calx.us", "brk-b.us", "gone.us",
 				    "^spx" };
 	const char		*two[] = { "calx.us", "qcom.us" };
+	const char		*nvda[] = { "nvda.us", "gone.us" };
 
 	parse_with(&provider_stooq, "stooq/quotes.csv", syms, 4, 200, r);
 	ck_assert_msg(r[0].status == FETCH_OK, "%s", r[0].error);
@@ -312,6 +313,13 @@ START_TEST(test_stooq)
 	ck_assert_int_eq(r[2].status, FETCH_UNKNOWN);
 	ck_assert_int_eq(r[3].status, FETCH_OK);
 	ck_assert_double_eq(r[3].quote.price, 6841.2);
+
+	/* Prev: the previous close on the quote's own, unadjusted basis */
+	parse_with(&provider_stooq, "stooq/quotes_prev.csv", nvda, 2, 200, r);
+	ck_assert_msg(r[0].status == FETCH_OK, "%s", r[0].error);
+	ck_assert_double_eq(r[0].quote.price, 188.595);
+	ck_assert_double_eq(r[0].quote.prev_close, 190.04);
+	ck_assert_int_eq(r[1].status, FETCH_UNKNOWN);
 
 	/* summer time: 22:00:09 CEST is 20:00:09 UTC, 16:00:09 EDT */
 	parse_with(&provider_stooq, "stooq/truncated.csv", two, 2, 200, r);
