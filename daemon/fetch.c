@@ -280,6 +280,20 @@ host_down(int code)
 	    code == CURLE_PEER_FAILED_VERIFICATION;
 }
 
+/* The symbols waiting for r go to whichever provider may be asked. */
+static void
+reroute(struct src *r)
+{
+	struct sym	*s;
+
+	while ((s = TAILQ_FIRST(&r->queue)) != NULL) {
+		TAILQ_REMOVE(&r->queue, s, qentry);
+		r->nqueue--;
+		s->busy = 0;
+		poll_route(s);
+	}
+}
+
 /*
  * The host is down: back off from it, exponentially with jitter, and
  * send the symbols waiting for it to their fallbacks.  The requests that
@@ -293,7 +307,6 @@ host_down(int code)
 static void
 host_failed(struct src *r, unsigned epoch, const char *why, const char *url)
 {
-	struct sym	*s;
 	time_t		 now = clock_now();
 	double		 d;
 
@@ -312,12 +325,7 @@ host_failed(struct src *r, unsigned epoch, const char *why, const char *url)
 		log_warnx("%s: %s (%s); asking it again in %.0fs", r->p->name,
 		    why, url, d);
 	r->host_reported = 1;
-	while ((s = TAILQ_FIRST(&r->queue)) != NULL) {
-		TAILQ_REMOVE(&r->queue, s, qentry);
-		r->nqueue--;
-		s->busy = 0;
-		poll_route(s);
-	}
+	reroute(r);
 }
 
 /*
@@ -328,7 +336,6 @@ host_failed(struct src *r, unsigned epoch, const char *why, const char *url)
 static void
 key_refused(struct src *r, const char *why)
 {
-	struct sym	*s;
 	time_t		 now = clock_now();
 
 	if (r->host_until < now + KEY_RETRY)
@@ -338,12 +345,7 @@ key_refused(struct src *r, const char *why)
 		    "asked again for %ds; its symbols go to their fallbacks",
 		    r->p->name, why, KEY_RETRY);
 	r->key_reported = 1;
-	while ((s = TAILQ_FIRST(&r->queue)) != NULL) {
-		TAILQ_REMOVE(&r->queue, s, qentry);
-		r->nqueue--;
-		s->busy = 0;
-		poll_route(s);
-	}
+	reroute(r);
 }
 
 static void

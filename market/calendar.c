@@ -288,36 +288,36 @@ market_prev_day(const struct exchange *ex, long t)
 	return 0;
 }
 
-/* The close of the last session that ended at or before t; 0: none. */
-time_t
-market_last_close(const struct exchange *ex, time_t t)
+/* The open (which 0) or close (1) of the last session that began or
+ * ended at or before t; 0: none. */
+static time_t
+last_session(const struct exchange *ex, time_t t, int which)
 {
 	long	 day;
-	time_t	 o, c;
+	time_t	 oc[2];
 	int	 i;
 
 	ex = ex_or_default(ex);
 	day = market_day(ex, t) + 1;
 	for (i = 0; i < SCAN_DAYS; i++, day--)
-		if (market_day_session(ex, day, &o, &c) && c <= t)
-			return c;
+		if (market_day_session(ex, day, &oc[0], &oc[1]) &&
+		    oc[which] <= t)
+			return oc[which];
 	return 0;
+}
+
+/* The close of the last session that ended at or before t; 0: none. */
+time_t
+market_last_close(const struct exchange *ex, time_t t)
+{
+	return last_session(ex, t, 1);
 }
 
 /* The open of the last session that began at or before t; 0: none. */
 time_t
 market_last_open(const struct exchange *ex, time_t t)
 {
-	long	 day;
-	time_t	 o, c;
-	int	 i;
-
-	ex = ex_or_default(ex);
-	day = market_day(ex, t) + 1;
-	for (i = 0; i < SCAN_DAYS; i++, day--)
-		if (market_day_session(ex, day, &o, &c) && o <= t)
-			return o;
-	return 0;
+	return last_session(ex, t, 0);
 }
 
 /*

@@ -209,72 +209,74 @@ hol_lse(int y, int m, int d, const char **why)
 	return HOL_REGULAR;
 }
 
-/* ---- Xetra (Deutsche Börse trading calendar) ---- */
+/* ---- the continent: New Year's Day, Easter, May 1, Christmas ---- */
 
+/* The holidays Xetra, Euronext and SIX share; NULL on other days. */
+static const char *
+continental(int y, int m, int d)
+{
+	long	 t = cal_days(y, m, d), easter = cal_easter(y);
+
+	if (m == 1 && d == 1)
+		return "New Year's Day";
+	if (t == easter - 2)
+		return "Good Friday";
+	if (t == easter + 1)
+		return "Easter Monday";
+	if (m == 5 && d == 1)
+		return "Labour Day";
+	if (m == 12 && (d == 25 || d == 26))
+		return "Christmas";
+	return NULL;
+}
+
+/* Xetra (Deutsche Börse trading calendar): and December 24 and 31. */
 int
 hol_xetra(int y, int m, int d, const char **why)
 {
-	long	 t = cal_days(y, m, d), easter = cal_easter(y);
+	const char	*name;
 
-	if (m == 1 && d == 1)
-		return closed(why, "New Year's Day");
-	if (t == easter - 2)
-		return closed(why, "Good Friday");
-	if (t == easter + 1)
-		return closed(why, "Easter Monday");
-	if (m == 5 && d == 1)
-		return closed(why, "Labour Day");
-	if (m == 12 && (d == 24 || d == 25 || d == 26 || d == 31))
-		return closed(why, d == 31 ? "New Year's Eve" : "Christmas");
+	if ((name = continental(y, m, d)) != NULL)
+		return closed(why, name);
+	if (m == 12 && (d == 24 || d == 31))
+		return closed(why, d == 31 ? "New Year's Eve" : "Christmas Eve");
 	return HOL_REGULAR;
 }
 
-/* ---- Euronext (its trading calendar: Paris, Amsterdam, Brussels,
- * Lisbon) ---- */
-
+/* Euronext (its trading calendar: Paris, Amsterdam, Brussels, Lisbon):
+ * early closes on December 24 and 31. */
 int
 hol_euronext(int y, int m, int d, const char **why)
 {
-	long	 t = cal_days(y, m, d), easter = cal_easter(y);
+	const char	*name;
 
-	if (m == 1 && d == 1)
-		return closed(why, "New Year's Day");
-	if (t == easter - 2)
-		return closed(why, "Good Friday");
-	if (t == easter + 1)
-		return closed(why, "Easter Monday");
-	if (m == 5 && d == 1)
-		return closed(why, "Labour Day");
-	if (m == 12 && (d == 25 || d == 26))
-		return closed(why, "Christmas");
+	if ((name = continental(y, m, d)) != NULL)
+		return closed(why, name);
 	if (m == 12 && (d == 24 || d == 31))
 		return early(why, HM(14, 5));
 	return HOL_REGULAR;
 }
 
-/* ---- SIX Swiss Exchange (its trading calendar) ---- */
-
+/* SIX Swiss Exchange (its trading calendar): and Berchtoldstag, the
+ * Ascension, Whit Monday, the National Day, December 24 and 31. */
 int
 hol_six(int y, int m, int d, const char **why)
 {
-	long	 t = cal_days(y, m, d), easter = cal_easter(y);
+	long		 t = cal_days(y, m, d), easter = cal_easter(y);
+	const char	*name;
 
-	if (m == 1 && (d == 1 || d == 2))
-		return closed(why, d == 1 ? "New Year's Day" : "Berchtoldstag");
-	if (t == easter - 2)
-		return closed(why, "Good Friday");
-	if (t == easter + 1)
-		return closed(why, "Easter Monday");
-	if (m == 5 && d == 1)
-		return closed(why, "Labour Day");
+	if ((name = continental(y, m, d)) != NULL)
+		return closed(why, name);
+	if (m == 1 && d == 2)
+		return closed(why, "Berchtoldstag");
 	if (t == easter + 39)
 		return closed(why, "Ascension Day");
 	if (t == easter + 50)
 		return closed(why, "Whit Monday");
 	if (m == 8 && d == 1)
 		return closed(why, "Swiss National Day");
-	if (m == 12 && (d == 24 || d == 25 || d == 26 || d == 31))
-		return closed(why, d == 31 ? "New Year's Eve" : "Christmas");
+	if (m == 12 && (d == 24 || d == 31))
+		return closed(why, d == 31 ? "New Year's Eve" : "Christmas Eve");
 	return HOL_REGULAR;
 }
 
