@@ -51,7 +51,7 @@ struct sym {
 	int			 source;	/* the last that answered */
 	int			 said_unknown;
 	int			 in_round;	/* --once: counted as work */
-	int			 quoted;	/* at least one good quote */
+	int			 quoted;	/* at least one judged */
 	int			 done;		/* replay: past its last quote */
 	struct quote		*pending;	/* replay: its latest, unserved */
 	int			 has_pending;

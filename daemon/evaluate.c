@@ -499,8 +499,9 @@ old_session(struct sym *s, const struct quote *q, time_t mnow)
 /*
  * A good quote.  now is the wall clock, or the replay's simulated clock.
  * A quote older than the last one evaluated is not evaluated; one older
- * than `stale' while the market is open is not evaluated at all, and
- * said once.
+ * than `stale' while the market is open, or of a session before the
+ * latest, is not evaluated at all, and said once: the symbol then does
+ * not count as quoted (--once exits 2).
  */
 void
 eval_quote(struct poller *P, struct sym *s, struct quote *q, time_t now)
@@ -510,7 +511,6 @@ eval_quote(struct poller *P, struct sym *s, struct quote *q, time_t now)
 	time_t		 limit, mnow = P->replay ? now : clock_market();
 	char		 p[32], when[64];
 
-	s->quoted = 1;
 	eval_place(s, q, mnow);
 	if (q->time > mnow + FUTURE_MAX) {
 		/* a clock gone wrong, or a unit: never let it hold back the
@@ -537,6 +537,7 @@ eval_quote(struct poller *P, struct sym *s, struct quote *q, time_t now)
 	 */
 	if (q->time < ss->last_time) {
 		log_debug("%s: quote older than the last evaluated", w->symbol);
+		s->quoted = 1;
 		return;
 	}
 	if (!P->backtest && is_stale(P, w, q, mnow, &limit)) {
@@ -558,5 +559,6 @@ eval_quote(struct poller *P, struct sym *s, struct quote *q, time_t now)
 	ss->stale_logged = 0;
 	if (!P->backtest && old_session(s, q, mnow))
 		return;
+	s->quoted = 1;
 	eval_commit(P, w, ss, q, P->replay ? q->time : now);
 }

@@ -46,7 +46,7 @@ requests() {
 inside() {
 	name=$1 sym=$2 at=$3 line=$4
 	conf "$name" "$sym" "above $5"
-	once "$name" "$at"
+	check "$sym in its session: judged, --once exits 0" once "$name" "$at"
 	check "$sym in its session: the alert fires" \
 	    grep -q "^alert $sym above $5: price $line" "$T/$name.err"
 	check "$sym in its session: not stale" \
@@ -108,8 +108,11 @@ state-dir "$T/av.state"
 watch IBM { close above 200 }
 END
 # served on Tuesday 10 March 2026 16:05 EDT: of an old session, no alert
+rc=0
 TICKERD_MARKET_CLOCK=1773173100 "$TICKERD" -d --once -f "$T/av.conf" \
-    2>"$T/av.err"
+    2>"$T/av.err" || rc=$?
+check "date-only quote of three sessions ago: not judged, --once exits 2" \
+    test "$rc" -eq 2
 check "date-only quote of three sessions ago: no close alert" \
     sh -c "! grep -q '^alert IBM' '$T/av.err'"
 check "date-only quote of three sessions ago: said" \
