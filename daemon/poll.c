@@ -279,7 +279,7 @@ closed_until(struct poller *P, struct sym *s, time_t now, time_t *next,
 	for (i = 0; i < *nsaid; i++)
 		if (said[i] == ex)
 			return 1;
-	if (*nsaid < 16)
+	if (*nsaid < EXCHANGES_MAX)
 		said[(*nsaid)++] = ex;
 	log_info("market closed (%s); polling its symbols starts in %llds",
 	    ex->name, (long long)(*next - now));
@@ -291,7 +291,7 @@ static void
 first_polls(struct poller *P, size_t n)
 {
 	struct sym	*s;
-	const struct exchange *said[16];	/* more than the table has */
+	const struct exchange *said[EXCHANGES_MAX];
 	double		 spread, i = 0, k = 0;
 	time_t		 now, next;
 	size_t		 nsaid = 0;

@@ -52,12 +52,33 @@ static const struct exchange exchanges[] = {
 	{ "SIX", "SIX Swiss Exchange", "Europe/Zurich",
 	  "SIX XSWX EBS VTX XVTX", ".SW", "CHF",
 	  HM(9, 0), HM(17, 30), 0, 0, 30, SAT_SUN, hol_six },
+	{ "MILAN", "Borsa Italiana (Euronext Milan)", "Europe/Rome",
+	  "MIL XMIL BIT", ".MI", "EUR",
+	  HM(9, 0), HM(17, 30), 0, 0, 15, SAT_SUN, hol_milan },
+	{ "MADRID", "Bolsa de Madrid", "Europe/Madrid",
+	  "MCE XMAD BME", ".MC", "EUR",
+	  HM(9, 0), HM(17, 30), 0, 0, 15, SAT_SUN, hol_madrid },
+	{ "STOCKHOLM", "Nasdaq Stockholm", "Europe/Stockholm",
+	  "STO XSTO", ".ST", "SEK",
+	  HM(9, 0), HM(17, 30), 0, 0, 15, SAT_SUN, hol_stockholm },
+	{ "OSLO", "Oslo Børs", "Europe/Oslo",
+	  "OSL XOSL", ".OL", "NOK",
+	  HM(9, 0), HM(16, 20), 0, 0, 15, SAT_SUN, hol_oslo },
+	{ "COPENHAGEN", "Nasdaq Copenhagen", "Europe/Copenhagen",
+	  "CPH XCSE", ".CO", "DKK",
+	  HM(9, 0), HM(17, 0), 0, 0, 15, SAT_SUN, hol_copenhagen },
 	{ "JPX", "Tokyo Stock Exchange", "Asia/Tokyo",
-	  "JPX TYO XTKS OSA XOSE", ".T", "JPY",
+	  "JPX TYO XTKS XJPX OSA XOSE", ".T", "JPY",
 	  HM(9, 0), HM(15, 30), HM(11, 30), HM(12, 30), 20, SAT_SUN, hol_jpx },
 	{ "HKEX", "Hong Kong Exchanges", "Asia/Hong_Kong",
 	  "HKEX HKG XHKG HKSE", ".HK", "HKD",
 	  HM(9, 30), HM(16, 0), HM(12, 0), HM(13, 0), 15, SAT_SUN, hol_hkex },
+	{ "SGX", "Singapore Exchange", "Asia/Singapore",
+	  "SGX SES XSES", ".SI", "SGD",
+	  HM(9, 0), HM(17, 0), 0, 0, 20, SAT_SUN, hol_sgx },
+	{ "KRX", "Korea Exchange", "Asia/Seoul",
+	  "KRX KSC KOE XKRX KOSPI KOSDAQ", ".KS .KQ", "KRW",
+	  HM(9, 0), HM(15, 30), 0, 0, 20, SAT_SUN, hol_krx },
 	{ "ASX", "Australian Securities Exchange", "Australia/Sydney",
 	  "ASX XASX", ".AX", "AUD",
 	  HM(10, 0), HM(16, 0), 0, 0, 20, SAT_SUN, hol_asx },
@@ -72,6 +93,7 @@ static const struct exchange exchanges[] = {
 	  0, HM(24, 0), 0, 0, 0, 0, NULL },
 };
 #define NEXCHANGES	(sizeof(exchanges) / sizeof(exchanges[0]))
+_Static_assert(NEXCHANGES <= EXCHANGES_MAX, "EXCHANGES_MAX is too small");
 
 /* Whether `word' is one of the space-separated words of `list'. */
 static int

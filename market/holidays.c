@@ -280,6 +280,117 @@ hol_six(int y, int m, int d, const char **why)
 	return HOL_REGULAR;
 }
 
+/* Borsa Italiana (Euronext Milan): and August 15, December 24 and 31. */
+int
+hol_milan(int y, int m, int d, const char **why)
+{
+	const char	*name;
+
+	if ((name = continental(y, m, d)) != NULL)
+		return closed(why, name);
+	if (m == 8 && d == 15)
+		return closed(why, "Ferragosto");
+	if (m == 12 && (d == 24 || d == 31))
+		return closed(why, d == 31 ? "New Year's Eve" : "Christmas Eve");
+	return HOL_REGULAR;
+}
+
+/* Bolsa de Madrid (BME): the continent's holidays only. */
+int
+hol_madrid(int y, int m, int d, const char **why)
+{
+	const char	*name;
+
+	if ((name = continental(y, m, d)) != NULL)
+		return closed(why, name);
+	return HOL_REGULAR;
+}
+
+/* ---- the Nordic exchanges (Nasdaq Stockholm and Copenhagen, Oslo
+ * Børs): early closes are not kept ---- */
+
+/* The Friday from June 19 to 25: Midsummer Eve. */
+static long
+midsummer_eve(int y)
+{
+	long	 t = cal_days(y, 6, 19);
+
+	return t + (5 - cal_weekday(t) + 7) % 7;
+}
+
+/* Christmas Eve to Boxing Day, and New Year's Eve, all Nordic. */
+static int
+nordic_year_end(int m, int d)
+{
+	return m == 12 && (d == 24 || d == 25 || d == 26 || d == 31);
+}
+
+int
+hol_stockholm(int y, int m, int d, const char **why)
+{
+	long		 t = cal_days(y, m, d), easter = cal_easter(y);
+	const char	*name;
+
+	if ((name = continental(y, m, d)) != NULL)
+		return closed(why, name);
+	if (m == 1 && d == 6)
+		return closed(why, "Epiphany");
+	if (t == easter + 39)
+		return closed(why, "Ascension Day");
+	if (m == 6 && d == 6)
+		return closed(why, "National Day");
+	if (t == midsummer_eve(y))
+		return closed(why, "Midsummer Eve");
+	if (nordic_year_end(m, d))
+		return closed(why, "Christmas, New Year's Eve");
+	return HOL_REGULAR;
+}
+
+int
+hol_oslo(int y, int m, int d, const char **why)
+{
+	long		 t = cal_days(y, m, d), easter = cal_easter(y);
+	const char	*name;
+
+	if ((name = continental(y, m, d)) != NULL)
+		return closed(why, name);
+	if (t == easter - 3)
+		return closed(why, "Maundy Thursday");
+	if (m == 5 && d == 17)
+		return closed(why, "Constitution Day");
+	if (t == easter + 39)
+		return closed(why, "Ascension Day");
+	if (t == easter + 50)
+		return closed(why, "Whit Monday");
+	if (nordic_year_end(m, d))
+		return closed(why, "Christmas, New Year's Eve");
+	return HOL_REGULAR;
+}
+
+/* Copenhagen: May 1 is a trading day; Great Prayer Day until 2023. */
+int
+hol_copenhagen(int y, int m, int d, const char **why)
+{
+	long		 t = cal_days(y, m, d), easter = cal_easter(y);
+	const char	*name;
+
+	if ((name = continental(y, m, d)) != NULL && !(m == 5 && d == 1))
+		return closed(why, name);
+	if (t == easter - 3)
+		return closed(why, "Maundy Thursday");
+	if (y <= 2023 && t == easter + 26)
+		return closed(why, "Great Prayer Day");
+	if (t == easter + 39 || t == easter + 40)
+		return closed(why, "Ascension Day");
+	if (m == 6 && d == 5)
+		return closed(why, "Constitution Day");
+	if (t == easter + 50)
+		return closed(why, "Whit Monday");
+	if (nordic_year_end(m, d))
+		return closed(why, "Christmas, New Year's Eve");
+	return HOL_REGULAR;
+}
+
 /* ---- Tokyo (the Act on National Holidays, and JPX's year end) ---- */
 
 /* The equinox days, by the formula of the National Astronomical
@@ -458,6 +569,84 @@ hol_hkex(int y, int m, int d, const char **why)
 	/* no afternoon on the eves of Christmas, New Year, Lunar New Year */
 	if ((m == 12 && (d == 24 || d == 31)) || (lny != 0 && t == lny - 1))
 		return early(why, HM(12, 0));
+	return HOL_REGULAR;
+}
+
+/* A lunisolar date of year y (0 Lunar New Year, 1 Buddha's Birthday,
+ * 2 Mid-Autumn); 0 beyond the table. */
+static int
+lunar(int y, int which, long *t)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(hk_lunar) / sizeof(hk_lunar[0]); i++) {
+		if (hk_lunar[i].y != y)
+			continue;
+		switch (which) {
+		case 0:
+			*t = cal_days(y, hk_lunar[i].lny[0], hk_lunar[i].lny[1]);
+			break;
+		case 1:
+			*t = cal_days(y, hk_lunar[i].buddha[0],
+			    hk_lunar[i].buddha[1]);
+			break;
+		default:
+			*t = cal_days(y, hk_lunar[i].mid[0], hk_lunar[i].mid[1]);
+			break;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Singapore (SGX): New Year's Day, the first two days of the Lunar New
+ * Year, Good Friday, Labour Day, National Day, Christmas; a Sunday's on
+ * the Monday.  Vesak, Hari Raya Puasa and Haji and Deepavali follow
+ * calendars tickerd has no table of.
+ */
+int
+hol_sgx(int y, int m, int d, const char **why)
+{
+	long	 t = cal_days(y, m, d), lny;
+
+	if (t == next_monday(y, 1, 1) || t == next_monday(y, 5, 1) ||
+	    t == next_monday(y, 8, 9) || t == next_monday(y, 12, 25))
+		return closed(why, "public holiday");
+	if (t == cal_easter(y) - 2)
+		return closed(why, "Good Friday");
+	if (lunar(y, 0, &lny) && (t == lny || t == lny + 1 ||
+	    (t == lny + 2 && (cal_weekday(lny) == SUN ||
+	    cal_weekday(lny + 1) == SUN))))
+		return closed(why, "Lunar New Year");
+	return HOL_REGULAR;
+}
+
+/*
+ * Korea (KRX): New Year's Day, Seollal and Chuseok (three days each),
+ * Independence Movement Day, Labour Day, Children's Day, Buddha's
+ * Birthday, Memorial Day, Liberation Day, National Foundation Day,
+ * Hangul Day, Christmas and the year-end closing day.  Substitute
+ * holidays and election days are decided by decree: not known here.
+ */
+int
+hol_krx(int y, int m, int d, const char **why)
+{
+	long	 t = cal_days(y, m, d), l;
+
+	switch (m * 100 + d) {
+	case 101: case 301: case 501: case 505: case 606: case 815:
+	case 1003: case 1009: case 1225:
+		return closed(why, "public holiday");
+	case 1231:
+		return closed(why, "year-end closing");
+	}
+	if (lunar(y, 0, &l) && t >= l - 1 && t <= l + 1)
+		return closed(why, "Seollal");
+	if (lunar(y, 1, &l) && t == l)
+		return closed(why, "Buddha's Birthday");
+	if (lunar(y, 2, &l) && t >= l - 1 && t <= l + 1)
+		return closed(why, "Chuseok");
 	return HOL_REGULAR;
 }
 

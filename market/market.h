@@ -38,6 +38,7 @@ struct quote {
  * holidays.c, NULL for a market open every day.
  */
 #define HOL_REGULAR	(-1)
+#define EXCHANGES_MAX	32		/* the table's rows, at most */
 typedef int	 holiday_rule(int, int, int, const char **);
 struct exchange {
 	const char	*name;		/* as in `exchange NAME': "LSE" */
@@ -63,7 +64,9 @@ int		 exchange_always(const struct exchange *);
 
 /* market/holidays.c */
 holiday_rule	 hol_nyse, hol_tsx, hol_lse, hol_xetra, hol_euronext,
-		 hol_six, hol_jpx, hol_hkex, hol_asx, hol_nse;
+		 hol_six, hol_milan, hol_madrid, hol_stockholm, hol_oslo,
+		 hol_copenhagen, hol_jpx, hol_hkex, hol_sgx, hol_krx, hol_asx,
+		 hol_nse;
 
 /* market/zone.c: time zones from the tz database */
 struct zone;

@@ -43,7 +43,7 @@ START_TEST(test_lookup)
 	ck_assert_str_eq(exchange_find("CCC")->name, "CRYPTO");
 	ck_assert_ptr_null(exchange_find("NOWHERE"));
 	ck_assert_str_eq(exchange_of_zone("Asia/Tokyo")->name, "JPX");
-	ck_assert_ptr_null(exchange_of_zone("Asia/Singapore"));
+	ck_assert_ptr_null(exchange_of_zone("Asia/Jakarta"));
 	/* currencies when the answer has none */
 	ck_assert_str_eq(exchange_currency(exchange_find("LSE"), "VOD.L"),
 	    "GBp");
@@ -137,6 +137,12 @@ static const struct {
 	{ "HKEX", "0101 0217 0218 0219 0403 0406 0407 0501 0525 0619 0701 "
 	  "1001 1019 1225" },
 	{ "ASX", "0101 0126 0403 0406 0608 1225 1228" },
+	{ "MILAN", "0101 0403 0406 0501 1224 1225 1231" },
+	{ "MADRID", "0101 0403 0406 0501 1225" },
+	{ "STOCKHOLM", "0101 0106 0403 0406 0501 0514 0619 1224 1225 1231" },
+	{ "OSLO", "0101 0402 0403 0406 0501 0514 0525 1224 1225 1231" },
+	{ "COPENHAGEN", "0101 0402 0403 0406 0514 0515 0525 0605 1224 1225 "
+	  "1231" },
 };
 
 START_TEST(test_holidays_2026)
@@ -164,6 +170,30 @@ START_TEST(test_holidays_2026)
 			    why ? why : "regular");
 		}
 	}
+}
+END_TEST
+
+/* Where the rules are partial (see tickerd.conf(5)), the days they do
+ * know: Seollal and Chuseok 2026 in Seoul, the Lunar New Year and the
+ * National Day (a Sunday) in Singapore. */
+START_TEST(test_partial_calendars)
+{
+	const struct exchange	*krx = exchange_find("KSC");
+	const struct exchange	*sgx = exchange_of_symbol("D05.SI");
+
+	ck_assert_int_eq(exchange_close_minute(krx, 2026, 2, 16, NULL), 0);
+	ck_assert_int_eq(exchange_close_minute(krx, 2026, 2, 18, NULL), 0);
+	ck_assert_int_eq(exchange_close_minute(krx, 2026, 2, 19, NULL),
+	    15 * 60 + 30);
+	ck_assert_int_eq(exchange_close_minute(krx, 2026, 9, 24, NULL), 0);
+	ck_assert_int_eq(exchange_close_minute(krx, 2026, 9, 25, NULL), 0);
+	ck_assert_int_eq(exchange_close_minute(sgx, 2026, 2, 17, NULL), 0);
+	ck_assert_int_eq(exchange_close_minute(sgx, 2026, 2, 18, NULL), 0);
+	ck_assert_int_eq(exchange_close_minute(sgx, 2026, 2, 19, NULL),
+	    17 * 60);
+	ck_assert_int_eq(exchange_close_minute(sgx, 2026, 8, 10, NULL), 0);
+	ck_assert_str_eq(exchange_of_symbol("005930.KS")->name, "KRX");
+	ck_assert_str_eq(exchange_of_symbol("EQNR.OL")->name, "OSLO");
 }
 END_TEST
 
@@ -213,6 +243,7 @@ main(void)
 	tcase_add_test(tc, test_zones);
 	tcase_add_test(tc, test_lunch);
 	tcase_add_test(tc, test_holidays_2026);
+	tcase_add_test(tc, test_partial_calendars);
 	tcase_add_test(tc, test_early_closes);
 	tcase_add_test(tc, test_exchange_time);
 	suite_add_tcase(s, tc);
