@@ -194,7 +194,7 @@ print_quotes(json_t *j, const char *arg)
 	size_t	 i;
 	double	 c;
 
-	printf("%-10s %-15s %14s %8s %10s %-*s %-10s %-19s %s\n", "SYMBOL",
+	printf("%-10s %-17s %14s %8s %10s %-*s %-10s %-19s %s\n", "SYMBOL",
 	    "MARKET", "PRICE", "CHANGE", "52W LOW", BAR + 2, "52-WEEK RANGE",
 	    "52W HIGH", "QUOTE TIME", "NOTE");
 	json_array_foreach(a, i, q) {
@@ -216,7 +216,7 @@ print_quotes(json_t *j, const char *arg)
 		    jstr(q, "exchange") : "-", json_object_get(q, "open") ==
 		    NULL ? "" : json_is_true(json_object_get(q, "open")) ?
 		    "open" : "closed");
-		printf("%-10s %-15s %14s %8s %10s %s %-10s %-19s %s\n",
+		printf("%-10s %-17s %14s %8s %10s %s %-10s %-19s %s\n",
 		    jstr(q, "symbol"), mk, p, chg, lo, b, hi, t,
 		    json_object_get(q, "price") == NULL && !*jstr(q, "problem") ?
 		    "no quote yet" : jstr(q, "problem"));

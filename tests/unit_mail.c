@@ -258,6 +258,34 @@ START_TEST(test_long_names)
 }
 END_TEST
 
+/* A listing abroad: its exchange named, its times in its own zone. */
+START_TEST(test_abroad)
+{
+	struct alert	 a;
+	struct strlist	 to = { 0 };
+	struct buf	 b = { 0 };
+
+	make_alert(&a, NULL);
+	a.quote.ex = exchange_find("LSE");
+	tk_strlcpy(a.quote.currency, "GBp", sizeof(a.quote.currency));
+	a.quote.price = 71.86;
+	strlist_add(&to, "alice@example.com");
+	mail_compose(&b, "tickerd <tickerd@example.com>", &to, &a, 1,
+	    1772480400, "<1.2.3@host>");
+	ck_assert_msg(strstr(b.data, "Exchange:  London Stock Exchange (LSE)"),
+	    "%s", b.data);
+	ck_assert(strstr(b.data, "Price:     71.86 GBp"));
+	/* 19:40 UTC on 2 March 2026 is 19:40 GMT in London */
+	ck_assert_msg(strstr(b.data, "2026-03-02 19:40 GMT (19:40 UTC)"), "%s",
+	    b.data);
+	ck_assert(strstr(b.data, "<td>Exchange</td><td>London Stock Exchange "
+	    "(LSE)</td>"));
+	alert_clear(&a);
+	strlist_free(&to);
+	buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_subjects)
 {
 	struct alert	 a;
@@ -401,6 +429,7 @@ main(void)
 	tcase_add_test(tc, test_injection);
 	tcase_add_test(tc, test_encoding);
 	tcase_add_test(tc, test_subjects);
+	tcase_add_test(tc, test_abroad);
 	tcase_add_test(tc, test_long_names);
 	tcase_add_test(tc, test_times);
 	tcase_add_test(tc, test_addr);
