@@ -249,7 +249,6 @@ sym_new(struct poller *P, struct watch *w)
 	else if (s->ss->ex == NULL &&
 	    (s->ss->ex = exchange_of_symbol(w->symbol)) == NULL)
 		s->ss->ex = exchange_default();
-	(void)exchange_zone(s->ss->ex);	/* read its zone now, not later */
 	for (k = 0; k < P->nsrc; k++) {
 		map_symbol(&P->srcs[k], w->symbol, s->ps[k].name,
 		    sizeof(s->ps[k].name));

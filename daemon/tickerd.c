@@ -468,6 +468,7 @@ main(int argc, char *argv[])
 		rc = check_only(&a);
 	else if (a.fetch) {
 		log_init(1, a.verbose);
+		exchange_zones_load();
 		signal(SIGPIPE, SIG_IGN);
 		rc = fetch_history(conf, a.syms, a.nsyms, a.range, a.interval,
 		    a.out);
@@ -481,6 +482,7 @@ main(int argc, char *argv[])
 	}
 
 	log_init(a.debug, a.verbose);
+	exchange_zones_load();	/* before any thread may read the environment */
 	if (!a.debug && !a.once && getenv("NOTIFY_SOCKET") == NULL &&
 	    daemon(0, 0) == -1)
 		fatal("daemon");

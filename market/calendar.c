@@ -119,6 +119,18 @@ exchange_zone(const struct exchange *ex)
 	return zone_get("UTC");
 }
 
+/* Read every exchange's zone, then no other: at the daemon's start. */
+void
+exchange_zones_load(void)
+{
+	const struct exchange	*ex;
+	size_t			 i;
+
+	for (i = 0; (ex = exchange_at(i)) != NULL; i++)
+		(void)exchange_zone(ex);
+	zone_seal();
+}
+
 static struct zone *
 ex_zone(const struct exchange *ex)
 {

@@ -306,6 +306,26 @@ hol_madrid(int y, int m, int d, const char **why)
 	return HOL_REGULAR;
 }
 
+/* Warsaw (GPW): and Epiphany, May 3, Corpus Christi, August 15,
+ * November 1 and 11, December 24 and 31. */
+int
+hol_warsaw(int y, int m, int d, const char **why)
+{
+	long		 t = cal_days(y, m, d);
+	const char	*name;
+
+	if ((name = continental(y, m, d)) != NULL)
+		return closed(why, name);
+	switch (m * 100 + d) {
+	case 106: case 503: case 815: case 1101: case 1111: case 1224:
+	case 1231:
+		return closed(why, "public holiday");
+	}
+	if (t == cal_easter(y) + 60)
+		return closed(why, "Corpus Christi");
+	return HOL_REGULAR;
+}
+
 /* ---- the Nordic exchanges (Nasdaq Stockholm and Copenhagen, Oslo
  * Børs): early closes are not kept ---- */
 

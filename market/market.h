@@ -64,13 +64,15 @@ int		 exchange_always(const struct exchange *);
 
 /* market/holidays.c */
 holiday_rule	 hol_nyse, hol_tsx, hol_lse, hol_xetra, hol_euronext,
-		 hol_six, hol_milan, hol_madrid, hol_stockholm, hol_oslo,
+		 hol_six, hol_milan, hol_madrid, hol_warsaw, hol_stockholm,
+		 hol_oslo,
 		 hol_copenhagen, hol_jpx, hol_hkex, hol_sgx, hol_krx, hol_asx,
 		 hol_nse;
 
 /* market/zone.c: time zones from the tz database */
 struct zone;
 struct zone	*zone_get(const char *);
+void		 zone_seal(void);
 const char	*zone_name(const struct zone *);
 int		 zone_offset(struct zone *, time_t, const char **);
 long		 zone_day(struct zone *, time_t);
@@ -86,6 +88,7 @@ long		 cal_nth_weekday(int, int, int, int);
 long		 cal_easter(int);
 long		 cal_observed(int, int, int);
 struct zone	*exchange_zone(const struct exchange *);
+void		 exchange_zones_load(void);
 int		 exchange_close_minute(const struct exchange *, int, int, int,
 		    const char **);
 long		 market_day(const struct exchange *, time_t);

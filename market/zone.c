@@ -44,6 +44,7 @@ struct zone {
 
 static struct zone	 zones[ZONES_MAX];
 static size_t		 nzones;
+static int		 sealed;	/* no more zones read */
 
 /* Whether the tz database has a zone of that name. */
 static int
@@ -129,7 +130,8 @@ zone_scan(struct zone *z)
 
 /*
  * The zone of that IANA name ("Asia/Tokyo"), read on first use; NULL
- * (said once) when the tz database does not have it.
+ * (said once) when the tz database does not have it, or (not said) when
+ * it was not read before zone_seal().
  */
 struct zone *
 zone_get(const char *name)
@@ -141,7 +143,7 @@ zone_get(const char *name)
 		if (strcmp(zones[i].name, name) == 0)
 			return zones[i].missing ? NULL : &zones[i];
 	/* a provider's word: only what a zone name may be */
-	if (nzones == ZONES_MAX || strlen(name) >= sizeof(z->name) ||
+	if (sealed || nzones == ZONES_MAX || strlen(name) >= sizeof(z->name) ||
 	    name[0] == '\0' || name[strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "abcdefghijklmnopqrstuvwxyz0123456789/_+-")] != '\0')
 		return NULL;
@@ -155,6 +157,18 @@ zone_get(const char *name)
 	}
 	zone_scan(z);
 	return z;
+}
+
+/*
+ * No zone is read from now on: zone_get() answers only with those read
+ * before.  The daemon reads its zones at start and then seals them, for
+ * reading one sets TZ, and the environment must not change while
+ * libcurl's resolver threads may read it.
+ */
+void
+zone_seal(void)
+{
+	sealed = 1;
 }
 
 const char *

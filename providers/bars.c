@@ -122,12 +122,20 @@ yahoo_hurl(const char *base, const char *key, const char *sym, int minute,
 	return url;
 }
 
+/* Days since 1970 of a time already moved to local time. */
+static long
+floor_day(long long s)
+{
+	return (long)(s >= 0 ? s / 86400 : -((-s + 86399) / 86400));
+}
+
 static int
 yahoo_hparse(const char *body, size_t len, int minute, struct bars *h)
 {
 	json_t		*root, *r, *ts, *q, *col[5];
 	const char	*why, *tz;
 	struct zone	*z;
+	json_int_t	 off;
 	static const char *const names[5] = { "open", "high", "low", "close",
 	    "volume" };
 	double		 v[5];
@@ -145,9 +153,14 @@ yahoo_hparse(const char *body, size_t len, int minute, struct bars *h)
 		json_decref(root);
 		return -1;
 	}
-	/* a bar's day is its date where the listing trades */
+	/* a bar's day is its date where the listing trades: by its zone,
+	 * or else by the answer's own offset from UTC */
 	tz = jstr(json_object_get(r, "meta"), "exchangeTimezoneName");
 	z = *tz != '\0' ? zone_get(tz) : NULL;
+	off = json_integer_value(json_object_get(json_object_get(r, "meta"),
+	    "gmtoffset"));
+	if (off < -14 * 3600 || off > 14 * 3600)
+		off = 0;
 	ts = json_object_get(r, "timestamp");
 	q = json_array_get(json_object_get(json_object_get(r, "indicators"),
 	    "quote"), 0);
@@ -159,7 +172,8 @@ yahoo_hparse(const char *body, size_t len, int minute, struct bars *h)
 			json_t *x = json_array_get(col[k], i);
 			v[k] = json_is_number(x) ? json_number_value(x) : NAN;
 		}
-		bar_add(h, z != NULL ? zone_day(z, t) : market_day(NULL, t),
+		bar_add(h, z != NULL ? zone_day(z, t) : *tz != '\0' ?
+		    floor_day(t + off) : market_day(NULL, t),
 		    minute ? t + 60 : 0, v);
 	}
 	json_decref(root);

@@ -63,7 +63,8 @@ static const struct ecase errors[] = {
 	{ "watch CALX { close above x }\n", ":1: close above: invalid price \"x\"" },
 	{ "watch N225 {\n above 1\n exchange TOKYO }\n",
 	    ":3: exchange: unknown exchange \"TOKYO\" (known: NYSE, TSX, LSE, "
-	    "XETRA, EURONEXT, SIX, MILAN, MADRID, STOCKHOLM, OSLO, COPENHAGEN, "
+	    "XETRA, EURONEXT, SIX, MILAN, MADRID, WARSAW, STOCKHOLM, OSLO, "
+	    "COPENHAGEN, "
 	    "JPX, HKEX, SGX, KRX, ASX, NSE, CRYPTO, FX)" },
 	{ "stale 0s\n", ":1: stale: must be at least 1s" },
 	{ "watch CALX { above 1 stale 5 }\n", ":1: stale: invalid duration \"5\"" },
