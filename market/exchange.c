@@ -88,6 +88,49 @@ static const struct exchange exchanges[] = {
 	{ "NSE", "National Stock Exchange of India and BSE",
 	  "Asia/Kolkata", "NSE NSI XNSE BSE BOM XBOM", ".NS .BO", "INR",
 	  HM(9, 15), HM(15, 30), 0, 0, 15, SAT_SUN, hol_nse },
+	/* sessions only: their holidays are not known (NULL) */
+	{ "HELSINKI", "Nasdaq Helsinki", "Europe/Helsinki",
+	  "HEL XHEL", ".HE", "EUR",
+	  HM(10, 0), HM(18, 30), 0, 0, 15, SAT_SUN, NULL },
+	{ "VIENNA", "Wiener Börse", "Europe/Vienna",
+	  "VIE XWBO", ".VI", "EUR",
+	  HM(9, 0), HM(17, 30), 0, 0, 15, SAT_SUN, NULL },
+	{ "DUBLIN", "Euronext Dublin", "Europe/Dublin",
+	  "ISE XDUB", ".IR", "EUR",
+	  HM(8, 0), HM(16, 30), 0, 0, 15, SAT_SUN, NULL },
+	{ "ATHENS", "Athens Exchange", "Europe/Athens",
+	  "ATH XATH", ".AT", "EUR",
+	  HM(10, 0), HM(17, 20), 0, 0, 15, SAT_SUN, NULL },
+	{ "ISTANBUL", "Borsa Istanbul", "Europe/Istanbul",
+	  "IST XIST", ".IS", "TRY",
+	  HM(10, 0), HM(18, 0), 0, 0, 15, SAT_SUN, NULL },
+	{ "JSE", "Johannesburg Stock Exchange", "Africa/Johannesburg",
+	  "JNB XJSE", ".JO", "ZAc",
+	  HM(9, 0), HM(17, 0), 0, 0, 15, SAT_SUN, NULL },
+	{ "B3", "B3 (São Paulo)", "America/Sao_Paulo",
+	  "SAO BVMF", ".SA", "BRL",
+	  HM(10, 0), HM(17, 0), 0, 0, 15, SAT_SUN, NULL },
+	{ "BMV", "Bolsa Mexicana de Valores", "America/Mexico_City",
+	  "MEX XMEX", ".MX", "MXN",
+	  HM(8, 30), HM(15, 0), 0, 0, 20, SAT_SUN, NULL },
+	{ "CHINA", "Shanghai and Shenzhen stock exchanges", "Asia/Shanghai",
+	  "SHH SHZ XSHG XSHE SSE SZSE", ".SS .SZ", "CNY",
+	  HM(9, 30), HM(15, 0), HM(11, 30), HM(13, 0), 15, SAT_SUN, NULL },
+	{ "TWSE", "Taiwan Stock Exchange", "Asia/Taipei",
+	  "TAI TWO XTAI ROCO", ".TW .TWO", "TWD",
+	  HM(9, 0), HM(13, 30), 0, 0, 20, SAT_SUN, NULL },
+	{ "IDX", "Indonesia Stock Exchange", "Asia/Jakarta",
+	  "JKT XIDX", ".JK", "IDR",
+	  HM(9, 0), HM(16, 0), HM(12, 0), HM(13, 30), 10, SAT_SUN, NULL },
+	{ "SET", "Stock Exchange of Thailand", "Asia/Bangkok",
+	  "SET XBKK", ".BK", "THB",
+	  HM(10, 0), HM(16, 30), HM(12, 30), HM(14, 30), 15, SAT_SUN, NULL },
+	{ "BURSA", "Bursa Malaysia", "Asia/Kuala_Lumpur",
+	  "KLS XKLS", ".KL", "MYR",
+	  HM(9, 0), HM(17, 0), HM(12, 30), HM(14, 30), 15, SAT_SUN, NULL },
+	{ "NZX", "New Zealand's Exchange", "Pacific/Auckland",
+	  "NZE XNZE", ".NZ", "NZD",
+	  HM(10, 0), HM(16, 45), 0, 0, 20, SAT_SUN, NULL },
 	{ "CRYPTO", "cryptocurrencies, around the clock", "UTC",
 	  "CRYPTO CCC COINBASE BINANCE KRAKEN BITSTAMP", "", NULL,
 	  0, HM(24, 0), 0, 0, 0, 0, NULL },
@@ -211,7 +254,7 @@ exchange_currency(const struct exchange *ex, const char *sym)
 const char *
 exchange_names(void)
 {
-	static char	 names[256];
+	static char	 names[512];
 	size_t		 i, len = 0;
 
 	if (names[0] == '\0')

@@ -38,7 +38,7 @@ struct quote {
  * holidays.c, NULL for a market open every day.
  */
 #define HOL_REGULAR	(-1)
-#define EXCHANGES_MAX	32		/* the table's rows, at most */
+#define EXCHANGES_MAX	48		/* the table's rows, at most */
 typedef int	 holiday_rule(int, int, int, const char **);
 struct exchange {
 	const char	*name;		/* as in `exchange NAME': "LSE" */

@@ -23,7 +23,7 @@
 #include "lib/lib.h"
 #include "market/market.h"
 
-#define ZONES_MAX	32
+#define ZONES_MAX	64		/* the exchanges' and a few more */
 #define SCAN_FROM	0			/* 1970-01-01 */
 #define SCAN_TO		4102444800LL		/* 2100-01-01 */
 #define SCAN_STEP	(7 * 86400)	/* no zone changes twice in a week */

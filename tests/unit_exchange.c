@@ -43,7 +43,11 @@ START_TEST(test_lookup)
 	ck_assert_str_eq(exchange_find("CCC")->name, "CRYPTO");
 	ck_assert_ptr_null(exchange_find("NOWHERE"));
 	ck_assert_str_eq(exchange_of_zone("Asia/Tokyo")->name, "JPX");
-	ck_assert_ptr_null(exchange_of_zone("Asia/Jakarta"));
+	ck_assert_ptr_null(exchange_of_zone("Asia/Manila"));
+	/* the exchanges known by their sessions only */
+	ck_assert_str_eq(exchange_of_symbol("600519.SS")->name, "CHINA");
+	ck_assert_str_eq(exchange_find("JNB")->currency, "ZAc");
+	ck_assert_ptr_null(exchange_find("JNB")->day);
 	/* currencies when the answer has none */
 	ck_assert_str_eq(exchange_currency(exchange_find("LSE"), "VOD.L"),
 	    "GBp");

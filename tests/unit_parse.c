@@ -64,8 +64,9 @@ static const struct ecase errors[] = {
 	{ "watch N225 {\n above 1\n exchange TOKYO }\n",
 	    ":3: exchange: unknown exchange \"TOKYO\" (known: NYSE, TSX, LSE, "
 	    "XETRA, EURONEXT, SIX, MILAN, MADRID, WARSAW, STOCKHOLM, OSLO, "
-	    "COPENHAGEN, "
-	    "JPX, HKEX, SGX, KRX, ASX, NSE, CRYPTO, FX)" },
+	    "COPENHAGEN, JPX, HKEX, SGX, KRX, ASX, NSE, HELSINKI, VIENNA, "
+	    "DUBLIN, ATHENS, ISTANBUL, JSE, B3, BMV, CHINA, TWSE, IDX, SET, "
+	    "BURSA, NZX, CRYPTO, FX)" },
 	{ "stale 0s\n", ":1: stale: must be at least 1s" },
 	{ "watch CALX { above 1 stale 5 }\n", ":1: stale: invalid duration \"5\"" },
 	{ "state-dir\n", ":1: state-dir: missing value" },
