@@ -84,6 +84,8 @@ check "Tokyo's close is the quote's own day" \
 # 3. market hours in Tokyo: polls in the morning session, none over
 #    lunch (11:30-12:30 JST)
 cat > "$T/lunch.conf" <<END
+state-dir memory
+control none
 provider yahoo { url "$URL" batches no }
 poll 1s
 market-hours yes
@@ -127,6 +129,7 @@ check "date-only quote on the weekend: Friday's close, once" \
 
 # 5. a 52-week range answer for another symbol is refused
 cat > "$T/fh.conf" <<END
+state-dir memory
 provider finnhub { url "$URL" key-file "$T/key" }
 watch AAPL { above 200 }
 END
@@ -139,6 +142,8 @@ check "the quote still alerts, without the foreign range" \
 
 # 6. Alpha Vantage's demo key: a refused key, said once, not retried
 cat > "$T/demo.conf" <<END
+state-dir memory
+control none
 provider alphavantage { url "$URL" key-file "$T/key" }
 poll 1s
 watch MSFT { above 100 }
@@ -151,6 +156,7 @@ check "demo key: one clear error" \
 check "demo key: asked once in 4s ($(requests MSFT))" test "$(requests MSFT)" -eq 1
 # the invalid-key Error Message is a refused key too
 cat > "$T/bad.conf" <<END
+state-dir memory
 provider alphavantage { url "$URL" key-file "$T/key" }
 watch AAPL { above 100 }
 END
@@ -160,6 +166,7 @@ check "invalid key: refused" grep -q 'alphavantage: the key was refused (the par
 # 7. Twelve Data's plan-gated symbol: not available there, the fallback
 #    answers
 cat > "$T/td.conf" <<END
+state-dir memory
 provider twelvedata { url "$URL" key-file "$T/key" fallback yahoo }
 provider yahoo { url "$URL" batches no }
 watch VOD.L { above 71 }
