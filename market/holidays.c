@@ -11,14 +11,13 @@
  */
 #include "config.h"
 
-#include <math.h>
 #include <stddef.h>
 
 #include "lib/lib.h"
 #include "market/market.h"
 #include "market/holidays.h"
 
-
+/* The answers: closed, and why; an early close at minute. */
 int
 hol_closed(const char **why, const char *name)
 {
