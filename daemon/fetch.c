@@ -331,19 +331,22 @@ host_failed(struct src *r, unsigned epoch, const char *why, const char *url)
 /*
  * The provider refused its key (a bad key, Alpha Vantage's demo key):
  * said once, and the provider is not asked again for KEY_RETRY; the
- * symbols waiting for it go to their fallbacks.
+ * symbols waiting for it go to its fallback, if it has one.
  */
 static void
 key_refused(struct src *r, const char *why)
 {
-	time_t		 now = clock_now();
+	const struct src	*next = r + 1 < r->P->srcs + r->P->nsrc ?
+				    r + 1 : NULL;
+	time_t			 now = clock_now();
 
 	if (r->host_until < now + KEY_RETRY)
 		r->host_until = now + KEY_RETRY;
 	if (!r->key_reported)
 		log_warnx("%s: the key was refused (%s); check key-file. Not "
-		    "asked again for %ds; its symbols go to their fallbacks",
-		    r->p->name, why, KEY_RETRY);
+		    "asked again for %ds%s%s", r->p->name, why, KEY_RETRY,
+		    next != NULL ? "; meanwhile its symbols are asked of " :
+		    "", next != NULL ? next->p->name : "");
 	r->key_reported = 1;
 	reroute(r);
 }
