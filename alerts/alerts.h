@@ -130,6 +130,12 @@ void		 alert_describe(const struct alert *, char *, size_t);
 char		*alert_json(const struct alert *);
 int		 alert_from_json(const char *, struct alert *);
 
+/* alerts/template.c: a webhook body's template, filled from an alert */
+struct buf;
+int		 template_check(const char *, char *, size_t);
+void		 template_render(struct buf *, const char *,
+		    const struct alert *, int);
+
 /* alerts/mailmsg.c: RFC 5322 / MIME composition */
 struct buf;
 struct strlist;

@@ -60,6 +60,9 @@ struct notifier {
 	char			*header_name;	/* optional header ... */
 	char			*header_file;	/* ... its value's file */
 	char			*header_value;	/* read at load time */
+	char			*body;		/* template; NULL: the JSON */
+	char			*method;	/* NULL: POST */
+	char			*content_type;	/* NULL: JSON */
 	time_t			 timeout;	/* the global `timeout' */
 	/* deliveries */
 	time_t			 retry;		/* first retry after */
@@ -149,6 +152,7 @@ const struct strlist *watch_notifiers(const struct config *,
 		    const struct watch *);
 double		 watch_hysteresis(const struct config *, const struct watch *);
 time_t		 watch_stale(const struct config *, const struct watch *);
+int		 notifier_json(const struct notifier *);
 const char	*notifier_type_name(enum notifier_type);
 int		 notifier_type_from_name(const char *);
 

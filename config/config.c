@@ -109,6 +109,14 @@ watch_hysteresis(const struct config *conf, const struct watch *w)
 	return w->hysteresis >= 0 ? w->hysteresis : conf->hysteresis;
 }
 
+/* Whether a webhook's body is JSON, to be filled JSON-escaped. */
+int
+notifier_json(const struct notifier *n)
+{
+	return n->content_type == NULL ||
+	    strcasestr(n->content_type, "json") != NULL;
+}
+
 time_t
 watch_stale(const struct config *conf, const struct watch *w)
 {
@@ -166,6 +174,9 @@ config_free(struct config *conf)
 		free(n->sendmail);
 		free(n->ca_file);
 		free(n->url);
+		free(n->body);
+		free(n->method);
+		free(n->content_type);
 		free(n->header_name);
 		free(n->header_file);
 		if (n->header_value != NULL) {

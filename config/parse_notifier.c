@@ -38,6 +38,66 @@ kw_starttls(struct parser *p, const struct keyword *k, void *obj, int line)
 	return 0;
 }
 
+/* body "TEMPLATE": placeholders it knows only (alerts/template.c). */
+static int
+kw_body(struct parser *p, const struct keyword *k, void *obj, int line)
+{
+	struct notifier	*n = obj;
+	char		*s, err[512];
+
+	if ((s = string_value(p, k->name)) == NULL)
+		return -1;
+	if (template_check(s, err, sizeof(err)) == -1) {
+		perr(p, line, "body: %s", err);
+		free(s);
+		return -1;
+	}
+	free(n->body);
+	n->body = s;
+	return 0;
+}
+
+/* method POST | PUT | PATCH */
+static int
+kw_method(struct parser *p, const struct keyword *k, void *obj, int line)
+{
+	struct notifier	*n = obj;
+	char		*s;
+	int		 vline;
+
+	if ((s = value(p, k->name, &vline)) == NULL)
+		return -1;
+	if (strcmp(s, "POST") != 0 && strcmp(s, "PUT") != 0 &&
+	    strcmp(s, "PATCH") != 0) {
+		perr(p, vline, "method: \"%s\" is not POST, PUT or PATCH", s);
+		free(s);
+		return -1;
+	}
+	free(n->method);
+	n->method = s;
+	return 0;
+}
+
+/* content-type "TYPE/SUBTYPE[; PARAMS]": one header line, no more. */
+static int
+kw_content_type(struct parser *p, const struct keyword *k, void *obj,
+    int line)
+{
+	struct notifier	*n = obj;
+	char		*s;
+
+	if ((s = string_value(p, k->name)) == NULL)
+		return -1;
+	if (strchr(s, '/') == NULL || s[strcspn(s, "\r\n")] != '\0') {
+		perr(p, line, "content-type: \"%s\" is not a media type", s);
+		free(s);
+		return -1;
+	}
+	free(n->content_type);
+	n->content_type = s;
+	return 0;
+}
+
 /* header "NAME" file "PATH": a header whose value comes from a file. */
 static int
 kw_header(struct parser *p, const struct keyword *k, void *obj, int line)
@@ -128,6 +188,9 @@ static const struct keyword webhook_kws[] = {
 	{ "url",	kw_url,		N(url),		0,
 	    { "http://", "https://" } },
 	{ "header",	kw_header,	0,		0, NONE },
+	{ "body",	kw_body,	0,		0, NONE },
+	{ "method",	kw_method,	0,		0, NONE },
+	{ "content-type", kw_content_type, 0,		0, NONE },
 	DELIVERY,
 	{ NULL, NULL, 0, 0, NONE }
 };

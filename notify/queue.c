@@ -72,8 +72,9 @@ notify_batch(const char *symbol, const struct quote *q, char *out,
 }
 
 /*
- * A message's payload for its notifier: the alert's JSON (a webhook), a
- * mail of na alerts with msgid (NULL: a new one), or a syslog line.
+ * A message's payload for its notifier: the alert's JSON or the body
+ * template filled (a webhook), a mail of na alerts with msgid (NULL: a
+ * new one), or a syslog line.
  */
 void
 notify_compose(struct outmsg *m, const struct notifier *n,
@@ -83,7 +84,11 @@ notify_compose(struct outmsg *m, const struct notifier *n,
 
 	switch (n->type) {
 	case NOTIFIER_WEBHOOK:
-		buf_puts(&m->payload, m->alert);
+		if (n->body != NULL)
+			template_render(&m->payload, n->body, a,
+			    notifier_json(n));
+		else
+			buf_puts(&m->payload, m->alert);
 		break;
 	case NOTIFIER_MAIL:
 		if (msgid == NULL) {

@@ -1,6 +1,7 @@
 /*
- * The webhook notifier: one HTTP POST of the alert's JSON object
- * (alert_json()) per attempt, through libcurl in the event loop.  Any
+ * The webhook notifier: one HTTP POST (or PUT, PATCH) per attempt of the
+ * alert's JSON object (alert_json()) or of the notifier's body template
+ * filled when the message was made, through libcurl in the event loop.  Any
  * 2xx answer delivers it; anything else is a failed attempt, retried by
  * the queue (queue.c) like a mail, so a fixed URL and a reload deliver
  * what waits.  The optional header's value comes from a private file and
@@ -72,6 +73,8 @@ hook_done(void *easy, int code, void *arg)
 	free(h);
 }
 
+#define JSON_TYPE	"application/json; charset=utf-8"
+
 void
 webhook_deliver(const struct notifier *n, struct outmsg *m,
     deliver_done_fn done)
@@ -81,15 +84,17 @@ webhook_deliver(const struct notifier *n, struct outmsg *m,
 			    .user_agent = TICKERD_USER_AGENT };
 	struct hook	*h = xcalloc(1, sizeof(*h));
 	CURL		*e;
-	char		*hdr;
+	char		*hdr, *ct;
 
 	if (n->timeout > 0)
 		opts.timeout = (long)n->timeout;
 	e = net_easy(n->url, &opts);
 	h->m = m;
 	h->done = done;
-	h->headers = curl_slist_append(NULL,
-	    "Content-Type: application/json; charset=utf-8");
+	xasprintf(&ct, "Content-Type: %s", n->content_type != NULL ?
+	    n->content_type : JSON_TYPE);
+	h->headers = curl_slist_append(NULL, ct);
+	free(ct);
 	h->headers = curl_slist_append(h->headers, "Expect:");
 	if (n->header_name != NULL && n->header_value != NULL) {
 		xasprintf(&hdr, "%s: %s", n->header_name, n->header_value);
@@ -98,6 +103,8 @@ webhook_deliver(const struct notifier *n, struct outmsg *m,
 		free(hdr);
 	}
 	curl_easy_setopt(e, CURLOPT_POST, 1L);
+	if (n->method != NULL && strcmp(n->method, "POST") != 0)
+		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, n->method);
 	curl_easy_setopt(e, CURLOPT_POSTFIELDS, m->payload.data);
 	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)m->payload.len);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->headers);

@@ -33,10 +33,10 @@
  * "SYMBOL<TAB>User-Agent<TAB>API<TAB>key<TAB>N": the key as sent (or -),
  * and N the number of the HTTP request, shared by a batch's symbols.
  *
- * It is also a webhook receiver: POST /hook answers 200, or the status of
- * a scenario line "HOOK status=N", and each POST is appended to the file
- * of -w as "Content-Type<TAB>X-Token<TAB>body" (one line; bodies are
- * one-line JSON).
+ * It is also a webhook receiver: POST (PUT, PATCH) /hook answers 200, or
+ * the status of a scenario line "HOOK status=N", and each one is appended
+ * to the file of -w as "Content-Type<TAB>X-Token<TAB>status<TAB>method
+ * <TAB>body" (one line: the tests' bodies are one line).
  */
 #include "config.h"
 
@@ -302,12 +302,19 @@ hook(struct evhttp_request *req)
 	size_t			 len = evbuffer_get_length(body);
 	FILE			*f;
 	int			 status = 200;
+	const char		*method;
+
+	switch (evhttp_request_get_command(req)) {
+	case EVHTTP_REQ_PUT: method = "PUT"; break;
+	case EVHTTP_REQ_PATCH: method = "PATCH"; break;
+	default: method = "POST"; break;
+	}
 
 	if (find_line("HOOK", &l) && l.status != 0)
 		status = l.status;
 	if (hooklog != NULL && (f = fopen(hooklog, "a")) != NULL) {
-		fprintf(f, "%s\t%s\t%d\t", ct ? ct : "-", tok ? tok : "-",
-		    status);
+		fprintf(f, "%s\t%s\t%d\t%s\t", ct ? ct : "-", tok ? tok : "-",
+		    status, method);
 		fwrite(evbuffer_pullup(body, -1), 1, len, f);
 		fputc('\n', f);
 		fclose(f);
@@ -322,7 +329,8 @@ request_cb(struct evhttp_request *req, void *arg)
 			    req));
 
 	if (path != NULL && strcmp(path, "/hook") == 0 &&
-	    evhttp_request_get_command(req) == EVHTTP_REQ_POST) {
+	    (evhttp_request_get_command(req) & (EVHTTP_REQ_POST |
+	    EVHTTP_REQ_PUT | EVHTTP_REQ_PATCH)) != 0) {
 		hook(req);
 		return;
 	}

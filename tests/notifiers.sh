@@ -41,7 +41,8 @@ check "outbox empty" test -z "$(ls "$T/hook.state/outbox" | grep json)"
 line=$(grep '	200	' "$HOOKLOG")
 check "Content-Type is JSON" test "${line%%	*}" = "application/json; charset=utf-8"
 check "the token header came from the file" sh -c "echo '$line' | cut -f2 | grep -qx tok-9f8e7d"
-echo "$line" | cut -f4- > "$T/hook.json"
+check "sent with POST" test "$(echo "$line" | cut -f4)" = POST
+echo "$line" | cut -f5- > "$T/hook.json"
 check "the body has the spec's fields" $PY - "$T/hook.json" <<'END'
 import json, sys
 j = json.load(open(sys.argv[1]))
@@ -52,6 +53,35 @@ assert j["time"].endswith("Z") and "T" in j["time"], j
 assert j["message"].startswith("alert CALX above 44.53: price 45.12"), j
 END
 check "the token is never logged" sh -c "! grep -q tok-9f8e7d '$T/hook.err'"
+
+# ---- webhook with a body template: PUT, plain text, the note as it is
+: > "$HOOKLOG"
+sed -i 's/^HOOK .*/HOOK status=200/' "$T/scenario"
+cat > "$T/tmpl.conf" <<END
+provider yahoo { url "http://127.0.0.1:$QPORT" }
+poll 1s
+state-dir "tmpl.state"
+control none
+notifier webhook "chat" {
+    url "http://127.0.0.1:$QPORT/hook"
+    method PUT
+    content-type "text/plain; charset=utf-8"
+    body "{{symbol}} {{price}} {{currency}} {{rule}} ({{change_pct}}%): {{note}}"
+}
+notify "chat"
+watch CALX { above 44.53 note "a \"quoted\" <note> & more" }
+END
+start_tickerd "$T/tmpl.conf" "$T/tmpl.err"
+check "template: delivered" wait_for 15 grep -q '	200	' "$HOOKLOG"
+stop_tickerd
+line=$(grep '	200	' "$HOOKLOG")
+check "template: PUT" test "$(echo "$line" | cut -f4)" = PUT
+check "template: its content type" test "${line%%	*}" = "text/plain; charset=utf-8"
+check "template: the body filled, the note as written" test \
+    "$(echo "$line" | cut -f5-)" = 'CALX 45.12 USD above 44.53 (3.20%): a "quoted" <note> & more'
+printf 'notifier webhook "w" { url "http://x/" body "{{symbol}} {{ticker}}" }\nwatch A { above 1 }\n' > "$T/badtmpl.conf"
+check "template: an unknown placeholder is an error at FILE:LINE" sh -c \
+    "! '$TICKERD' -n -f '$T/badtmpl.conf' 2>'$T/badtmpl.err' && grep -q 'badtmpl.conf:1: body: unknown placeholder {{ticker}}' '$T/badtmpl.err'"
 chmod 644 "$T/hook.token"
 "$TICKERD" -n -f "$T/hook.conf" >"$T/hookperm" 2>&1
 check "-n refuses a token file others can read" test $? -ne 0

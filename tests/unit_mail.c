@@ -286,6 +286,42 @@ START_TEST(test_abroad)
 }
 END_TEST
 
+/* A webhook's body template: every placeholder, JSON-escaped or not. */
+START_TEST(test_template)
+{
+	struct alert	 a;
+	struct buf	 b = { 0 };
+	char		 err[512];
+
+	make_alert(&a, "say \"buy\" <b>now</b> & C:\\tmp\nline two\t\x01");
+	template_render(&b, "{\"text\":\"{{symbol}} {{price}} {{currency}} "
+	    "{{rule}} {{threshold}} {{change_pct}} {{high52}} {{low52}} "
+	    "{{time}}\",\"note\":\"{{note}}\"}", &a, 1);
+	ck_assert_str_eq(b.data, "{\"text\":\"CALX 45.12 USD above 44.53 "
+	    "44.53 3.20 44.53 27.73 2026-03-02T19:40:00Z\",\"note\":"
+	    "\"say \\\"buy\\\" <b>now</b> & C:\\\\tmp\\nline two\\t"
+	    "\\u0001\"}");
+	/* and as text: the note as it is; an unknown value is empty */
+	b.len = 0;
+	b.data[0] = '\0';
+	a.quote.high52 = NAN;
+	template_render(&b, "{{symbol}}|{{high52}}|{{message}}|{{note}}|{{x}}",
+	    &a, 0);
+	ck_assert_str_eq(b.data, "CALX||alert CALX above 44.53: price 45.12 USD "
+	    "(+3.2% today)|say \"buy\" <b>now</b> & C:\\tmp\nline two\t\x01|"
+	    "{{x}}");
+	/* the configuration is told what is unknown, and what is known */
+	ck_assert_int_eq(template_check("{{symbol}} {{price}}", err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(template_check("{{symbol}} {{ticker}}", err,
+	    sizeof(err)), -1);
+	ck_assert_msg(strncmp(err, "unknown placeholder {{ticker}} (known: "
+	    "{{symbol}} {{price}}", 59) == 0, "%s", err);
+	alert_clear(&a);
+	buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_subjects)
 {
 	struct alert	 a;
@@ -430,6 +466,7 @@ main(void)
 	tcase_add_test(tc, test_encoding);
 	tcase_add_test(tc, test_subjects);
 	tcase_add_test(tc, test_abroad);
+	tcase_add_test(tc, test_template);
 	tcase_add_test(tc, test_long_names);
 	tcase_add_test(tc, test_times);
 	tcase_add_test(tc, test_addr);
