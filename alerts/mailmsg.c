@@ -21,30 +21,6 @@
 #include "market/market.h"
 #include "alerts/alerts.h"
 
-static const char b64chars[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static void
-b64(struct buf *b, const unsigned char *p, size_t n)
-{
-	char	 o[4];
-
-	while (n > 0) {
-		unsigned v = (unsigned)p[0] << 16;
-		if (n > 1)
-			v |= (unsigned)p[1] << 8;
-		if (n > 2)
-			v |= p[2];
-		o[0] = b64chars[(v >> 18) & 63];
-		o[1] = b64chars[(v >> 12) & 63];
-		o[2] = n > 1 ? b64chars[(v >> 6) & 63] : '=';
-		o[3] = n > 2 ? b64chars[v & 63] : '=';
-		buf_add(b, o, 4);
-		p += n > 3 ? 3 : n;
-		n -= n > 3 ? 3 : n;
-	}
-}
-
 #define HEADER_PLAIN_MAX	200	/* longer plain text is encoded */
 
 /* Replace control characters (CR, LF, ...) with spaces. */
@@ -91,7 +67,7 @@ header_text(struct buf *b, const char *s)
 		if (n == 0)
 			n = len > 45 ? 45 : len;
 		buf_puts(b, "=?UTF-8?B?");
-		b64(b, p, n);
+		buf_base64(b, p, n);
 		buf_puts(b, "?=");
 		p += n;
 		len -= n;

@@ -81,3 +81,29 @@ tail_contains(int fd, const char *needle, size_t max)
 	free(tail);
 	return found;
 }
+
+/* The n bytes at p in base64 (RFC 4648), padded. */
+void
+buf_base64(struct buf *b, const void *data, size_t n)
+{
+	static const char	 chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char	*p = data;
+	unsigned		 v;
+	char			 o[4];
+
+	while (n > 0) {
+		v = (unsigned)p[0] << 16;
+		if (n > 1)
+			v |= (unsigned)p[1] << 8;
+		if (n > 2)
+			v |= p[2];
+		o[0] = chars[(v >> 18) & 63];
+		o[1] = chars[(v >> 12) & 63];
+		o[2] = n > 1 ? chars[(v >> 6) & 63] : '=';
+		o[3] = n > 2 ? chars[v & 63] : '=';
+		buf_add(b, o, 4);
+		p += n > 3 ? 3 : n;
+		n -= n > 3 ? 3 : n;
+	}
+}

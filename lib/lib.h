@@ -71,6 +71,7 @@ void		 buf_add(struct buf *, const void *, size_t);
 void		 buf_puts(struct buf *, const char *);
 void		 buf_printf(struct buf *, const char *, ...)
 		    __attribute__((__format__(printf, 2, 3)));
+void		 buf_base64(struct buf *, const void *, size_t);
 void		 buf_free(struct buf *);
 int		 tail_contains(int, const char *, size_t);
 
