@@ -10,6 +10,7 @@
 #include <sys/queue.h>
 #include <time.h>
 
+#include "lib/lib.h"
 #include "market/market.h"
 
 /* alerts/rules.c: the rule engine */
@@ -135,6 +136,32 @@ struct buf;
 int		 template_check(const char *, char *, size_t);
 void		 template_render(struct buf *, const char *,
 		    const struct alert *, int);
+
+/* alerts/pushtext.c: texts within a limit, with a service's escapes */
+enum text_unit { TEXT_UTF16, TEXT_CHARS, TEXT_BYTES };
+enum text_markup { MARKUP_NONE, MARKUP_HTML, MARKUP_DISCORD, MARKUP_SLACK };
+struct text {
+	struct buf		 b;
+	size_t			 used;		/* in units */
+	size_t			 limit;
+	enum text_unit		 unit;
+	int			 cut;		/* full: nothing more goes in */
+};
+#define FACTS_MAX	6
+struct fact {
+	char			 label[16];
+	char			 value[128];
+};
+void		 text_init(struct text *, size_t, enum text_unit);
+int		 text_put(struct text *, const char *, enum text_markup);
+int		 text_whole(struct text *, const char *const *, const int *,
+		    size_t, enum text_markup);
+int		 text_raw(struct text *, const char *);
+const char	*text_str(struct text *);
+void		 text_free(struct text *);
+void		 text_header(struct buf *, const char *);
+int		 alert_direction(const struct alert *);
+size_t		 alert_facts(const struct alert *, struct fact *);
 
 /* alerts/mailmsg.c: RFC 5322 / MIME composition */
 struct buf;
