@@ -32,7 +32,15 @@ enum notifier_type {
 	NOTIFIER_MAIL,
 	NOTIFIER_SYSLOG,
 	NOTIFIER_WEBHOOK,
+	NOTIFIER_TELEGRAM,	/* the phone services: notify/push.c */
+	NOTIFIER_DISCORD,
+	NOTIFIER_SLACK,
+	NOTIFIER_NTFY,
+	NOTIFIER_PUSHOVER,
+	NOTIFIER_GOTIFY,
 };
+#define NOTIFIER_TYPES		(NOTIFIER_GOTIFY + 1)
+#define NOTIFIER_IS_PUSH(t)	((t) >= NOTIFIER_TELEGRAM)
 
 struct notifier {
 	TAILQ_ENTRY(notifier)	 entry;
@@ -63,6 +71,22 @@ struct notifier {
 	char			*body;		/* template; NULL: the JSON */
 	char			*method;	/* NULL: POST */
 	char			*content_type;	/* NULL: JSON */
+	/* the phone services; their secrets are read at load time */
+	char			*api;		/* origin override, or NULL */
+	char			*server;	/* ntfy, gotify */
+	char			*topic;		/* ntfy */
+	char			*chat_id;	/* telegram */
+	long long		 thread_id;	/* telegram, 0: none */
+	char			*token_file;
+	char			*token;
+	char			*user_file;	/* pushover */
+	char			*user_key;
+	char			*url_file;	/* discord, slack */
+	char			*secret_url;
+	char			*link;		/* template; NULL: Yahoo's page */
+	int			 push_priority;	/* the service's scale */
+	int			 has_priority;
+	int			 silent;	/* telegram, discord: no sound */
 	time_t			 timeout;	/* the global `timeout' */
 	/* deliveries */
 	time_t			 retry;		/* first retry after */
@@ -161,5 +185,6 @@ int		 parse_duration(const char *, time_t *);
 int		 parse_price(const char *, double *);
 int		 parse_percent(const char *, double *);
 int		 secret_file_read(const char *, char **, char *, size_t);
+void		 secret_free(char *);
 
 #endif /* TICKERD_CONF_H */

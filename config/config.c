@@ -24,9 +24,16 @@ static const char *const type_names[] = {
 	[NOTIFIER_MAIL] = "mail",
 	[NOTIFIER_SYSLOG] = "syslog",
 	[NOTIFIER_WEBHOOK] = "webhook",
+	[NOTIFIER_TELEGRAM] = "telegram",
+	[NOTIFIER_DISCORD] = "discord",
+	[NOTIFIER_SLACK] = "slack",
+	[NOTIFIER_NTFY] = "ntfy",
+	[NOTIFIER_PUSHOVER] = "pushover",
+	[NOTIFIER_GOTIFY] = "gotify",
 };
 
-/* "mail", "syslog", "webhook": as the configuration and outbox say. */
+/* "mail", "syslog", "webhook", "telegram" ...: as the configuration and
+ * the outbox say. */
 const char *
 notifier_type_name(enum notifier_type t)
 {
@@ -166,10 +173,7 @@ config_free(struct config *conf)
 		free(n->smtp);
 		free(n->user);
 		free(n->password_file);
-		if (n->password != NULL) {
-			explicit_bzero(n->password, strlen(n->password));
-			free(n->password);
-		}
+		secret_free(n->password);
 		free(n->mbox);
 		free(n->sendmail);
 		free(n->ca_file);
@@ -179,11 +183,18 @@ config_free(struct config *conf)
 		free(n->content_type);
 		free(n->header_name);
 		free(n->header_file);
-		if (n->header_value != NULL) {
-			explicit_bzero(n->header_value,
-			    strlen(n->header_value));
-			free(n->header_value);
-		}
+		secret_free(n->header_value);
+		free(n->api);
+		free(n->server);
+		free(n->topic);
+		free(n->chat_id);
+		free(n->token_file);
+		secret_free(n->token);
+		free(n->user_file);
+		secret_free(n->user_key);
+		free(n->url_file);
+		secret_free(n->secret_url);
+		free(n->link);
 		free(n);
 	}
 	while ((w = TAILQ_FIRST(&conf->watches)) != NULL) {

@@ -4,6 +4,8 @@
  *	notifier mail "me" { to "a@example.com" smtp "smtp://127.0.0.1" }
  *	notifier syslog "log" { facility daemon priority notice }
  *	notifier webhook "hook" { url "https://..." header "X-Key" file "k" }
+ *
+ * The phone services' blocks are in parse_push.c.
  */
 #include "config.h"
 
@@ -199,11 +201,18 @@ static const struct keyword syslog_kws[] = {
 	{ "priority",	kw_syslog,	N(priority),	0, NONE },
 	{ NULL, NULL, 0, 0, NONE }
 };
-static const struct keyword *const tables[] = {
-	[NOTIFIER_MAIL] = mail_kws,
-	[NOTIFIER_SYSLOG] = syslog_kws,
-	[NOTIFIER_WEBHOOK] = webhook_kws,
-};
+
+/* The keywords of a notifier block of type t. */
+static const struct keyword *
+keywords(enum notifier_type t)
+{
+	switch (t) {
+	case NOTIFIER_MAIL:	return mail_kws;
+	case NOTIFIER_SYSLOG:	return syslog_kws;
+	case NOTIFIER_WEBHOOK:	return webhook_kws;
+	default:		return push_keywords(t);
+	}
+}
 
 static void
 unknown(struct parser *p, const char *kw, int line, void *obj)
@@ -305,7 +314,8 @@ notifier_new(struct parser *p, int line)
 		return NULL;
 	if ((t = notifier_type_from_name(type)) == -1) {
 		perr(p, tline, "notifier: unknown type \"%s\" (mail, syslog, "
-		    "webhook)", type);
+		    "webhook, telegram, discord, slack, ntfy, pushover, "
+		    "gotify)", type);
 		free(type);
 		return NULL;
 	}
@@ -346,12 +356,14 @@ parse_notifier(struct parser *p, const struct keyword *k, void *obj,
 	TAILQ_INSERT_TAIL(&p->conf->notifiers, n, entry);
 	if (open_block(p, "notifier") == -1)
 		return -1;
-	if (parse_block(p, "notifier", line, tables[n->type], n,
+	if (parse_block(p, "notifier", line, keywords(n->type), n,
 	    unknown) == -1)
 		return 0;
 	if (n->type == NOTIFIER_MAIL)
 		check_mail(p, n);
 	else if (n->type == NOTIFIER_WEBHOOK)
 		check_webhook(p, n);
+	else if (NOTIFIER_IS_PUSH(n->type))
+		check_push(p, n);
 	return 0;
 }

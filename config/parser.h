@@ -125,7 +125,8 @@ int		 parse_block(struct parser *, const char *, int,
 		    const struct keyword *, void *,
 		    void (*)(struct parser *, const char *, int, void *));
 
-/* config/parse_provider.c, parse_notifier.c, parse_watch.c: the blocks */
+/* config/parse_provider.c, parse_notifier.c, parse_push.c, parse_watch.c:
+ * the blocks */
 int		 parse_provider(struct parser *, const struct keyword *, void *,
 		    int);
 int		 parse_notifier(struct parser *, const struct keyword *, void *,
@@ -133,6 +134,8 @@ int		 parse_notifier(struct parser *, const struct keyword *, void *,
 int		 parse_watch(struct parser *, const struct keyword *, void *,
 		    int);
 int		 watch_keyword(const char *);
+const struct keyword *push_keywords(enum notifier_type);
+void		 check_push(struct parser *, struct notifier *);
 
 /* config/parse.c */
 int		 parse_file(struct parser *, const char *, const char *, int);

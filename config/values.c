@@ -158,3 +158,12 @@ secret_file_read(const char *path, char **out, char *err, size_t errlen)
 	return 0;
 }
 
+/* Forget a secret: overwritten, then freed.  NULL is fine. */
+void
+secret_free(char *s)
+{
+	if (s == NULL)
+		return;
+	explicit_bzero(s, strlen(s));
+	free(s);
+}

@@ -1,5 +1,6 @@
 /*
- * Digest windows.  A mail notifier with `digest D' holds its messages:
+ * Digest windows.  A mail or phone notifier with `digest D' holds its
+ * messages:
  * the first opens a window of D, and when it closes everything held goes
  * out as one digest, composed then from the alerts the outbox files
  * keep.  The files stay until the digest is delivered, so a crash loses
@@ -30,6 +31,9 @@ struct window {
 };
 
 static struct event_base	*digest_base;
+
+/* The notifiers that can gather alerts into one message. */
+#define DIGESTS(t)	((t) == NOTIFIER_MAIL || NOTIFIER_IS_PUSH(t))
 static TAILQ_HEAD(, window)	 windows = TAILQ_HEAD_INITIALIZER(windows);
 static size_t			 nheld;
 
@@ -62,8 +66,8 @@ send_each(struct outlist *l)
 
 /*
  * The digest of what a window held: its alerts, read back from what the
- * messages keep, composed into one mail with a Message-ID made from the
- * first message's id.  NULL when an alert cannot be read: the messages
+ * messages keep, composed into one message (a mail's Message-ID is made
+ * from the first message's id).  NULL when an alert cannot be read: the messages
  * then go out one by one.
  */
 static struct outmsg *
@@ -75,7 +79,7 @@ digest_make(struct window *win, const struct notifier *n)
 	size_t		 i, na = 0;
 
 	d->is_digest = 1;
-	d->type = NOTIFIER_MAIL;
+	d->type = n->type;
 	d->notifier = xstrdup(win->notifier);
 	TAILQ_CONCAT(&d->members, &win->held, entry);
 	TAILQ_FOREACH(x, &d->members, entry) {
@@ -84,9 +88,9 @@ digest_make(struct window *win, const struct notifier *n)
 			d->created = x->created;
 		}
 		if (x->alert == NULL || alert_from_json(x->alert, &a[na]) == -1)
-			log_warnx("mail %s: the alert of %s cannot be read; "
-			    "sending the messages one by one", x->notifier,
-			    x->id);
+			log_warnx("%s %s: the alert of %s cannot be read; "
+			    "sending the messages one by one",
+			    notifier_type_name(n->type), x->notifier, x->id);
 		else
 			na++;
 	}
@@ -118,7 +122,7 @@ window_close(evutil_socket_t fd, short ev, void *arg)
 
 	window_end(win);
 	nheld -= win->n;
-	if (win->n == 1 || n == NULL || n->type != NOTIFIER_MAIL)
+	if (win->n == 1 || n == NULL || !DIGESTS(n->type))
 		send_each(&win->held);	/* a vanished notifier fails each */
 	else if ((d = digest_make(win, n)) != NULL)
 		notify_send(d);
@@ -135,7 +139,7 @@ digest_hold(struct outmsg *m, const struct notifier *n)
 {
 	struct window	*win;
 
-	if (n == NULL || n->type != NOTIFIER_MAIL || m->type != NOTIFIER_MAIL ||
+	if (n == NULL || !DIGESTS(n->type) || m->type != n->type ||
 	    n->digest <= 0 || m->alert == NULL)
 		return -1;
 	TAILQ_FOREACH(win, &windows, entry)

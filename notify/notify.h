@@ -83,4 +83,10 @@ void		 mbox_deliver(const struct notifier *, struct outmsg *,
 void		 webhook_deliver(const struct notifier *, struct outmsg *,
 		    deliver_done_fn);
 
+/* notify/pushmsg.c, push.c: the phone services' messages and transport */
+void		 push_compose(struct buf *, const struct notifier *,
+		    const struct alert *, size_t);
+void		 push_deliver(const struct notifier *, struct outmsg *,
+		    deliver_done_fn);
+
 #endif /* TICKERD_NOTIFY_H */

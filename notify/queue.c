@@ -36,6 +36,13 @@ static unsigned			 batch_seq;
 static int			 once;		/* --once: no retries */
 static unsigned			 failures;	/* --once: not delivered */
 static int			 stopping;
+/* A notifier whose service asked to wait, until when (clock_mono()). */
+struct hold {
+	SLIST_ENTRY(hold)	 entry;
+	char			*notifier;
+	double			 until;
+};
+static SLIST_HEAD(, hold)	 holds = SLIST_HEAD_INITIALIZER(holds);
 
 static void	deliver(struct outmsg *);
 
@@ -103,6 +110,9 @@ notify_compose(struct outmsg *m, const struct notifier *n,
 	case NOTIFIER_SYSLOG:
 		alert_line(a, line, sizeof(line));
 		buf_puts(&m->payload, line);
+		break;
+	default:
+		push_compose(&m->payload, n, a, na);
 		break;
 	}
 }
@@ -218,6 +228,49 @@ retry_cb(evutil_socket_t fd, short ev, void *arg)
 	deliver(arg);
 }
 
+/* Try m again in delay seconds. */
+static void
+later(struct outmsg *m, double delay)
+{
+	if (m->timer == NULL &&
+	    (m->timer = evtimer_new(notify_base, retry_cb, m)) == NULL)
+		fatalx("evtimer_new");
+	timer_in(m->timer, delay);
+}
+
+/*
+ * A service asked to wait (a 429, an empty rate-limit bucket): the
+ * notifier's messages are held for so many seconds.
+ */
+static void
+hold(const char *name, double secs)
+{
+	struct hold	*h;
+
+	SLIST_FOREACH(h, &holds, entry)
+		if (strcmp(h->notifier, name) == 0)
+			break;
+	if (h == NULL) {
+		h = xcalloc(1, sizeof(*h));
+		h->notifier = xstrdup(name);
+		SLIST_INSERT_HEAD(&holds, h, entry);
+	}
+	h->until = clock_mono() + secs;
+}
+
+/* How long the notifier's messages are still held; 0: not. */
+static double
+held(const char *name)
+{
+	struct hold	*h;
+
+	SLIST_FOREACH(h, &holds, entry)
+		if (strcmp(h->notifier, name) == 0)
+			return h->until > clock_mono() ? h->until -
+			    clock_mono() : 0;
+	return 0;
+}
+
 /* Whether m is over: a test, a stop, a --once run, or given up on. */
 static int
 failed_for_good(struct outmsg *m, const char *why, time_t limit)
@@ -258,15 +311,16 @@ failed(struct outmsg *m, const char *why)
 
 	if (failed_for_good(m, why, n ? n->retry_for : DEFAULT_RETRY_FOR))
 		return;
-	delay = backoff((double)first, (unsigned)(m->attempts - 1),
-	    RETRY_MAX);
+	if (m->retry_after > 0) {	/* as the service asked */
+		delay = m->retry_after;
+		hold(m->notifier, delay);
+	} else
+		delay = backoff((double)first, (unsigned)(m->attempts - 1),
+		    RETRY_MAX);
 	log_warnx("%s %s: \"%s\" not delivered (attempt %d): %s; next try "
 	    "in %.1fs", notifier_type_name(m->type), m->notifier, m->subject,
 	    m->attempts, why, delay);
-	if (m->timer == NULL &&
-	    (m->timer = evtimer_new(notify_base, retry_cb, m)) == NULL)
-		fatalx("evtimer_new");
-	timer_in(m->timer, delay);
+	later(m, delay);
 }
 
 /* The end of one attempt, as a transport reports it. */
@@ -277,6 +331,8 @@ done(struct outmsg *m, int ok, const char *why)
 		failed(m, why);
 		return;
 	}
+	if (m->retry_after > 0)		/* delivered, but wait for the next */
+		hold(m->notifier, m->retry_after);
 	if (m->type != NOTIFIER_SYSLOG)
 		log_info("%s %s: delivered \"%s\"", notifier_type_name(m->type),
 		    m->notifier, m->subject);
@@ -296,7 +352,12 @@ static void
 deliver(struct outmsg *m)
 {
 	const struct notifier	*n = notify_lookup(m->notifier);
+	double			 wait;
 
+	if ((wait = held(m->notifier)) > 0 && !m->is_test) {
+		later(m, wait);
+		return;
+	}
 	m->attempts++;
 	if (n == NULL || n->type != m->type) {
 		failed(m, "no notifier of that name and type in the "
@@ -318,6 +379,9 @@ deliver(struct outmsg *m)
 		break;
 	case NOTIFIER_WEBHOOK:
 		webhook_deliver(n, m, done);
+		break;
+	default:
+		push_deliver(n, m, done);
 		break;
 	}
 }
@@ -417,6 +481,7 @@ void
 notify_free(void)
 {
 	struct outmsg	*m;
+	struct hold	*h;
 	size_t		 n = 0;
 
 	while ((m = TAILQ_FIRST(&queue)) != NULL) {
@@ -424,6 +489,11 @@ notify_free(void)
 		dequeue(m);
 	}
 	n += digest_free();
+	while ((h = SLIST_FIRST(&holds)) != NULL) {
+		SLIST_REMOVE_HEAD(&holds, entry);
+		free(h->notifier);
+		free(h);
+	}
 	if (n > 0 && store_dir() != NULL)
 		log_info("%zu message%s left in the outbox for the next start",
 		    n, n == 1 ? "" : "s");

@@ -49,6 +49,7 @@ struct outmsg {
 	struct buf		 payload;	/* a mail, syslog line, or JSON */
 	/* delivery, in memory (notify/) */
 	int			 attempts;
+	double			 retry_after;	/* the service asked to wait */
 	struct event		*timer;
 	struct outlist		 members;	/* a digest's messages */
 	int			 is_digest;

@@ -1,0 +1,341 @@
+/*
+ * The phone services' transport: one HTTPS request per attempt, through
+ * libcurl in the event loop, of a message pushmsg.c made.  The endpoint
+ * and the credentials come from the notifier of the moment, so a new
+ * token and a reload deliver what waits:
+ *
+ *	telegram	API/bot<token>/sendMessage
+ *	discord, slack	the URL of the url-file (API: its origin replaced)
+ *	ntfy		SERVER/<topic>, Authorization: Bearer <token>
+ *	pushover	API/1/messages.json, token= and user= in the form
+ *	gotify		SERVER/message, X-Gotify-Key: <token>
+ *
+ * An answer is read as its service documents it: Telegram's and
+ * Pushover's JSON say whether a 200 delivered; errors give their
+ * service's description.  A 429 gives how long to wait: Telegram's
+ * parameters.retry_after, Discord's retry_after (its JSON, in seconds),
+ * or the Retry-After header; and a Discord answer whose
+ * X-RateLimit-Remaining is 0 says when the bucket refills.  The queue
+ * then holds the notifier's messages that long.  No secret reaches a
+ * log: the reasons given are scrubbed of them.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "lib/lib.h"
+#include "alerts/alerts.h"
+#include "config/conf.h"
+#include "store/store.h"
+#include "notify/notify.h"
+
+#define ANSWER_MAX	(1 << 20)	/* a delivered text comes back in it */
+#define WAIT_MAX	3600.0	/* a longer wait is taken as this */
+
+struct push {
+	struct outmsg		*m;
+	deliver_done_fn		 done;
+	enum notifier_type	 type;
+	struct curl_slist	*headers;
+	char			*url;
+	char			*body;
+	char			*secret[3];	/* to scrub from reasons */
+	struct net_body		 answer;
+	char			 error[CURL_ERROR_SIZE];
+};
+
+static const char *const service_names[] = {
+	[NOTIFIER_TELEGRAM] = "Telegram", [NOTIFIER_DISCORD] = "Discord",
+	[NOTIFIER_SLACK] = "Slack", [NOTIFIER_NTFY] = "ntfy",
+	[NOTIFIER_PUSHOVER] = "Pushover", [NOTIFIER_GOTIFY] = "Gotify",
+};
+
+/* base without its trailing slashes, then path. */
+static char *
+join(const char *base, const char *path)
+{
+	size_t	 len = strlen(base);
+	char	*s;
+
+	while (len > 0 && base[len - 1] == '/')
+		len--;
+	xasprintf(&s, "%.*s%s", (int)len, base, path);
+	return s;
+}
+
+/* A webhook URL with its origin (scheme://host:port) replaced by api. */
+static char *
+reorigin(const char *url, const char *api)
+{
+	const char	*p = strstr(url, "://");
+
+	if (api == NULL || p == NULL)
+		return xstrdup(url);
+	p += 3;
+	return join(api, p + strcspn(p, "/?#"));
+}
+
+/* The request's URL and the secrets it carries, from the notifier. */
+static void
+endpoint(struct push *h, const struct notifier *n)
+{
+	const char	*server = n->api ? n->api : n->server;
+	char		*path;
+
+	switch (n->type) {
+	case NOTIFIER_TELEGRAM:
+		xasprintf(&path, "/bot%s/sendMessage", n->token);
+		h->url = join(n->api ? n->api : "https://api.telegram.org",
+		    path);
+		free(path);
+		h->secret[0] = xstrdup(n->token);
+		break;
+	case NOTIFIER_DISCORD:
+	case NOTIFIER_SLACK:
+		h->url = reorigin(n->secret_url, n->api);
+		h->secret[0] = xstrdup(n->secret_url);
+		path = strrchr(n->secret_url, '/');
+		h->secret[1] = xstrdup(path != NULL && path[1] != '\0' ?
+		    path + 1 : n->secret_url);
+		break;
+	case NOTIFIER_NTFY:
+		xasprintf(&path, "/%s", n->topic);
+		h->url = join(server ? server : "https://ntfy.sh", path);
+		free(path);
+		break;
+	case NOTIFIER_PUSHOVER:
+		h->url = join(n->api ? n->api : "https://api.pushover.net",
+		    "/1/messages.json");
+		h->secret[0] = xstrdup(n->token);
+		h->secret[1] = xstrdup(n->user_key);
+		break;
+	default:
+		h->url = join(server, "/message");
+		break;
+	}
+	if (n->token != NULL && h->secret[0] == NULL)
+		h->secret[0] = xstrdup(n->token);
+}
+
+/*
+ * The headers and body of the request: the message's own header lines
+ * and body (pushmsg.c), with the credentials added.
+ */
+static void
+compose(struct push *h, const struct notifier *n, const struct outmsg *m)
+{
+	const char	*p = m->payload.data ? m->payload.data : "\n";
+	const char	*eol;
+	char		*line;
+
+	h->headers = curl_slist_append(NULL, "Expect:");
+	while (*p != '\0' && *p != '\n') {
+		eol = p + strcspn(p, "\n");
+		line = xstrndup(p, (size_t)(eol - p));
+		h->headers = curl_slist_append(h->headers, line);
+		free(line);
+		p = *eol ? eol + 1 : eol;
+	}
+	if (*p == '\n')
+		p++;
+	line = NULL;
+	if (n->type == NOTIFIER_NTFY && n->token != NULL)
+		xasprintf(&line, "Authorization: Bearer %s", n->token);
+	else if (n->type == NOTIFIER_GOTIFY)
+		xasprintf(&line, "X-Gotify-Key: %s", n->token);
+	if (line != NULL) {
+		h->headers = curl_slist_append(h->headers, line);
+		secret_free(line);
+	}
+	if (n->type == NOTIFIER_PUSHOVER)
+		xasprintf(&h->body, "token=%s&user=%s&%s", n->token,
+		    n->user_key, p);
+	else
+		h->body = xstrdup(p);
+}
+
+/* Replace each secret in s (in place) with "REDACTED" as room allows. */
+static void
+scrub(struct push *h, char *s, size_t size)
+{
+	char	*at, *rest;
+	size_t	 i, len;
+
+	for (i = 0; i < 3; i++) {
+		if (h->secret[i] == NULL || (len = strlen(h->secret[i])) < 4)
+			continue;
+		while ((at = strstr(s, h->secret[i])) != NULL) {
+			rest = xstrdup(at + len);
+			snprintf(at, size - (size_t)(at - s), "REDACTED%s",
+			    rest);
+			free(rest);
+		}
+	}
+}
+
+/* How long an answer asks to wait: its JSON, or Retry-After; 0: none. */
+static double
+wait_asked(void *easy, json_t *j)
+{
+	struct curl_header	*hd;
+	json_t			*v;
+	curl_off_t		 after = 0;
+	double			 w = 0;
+
+	if ((v = json_object_get(json_object_get(j, "parameters"),
+	    "retry_after")) != NULL || (v = json_object_get(j,
+	    "retry_after")) != NULL)
+		w = json_number_value(v);
+	if (w <= 0 && curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER,
+	    &after) == CURLE_OK && after > 0)
+		w = (double)after;
+	if (w <= 0 && curl_easy_header(easy, "X-RateLimit-Reset-After", 0,
+	    CURLH_HEADER, -1, &hd) == CURLHE_OK)
+		w = strtod(hd->value, NULL);
+	if (!isfinite(w) || w <= 0)
+		return 0;
+	return w > WAIT_MAX ? WAIT_MAX : w;
+}
+
+/* After a delivery: Discord's bucket is empty until it resets. */
+static double
+bucket_empty(void *easy)
+{
+	struct curl_header	*hd;
+	double			 w;
+
+	if (curl_easy_header(easy, "X-RateLimit-Remaining", 0, CURLH_HEADER,
+	    -1, &hd) != CURLHE_OK || strtol(hd->value, NULL, 10) > 0)
+		return 0;
+	if (curl_easy_header(easy, "X-RateLimit-Reset-After", 0, CURLH_HEADER,
+	    -1, &hd) != CURLHE_OK)
+		return 0;
+	w = strtod(hd->value, NULL);
+	return isfinite(w) && w > 0 ? (w > WAIT_MAX ? WAIT_MAX : w) : 0;
+}
+
+/* What a service's error answer says, in its own words. */
+static void
+described(enum notifier_type t, json_t *j, const char *raw, char *out,
+    size_t len)
+{
+	json_t		*errs = json_object_get(j, "errors");
+	const char	*s = NULL;
+
+	switch (t) {
+	case NOTIFIER_TELEGRAM: s = jstr(j, "description"); break;
+	case NOTIFIER_DISCORD: s = jstr(j, "message"); break;
+	case NOTIFIER_NTFY: s = jstr(j, "error"); break;
+	case NOTIFIER_PUSHOVER:
+		s = json_string_value(json_array_get(errs, 0));
+		break;
+	case NOTIFIER_GOTIFY:
+		if (*(s = jstr(j, "errorDescription")) == '\0')
+			s = jstr(j, "error");
+		break;
+	default: break;
+	}
+	snprintf(out, len, "%s", s != NULL && *s != '\0' ? s : raw);
+	for (; *out != '\0'; out++)
+		if ((unsigned char)*out < ' ' || *out == 0x7f)
+			*out = ' ';
+}
+
+/* Whether a 2xx answer delivered: Telegram and Pushover say so. */
+static int
+accepted(enum notifier_type t, json_t *j)
+{
+	if (t == NOTIFIER_TELEGRAM && j != NULL)
+		return json_is_true(json_object_get(j, "ok"));
+	if (t == NOTIFIER_PUSHOVER && j != NULL)
+		return jint(j, "status") == 1;
+	return 1;
+}
+
+static void
+push_free(struct push *h)
+{
+	size_t	 i;
+
+	curl_slist_free_all(h->headers);
+	secret_free(h->url);
+	secret_free(h->body);
+	for (i = 0; i < 3; i++)
+		secret_free(h->secret[i]);
+	buf_free(&h->answer.buf);
+	free(h);
+}
+
+static void
+push_done(void *easy, int code, void *arg)
+{
+	struct push	*h = arg;
+	json_t		*j = NULL;
+	long		 status = 0;
+	char		 why[CURL_ERROR_SIZE + 600], said[512];
+	const char	*raw = h->answer.buf.data ? h->answer.buf.data : "";
+
+	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+	if (h->answer.buf.len > 0)
+		j = json_loadb(raw, h->answer.buf.len, 0, NULL);
+	h->m->retry_after = 0;
+	if (code == CURLE_OK && status >= 200 && status < 300 &&
+	    accepted(h->type, j)) {
+		h->m->retry_after = bucket_empty(easy);
+		curl_easy_cleanup(easy);
+		json_decref(j);
+		h->done(h->m, 1, NULL);
+		push_free(h);
+		return;
+	}
+	if (code != CURLE_OK)
+		snprintf(why, sizeof(why), "%s%s%s", curl_easy_strerror(code),
+		    h->error[0] ? ": " : "", h->error);
+	else {
+		described(h->type, j, raw, said, sizeof(said));
+		snprintf(why, sizeof(why), "%s answered HTTP %ld%s%s",
+		    service_names[h->type], status, *said ? ": " : "", said);
+		if (status == 429)
+			h->m->retry_after = wait_asked(easy, j);
+	}
+	curl_easy_cleanup(easy);
+	json_decref(j);
+	scrub(h, why, sizeof(why));
+	h->done(h->m, 0, why);
+	push_free(h);
+}
+
+/* One attempt to deliver m through phone service notifier n. */
+void
+push_deliver(const struct notifier *n, struct outmsg *m,
+    deliver_done_fn done)
+{
+	struct net_opts	 opts = { .timeout = 30, .connect_timeout = 30,
+			    .protocols = "http,https",
+			    .user_agent = TICKERD_USER_AGENT };
+	struct push	*h = xcalloc(1, sizeof(*h));
+	CURL		*e;
+
+	if (n->timeout > 0)
+		opts.timeout = (long)n->timeout;
+	h->m = m;
+	h->done = done;
+	h->type = n->type;
+	h->answer.max = ANSWER_MAX;
+	endpoint(h, n);
+	compose(h, n, m);
+	e = net_easy(h->url, &opts);
+	curl_easy_setopt(e, CURLOPT_POST, 1L);
+	curl_easy_setopt(e, CURLOPT_POSTFIELDS, h->body);
+	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(h->body));
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->headers);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->error);
+	net_collect(e, &h->answer);
+	net_add(e, push_done, h);
+}
