@@ -59,6 +59,12 @@ webhook_deliver(const struct notifier *n, struct outmsg *m,
 }
 
 void
+push_deliver(const struct notifier *n, struct outmsg *m, deliver_done_fn d)
+{
+	record(m, d, "push");
+}
+
+void
 children_init(struct event_base *b)
 {
 }
@@ -278,6 +284,48 @@ START_TEST(test_digest)
 }
 END_TEST
 
+/*
+ * A 429 that says how long to wait: the retry comes then, not after the
+ * backoff, and the notifier's other messages wait as long; a delivery
+ * whose rate-limit bucket is empty holds the next one too.
+ */
+START_TEST(test_rate_limited)
+{
+	struct outmsg	*m1, *m2;
+	double		 d;
+
+	setup("notifier ntfy \"ph\" { topic \"t\" retry 30s }\n", 0);
+	notify_queue(m1 = msg("ph", "m1"));
+	ck_assert_str_eq(attempts[0].transport, "push");
+	m1->retry_after = 5;
+	attempts[0].finish(m1, 0, "ntfy answered HTTP 429");
+	d = retry_in(m1);
+	ck_assert_msg(d >= 4.9 && d <= 5.1, "retry in %.2fs, not 5", d);
+	notify_queue(m2 = msg("ph", "m2"));
+	ck_assert_uint_eq(nattempts, 1);	/* held, not attempted */
+	ck_assert_int_eq(m2->attempts, 0);
+	d = retry_in(m2);
+	ck_assert_msg(d >= 4.8 && d <= 5.1, "held for %.2fs, not 5", d);
+	/* the hold over (a zero wait), both go; the bucket empties */
+	m1->retry_after = 0;
+	hold("ph", 0);
+	fire_retry(m1);
+	ck_assert_uint_eq(nattempts, 2);
+	m1->retry_after = 2;
+	attempts[1].finish(m1, 1, NULL);
+	fire_retry(m2);
+	ck_assert_uint_eq(nattempts, 2);
+	d = retry_in(m2);
+	ck_assert_msg(d >= 1.9 && d <= 2.1, "held for %.2fs, not 2", d);
+	hold("ph", 0);
+	fire_retry(m2);
+	ck_assert_uint_eq(nattempts, 3);
+	attempts[2].finish(m2, 1, NULL);
+	ck_assert_uint_eq(work_pending(), 0);
+	teardown();
+}
+END_TEST
+
 int
 main(void)
 {
@@ -290,6 +338,7 @@ main(void)
 	tcase_add_test(tc, test_once_does_not_retry);
 	tcase_add_test(tc, test_notifier_of_the_moment);
 	tcase_add_test(tc, test_digest);
+	tcase_add_test(tc, test_rate_limited);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
