@@ -67,6 +67,7 @@ struct row {
 	time_t		 time;
 	size_t		 sym;
 	double		 price, prev, high52, low52, volume;
+	double		 open, high, low;	/* the session's so far */
 };
 
 static void	start_next(struct fetchhist *);
@@ -163,22 +164,24 @@ start_next(struct fetchhist *F)
 }
 
 /* The provider's spelling: the map lines first, then its own rule. */
-static void
-spell(const struct fetchhist *F, const char *sym, char *out, size_t len)
+void
+history_spell(const struct providerconf *pc, const struct provider *p,
+    const char *sym, char *out, size_t len)
 {
 	size_t	 i;
 
-	for (i = 0; i < F->pc->nmaps; i++)
-		if (strcmp(F->pc->maps[i].from, sym) == 0) {
-			tk_strlcpy(out, F->pc->maps[i].to, len);
+	for (i = 0; i < pc->nmaps; i++)
+		if (strcmp(pc->maps[i].from, sym) == 0) {
+			tk_strlcpy(out, pc->maps[i].to, len);
 			return;
 		}
-	F->p->map(sym, out, len);
+	p->map(sym, out, len);
 }
 
 /* The first provider of the chain with history (minute bars if asked). */
-static struct providerconf *
-pick(struct config *conf, int minute, const struct bars_api **api)
+struct providerconf *
+history_pick(const struct config *conf, int minute,
+    const struct bars_api **api)
 {
 	struct providerconf	*pc = config_provider(conf);
 	int			 hops;
@@ -248,6 +251,9 @@ daily_rows(const struct fetchhist *F, size_t sym, struct row **rows,
 		r.prev = i > 0 ? b->v[i - 1].close : NAN;
 		range52(b, i, &r.high52, &r.low52);
 		r.volume = b->v[i].volume;
+		r.open = b->v[i].open;
+		r.high = b->v[i].high;
+		r.low = b->v[i].low;
 		add_row(rows, n, &r);
 	}
 }
@@ -281,7 +287,12 @@ minute_rows(const struct fetchhist *F, size_t sym, struct row **rows,
 			}
 			r.prev = k > 0 ? d->v[k - 1].close : NAN;
 			vol = 0;
+			r.open = m->v[i].open;
+			r.high = m->v[i].high;
+			r.low = m->v[i].low;
 		}
+		r.high = fmax(r.high, m->v[i].high);
+		r.low = fmin(r.low, m->v[i].low);
 		hi = isfinite(hi) ? fmax(hi, m->v[i].high) : m->v[i].high;
 		lo = isfinite(lo) ? fmin(lo, m->v[i].low) : m->v[i].low;
 		vol += isfinite(m->v[i].volume) ? m->v[i].volume : 0;
@@ -329,7 +340,7 @@ static int
 write_rows(const struct fetchhist *F, const struct row *rows, size_t n,
     const char *path)
 {
-	char	 f[5][40], when[32], *tmp = NULL;
+	char	 f[8][40], when[32], *tmp = NULL;
 	gzFile	 gz;
 	size_t	 i, len = strlen(path);
 	int	 fd, ok;
@@ -346,8 +357,8 @@ write_rows(const struct fetchhist *F, const struct row *rows, size_t n,
 		free(tmp);
 		return -1;
 	}
-	ok = gzputs(gz, "time,symbol,price,prev_close,high52,low52,volume\n") >
-	    0;
+	ok = gzputs(gz, "time,symbol,price,prev_close,high52,low52,volume,"
+	    "open,high,low\n") > 0;
 	for (i = 0; ok && i < n; i++) {
 		fmt_time(rows[i].time, FMT_ISO, when, sizeof(when));
 		num(f[0], sizeof(f[0]), rows[i].price, 4);
@@ -355,9 +366,12 @@ write_rows(const struct fetchhist *F, const struct row *rows, size_t n,
 		num(f[2], sizeof(f[2]), rows[i].high52, 4);
 		num(f[3], sizeof(f[3]), rows[i].low52, 4);
 		num(f[4], sizeof(f[4]), rows[i].volume, 0);
-		ok = gzprintf(gz, "%s,%s,%s,%s,%s,%s,%s\n", when,
+		num(f[5], sizeof(f[5]), rows[i].open, 4);
+		num(f[6], sizeof(f[6]), rows[i].high, 4);
+		num(f[7], sizeof(f[7]), rows[i].low, 4);
+		ok = gzprintf(gz, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", when,
 		    F->jobs[rows[i].sym].symbol, f[0], f[1], f[2], f[3],
-		    f[4]) > 0;
+		    f[4], f[5], f[6], f[7]) > 0;
 	}
 	ok = gzclose(gz) == Z_OK && ok;
 	if (tmp != NULL && (!ok || rename(tmp, path) == -1)) {
@@ -408,7 +422,7 @@ fetch_history(struct config *conf, char **syms, size_t n, const char *range,
 		    "served for the last 30 days, a week at a time)");
 		return 1;
 	}
-	if ((F.pc = pick(conf, F.minute, &F.api)) == NULL) {
+	if ((F.pc = history_pick(conf, F.minute, &F.api)) == NULL) {
 		log_warnx("no provider of the chain serves %s history "
 		    "(yahoo%s do)", F.minute ? "minute" : "daily", F.minute ?
 		    "" : ", stooq, alphavantage and twelvedata");
@@ -429,7 +443,8 @@ fetch_history(struct config *conf, char **syms, size_t n, const char *range,
 			return 1;
 		}
 		F.jobs[i].symbol = syms[i];
-		spell(&F, syms[i], F.jobs[i].name, sizeof(F.jobs[i].name));
+		history_spell(F.pc, F.p, syms[i], F.jobs[i].name,
+		    sizeof(F.jobs[i].name));
 	}
 	if ((base = event_base_new()) == NULL || net_init(base) == -1)
 		fatalx("cannot start the event loop");

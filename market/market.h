@@ -22,6 +22,8 @@ struct quote {
 	double		 high52;
 	double		 low52;
 	long long	 volume;		/* -1 when unknown */
+	double		 open;			/* the session's; 0: unknown */
+	double		 day_high, day_low;	/* the session's; 0: unknown */
 	time_t		 time;			/* market time of the price */
 	long		 date;			/* only a date was given: it,
 						   as cal_days(); 0: none */

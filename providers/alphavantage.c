@@ -158,6 +158,8 @@ av_parse(const char *const *syms, size_t n, long status, const char *body,
 	q->low52 = NAN;
 	price = json_price(gq, "06. volume");
 	q->volume = quote_volume(price);
+	quote_day(q, json_price(gq, "02. open"), json_price(gq, "03. high"),
+	    json_price(gq, "04. low"));
 	/* only a date: the daemon times it at that day's close */
 	q->date = quote_date(json_string_value(json_object_get(gq,
 	    "07. latest trading day")));

@@ -140,6 +140,8 @@ finnhub_parse(const char *const *syms, size_t n, long status,
 		q->high52 = NAN;
 		q->low52 = NAN;
 		q->volume = -1;
+		quote_day(q, json_price(root, "o"), json_price(root, "h"),
+		    json_price(root, "l"));
 		q->time = quote_time(t);
 	}
 	json_decref(root);

@@ -274,6 +274,15 @@ range_result(struct fetch_result *res, double hi, double lo, int empty,
  * A volume from an API's number: -1 (unknown) when it is not finite,
  * negative, or more than a long long holds.  Never converted unchecked.
  */
+/* The session's open, high and low, where the answer gives them. */
+void
+quote_day(struct quote *q, double open, double high, double low)
+{
+	q->open = isfinite(open) && open > 0 ? open : 0;
+	q->day_high = isfinite(high) && high > 0 ? high : 0;
+	q->day_low = isfinite(low) && low > 0 ? low : 0;
+}
+
 long long
 quote_volume(double d)
 {

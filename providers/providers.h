@@ -105,6 +105,7 @@ int		 is_class_share(const char *, char *);
 void		 range_result(struct fetch_result *, double, double, int,
 		    const char *);
 long long	 quote_volume(double);
+void		 quote_day(struct quote *, double, double, double);
 time_t		 quote_time(double);
 long		 quote_date(const char *);
 int		 answer_for(const char *, const char *, struct fetch_result *);
@@ -151,6 +152,7 @@ struct replay_sym {
 	size_t		 count;		/* quotes so far */
 	void		*user;		/* the caller's */
 	int		 resolved;	/* user has been set */
+	double		 last_close;	/* daily bars: the previous row's */
 };
 struct replay	*replay_open(const char *, char *, size_t);
 int		 replay_next(struct replay *, struct quote *,

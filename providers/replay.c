@@ -1,10 +1,16 @@
 /*
  * The replay provider: recorded quotes from a CSV file, plain or gzipped,
- *   time,symbol,price,prev_close,high52,low52,volume
+ *   time,symbol,price,prev_close,high52,low52,volume[,open,high,low]
  *   2026-03-02T14:30:00Z,CALX,41.20,40.95,44.53,27.73,812000
  * read as a stream: constant memory whatever the file's size.  A header
  * line is optional; empty fields other than time, symbol and price mean
- * "unknown".  The quotes of each symbol must be in time order.
+ * "unknown"; the last three, when there, are the session's open, high
+ * and low so far.  The quotes of each symbol must be in time order.
+ *
+ * A file whose first line is the header
+ *   date,symbol,open,high,low,close,volume
+ * holds daily bars instead: each row is a quote at that session's close
+ * on the symbol's exchange, its previous close the row before's.
  *
  * Backtests read millions of lines, so the common spellings are parsed
  * by hand: a fixed-format timestamp, and prices as exact decimals
@@ -50,6 +56,7 @@ struct replay {
 	time_t		 dateday;
 	char		 timebuf[20];	/* the last time parsed, and its value */
 	time_t		 timeval;
+	int		 bars;		/* date,symbol,open,high,low,close,.. */
 };
 
 static const double pow10tab[] = {
@@ -298,11 +305,11 @@ static int
 parse_line(struct replay *r, char *p, char *end, struct quote *q,
     struct replay_sym **rsp, char *err, size_t errlen)
 {
-	char		*f[7], *e[7];
+	char		*f[10], *e[10];
 	size_t		 nf = 0;
-	double		 vol;
+	double		 vol, ohl[3];
 
-	while (nf < 7) {
+	while (nf < 10) {
 		f[nf] = p;
 		while (p < end && *p != ',')
 			p++;
@@ -311,13 +318,14 @@ parse_line(struct replay *r, char *p, char *end, struct quote *q,
 			break;
 		p++;
 	}
-	if (nf < 3 || e[nf - 1] != end) {
-		for (p = e[nf - 1]; p < end; p++)	/* more than 7 */
+	if (nf < 3 || e[nf - 1] != end || (nf > 7 && nf < 10)) {
+		for (p = e[nf - 1]; p < end; p++)	/* more than 10 */
 			nf += *p == ',';
 		return fail(r, err, errlen, "expected 7 fields (time,symbol,"
-		    "price,prev_close,high52,low52,volume), got %zu", nf);
+		    "price,prev_close,high52,low52,volume) or 10 (and open,"
+		    "high,low), got %zu", nf);
 	}
-	for (; nf < 7; nf++)
+	for (; nf < 10; nf++)
 		f[nf] = e[nf] = end;
 	if (parse_time(r, f[0], (size_t)(e[0] - f[0]), &q->time) == -1) {
 		*e[0] = '\0';
@@ -333,10 +341,75 @@ parse_line(struct replay *r, char *p, char *end, struct quote *q,
 	    parse_num(f[3], (size_t)(e[3] - f[3]), &q->prev_close, 0) == -1 ||
 	    parse_num(f[4], (size_t)(e[4] - f[4]), &q->high52, 0) == -1 ||
 	    parse_num(f[5], (size_t)(e[5] - f[5]), &q->low52, 0) == -1 ||
-	    parse_num(f[6], (size_t)(e[6] - f[6]), &vol, 0) == -1)
+	    parse_num(f[6], (size_t)(e[6] - f[6]), &vol, 0) == -1 ||
+	    parse_num(f[7], (size_t)(e[7] - f[7]), &ohl[0], 0) == -1 ||
+	    parse_num(f[8], (size_t)(e[8] - f[8]), &ohl[1], 0) == -1 ||
+	    parse_num(f[9], (size_t)(e[9] - f[9]), &ohl[2], 0) == -1)
 		return fail(r, err, errlen, "invalid number");
 	q->volume = quote_volume(vol);
+	q->open = isfinite(ohl[0]) ? ohl[0] : 0;
+	q->day_high = isfinite(ohl[1]) ? ohl[1] : 0;
+	q->day_low = isfinite(ohl[2]) ? ohl[2] : 0;
 	q->currency[0] = '\0';
+	return 0;
+}
+
+/*
+ * A row of daily bars: date,symbol,open,high,low,close,volume, a quote
+ * at the close of that session on the symbol's exchange.
+ */
+static int
+parse_bar(struct replay *r, char *p, char *end, struct quote *q,
+    struct replay_sym **rsp, char *err, size_t errlen)
+{
+	const struct exchange	*ex;
+	char			*f[7], *e[7];
+	double			 v[5];
+	size_t			 nf = 0, i;
+	int			 y, m, d, n = 0;
+
+	while (nf < 7) {
+		f[nf] = p;
+		while (p < end && *p != ',')
+			p++;
+		e[nf++] = p;
+		if (p == end)
+			break;
+		p++;
+	}
+	if (nf != 7 || e[6] != end)
+		return fail(r, err, errlen, "expected 7 fields (date,symbol,"
+		    "open,high,low,close,volume)");
+	if (sscanf(f[0], "%4d-%2d-%2d,%n", &y, &m, &d, &n) != 3 || n != 11 ||
+	    m < 1 || m > 12 || d < 1 || d > 31) {
+		*e[0] = '\0';
+		return fail(r, err, errlen, "invalid date \"%s\" (expected "
+		    "2026-03-02)", f[0]);
+	}
+	if ((*rsp = symbol(r, f[1], (size_t)(e[1] - f[1]), err, errlen)) ==
+	    NULL)
+		return -1;
+	for (i = 0; i < 5; i++)
+		if (parse_num(f[2 + i], (size_t)(e[2 + i] - f[2 + i]), &v[i],
+		    i == 3) == -1)
+			return fail(r, err, errlen, "invalid number");
+	if (!(v[3] > 0))
+		return fail(r, err, errlen, "no close");
+	memcpy(q->symbol, (*rsp)->symbol, sizeof(q->symbol));
+	if ((ex = exchange_of_symbol(q->symbol)) == NULL)
+		ex = exchange_default();
+	if ((n = exchange_close_minute(ex, y, m, d, NULL)) <= 0)
+		n = ex->close;		/* a session the calendar lacks */
+	q->time = market_time(ex, cal_days(y, m, d), n);
+	q->price = v[3];
+	q->open = isfinite(v[0]) ? v[0] : 0;
+	q->day_high = isfinite(v[1]) ? v[1] : 0;
+	q->day_low = isfinite(v[2]) ? v[2] : 0;
+	q->volume = quote_volume(v[4]);
+	q->prev_close = (*rsp)->last_close > 0 ? (*rsp)->last_close : NAN;
+	q->high52 = q->low52 = NAN;
+	q->currency[0] = '\0';
+	(*rsp)->last_close = v[3];
 	return 0;
 }
 
@@ -426,8 +499,16 @@ replay_next(struct replay *r, struct quote *q, struct replay_sym **rsp,
 		if (r->lineno == 1 && end - p >= 5 &&
 		    strncasecmp(p, "time,", 5) == 0)
 			continue;
+		if (r->lineno == 1 && end - p >= 11 &&
+		    strncasecmp(p, "date,symbol", 11) == 0) {
+			r->bars = 1;
+			continue;
+		}
 		*end = '\0';
-		if (!fast_line(r, p, end, q, rsp) &&
+		if (r->bars) {
+			if (parse_bar(r, p, end, q, rsp, err, errlen) == -1)
+				return -1;
+		} else if (!fast_line(r, p, end, q, rsp) &&
 		    parse_line(r, p, end, q, rsp, err, errlen) == -1)
 			return -1;
 		rs = *rsp;

@@ -212,15 +212,37 @@ refused(long status, const char *body, size_t len, struct fetch_result *res,
 	return 0;
 }
 
+/* The columns a quote is read from, by their header names. */
+enum { C_SYM, C_DATE, C_TIME, C_CLOSE, C_VOL, C_PREV, C_OPEN, C_HIGH, C_LOW,
+	C_N };
+static const char *const colnames[C_N] = { "Symbol", "Date", "Time",
+    "Close", "Volume", "Prev", "Open", "High", "Low" };
+
+/* A quote of price from the fields of its line. */
+static void
+line_quote(struct quote *q, double price, char **f, size_t nf, const int *c)
+{
+	q->price = price;
+	q->prev_close = field_num(f, nf, c[C_PREV]);	/* NaN: from history */
+	if (isfinite(q->prev_close) && q->prev_close <= 0)
+		q->prev_close = NAN;
+	q->high52 = NAN;
+	q->low52 = NAN;
+	q->volume = quote_volume(field_num(f, nf, c[C_VOL]));
+	quote_day(q, field_num(f, nf, c[C_OPEN]), field_num(f, nf, c[C_HIGH]),
+	    field_num(f, nf, c[C_LOW]));
+	q->time = stooq_time(f[c[C_DATE]], c[C_TIME] >= 0 ? f[c[C_TIME]] :
+	    NULL);
+	tk_strlcpy(q->currency, "", sizeof(q->currency));
+}
+
 static void
 stooq_parse(const char *const *syms, size_t n, long status, const char *body,
     size_t len, struct fetch_result *res)
 {
 	char		*copy, *cur, *line, *hdr[STOOQ_MAXCOLS], *f[STOOQ_MAXCOLS];
 	size_t		 nh, nf, i;
-	int		 cs, cd, ct, cc, cv, cp;
-	int		*seen;
-	struct quote	*q;
+	int		 c[C_N], k, *seen;
 	double		 price;
 
 	if (refused(status, body, len, res, n))
@@ -234,13 +256,9 @@ stooq_parse(const char *const *syms, size_t n, long status, const char *body,
 		return;
 	}
 	copy = csv_open(body, len, hdr, &nh, &cur);
-	cs = column(hdr, nh, "Symbol");
-	cd = column(hdr, nh, "Date");
-	ct = column(hdr, nh, "Time");
-	cc = column(hdr, nh, "Close");
-	cv = column(hdr, nh, "Volume");
-	cp = column(hdr, nh, "Prev");
-	if (cs < 0 || cc < 0 || cd < 0) {
+	for (k = 0; k < C_N; k++)
+		c[k] = column(hdr, nh, colnames[k]);
+	if (c[C_SYM] < 0 || c[C_CLOSE] < 0 || c[C_DATE] < 0) {
 		fetch_fail_all(res, n, FETCH_BAD, "not a Stooq quote CSV "
 		    "(no Symbol, Date and Close columns)");
 		free(copy);
@@ -253,10 +271,10 @@ stooq_parse(const char *const *syms, size_t n, long status, const char *body,
 		if (*line == '\0')
 			continue;
 		/* a line too short to name its symbol cannot be placed */
-		if ((nf = split(line, f, STOOQ_MAXCOLS)) <= (size_t)cs)
+		if ((nf = split(line, f, STOOQ_MAXCOLS)) <= (size_t)c[C_SYM])
 			continue;
 		for (i = 0; i < n; i++)
-			if (!seen[i] && strcasecmp(f[cs], syms[i]) == 0)
+			if (!seen[i] && strcasecmp(f[c[C_SYM]], syms[i]) == 0)
 				break;
 		if (i == n)
 			continue;
@@ -266,28 +284,19 @@ stooq_parse(const char *const *syms, size_t n, long status, const char *body,
 			    "line: %zu fields of %zu (truncated?)", nf, nh);
 			continue;
 		}
-		if (strcmp(f[cd], "N/D") == 0) {
+		if (strcmp(f[c[C_DATE]], "N/D") == 0) {
 			res[i].status = FETCH_UNKNOWN;
 			snprintf(res[i].error, sizeof(res[i].error), "N/D for "
 			    "%s", syms[i]);
 			continue;
 		}
-		price = field_num(f, nf, cc);
+		price = field_num(f, nf, c[C_CLOSE]);
 		if (!isfinite(price) || price <= 0) {
 			snprintf(res[i].error, sizeof(res[i].error),
-			    "unusable Close \"%.20s\"", f[cc]);
+			    "unusable Close \"%.20s\"", f[c[C_CLOSE]]);
 			continue;
 		}
-		q = &res[i].quote;
-		q->price = price;
-		q->prev_close = field_num(f, nf, cp);	/* NaN: from history */
-		if (isfinite(q->prev_close) && q->prev_close <= 0)
-			q->prev_close = NAN;
-		q->high52 = NAN;
-		q->low52 = NAN;
-		q->volume = quote_volume(field_num(f, nf, cv));
-		q->time = stooq_time(f[cd], ct >= 0 ? f[ct] : NULL);
-		tk_strlcpy(q->currency, "", sizeof(q->currency));
+		line_quote(&res[i].quote, price, f, nf, c);
 		res[i].status = FETCH_OK;
 		res[i].error[0] = '\0';
 	}

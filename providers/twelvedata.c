@@ -132,6 +132,8 @@ td_quote(json_t *o, const char *sym, struct fetch_result *res)
 	}
 	d = json_price(o, "volume");
 	q->volume = quote_volume(d);
+	quote_day(q, json_price(o, "open"), json_price(o, "high"),
+	    json_price(o, "low"));
 	/* "timestamp" is the start of the day's bar; the last trade's time
 	 * is last_quote_at, when the plan has it (else: when it came) */
 	d = json_price(o, "last_quote_at");

@@ -91,6 +91,9 @@ yahoo_meta(const char *symbol, json_t *meta, struct fetch_result *res)
 	}
 	d = jget(meta, "regularMarketVolume");
 	q->volume = quote_volume(d);
+	quote_day(q, jget(meta, "regularMarketOpen"),
+	    jget(meta, "regularMarketDayHigh"),
+	    jget(meta, "regularMarketDayLow"));
 	d = jget(meta, "regularMarketTime");
 	q->time = quote_time(d);
 	s = json_string_value(json_object_get(meta, "currency"));

@@ -43,14 +43,14 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 bars = {}
 for d, s, o, h, l, c, v in csv.reader(open(sys.argv[1])):
-    bars.setdefault(s, []).append((date.fromisoformat(d), float(h), float(l), float(c), int(v)))
+    bars.setdefault(s, []).append((date.fromisoformat(d), float(h), float(l), float(c), int(v), float(o)))
 rows = list(csv.reader(open(sys.argv[2])))
-assert rows[0] == "time,symbol,price,prev_close,high52,low52,volume".split(","), rows[0]
+assert rows[0] == "time,symbol,price,prev_close,high52,low52,volume,open,high,low".split(","), rows[0]
 bad = 0
 times = []
 first = date.today() - timedelta(days=365)
 want = sum(1 for s in bars for b in bars[s] if b[0] >= first)
-for t, s, p, pc, h, l, v in rows[1:]:
+for t, s, p, pc, h, l, v, do, dh, dl in rows[1:]:
     tt = datetime.strptime(t, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=ZoneInfo("UTC"))
     times.append(tt)
     et = tt.astimezone(ZoneInfo("America/New_York"))
@@ -58,8 +58,8 @@ for t, s, p, pc, h, l, v in rows[1:]:
     b = bars[s]
     i = [x[0] for x in b].index(d)
     win = [x for x in b[:i + 1] if x[0] > d - timedelta(days=365)]
-    exp = (b[i][3], b[i - 1][3], max(x[1] for x in win), min(x[2] for x in win), b[i][4])
-    got = (float(p), float(pc), float(h), float(l), int(v))
+    exp = (b[i][3], b[i - 1][3], max(x[1] for x in win), min(x[2] for x in win), b[i][4], b[i][5], b[i][1], b[i][2])
+    got = (float(p), float(pc), float(h), float(l), int(v), float(do), float(dh), float(dl))
     close_ok = (et.hour, et.minute) in ((16, 0), (13, 0))
     if any(abs(a - e) > 1e-9 for a, e in zip(got, exp)) or not close_ok:
         bad += 1
