@@ -88,6 +88,21 @@ alert_init(struct alert *a, const char *symbol, const char *note,
 	a->range_pos = range_pos(q);
 	a->time = now;
 	a->note = note ? xstrdup(note) : NULL;
+	a->period = r->period;
+	a->period2 = r->period2;
+	a->ma = r->ma;
+	a->ma2 = r->ma2;
+	a->value = r->value;
+	a->ind[0] = a->ind[1] = NAN;
+}
+
+/* An indicator rule's figures when it fired, st its state then. */
+void
+alert_values(struct alert *a, const struct rule *r, const struct quote *q,
+    const struct symref *ref, const struct rule_state *st)
+{
+	if (trader_rule(r->kind))
+		trader_values(r, q, ref, st, a->ind);
 }
 
 /*
@@ -127,6 +142,7 @@ void
 alert_line(const struct alert *a, char *out, size_t len)
 {
 	char	 price[48], hi[32], lo[32], chg[48] = "", rng[80] = "", day[24];
+	char	 ind[160] = "";
 
 	if (a->test) {
 		snprintf(out, len, "test message from tickerd (%s)",
@@ -142,8 +158,13 @@ alert_line(const struct alert *a, char *out, size_t len)
 		snprintf(rng, sizeof(rng), ", 52w %s-%s", lo, hi);
 	}
 	close_date(a, day, sizeof(day));	/* a close: which day's */
-	snprintf(out, len, "alert %s %s: price %s%s%s%s", a->symbol,
-	    a->rule_text, price, day, chg, rng);
+	if (trader_rule(a->kind)) {
+		trader_value_text(a, ind + 2, sizeof(ind) - 2);
+		if (ind[2] != '\0')
+			memcpy(ind, ", ", 2);
+	}
+	snprintf(out, len, "alert %s %s: price %s%s%s%s%s", a->symbol,
+	    a->rule_text, price, day, chg, ind[2] ? ind : "", rng);
 }
 
 /* The subject, without the "[tickerd] " tag: CALX 45.12 crossed above 44.53 */
@@ -200,6 +221,9 @@ alert_subject(const struct alert *a, char *out, size_t len)
 	case RULE_CLOSE_BELOW:
 		snprintf(out, len, "%s closed at %s%s, below %s", a->symbol,
 		    price, day, val);
+		break;
+	default:
+		trader_subject(a, price, out, len);
 		break;
 	}
 }
@@ -261,6 +285,9 @@ alert_describe(const struct alert *a, char *out, size_t len)
 		snprintf(out, len, "%s closed at %s%s (threshold %s).",
 		    a->symbol, price, day, thr);
 		break;
+	default:
+		trader_describe(a, out, len);
+		break;
 	}
 }
 
@@ -289,6 +316,11 @@ alert_json(const struct alert *a)
 	    "message", line, "note", a->note, "currency", a->quote.currency,
 	    "exchange", a->quote.ex != NULL ? a->quote.ex->name : "",
 	    "close_day", (json_int_t)a->close_day);
+	if (j != NULL && trader_rule(a->kind))
+		json_object_set_new(j, "indicator", json_pack("{s:o, s:o, s:i, "
+		    "s:i, s:i, s:i, s:o}", "value", jnum(a->ind[0]), "value2",
+		    jnum(a->ind[1]), "period", a->period, "period2", a->period2,
+		    "ma", a->ma, "ma2", a->ma2, "figure", jnum(a->value)));
 	if (j == NULL)
 		fatalx("alert_json: json_pack");
 	text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15));
@@ -296,6 +328,22 @@ alert_json(const struct alert *a)
 	if (text == NULL)
 		fatalx("alert_json: json_dumps");
 	return text;
+}
+
+/* What alert_json() said of an indicator rule's figures. */
+static void
+indicator_from_json(json_t *o, struct alert *a)
+{
+	a->ind[0] = a->ind[1] = a->value = NAN;
+	if (o == NULL)
+		return;
+	a->ind[0] = jget(o, "value");
+	a->ind[1] = jget(o, "value2");
+	a->value = jget(o, "figure");
+	a->period = (int)jint(o, "period");
+	a->period2 = (int)jint(o, "period2");
+	a->ma = (int)jint(o, "ma");
+	a->ma2 = (int)jint(o, "ma2");
 }
 
 int
@@ -343,6 +391,7 @@ alert_from_json(const char *text, struct alert *a)
 	    json_object_get(j, "quote_time")));
 	if (!isfinite(a->quote.price) || a->time == -1)
 		goto bad;
+	indicator_from_json(json_object_get(j, "indicator"), a);
 	a->note = note ? xstrdup(note) : NULL;
 	json_decref(j);
 	return 0;

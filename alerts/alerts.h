@@ -25,7 +25,23 @@ enum rule_kind {
 	RULE_NEW_LOW,
 	RULE_CLOSE_ABOVE,
 	RULE_CLOSE_BELOW,
+	/* on the daily history (trader.c) */
+	RULE_CROSS_ABOVE,	/* cross above sma|ema N */
+	RULE_CROSS_BELOW,
+	RULE_MA_ABOVE,		/* sma N cross above sma M */
+	RULE_MA_BELOW,
+	RULE_NEAR_MA,		/* within P% of sma|ema N */
+	RULE_RSI_ABOVE,		/* rsi N above X */
+	RULE_RSI_BELOW,
+	RULE_VOLUME,		/* volume Kx avg N */
+	RULE_GAP,		/* gap P% */
+	RULE_TRAILING,		/* trailing-stop P% */
+	RULE_MOVE_IN,		/* move P% in D */
+	RULE_EARNINGS,		/* earnings in Nd */
 };
+#define RULE_KIND_LAST	RULE_EARNINGS
+enum { MA_SMA, MA_EMA };
+enum { PHASE_NEW, PHASE_WAITING, PHASE_ARMED };	/* of a cross rule */
 
 /* What a rule remembers between quotes. */
 struct rule_state {
@@ -34,7 +50,65 @@ struct rule_state {
 	time_t		 last_notify;	/* 0: never */
 	double		 session_ref;	/* prev close / 52w ref when fired */
 	unsigned	 count;		/* times fired */
+	int		 phase;		/* a cross rule: PHASE_* */
+	double		 hwm;		/* a trailing stop's high; NaN: none */
 };
+
+/*
+ * A symbol's daily history (daily.c): its completed sessions, and the
+ * session of the latest quote as the quotes built it; the quotes of the
+ * last hours for move-in rules; what the indicators kept (indicators.c).
+ */
+#define DAILY_MAX	600		/* sessions kept: two years and more */
+#define ICACHE_MAX	8
+struct dbar {
+	long		 day;		/* cal_days() of the session's date */
+	double		 open, high, low, close, volume;	/* NaN: unknown */
+};
+struct icache {
+	int		 kind, n, valid;
+	unsigned	 version;
+	unsigned long	 used;
+	double		 s[2];
+};
+struct daily {
+	struct dbar	*v;		/* completed sessions, by day */
+	size_t		 n, cap;
+	struct dbar	 today;
+	int		 has_today;
+	unsigned	 version;	/* of v: bumped at each change */
+	int		 dirty;		/* v changed since it was saved */
+	struct tick {
+		time_t	 t;
+		double	 p;
+	}		*ticks;
+	size_t		 nticks;
+	int		 want_ticks;	/* a move-in rule needs them */
+	struct icache	 cache[ICACHE_MAX];
+	unsigned long	 clock;
+	long		 earnings_day;	/* the next earnings date; 0: none */
+	/* the daemon's fetching of it (daemon/dailyfetch.c) */
+	long		 fetched_day;	/* the session it was last fetched */
+	time_t		 retry_at;	/* after a failure, not before */
+	long		 said_day;	/* a failure was logged that session */
+	int		 fetching;
+};
+struct daily	*daily_new(void);
+void		 daily_free(struct daily *);
+const struct dbar *daily_bar(const struct daily *, long);
+void		 daily_quote(struct daily *, const struct quote *, long);
+double		 daily_replace(struct daily *, const struct dbar *, size_t);
+size_t		 daily_len(const struct daily *);
+const struct dbar *daily_at(const struct daily *, size_t);
+int		 daily_window(const struct daily *, time_t, time_t, double *,
+		    double *);
+
+/* alerts/indicators.c */
+double		 ind_sma(const struct daily *, int);
+double		 ind_ema(struct daily *, int);
+double		 ind_rsi(struct daily *, int);
+double		 ind_ma(struct daily *, int, int);
+double		 ind_avg_volume(const struct daily *, int);
 
 /*
  * Reference values of one symbol for the current trading session: the
@@ -55,6 +129,7 @@ struct symref {
 	time_t		 cal_from, cal_to;	/* its UTC span */
 	long		 cal_day;
 	time_t		 cal_close;		/* when it closes (or ends) */
+	struct daily	*daily;		/* not stored here; NULL: none */
 };
 
 struct rule_params {
@@ -78,6 +153,10 @@ struct rule {
 	char			*text;		/* "above 44.53" */
 	char			*id;		/* identity: text [+ " once"] */
 	char			*valtext;	/* "44.53" as written */
+	int			 period;	/* N of an indicator, days */
+	int			 period2;	/* M of `sma N cross above sma M' */
+	int			 ma, ma2;	/* MA_SMA or MA_EMA */
+	time_t			 window;	/* D of `move P% in D' */
 	const char		*file;
 	int			 line;
 };
@@ -88,7 +167,7 @@ void		 symref_init(struct symref *);
 void		 symref_update(struct symref *, const struct quote *);
 int		 symref_same(const struct symref *, const struct symref *);
 int		 rule_condition(const struct rule *, const struct quote *,
-		    const struct symref *, int *);
+		    const struct symref *, const struct rule_state *, int *);
 enum verdict	 rule_eval(const struct rule *, const struct rule_params *,
 		    const struct quote *, const struct symref *,
 		    const struct rule_state *, struct rule_state *, time_t);
@@ -101,6 +180,25 @@ double		 rule_threshold(const struct rule *, const struct quote *,
 const char	*verdict_name(enum verdict);
 double		 change_pct(const struct quote *);
 
+/* alerts/trader.c: the rules on the daily history */
+struct alert;
+int		 trader_rule(enum rule_kind);
+int		 trader_cross(enum rule_kind);
+int		 trader_condition(const struct rule *, const struct quote *,
+		    const struct symref *, const struct rule_state *, int *);
+int		 trader_rearmed(const struct rule *, const struct quote *,
+		    const struct symref *, const struct rule_state *, double);
+double		 trader_session_ref(const struct rule *, const struct quote *,
+		    const struct symref *);
+double		 trader_threshold(const struct rule *, const struct quote *,
+		    const struct symref *);
+int		 trader_values(const struct rule *, const struct quote *,
+		    const struct symref *, const struct rule_state *,
+		    double[2]);
+void		 trader_describe(const struct alert *, char *, size_t);
+void		 trader_subject(const struct alert *, const char *, char *,
+		    size_t);
+void		 trader_value_text(const struct alert *, char *, size_t);
 /* alerts/alert.c: an alert and its one-line, subject and JSON forms */
 struct alert {
 	char			 symbol[SYMBOL_MAX + 1];
@@ -118,10 +216,16 @@ struct alert {
 	long			 close_day;	/* a close rule's day */
 	char			*note;		/* owned copy, may be NULL */
 	int			 test;		/* tickerctl test: no rule */
+	double			 ind[2];	/* the indicator's values */
+	int			 period, period2, ma, ma2;
+	double			 value;		/* the rule's figure */
 };
 void		 alert_init(struct alert *, const char *, const char *,
 		    const struct rule *, const struct quote *,
 		    const struct symref *, time_t);
+void		 alert_values(struct alert *, const struct rule *,
+		    const struct quote *, const struct symref *,
+		    const struct rule_state *);
 void		 alert_test(struct alert *, const char *, const char *,
 		    const struct quote *, time_t);
 void		 alert_clear(struct alert *);

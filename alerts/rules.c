@@ -52,7 +52,8 @@ rulestate_same(const struct rule_state *a, const struct rule_state *b)
 {
 	return a->fired == b->fired && a->spent == b->spent &&
 	    a->last_notify == b->last_notify &&
-	    same(a->session_ref, b->session_ref) && a->count == b->count;
+	    same(a->session_ref, b->session_ref) && a->count == b->count &&
+	    a->phase == b->phase && same(a->hwm, b->hwm);
 }
 
 /*
@@ -103,6 +104,8 @@ symref_update(struct symref *ref, const struct quote *q)
 		ref->seen_high = q->high52;
 	if (isfinite(q->low52))
 		ref->seen_low = q->low52;
+	if (ref->daily != NULL)
+		daily_quote(ref->daily, q, day);
 
 	/*
 	 * The official close, judged once per session: the first quote at
@@ -159,8 +162,10 @@ rule_threshold(const struct rule *r, const struct quote *q,
 		return ref->low;
 	case RULE_MOVE:
 		return NAN;
+	default:
+		break;
 	}
-	return NAN;
+	return trader_threshold(r, q, ref);
 }
 
 /*
@@ -169,10 +174,13 @@ rule_threshold(const struct rule *r, const struct quote *q,
  */
 int
 rule_condition(const struct rule *r, const struct quote *q,
-    const struct symref *ref, int *known)
+    const struct symref *ref, const struct rule_state *st, int *known)
 {
-	double	 t = rule_threshold(r, q, ref), c;
+	double	 t, c;
 
+	if (trader_rule(r->kind))
+		return trader_condition(r, q, ref, st, known);
+	t = rule_threshold(r, q, ref);
 	*known = 1;
 	switch (r->kind) {
 	case RULE_ABOVE:
@@ -210,6 +218,8 @@ rule_condition(const struct rule *r, const struct quote *q,
 		if (!ref->close_new)
 			break;
 		return ref->close <= t;
+	default:
+		break;
 	}
 	*known = 0;
 	return 0;
@@ -228,7 +238,7 @@ session_ref(const struct rule *r, const struct quote *q,
 	case RULE_NEW_LOW:
 		return ref->low;
 	default:
-		return NAN;
+		return trader_session_ref(r, q, ref);
 	}
 }
 
@@ -237,14 +247,16 @@ static int
 rule_rearmed(const struct rule *r, const struct quote *q,
     const struct symref *ref, const struct rule_state *st, double h)
 {
-	double	 t = rule_threshold(r, q, ref), c, sr;
+	double	 t, c, sr;
 
 	/* a new session with a new reference re-arms session rules */
 	sr = session_ref(r, q, ref);
 	if (isfinite(sr) && isfinite(st->session_ref) &&
 	    fabs(sr - st->session_ref) > 1e-9)
 		return 1;
-
+	if (trader_rule(r->kind))
+		return trader_rearmed(r, q, ref, st, h);
+	t = rule_threshold(r, q, ref);
 	switch (r->kind) {
 	case RULE_ABOVE:
 	case RULE_TARGET:
@@ -262,8 +274,27 @@ rule_rearmed(const struct rule *r, const struct quote *q,
 		return ref->close < t * (1 - h);
 	case RULE_CLOSE_BELOW:
 		return ref->close > t * (1 + h);
+	default:
+		break;
 	}
 	return 0;
+}
+
+/*
+ * A cross rule is armed once it has seen its condition false: the first
+ * quotes of a price long above its average are no cross.  Returns 1 when
+ * the rule is not armed yet (nothing more to judge).
+ */
+static int
+cross_arming(struct rule_state *next, int cond)
+{
+	if (next->phase == PHASE_ARMED)
+		return 0;
+	if (!cond)
+		next->phase = PHASE_ARMED;
+	else if (next->phase == PHASE_NEW)
+		next->phase = PHASE_WAITING;
+	return 1;
 }
 
 /*
@@ -279,15 +310,22 @@ rule_eval(const struct rule *r, const struct rule_params *p,
 	int	 cond, known, rearmed = 0;
 
 	*next = *prev;
-	cond = rule_condition(r, q, ref, &known);
+	if (r->kind == RULE_TRAILING && !prev->fired)	/* the high so far */
+		next->hwm = prev->hwm > 0 ? fmax(prev->hwm, q->price) :
+		    q->price;
+	cond = rule_condition(r, q, ref, next, &known);
 	if (!known)
 		return VERDICT_NODATA;
 	if (prev->spent)
 		return VERDICT_NONE;
+	if (trader_cross(r->kind) && cross_arming(next, cond))
+		return VERDICT_NONE;
 	if (prev->fired) {
-		if (!rule_rearmed(r, q, ref, prev, p->hysteresis))
+		if (!rule_rearmed(r, q, ref, next, p->hysteresis))
 			return VERDICT_NONE;
 		next->fired = 0;
+		if (r->kind == RULE_TRAILING)	/* a new high from here */
+			next->hwm = q->price;
 		rearmed = 1;
 	}
 	if (!cond)
@@ -319,6 +357,18 @@ rule_kind_name(enum rule_kind k)
 	case RULE_NEW_LOW: return "new-52w-low";
 	case RULE_CLOSE_ABOVE: return "close-above";
 	case RULE_CLOSE_BELOW: return "close-below";
+	case RULE_CROSS_ABOVE: return "cross-above";
+	case RULE_CROSS_BELOW: return "cross-below";
+	case RULE_MA_ABOVE: return "ma-cross-above";
+	case RULE_MA_BELOW: return "ma-cross-below";
+	case RULE_NEAR_MA: return "within-ma";
+	case RULE_RSI_ABOVE: return "rsi-above";
+	case RULE_RSI_BELOW: return "rsi-below";
+	case RULE_VOLUME: return "volume";
+	case RULE_GAP: return "gap";
+	case RULE_TRAILING: return "trailing-stop";
+	case RULE_MOVE_IN: return "move-in";
+	case RULE_EARNINGS: return "earnings";
 	}
 	return "?";
 }
@@ -339,7 +389,7 @@ rule_kind_from_name(const char *name)
 {
 	int	 k;
 
-	for (k = RULE_ABOVE; k <= RULE_CLOSE_BELOW; k++)
+	for (k = RULE_ABOVE; k <= RULE_KIND_LAST; k++)
 		if (strcmp(name, rule_kind_name(k)) == 0)
 			return k;
 	return -1;

@@ -100,6 +100,11 @@ rule_move(struct parser *p, const char *kw, int line)
 
 	if (percent_value(p, "move", 1000, &pct, &v) == -1)
 		return NULL;
+	if (peek_word(p, "in")) {	/* move P% in D */
+		r = rule_move_in(p, v, pct, line);
+		free(pct);
+		return r;
+	}
 	r = rule_new(p, RULE_MOVE, v, pct, line);
 	xasprintf(&r->text, "move %s", pct);
 	free(pct);
@@ -119,7 +124,10 @@ rule_within(struct parser *p, const char *kw, int line)
 		return NULL;
 	if ((of = value(p, "within", &vline)) != NULL && strcmp(of, "of") != 0)
 		perr(p, vline, "within: expected \"of\", got \"%s\"", of);
-	else if (of != NULL && (kind = which_52w(p, "within", RULE_NEAR_HIGH,
+	else if (of != NULL && (peek_word(p, "sma") || peek_word(p, "ema"))) {
+		which = value(p, "within", &vline);
+		r = rule_within_ma(p, which, v, pct, line);
+	} else if (of != NULL && (kind = which_52w(p, "within", RULE_NEAR_HIGH,
 	    RULE_NEAR_LOW, &which)) != -1) {
 		r = rule_new(p, (enum rule_kind)kind, v, pct, line);
 		xasprintf(&r->text, "within %s of %s", pct, which);
@@ -184,7 +192,11 @@ static const struct {
 	{ "above", rule_level }, { "below", rule_level },
 	{ "target", rule_level }, { "move", rule_move },
 	{ "within", rule_within }, { "new", rule_new52 },
-	{ "close", rule_close },
+	{ "close", rule_close }, { "cross", rule_cross },
+	{ "sma", rule_ma_cross }, { "ema", rule_ma_cross },
+	{ "rsi", rule_rsi }, { "volume", rule_volume },
+	{ "gap", rule_percent }, { "trailing-stop", rule_percent },
+	{ "earnings", rule_earnings },
 };
 
 /* A rule keyword: read the rule, `once' after it, and add it. */
@@ -251,7 +263,10 @@ kw_exchange(struct parser *p, const struct keyword *k, void *obj, int line)
 static const struct keyword watch_kws[] = {
 	{ "above", RULE(0) }, { "below", RULE(1) }, { "target", RULE(2) },
 	{ "move", RULE(3) }, { "within", RULE(4) }, { "new", RULE(5) },
-	{ "close", RULE(6) },
+	{ "close", RULE(6) }, { "cross", RULE(7) }, { "sma", RULE(8) },
+	{ "ema", RULE(9) }, { "rsi", RULE(10) }, { "volume", RULE(11) },
+	{ "gap", RULE(12) }, { "trailing-stop", RULE(13) },
+	{ "earnings", RULE(14) },
 	{ "note",	kw_string,	WB(note),	0, { 0 } },
 	{ "cooldown",	kw_duration,	WB(cooldown),	0, { 0 } },
 	{ "notify",	kw_notify,	0,		0, { 0 } },

@@ -135,6 +135,17 @@ int		 parse_watch(struct parser *, const struct keyword *, void *,
 		    int);
 int		 watch_keyword(const char *);
 const struct keyword *push_keywords(enum notifier_type);
+
+/* config/parse_rules.c: the rules on the daily history */
+struct rule	*rule_cross(struct parser *, const char *, int);
+struct rule	*rule_ma_cross(struct parser *, const char *, int);
+struct rule	*rule_within_ma(struct parser *, const char *, double,
+		    const char *, int);
+struct rule	*rule_rsi(struct parser *, const char *, int);
+struct rule	*rule_volume(struct parser *, const char *, int);
+struct rule	*rule_percent(struct parser *, const char *, int);
+struct rule	*rule_move_in(struct parser *, double, const char *, int);
+struct rule	*rule_earnings(struct parser *, const char *, int);
 void		 check_push(struct parser *, struct notifier *);
 
 /* config/parse.c */

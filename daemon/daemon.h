@@ -140,7 +140,12 @@ struct poller {
 	struct event		*commit_ev;	/* commits them */
 	off_t			 hist_mark;	/* history before them */
 	size_t			 hist_lines;	/* and their lines */
+	struct event		*daily_ev;	/* daily histories to fetch */
 };
+
+/* daemon/dailyfetch.c: each symbol's daily history, from its provider */
+void		 dailyfetch_start(struct poller *);
+void		 dailyfetch_stop(struct poller *);
 
 /* daemon/poll.c: each symbol's schedule, and the provider chain */
 struct poller	*poll_start(struct event_base *, struct config *,
@@ -190,6 +195,10 @@ void		 backtest_run(struct poller *);
 void		 backtest_summary(const struct poller *);
 
 /* daemon/fetchhist.c: tickerd --fetch-history */
+struct providerconf *history_pick(const struct config *, int,
+		    const struct bars_api **);
+void		 history_spell(const struct providerconf *,
+		    const struct provider *, const char *, char *, size_t);
 int		 fetch_history(struct config *, char **, size_t, const char *,
 		    const char *, const char *);
 

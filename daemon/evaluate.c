@@ -67,6 +67,7 @@ judge(struct poller *P, struct watch *w, struct symstate *ss,
 			    sizeof(*alerts));
 			a = &alerts[(*na)++];
 			alert_init(a, w->symbol, w->note, r, q, &ss->ref, now);
+			alert_values(a, r, q, &ss->ref, &next);
 			a->count = next.count;
 			if (rs->first_fired == 0)
 				rs->first_fired = now;

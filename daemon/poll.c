@@ -357,8 +357,10 @@ poll_start(struct event_base *base, struct config *conf,
 	}
 	if (P->replay != NULL && P->opts.once)
 		backtest_run(P);
-	else
+	else {
 		first_polls(P, n);
+		dailyfetch_start(P);
+	}
 	return P;
 }
 
@@ -385,6 +387,7 @@ poll_stop(struct poller *P)
 	eval_flush(P);
 	event_free(P->save_ev);
 	event_free(P->commit_ev);
+	dailyfetch_stop(P);
 	fetch_cancel_all(P);
 	for (i = 0; i < P->nsrc; i++) {
 		session_stop(&P->srcs[i]);

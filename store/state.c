@@ -30,9 +30,16 @@
 static json_t *
 rulestate_json(const struct rule_state *st)
 {
-	return json_pack("{s:b, s:b, s:I, s:o, s:i}", "fired", st->fired,
+	json_t	*j;
+
+	j = json_pack("{s:b, s:b, s:I, s:o, s:i}", "fired", st->fired,
 	    "spent", st->spent, "last_notify", (json_int_t)st->last_notify,
 	    "ref", jnum(st->session_ref), "count", (int)st->count);
+	if (j != NULL && st->phase != PHASE_NEW)	/* a cross rule's */
+		json_object_set_new(j, "phase", json_integer(st->phase));
+	if (j != NULL && st->hwm > 0)		/* a trailing stop's high */
+		json_object_set_new(j, "hwm", json_real(st->hwm));
+	return j;
 }
 
 static void
@@ -44,6 +51,13 @@ rulestate_read(json_t *o, struct rule_state *st)
 	st->last_notify = (time_t)jint(o, "last_notify");
 	st->session_ref = jget(o, "ref");
 	st->count = (unsigned)jint(o, "count");
+	st->phase = (int)jint(o, "phase");
+	if (st->phase < PHASE_NEW || st->phase > PHASE_ARMED)
+		st->phase = PHASE_NEW;
+	st->hwm = json_is_number(json_object_get(o, "hwm")) ?
+	    jget(o, "hwm") : 0;
+	if (!(st->hwm > 0))
+		st->hwm = 0;
 }
 
 /* The state of one watched symbol, as stored. */
@@ -197,6 +211,8 @@ state_save(struct config *conf)
 			buf_puts(&b, ",");
 		buf_puts(&b, entry(ss));
 		first = 0;
+		if (ss->ref.daily != NULL)
+			dailystore_save(ss->symbol, ss->ref.daily);
 	}
 	buf_puts(&b, "}}\n");
 	rc = atomic_write(store_dir(), "state.json", b.data, b.len);

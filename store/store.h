@@ -135,6 +135,10 @@ void		 store_owe(void);
 int		 fsync_dir(const char *);
 void		 quarantine(const char *, const char *);
 
+/* store/dailystore.c: daily/SYMBOL.csv, each symbol's daily history */
+void		 dailystore_load(const char *, struct daily *);
+int		 dailystore_save(const char *, struct daily *);
+
 /* store/state.c: state.json */
 int		 state_save(struct config *);
 void		 state_load(struct config *);

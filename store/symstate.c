@@ -118,7 +118,34 @@ symstate_free(struct symstate *ss)
 	free(ss->saved);
 	buf_free(&ss->saved_of);
 	free(ss->problem);
+	daily_free(ss->ref.daily);
 	free(ss);
+}
+
+/*
+ * A daily history for a watch with rules on one (alerts/trader.c), with
+ * the recent quotes kept when a move-in rule needs them; none otherwise.
+ */
+static void
+match_daily(struct symstate *ss, const struct watch *w)
+{
+	const struct rule	*r;
+	int			 need = 0, ticks = 0;
+
+	TAILQ_FOREACH(r, &w->rules, entry) {
+		need |= trader_rule(r->kind);
+		ticks |= r->kind == RULE_MOVE_IN;
+	}
+	if (!need) {
+		daily_free(ss->ref.daily);
+		ss->ref.daily = NULL;
+		return;
+	}
+	if (ss->ref.daily == NULL) {
+		ss->ref.daily = daily_new();
+		dailystore_load(ss->symbol, ss->ref.daily);
+	}
+	ss->ref.daily->want_ticks = ticks;
 }
 
 /*
@@ -183,6 +210,7 @@ symstate_sync(const struct config *conf)
 			ss = symstate_new(w->symbol);
 		ss->generation = generation;
 		kept += match_rules(ss, w);
+		match_daily(ss, w);
 	}
 	sweep();
 	return kept;

@@ -1,0 +1,218 @@
+/*
+ * Each watched symbol's daily history, for the rules on it: fetched from
+ * the history endpoint of the first provider of the chain that has one
+ * (providers/bars.c: Yahoo's chart, Stooq's daily CSV, Alpha Vantage's
+ * TIME_SERIES_DAILY, Twelve Data's time_series), once at start and once
+ * a session after that, two symbols at a time, through the one libcurl
+ * multi handle in the loop.  The answer replaces the completed sessions
+ * it covers (alerts/daily.c): a provider that adjusted its history for a
+ * split leaves no unadjusted bar behind, and that is logged.  A failure
+ * is logged once a session and tried again half an hour later; the rules
+ * meanwhile judge with the history there is.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <event2/event.h>
+
+#include "lib/lib.h"
+#include "daemon/daemon.h"
+
+#define INFLIGHT	2
+#define SCAN_EVERY	60.0		/* seconds between looks */
+#define RETRY_AFTER	1800		/* after a failure */
+#define HISTORY_DAYS	420		/* asked: SMA 200 and its warm-up */
+#define ANSWER_MAX	(8 * 1024 * 1024)
+
+struct dfetch {
+	char			 symbol[SYMBOL_MAX + 1];
+	const struct bars_api	*api;
+	char			*provider;
+	char			*url;
+	long			 day;
+	struct net_body		 body;
+};
+
+static unsigned	 inflight;
+
+/* A fetch failed: said once a session, tried again later. */
+static void
+failed(struct dfetch *x, struct daily *d, const char *why)
+{
+	char	*red = net_redact(x->url);
+
+	if (d == NULL)
+		return;
+	d->fetching = 0;
+	d->retry_at = clock_now() + RETRY_AFTER;
+	if (d->said_day != x->day)
+		log_warnx("%s: daily history from %s: %s; tried again in %d "
+		    "minutes", x->symbol, red, why, RETRY_AFTER / 60);
+	d->said_day = x->day;
+	free(red);
+}
+
+/* The answer, into the symbol's history if it is still watched. */
+static void
+apply(struct dfetch *x, long status)
+{
+	struct symstate	*ss = symstate_find(x->symbol);
+	struct daily	*d = ss != NULL ? ss->ref.daily : NULL;
+	struct bars	 b = { 0 };
+	struct dbar	*v;
+	double		 ratio;
+	size_t		 i;
+
+	if (bars_parse(x->api, status, x->body.buf.data ? x->body.buf.data :
+	    "", x->body.buf.len, 0, &b) == -1 || b.n == 0) {
+		failed(x, d, b.error[0] != '\0' ? b.error : "no bars");
+		bars_free(&b);
+		return;
+	}
+	if (d == NULL) {
+		bars_free(&b);
+		return;
+	}
+	v = xcalloc(b.n, sizeof(*v));
+	for (i = 0; i < b.n; i++) {
+		v[i].day = b.v[i].day;
+		v[i].open = b.v[i].open;
+		v[i].high = b.v[i].high;
+		v[i].low = b.v[i].low;
+		v[i].close = b.v[i].close;
+		v[i].volume = b.v[i].volume;
+	}
+	ratio = daily_replace(d, v, b.n);
+	if (isfinite(ratio) && fabs(ratio - 1) > 0.01)
+		log_info("%s: %s adjusted its history (closes %.4f times those "
+		    "kept, a split or a dividend): the kept history is "
+		    "replaced", x->symbol, x->provider, ratio);
+	else
+		log_debug("%s: %zu daily bars from %s", x->symbol, b.n,
+		    x->provider);
+	d->fetched_day = x->day;
+	d->fetching = 0;
+	d->retry_at = 0;
+	dailystore_save(x->symbol, d);
+	free(v);
+	bars_free(&b);
+}
+
+static void
+fetched(void *easy, int code, void *arg)
+{
+	struct dfetch	*x = arg;
+	long		 status = 0;
+	struct symstate	*ss;
+
+	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(easy);
+	inflight--;
+	if (code == CURLE_ABORTED_BY_CALLBACK)	/* stopping */
+		;
+	else if (code != CURLE_OK) {
+		ss = symstate_find(x->symbol);
+		failed(x, ss != NULL ? ss->ref.daily : NULL,
+		    curl_easy_strerror((CURLcode)code));
+	} else
+		apply(x, status);
+	free(x->provider);
+	free(x->url);
+	buf_free(&x->body.buf);
+	free(x);
+}
+
+/* Ask for s's history. */
+static void
+ask(struct poller *P, struct sym *s, const struct providerconf *pc,
+    const struct bars_api *api, long day, time_t now)
+{
+	const struct provider	*p = provider_find(pc->name);
+	struct net_opts		 opts = { .timeout = (long)P->conf->timeout,
+				    .connect_timeout = (long)P->conf->timeout,
+				    .protocols = "http,https", .redirects = 3,
+				    .user_agent = pc->user_agent ?
+				    pc->user_agent : TICKERD_USER_AGENT,
+				    .ca_file = pc->ca_file };
+	struct dfetch		*x = xcalloc(1, sizeof(*x));
+	char			 name[SYMBOL_MAX + 8];
+	void			*easy;
+
+	tk_strlcpy(x->symbol, s->w->symbol, sizeof(x->symbol));
+	history_spell(pc, p, s->w->symbol, name, sizeof(name));
+	x->api = api;
+	x->provider = xstrdup(pc->name);
+	x->day = day;
+	x->url = api->url(pc->url ? pc->url : p->default_url, pc->key, name,
+	    0, now - HISTORY_DAYS * 86400, now);
+	x->body.max = ANSWER_MAX;
+	easy = net_easy(x->url, &opts);
+	net_collect(easy, &x->body);
+	s->ss->ref.daily->fetching = 1;
+	inflight++;
+	net_add(easy, fetched, x);
+}
+
+/* Every minute: the histories not fetched this session, two at a time. */
+static void
+scan(evutil_socket_t fd, short ev, void *arg)
+{
+	struct poller		*P = arg;
+	const struct bars_api	*api;
+	struct providerconf	*pc = history_pick(P->conf, 0, &api);
+	struct daily		*d;
+	struct sym		*s;
+	time_t			 now = clock_now();
+	long			 day;
+
+	timer_in(P->daily_ev, SCAN_EVERY);
+	if (pc == NULL)
+		return;
+	TAILQ_FOREACH(s, &P->syms, entry) {
+		if (inflight >= INFLIGHT)
+			break;
+		if ((d = s->ss->ref.daily) == NULL || d->fetching ||
+		    d->retry_at > now)
+			continue;
+		day = market_day(s->ss->ex != NULL ? s->ss->ex : s->w->ex, now);
+		if (d->fetched_day == day)
+			continue;
+		ask(P, s, pc, api, day, now);
+	}
+}
+
+/* Start fetching (not for a replay or a --once run). */
+void
+dailyfetch_start(struct poller *P)
+{
+	const struct bars_api	*api;
+	struct sym		*s;
+	int			 any = 0;
+
+	if (P->opts.once || P->replay_file != NULL)
+		return;
+	TAILQ_FOREACH(s, &P->syms, entry)
+		any |= s->ss->ref.daily != NULL;
+	if (!any)
+		return;
+	if (history_pick(P->conf, 0, &api) == NULL)
+		log_warnx("rules on the daily history: no provider of the "
+		    "chain serves daily history (yahoo, stooq, alphavantage "
+		    "and twelvedata do); the history grows from quotes only");
+	if ((P->daily_ev = evtimer_new(P->base, scan, P)) == NULL)
+		fatalx("evtimer_new");
+	timer_in(P->daily_ev, 0);
+}
+
+void
+dailyfetch_stop(struct poller *P)
+{
+	if (P->daily_ev != NULL)
+		event_free(P->daily_ev);
+	P->daily_ev = NULL;
+}
