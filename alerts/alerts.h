@@ -92,6 +92,9 @@ struct daily {
 	time_t		 retry_at;	/* after a failure, not before */
 	long		 said_day;	/* a failure was logged that session */
 	int		 fetching;
+	int		 want_earnings;	/* an earnings rule needs the date */
+	long		 earnings_asked;	/* the session it was asked */
+	int		 earnings_fetching;
 };
 struct daily	*daily_new(void);
 void		 daily_free(struct daily *);
@@ -199,6 +202,9 @@ void		 trader_describe(const struct alert *, char *, size_t);
 void		 trader_subject(const struct alert *, const char *, char *,
 		    size_t);
 void		 trader_value_text(const struct alert *, char *, size_t);
+void		 trader_now(const struct rule *, const struct quote *,
+		    const struct symref *, const struct rule_state *, char *,
+		    size_t);
 /* alerts/alert.c: an alert and its one-line, subject and JSON forms */
 struct alert {
 	char			 symbol[SYMBOL_MAX + 1];

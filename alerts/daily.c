@@ -155,6 +155,10 @@ daily_quote(struct daily *d, const struct quote *q, long day)
 	t->close = q->price;
 	if (vol)
 		t->volume = (double)q->volume;
+	if (q->earnings > 0 && market_day(q->ex, q->earnings) >= day)
+		d->earnings_day = market_day(q->ex, q->earnings);
+	if (d->earnings_day != 0 && d->earnings_day < day)
+		d->earnings_day = 0;		/* reported: the next is not known */
 	tick(d, q->time, q->price);
 }
 

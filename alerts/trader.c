@@ -396,3 +396,30 @@ trader_describe(const struct alert *a, char *out, size_t len)
 	snprintf(out, len, "%s: your rule \"%s\" fired; %s.", a->symbol,
 	    a->rule_text, val);
 }
+
+/*
+ * The rule's indicator on quote q now, as tickerctl alerts shows it
+ * ("RSI(14) 64.20"); "" when it is not known or the rule has none.
+ */
+void
+trader_now(const struct rule *r, const struct quote *q,
+    const struct symref *ref, const struct rule_state *st, char *out,
+    size_t len)
+{
+	struct alert	 a;
+
+	*out = '\0';
+	if (!trader_rule(r->kind) || q->price <= 0)
+		return;
+	memset(&a, 0, sizeof(a));
+	a.kind = r->kind;
+	a.period = r->period;
+	a.period2 = r->period2;
+	a.ma = r->ma;
+	a.ma2 = r->ma2;
+	tk_strlcpy(a.valtext, r->valtext, sizeof(a.valtext));
+	if (trader_values(r, q, ref, st, a.ind) == -1)
+		snprintf(out, len, "not known yet");
+	else
+		trader_value_text(&a, out, len);
+}

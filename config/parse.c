@@ -384,6 +384,8 @@ config_load(const char *path, config_errfn errfn)
 	defaults(conf);
 	if (conf->errors == 0)
 		check_fallbacks(conf, p.errfn);
+	if (conf->errors == 0)
+		check_earnings(conf, p.errfn);
 	if (conf->errors > 0) {
 		config_free(conf);
 		return NULL;

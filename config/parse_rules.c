@@ -20,6 +20,7 @@
 #include "lib/lib.h"
 #include "alerts/alerts.h"
 #include "config/conf.h"
+#include "providers/providers.h"
 #include "config/parser.h"
 
 #define PERIOD_MAX	500	/* days: what the history can hold */
@@ -301,4 +302,34 @@ rule_earnings(struct parser *p, const char *kw, int line)
 	xasprintf(&r->text, "earnings in %s", s);
 	free(s);
 	return r;
+}
+
+/*
+ * An earnings rule needs a provider that publishes earnings dates:
+ * Yahoo (its quotes carry them), or Finnhub's or Alpha Vantage's
+ * calendar.  Said at each such rule, once the providers are known.
+ */
+void
+check_earnings(struct config *conf, config_errfn errfn)
+{
+	const struct providerconf	*pc;
+	const struct watch		*w;
+	const struct rule		*r;
+	char				 msg[512];
+
+	TAILQ_FOREACH(pc, &conf->providers, entry)
+		if (strcmp(pc->name, "yahoo") == 0 || earnings_served(pc->name))
+			return;
+	TAILQ_FOREACH(w, &conf->watches, entry)
+		TAILQ_FOREACH(r, &w->rules, entry) {
+			if (r->kind != RULE_EARNINGS)
+				continue;
+			snprintf(msg, sizeof(msg), "watch %s: %s: no provider of "
+			    "this configuration publishes earnings dates; "
+			    "yahoo, finnhub and alphavantage do", w->symbol,
+			    r->text);
+			errfn(r->file, r->line, msg);
+			conf->errors++;
+			return;
+		}
 }

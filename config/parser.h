@@ -146,6 +146,7 @@ struct rule	*rule_volume(struct parser *, const char *, int);
 struct rule	*rule_percent(struct parser *, const char *, int);
 struct rule	*rule_move_in(struct parser *, double, const char *, int);
 struct rule	*rule_earnings(struct parser *, const char *, int);
+void		 check_earnings(struct config *, config_errfn);
 void		 check_push(struct parser *, struct notifier *);
 
 /* config/parse.c */

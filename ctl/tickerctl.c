@@ -230,15 +230,15 @@ print_alerts(json_t *j, const char *arg)
 	char	 t[64];
 	size_t	 i;
 
-	printf("%-10s %-28s %-6s %5s  %s\n", "SYMBOL", "RULE", "STATE",
-	    "FIRED", "LAST");
+	printf("%-10s %-28s %-6s %5s  %-20s  %s\n", "SYMBOL", "RULE",
+	    "STATE", "FIRED", "LAST", "NOW");
 	json_array_foreach(a, i, r) {
 		when(jint(r, "last_fired"), t,
 		    sizeof(t));
-		printf("%-10s %-28s %-6s %5lld  %s\n", jstr(r, "symbol"),
+		printf("%-10s %-28s %-6s %5lld  %-20s  %s\n", jstr(r, "symbol"),
 		    jstr(r, "rule"), jstr(r, "state"),
 		    jint(r, "count"),
-		    t);
+		    t, jstr(r, "value"));
 	}
 }
 

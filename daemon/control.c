@@ -152,6 +152,7 @@ alerts_json(void)
 	struct symstate		*ss;
 	json_t			*a = json_array();
 	size_t			 i;
+	char			 now[160];
 
 	TAILQ_FOREACH(w, &ctl_conf->watches, entry) {
 		if ((ss = symstate_find(w->symbol)) == NULL)
@@ -159,12 +160,16 @@ alerts_json(void)
 		i = 0;
 		TAILQ_FOREACH(r, &w->rules, entry) {
 			st = &ss->rules[i++].st;
+			trader_now(r, &ss->last, &ss->ref, st, now,
+			    sizeof(now));
 			json_array_append_new(a, json_pack("{s:s, s:s, s:s, "
-			    "s:I, s:I, s:b}", "symbol", w->symbol, "rule",
+			    "s:I, s:I, s:b, s:s*}", "symbol", w->symbol, "rule",
 			    r->text, "state", st->spent ? "spent" : st->fired ?
-			    "fired" : "armed", "count", (json_int_t)st->count,
-			    "last_fired", (json_int_t)st->last_notify, "once",
-			    r->once));
+			    "fired" : trader_cross(r->kind) && st->phase !=
+			    PHASE_ARMED ? "wait" : "armed", "count",
+			    (json_int_t)st->count, "last_fired",
+			    (json_int_t)st->last_notify, "once", r->once,
+			    "value", *now ? now : NULL));
 		}
 	}
 	return json_pack("{s:b, s:o}", "ok", 1, "rules", a);

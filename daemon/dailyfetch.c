@@ -158,6 +158,97 @@ ask(struct poller *P, struct sym *s, const struct providerconf *pc,
 	net_add(easy, fetched, x);
 }
 
+/* The earnings date of a symbol, as its provider's calendar says. */
+struct efetch {
+	char			 symbol[SYMBOL_MAX + 1];
+	char			*provider;
+	long			 day;
+	struct net_body		 body;
+};
+
+static void
+earnings_fetched(void *easy, int code, void *arg)
+{
+	struct efetch	*x = arg;
+	struct symstate	*ss = symstate_find(x->symbol);
+	struct daily	*d = ss != NULL ? ss->ref.daily : NULL;
+	long		 status = 0, day;
+	char		 err[256] = "";
+
+	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(easy);
+	inflight--;
+	if (code == CURLE_OK)
+		day = earnings_parse(x->provider, status, x->body.buf.data ?
+		    x->body.buf.data : "", x->body.buf.len, x->symbol, x->day,
+		    err, sizeof(err));
+	else {
+		day = -1;
+		snprintf(err, sizeof(err), "%s",
+		    curl_easy_strerror((CURLcode)code));
+	}
+	if (d != NULL && code != CURLE_ABORTED_BY_CALLBACK) {
+		d->earnings_fetching = 0;
+		if (day >= 0) {
+			d->earnings_day = day;
+			log_debug("%s: next earnings from %s: %ld", x->symbol,
+			    x->provider, day);
+		} else {
+			log_warnx("%s: earnings dates from %s: %s", x->symbol,
+			    x->provider, err);
+			d->earnings_asked = 0;	/* again at the next look */
+			d->retry_at = clock_now() + RETRY_AFTER;
+		}
+	}
+	free(x->provider);
+	buf_free(&x->body.buf);
+	free(x);
+}
+
+/* The provider configured with an earnings calendar, or NULL. */
+static struct providerconf *
+earnings_provider(const struct config *conf)
+{
+	struct providerconf	*pc;
+
+	TAILQ_FOREACH(pc, &conf->providers, entry)
+		if (earnings_served(pc->name) && pc->key != NULL)
+			return pc;
+	return NULL;
+}
+
+/* Ask pc's calendar for the next earnings date of s. */
+static void
+ask_earnings(struct poller *P, struct sym *s, const struct providerconf *pc,
+    long day)
+{
+	const struct provider	*p = provider_find(pc->name);
+	struct net_opts		 opts = { .timeout = (long)P->conf->timeout,
+				    .connect_timeout = (long)P->conf->timeout,
+				    .protocols = "http,https", .redirects = 3,
+				    .user_agent = pc->user_agent ?
+				    pc->user_agent : TICKERD_USER_AGENT,
+				    .ca_file = pc->ca_file };
+	struct efetch		*x = xcalloc(1, sizeof(*x));
+	char			 name[SYMBOL_MAX + 8], *url;
+	void			*easy;
+
+	tk_strlcpy(x->symbol, s->w->symbol, sizeof(x->symbol));
+	history_spell(pc, p, s->w->symbol, name, sizeof(name));
+	x->provider = xstrdup(pc->name);
+	x->day = day;
+	x->body.max = ANSWER_MAX;
+	url = earnings_url(pc->name, pc->url ? pc->url : p->default_url,
+	    pc->key, name, day);
+	easy = net_easy(url, &opts);
+	secret_free(url);
+	net_collect(easy, &x->body);
+	s->ss->ref.daily->earnings_fetching = 1;
+	s->ss->ref.daily->earnings_asked = day;
+	inflight++;
+	net_add(easy, earnings_fetched, x);
+}
+
 /* Every minute: the histories not fetched this session, two at a time. */
 static void
 scan(evutil_socket_t fd, short ev, void *arg)
@@ -165,24 +256,25 @@ scan(evutil_socket_t fd, short ev, void *arg)
 	struct poller		*P = arg;
 	const struct bars_api	*api;
 	struct providerconf	*pc = history_pick(P->conf, 0, &api);
+	struct providerconf	*epc = earnings_provider(P->conf);
 	struct daily		*d;
 	struct sym		*s;
 	time_t			 now = clock_now();
 	long			 day;
 
 	timer_in(P->daily_ev, SCAN_EVERY);
-	if (pc == NULL)
-		return;
 	TAILQ_FOREACH(s, &P->syms, entry) {
 		if (inflight >= INFLIGHT)
 			break;
 		if ((d = s->ss->ref.daily) == NULL || d->fetching ||
-		    d->retry_at > now)
+		    d->earnings_fetching || d->retry_at > now)
 			continue;
 		day = market_day(s->ss->ex != NULL ? s->ss->ex : s->w->ex, now);
-		if (d->fetched_day == day)
-			continue;
-		ask(P, s, pc, api, day, now);
+		if (pc != NULL && d->fetched_day != day)
+			ask(P, s, pc, api, day, now);
+		else if (epc != NULL && d->want_earnings &&
+		    d->earnings_asked != day)
+			ask_earnings(P, s, epc, day);
 	}
 }
 

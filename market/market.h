@@ -24,6 +24,7 @@ struct quote {
 	long long	 volume;		/* -1 when unknown */
 	double		 open;			/* the session's; 0: unknown */
 	double		 day_high, day_low;	/* the session's; 0: unknown */
+	time_t		 earnings;		/* the next report; 0: unknown */
 	time_t		 time;			/* market time of the price */
 	long		 date;			/* only a date was given: it,
 						   as cal_days(); 0: none */

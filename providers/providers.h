@@ -106,6 +106,13 @@ void		 range_result(struct fetch_result *, double, double, int,
 		    const char *);
 long long	 quote_volume(double);
 void		 quote_day(struct quote *, double, double, double);
+
+/* providers/earnings.c: earnings dates */
+int		 earnings_served(const char *);
+char		*earnings_url(const char *, const char *, const char *,
+		    const char *, long);
+long		 earnings_parse(const char *, long, const char *, size_t,
+		    const char *, long, char *, size_t);
 time_t		 quote_time(double);
 long		 quote_date(const char *);
 int		 answer_for(const char *, const char *, struct fetch_result *);

@@ -91,6 +91,11 @@ yahoo_meta(const char *symbol, json_t *meta, struct fetch_result *res)
 	}
 	d = jget(meta, "regularMarketVolume");
 	q->volume = quote_volume(d);
+	/* v7 only: the next (or last) earnings report */
+	d = jget(meta, "earningsTimestampStart");
+	if (!isfinite(d))
+		d = jget(meta, "earningsTimestamp");
+	q->earnings = isfinite(d) && d > 0 && d < 4e9 ? (time_t)d : 0;
 	quote_day(q, jget(meta, "regularMarketOpen"),
 	    jget(meta, "regularMarketDayHigh"),
 	    jget(meta, "regularMarketDayLow"));

@@ -130,11 +130,12 @@ static void
 match_daily(struct symstate *ss, const struct watch *w)
 {
 	const struct rule	*r;
-	int			 need = 0, ticks = 0;
+	int			 need = 0, ticks = 0, earn = 0;
 
 	TAILQ_FOREACH(r, &w->rules, entry) {
 		need |= trader_rule(r->kind);
 		ticks |= r->kind == RULE_MOVE_IN;
+		earn |= r->kind == RULE_EARNINGS;
 	}
 	if (!need) {
 		daily_free(ss->ref.daily);
@@ -146,6 +147,7 @@ match_daily(struct symstate *ss, const struct watch *w)
 		dailystore_load(ss->symbol, ss->ref.daily);
 	}
 	ss->ref.daily->want_ticks = ticks;
+	ss->ref.daily->want_earnings = earn;
 }
 
 /*
