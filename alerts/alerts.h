@@ -84,6 +84,7 @@ struct daily {
 	}		*ticks;
 	size_t		 nticks;
 	int		 want_ticks;	/* a move-in rule needs them */
+	int		 loaded;	/* from the state directory */
 	struct icache	 cache[ICACHE_MAX];
 	unsigned long	 clock;
 	long		 earnings_day;	/* the next earnings date; 0: none */

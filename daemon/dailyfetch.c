@@ -89,7 +89,7 @@ apply(struct dfetch *x, long status)
 	}
 	ratio = daily_replace(d, v, b.n);
 	if (isfinite(ratio) && fabs(ratio - 1) > 0.01)
-		log_info("%s: %s adjusted its history (closes %.4f times those "
+		log_info("%s: %s adjusted its history (closes %.3g times those "
 		    "kept, a split or a dividend): the kept history is "
 		    "replaced", x->symbol, x->provider, ratio);
 	else

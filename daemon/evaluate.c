@@ -368,7 +368,7 @@ eval_commit(struct poller *P, struct watch *w, struct symstate *ss,
 	struct before	 before;
 	struct rulestate room[BEFORE_RULES];
 	struct alert	*alerts;
-	char		 line[512];
+	char		 line[512], when[32];
 	size_t		 na, i;
 	int		 changed;
 
@@ -378,6 +378,9 @@ eval_commit(struct poller *P, struct watch *w, struct symstate *ss,
 		for (i = 0; i < na; i++) {
 			alert_line(&alerts[i], line, sizeof(line));
 			log_alert(line);
+			fmt_time(q->time, FMT_ISO, when, sizeof(when));
+			log_debug("backtest: %s %s fired at %s", w->symbol,
+			    alerts[i].rule_text, when);
 			P->alerts++;
 			alert_clear(&alerts[i]);
 		}

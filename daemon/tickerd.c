@@ -498,6 +498,7 @@ main(int argc, char *argv[])
 		log_warnx("%s", err);
 		return 2;
 	}
+	symstate_daily_load();
 	po.once = a.once;
 	po.replay = a.replay;
 	exit_when_idle = a.once || a.replay != NULL ||

@@ -111,6 +111,7 @@ void		 symstate_set_problem(struct symstate *, const char *,
 		    const char *);
 const char	*symstate_problem(const struct symstate *);
 size_t		 symstate_sync(const struct config *);
+void		 symstate_daily_load(void);
 void		 symstate_clear(void);
 
 /* store/dir.c: the folder, its lock, and atomic writes */

@@ -142,9 +142,11 @@ match_daily(struct symstate *ss, const struct watch *w)
 		ss->ref.daily = NULL;
 		return;
 	}
-	if (ss->ref.daily == NULL) {
+	if (ss->ref.daily == NULL)
 		ss->ref.daily = daily_new();
+	if (!ss->ref.daily->loaded && store_dir() != NULL) {
 		dailystore_load(ss->symbol, ss->ref.daily);
+		ss->ref.daily->loaded = 1;
 	}
 	ss->ref.daily->want_ticks = ticks;
 	ss->ref.daily->want_earnings = earn;
@@ -226,4 +228,18 @@ symstate_clear(void)
 	sweep();
 	strmap_free(map);
 	map = NULL;
+}
+
+/* Once the state directory is open: the daily histories it keeps. */
+void
+symstate_daily_load(void)
+{
+	struct symstate	*ss;
+
+	TAILQ_FOREACH(ss, &all, entry)
+		if (ss->ref.daily != NULL && !ss->ref.daily->loaded &&
+		    store_dir() != NULL) {
+			dailystore_load(ss->symbol, ss->ref.daily);
+			ss->ref.daily->loaded = 1;
+		}
 }

@@ -3,6 +3,8 @@
 in the shapes their API references document (field names, errors and
 all), for tests: the same two years of daily bars for each known symbol,
 generated from a seed and ending yesterday.  Unknown symbols get each service's own "not found".
+HISTSERVE_SCALE multiplies every price (a split's adjusted history).
+Each request's path is appended to PORTFILE.log.
 
     histserve.py PORTFILE SYMBOL...      (binds 127.0.0.1, any port)
 Also writes PORTFILE.bars: date,symbol,open,high,low,close,volume, the
@@ -35,6 +37,13 @@ def make_bars(sym):
 
 
 BARS = {s: make_bars(s) for s in sys.argv[2:]}
+# HISTSERVE_SCALE=0.5: the history as a provider gives it after a 2:1
+# split, every price adjusted
+SCALE = float(__import__("os").environ.get("HISTSERVE_SCALE", "1"))
+if SCALE != 1:
+    BARS = {s: [(d, round(o * SCALE, 2), round(h * SCALE, 2),
+                 round(lo * SCALE, 2), round(c * SCALE, 2), int(v / SCALE))
+                for d, o, h, lo, c, v in b] for s, b in BARS.items()}
 
 
 def yahoo(sym):
@@ -75,6 +84,8 @@ class H(BaseHTTPRequestHandler):
     def do_GET(self):
         u = urlparse(self.path)
         q = {k: v[0] for k, v in parse_qs(u.query).items()}
+        with open(sys.argv[1] + ".log", "a") as f:
+            f.write(u.path + "\n")
         if u.path.startswith("/v8/finance/chart/"):
             return self.send(*yahoo(u.path.rsplit("/", 1)[1]))
         if u.path.rstrip("/") == "/q/d/l":

@@ -1,0 +1,201 @@
+/*
+ * The rules on the daily history, one quote at a time: the daily bars a
+ * session's quotes build and complete; EMA and RSI from their cache equal
+ * the same computed through the whole history; a cross waits to see the
+ * other side; a trailing stop's high; what the subjects say.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/lib.h"
+#include "market/market.h"
+#include "alerts/alerts.h"
+#include "unit.h"
+
+#define DAY0	20454		/* 2026-01-01 */
+
+/* A quote of price on day (at noon UTC), its session's volume. */
+static struct quote
+at(long day, double price, long long volume)
+{
+	struct quote	 q;
+
+	memset(&q, 0, sizeof(q));
+	tk_strlcpy(q.symbol, "CALX", sizeof(q.symbol));
+	q.price = price;
+	q.prev_close = q.high52 = q.low52 = NAN;
+	q.volume = volume;
+	q.time = (time_t)day * 86400 + 43200;
+	return q;
+}
+
+START_TEST(test_bars_from_quotes)
+{
+	struct daily	*d = daily_new();
+	struct quote	 q;
+
+	q = at(DAY0, 10, 100);
+	daily_quote(d, &q, DAY0);
+	q = at(DAY0, 12, 300);
+	daily_quote(d, &q, DAY0);
+	q = at(DAY0, 9, 400);
+	daily_quote(d, &q, DAY0);
+	ck_assert_uint_eq(d->n, 0);
+	ck_assert(d->has_today);
+	ck_assert_double_eq(d->today.open, 10);
+	ck_assert_double_eq(d->today.high, 12);
+	ck_assert_double_eq(d->today.low, 9);
+	ck_assert_double_eq(d->today.close, 9);
+	ck_assert_double_eq(d->today.volume, 400);
+	q = at(DAY0 + 1, 11, 50);
+	daily_quote(d, &q, DAY0 + 1);
+	ck_assert_uint_eq(d->n, 1);
+	ck_assert_double_eq(d->v[0].close, 9);
+	ck_assert(d->dirty);
+	/* a quote of an earlier session changes nothing */
+	q = at(DAY0, 99, 1);
+	daily_quote(d, &q, DAY0);
+	ck_assert_double_eq(d->today.close, 11);
+	ck_assert_double_eq(ind_sma(d, 2), 10);
+	ck_assert_double_eq(ind_avg_volume(d, 1), 400);
+	daily_free(d);
+}
+END_TEST
+
+/* The cached EMA and RSI equal a run through the whole series. */
+START_TEST(test_cache_equals_full_run)
+{
+	struct daily	*d = daily_new(), *e;
+	struct quote	 q;
+	double		 a, b;
+	long		 i;
+
+	for (i = 0; i < 300; i++) {
+		q = at(DAY0 + i, 40 + 5 * sin((double)i / 9) + (i % 7) * 0.3,
+		    1000);
+		daily_quote(d, &q, DAY0 + i);
+		if (i < 30 || i % 37 != 0)
+			continue;
+		a = ind_ema(d, 20);
+		b = ind_rsi(d, 14);
+		/* the same series, the live price a completed bar's close */
+		e = daily_new();
+		daily_replace(e, d->v, d->n);
+		e->v = xreallocarray(e->v, e->n + 1, sizeof(*e->v));
+		e->v[e->n++] = d->today;
+		ck_assert_double_eq_tol(a, ind_ema(e, 20), 1e-9);
+		ck_assert_double_eq_tol(b, ind_rsi(e, 14), 1e-9);
+		daily_free(e);
+	}
+	daily_free(d);
+}
+END_TEST
+
+/* A cross is armed only once it has seen the other side. */
+START_TEST(test_cross_arming)
+{
+	struct rule		 r = { .kind = RULE_CROSS_ABOVE, .period = 3,
+				    .ma = MA_SMA, .text = (char *)"cross" };
+	struct rule_params	 p = { .hysteresis = 0.005 };
+	struct rule_state	 st = { 0 }, next;
+	struct symref		 ref;
+	struct quote		 q;
+	static const double	 px[] = { 10, 11, 12, 13, 11, 10, 13, 13.5 };
+	static const enum verdict want[] = { VERDICT_NODATA, VERDICT_NODATA,
+	    VERDICT_NONE, VERDICT_NONE, VERDICT_NONE, VERDICT_NONE,
+	    VERDICT_FIRE, VERDICT_NONE };
+	size_t			 i;
+
+	symref_init(&ref);
+	ref.daily = daily_new();
+	for (i = 0; i < sizeof(px) / sizeof(px[0]); i++) {
+		q = at(DAY0 + (long)i, px[i], 1);
+		symref_update(&ref, &q);
+		ck_assert_msg(rule_eval(&r, &p, &q, &ref, &st, &next, q.time) ==
+		    want[i], "day %zu", i);
+		st = next;
+	}
+	daily_free(ref.daily);
+}
+END_TEST
+
+/* A trailing stop: the high follows, the stop fires once, re-arms. */
+START_TEST(test_trailing)
+{
+	struct rule		 r = { .kind = RULE_TRAILING, .value = 10,
+				    .text = (char *)"trailing-stop 10%" };
+	struct rule_params	 p = { .hysteresis = 0.005 };
+	struct rule_state	 st = { 0 }, next;
+	struct symref		 ref;
+	struct quote		 q;
+	static const double	 px[] = { 100, 120, 110, 108, 107, 109, 97 };
+	static const enum verdict want[] = { VERDICT_NONE, VERDICT_NONE,
+	    VERDICT_NONE, VERDICT_FIRE, VERDICT_NONE, VERDICT_REARM,
+	    VERDICT_FIRE };
+	size_t			 i;
+
+	symref_init(&ref);
+	ref.daily = daily_new();
+	for (i = 0; i < sizeof(px) / sizeof(px[0]); i++) {
+		q = at(DAY0, px[i], 1);
+		symref_update(&ref, &q);
+		ck_assert_msg(rule_eval(&r, &p, &q, &ref, &st, &next, q.time) ==
+		    want[i], "price %.2f", px[i]);
+		st = next;
+		if (i == 2)
+			ck_assert_double_eq(st.hwm, 120);
+		if (i == 5)	/* re-armed: the high starts again */
+			ck_assert_double_eq(st.hwm, 109);
+	}
+	daily_free(ref.daily);
+}
+END_TEST
+
+START_TEST(test_subjects)
+{
+	struct alert	 a;
+	char		 s[256];
+
+	memset(&a, 0, sizeof(a));
+	tk_strlcpy(a.symbol, "CALX", sizeof(a.symbol));
+	a.kind = RULE_MA_ABOVE;
+	a.ma = a.ma2 = MA_SMA;
+	a.period = 50;
+	a.period2 = 200;
+	a.ind[0] = 41.2;
+	a.ind[1] = 40.95;
+	trader_subject(&a, "41.50 USD", s, sizeof(s));
+	ck_assert_str_eq(s, "CALX 41.50 USD: SMA 50 41.20 crossed above "
+	    "SMA 200 40.95");
+	a.kind = RULE_RSI_ABOVE;
+	a.period = 14;
+	a.ind[0] = 72.4;
+	tk_strlcpy(a.valtext, "70", sizeof(a.valtext));
+	trader_subject(&a, "41.50 USD", s, sizeof(s));
+	ck_assert_str_eq(s, "CALX 41.50 USD: RSI(14) 72.4 crossed above 70");
+	a.kind = RULE_EARNINGS;
+	a.ind[0] = 3;
+	a.ind[1] = DAY0 + 3;
+	trader_subject(&a, "41.50 USD", s, sizeof(s));
+	ck_assert_str_eq(s, "CALX 41.50 USD: earnings in 3 days (2026-01-04)");
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite	*s = suite_create("trader");
+	TCase	*tc = tcase_create("trader");
+
+	tcase_add_test(tc, test_bars_from_quotes);
+	tcase_add_test(tc, test_cache_equals_full_run);
+	tcase_add_test(tc, test_cross_arming);
+	tcase_add_test(tc, test_trailing);
+	tcase_add_test(tc, test_subjects);
+	suite_add_tcase(s, tc);
+	return unit_run(s);
+}
