@@ -14,6 +14,7 @@
 #include "lib/lib.h"
 #include "market/market.h"
 #include "alerts/alerts.h"
+#include "providers/providers.h"
 #include "unit.h"
 
 #define DAY0	20454		/* 2026-01-01 */
@@ -185,6 +186,74 @@ START_TEST(test_subjects)
 }
 END_TEST
 
+/* Earnings calendars: the next date on or after the day asked. */
+START_TEST(test_earnings)
+{
+	char	*body, err[256], *url;
+	size_t	 len;
+	long	 d;
+
+	body = unit_data("finnhub/earnings.json", &len);
+	d = earnings_parse("finnhub", 200, body, len, "AAPL",
+	    cal_days(2026, 2, 1), err, sizeof(err));
+	ck_assert_int_eq(d, cal_days(2026, 4, 30));
+	d = earnings_parse("finnhub", 200, body, len, "AAPL",
+	    cal_days(2026, 1, 10), err, sizeof(err));
+	ck_assert_int_eq(d, cal_days(2026, 1, 29));
+	ck_assert_int_eq(earnings_parse("finnhub", 200, body, len, "MSFT",
+	    cal_days(2026, 1, 10), err, sizeof(err)), 0);
+	ck_assert_int_eq(earnings_parse("finnhub", 401, "{\"error\":\"Invalid "
+	    "API key\"}", 29, "AAPL", 0, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "HTTP 401");
+	free(body);
+	body = unit_data("alphavantage/earnings.csv", &len);
+	d = earnings_parse("alphavantage", 200, body, len, "IBM",
+	    cal_days(2026, 1, 22), err, sizeof(err));
+	ck_assert_int_eq(d, cal_days(2026, 4, 20));	/* the quoted name */
+	free(body);
+	ck_assert_int_eq(earnings_parse("alphavantage", 200, "{\"Information\":"
+	    "\"demo\"}", 20, "IBM", 0, err, sizeof(err)), -1);
+	url = earnings_url("finnhub", "https://finnhub.io", "k", "BRK.B",
+	    cal_days(2026, 1, 1));
+	ck_assert_str_eq(url, "https://finnhub.io/api/v1/calendar/earnings?"
+	    "from=2026-01-01&to=2026-04-11&symbol=BRK.B&token=k");
+	free(url);
+}
+END_TEST
+
+/* move P% in D: between a price of the last D minutes and now. */
+START_TEST(test_move_in)
+{
+	struct rule		 r = { .kind = RULE_MOVE_IN, .value = 3,
+				    .window = 1800, .text = (char *)"move" };
+	struct rule_params	 p = { .hysteresis = 0.005 };
+	struct rule_state	 st = { 0 }, next;
+	struct symref		 ref;
+	struct quote		 q;
+	static const struct { int min; double px; enum verdict v; } s[] = {
+		{ 0, 100, VERDICT_NODATA }, { 10, 101, VERDICT_NONE },
+		{ 20, 102.9, VERDICT_NONE }, { 25, 103.1, VERDICT_FIRE },
+		{ 40, 103.2, VERDICT_REARM },	/* from 101 now: +2.18% */
+		{ 60, 103.0, VERDICT_NONE },
+		{ 70, 99.9, VERDICT_FIRE },	/* -3.2% from 103.2 */
+	};
+	size_t			 i;
+
+	symref_init(&ref);
+	ref.daily = daily_new();
+	ref.daily->want_ticks = 1;
+	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
+		q = at(DAY0, s[i].px, 1);
+		q.time += s[i].min * 60;
+		symref_update(&ref, &q);
+		ck_assert_msg(rule_eval(&r, &p, &q, &ref, &st, &next, q.time) ==
+		    s[i].v, "minute %d", s[i].min);
+		st = next;
+	}
+	daily_free(ref.daily);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -196,6 +265,8 @@ main(void)
 	tcase_add_test(tc, test_cross_arming);
 	tcase_add_test(tc, test_trailing);
 	tcase_add_test(tc, test_subjects);
+	tcase_add_test(tc, test_earnings);
+	tcase_add_test(tc, test_move_in);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

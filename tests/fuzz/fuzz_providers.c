@@ -28,7 +28,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct bars_api	*api;
 	struct bars		 b;
 	size_t			 i;
-	char			*body;
+	char			*body, crumb_err[256];
 	long			 status;
 
 	if (size < 2)
@@ -38,7 +38,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	body = malloc(size - 2 + 1);
 	memcpy(body, data + 2, size - 2);
 	body[size - 2] = '\0';
-	if ((data[1] & 0x80) && (api = bars_api(p->name)) != NULL) {
+	if ((data[0] & 0xe0) == 0xe0 && earnings_served(p->name)) {
+		/* an earnings calendar: a date on or after the day asked */
+		long	 day = earnings_parse(p->name, status, body, size - 2,
+			    syms[data[1] % 5], 20000, crumb_err,
+			    sizeof(crumb_err));
+
+		if (day > 0 && day < 20000)
+			abort();
+	} else if ((data[1] & 0x80) && (api = bars_api(p->name)) != NULL) {
 		/* the history endpoints: bars in order, every one dated */
 		if (bars_parse(api, status, body, size - 2, data[1] & 0x40,
 		    &b) == 0)
