@@ -186,8 +186,8 @@ double		 change_pct(const struct quote *);
 
 /* alerts/trader.c: the rules on the daily history */
 struct alert;
-int		 trader_rule(enum rule_kind);
-int		 trader_cross(enum rule_kind);
+#define trader_rule(k)	((k) >= RULE_CROSS_ABOVE && (k) <= RULE_EARNINGS)
+#define trader_cross(k)	((k) >= RULE_CROSS_ABOVE && (k) <= RULE_MA_BELOW)
 int		 trader_condition(const struct rule *, const struct quote *,
 		    const struct symref *, const struct rule_state *, int *);
 int		 trader_rearmed(const struct rule *, const struct quote *,

@@ -138,10 +138,9 @@ change_pct(const struct quote *q)
 	return (q->price - q->prev_close) / q->prev_close * 100;
 }
 
-/* The level a rule compares the price with; NaN when it has none. */
-double
-rule_threshold(const struct rule *r, const struct quote *q,
-    const struct symref *ref)
+/* The level of a rule of rules.c's; NaN when it has none. */
+static inline double
+level(const struct rule *r, const struct quote *q, const struct symref *ref)
 {
 	switch (r->kind) {
 	case RULE_ABOVE:
@@ -160,12 +159,18 @@ rule_threshold(const struct rule *r, const struct quote *q,
 		return ref->high;
 	case RULE_NEW_LOW:
 		return ref->low;
-	case RULE_MOVE:
-		return NAN;
 	default:
-		break;
+		return NAN;
 	}
-	return trader_threshold(r, q, ref);
+}
+
+/* The level a rule compares the price with; NaN when it has none. */
+double
+rule_threshold(const struct rule *r, const struct quote *q,
+    const struct symref *ref)
+{
+	return trader_rule(r->kind) ? trader_threshold(r, q, ref) :
+	    level(r, q, ref);
 }
 
 /*
@@ -180,7 +185,7 @@ rule_condition(const struct rule *r, const struct quote *q,
 
 	if (trader_rule(r->kind))
 		return trader_condition(r, q, ref, st, known);
-	t = rule_threshold(r, q, ref);
+	t = level(r, q, ref);
 	*known = 1;
 	switch (r->kind) {
 	case RULE_ABOVE:
@@ -256,7 +261,7 @@ rule_rearmed(const struct rule *r, const struct quote *q,
 		return 1;
 	if (trader_rule(r->kind))
 		return trader_rearmed(r, q, ref, st, h);
-	t = rule_threshold(r, q, ref);
+	t = level(r, q, ref);
 	switch (r->kind) {
 	case RULE_ABOVE:
 	case RULE_TARGET:

@@ -34,21 +34,6 @@
 #include "market/market.h"
 #include "alerts/alerts.h"
 
-/* Whether kind k is judged here. */
-int
-trader_rule(enum rule_kind k)
-{
-	return k >= RULE_CROSS_ABOVE && k <= RULE_EARNINGS;
-}
-
-/* Whether kind k is a cross: armed only once the other side is seen. */
-int
-trader_cross(enum rule_kind k)
-{
-	return k == RULE_CROSS_ABOVE || k == RULE_CROSS_BELOW ||
-	    k == RULE_MA_ABOVE || k == RULE_MA_BELOW;
-}
-
 /* The close of the session before today's, from the quote or history. */
 static double
 prev_close(const struct quote *q, const struct daily *d)

@@ -132,7 +132,7 @@ plain_alert(struct text *t, const struct alert *a, const char *link,
 	text_put(t, line, m);
 	text_raw(t, "\n\n");
 	for (i = 0; i < nf; i++) {
-		snprintf(line, sizeof(line), "%s: %s\n", f[i].label,
+		snprintf(line, sizeof(line), "%.15s: %.127s\n", f[i].label,
 		    f[i].value);
 		text_put(t, line, m);
 	}
@@ -311,7 +311,8 @@ slack_one(json_t *blocks, const struct notifier *n, const struct alert *a)
 	json_array_append_new(blocks, json_pack("{s:s, s:o}", "type",
 	    "header", "text", slack_text("plain_text", s, 150)));
 	for (i = 0; i < nf; i++) {
-		snprintf(s, sizeof(s), "*%s*\n%s", f[i].label, f[i].value);
+		snprintf(s, sizeof(s), "*%.15s*\n%.127s", f[i].label,
+		    f[i].value);
 		json_array_append_new(fields, slack_text("mrkdwn", s, 2000));
 	}
 	alert_describe(a, s, sizeof(s));
