@@ -88,10 +88,13 @@ struct daily {
 	struct icache	 cache[ICACHE_MAX];
 	unsigned long	 clock;
 	long		 earnings_day;	/* the next earnings date; 0: none */
+	long		 alert_day;	/* of its latest alert: quotes of that
+					   session go to the review */
 	/* the daemon's fetching of it (daemon/dailyfetch.c) */
 	long		 fetched_day;	/* the session it was last fetched */
 	time_t		 retry_at;	/* after a failure, not before */
 	long		 said_day;	/* a failure was logged that session */
+	unsigned	 reviewed;	/* the version the review last saw */
 	int		 fetching;
 	int		 want_earnings;	/* an earnings rule needs the date */
 	long		 earnings_asked;	/* the session it was asked */
@@ -101,6 +104,7 @@ struct daily	*daily_new(void);
 void		 daily_free(struct daily *);
 const struct dbar *daily_bar(const struct daily *, long);
 void		 daily_quote(struct daily *, const struct quote *, long);
+void		 daily_close(struct daily *);
 double		 daily_replace(struct daily *, const struct dbar *, size_t);
 size_t		 daily_len(const struct daily *);
 const struct dbar *daily_at(const struct daily *, size_t);
@@ -273,6 +277,35 @@ void		 text_free(struct text *);
 void		 text_header(struct buf *, const char *);
 int		 alert_direction(const struct alert *);
 size_t		 alert_facts(const struct alert *, struct fact *);
+
+/* alerts/outcome.c: what followed an alert */
+#define HORIZONS_MAX	5
+struct outcome {
+	int		 n;			/* horizons */
+	int		 days[HORIZONS_MAX];	/* sessions after the alert's */
+	double		 ret[HORIZONS_MAX];	/* percent; NaN: not yet */
+	double		 close[HORIZONS_MAX];	/* that session's close */
+	double		 rise, fall;		/* percent; NaN: not yet */
+	double		 hi0, lo0;		/* prices after it, that day */
+	int		 seen;			/* sessions after it so far */
+	int		 done;			/* the last horizon is known */
+	int		 ended;			/* no session for weeks */
+};
+struct summary {
+	size_t		 count;
+	size_t		 judged;	/* with a direction, middle return known */
+	size_t		 followed;	/* of those, the move went its way */
+	int		 n;
+	int		 days[HORIZONS_MAX];
+	double		 median[HORIZONS_MAX];
+};
+void		 outcome_init(struct outcome *, const int *, int);
+int		 outcome_update(struct outcome *, const struct daily *, long,
+		    double, long);
+void		 outcome_quote(struct outcome *, double);
+double		 median(double *, size_t);
+void		 outcome_summary(const struct outcome *const *, const int *,
+		    size_t, struct summary *);
 
 /* alerts/mailmsg.c: RFC 5322 / MIME composition */
 struct buf;

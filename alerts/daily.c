@@ -88,6 +88,13 @@ complete_today(struct daily *d)
 	d->dirty = 1;
 }
 
+/* The end of the quotes (a backtest's file): today's session is over. */
+void
+daily_close(struct daily *d)
+{
+	complete_today(d);
+}
+
 /* Remember a quote for the move-in rules; forget what is too old. */
 static void
 tick(struct daily *d, time_t t, double p)

@@ -229,12 +229,26 @@ alert_direction(const struct alert *a)
 	case RULE_NEAR_HIGH:
 	case RULE_NEW_HIGH:
 	case RULE_CLOSE_ABOVE:
+	case RULE_CROSS_ABOVE:
+	case RULE_MA_ABOVE:
+	case RULE_RSI_ABOVE:
 		return 1;
 	case RULE_BELOW:
 	case RULE_NEAR_LOW:
 	case RULE_NEW_LOW:
 	case RULE_CLOSE_BELOW:
+	case RULE_CROSS_BELOW:
+	case RULE_MA_BELOW:
+	case RULE_RSI_BELOW:
+	case RULE_TRAILING:
 		return -1;
+	case RULE_VOLUME:
+	case RULE_EARNINGS:
+	case RULE_NEAR_MA:
+		return 0;
+	case RULE_GAP:
+	case RULE_MOVE_IN:	/* the way it went */
+		return a->ind[0] > 0 ? 1 : a->ind[0] < 0 ? -1 : 0;
 	default:
 		if (!isfinite(a->change_pct) || a->change_pct == 0)
 			return 0;

@@ -145,6 +145,11 @@ struct config {
 	time_t			 poll;
 	time_t			 timeout;
 	int			 market_hours;
+	int			 review_days[HORIZONS_MAX];	/* horizons */
+	int			 nreview_days;
+	int			 review_every;	/* days: 7, 30; 0: no mail */
+	char			*review_to;	/* its mail notifier */
+	int			 review_line;
 	double			 hysteresis;
 	char			*state_dir;	/* NULL: memory only */
 	int			 state_set;	/* given in the file */

@@ -134,6 +134,41 @@ watch_stale(const struct config *conf, const struct watch *w)
 	return 3 * conf->poll;
 }
 
+/* A notifier, its secrets overwritten. */
+static void
+notifier_free(struct notifier *n)
+{
+	free(n->name);
+	strlist_free(&n->to);
+	free(n->from);
+	free(n->smtp);
+	free(n->user);
+	free(n->password_file);
+	secret_free(n->password);
+	free(n->mbox);
+	free(n->sendmail);
+	free(n->ca_file);
+	free(n->url);
+	free(n->body);
+	free(n->method);
+	free(n->content_type);
+	free(n->header_name);
+	free(n->header_file);
+	secret_free(n->header_value);
+	free(n->api);
+	free(n->server);
+	free(n->topic);
+	free(n->chat_id);
+	free(n->token_file);
+	secret_free(n->token);
+	free(n->user_file);
+	secret_free(n->user_key);
+	free(n->url_file);
+	secret_free(n->secret_url);
+	free(n->link);
+	free(n);
+}
+
 void
 config_free(struct config *conf)
 {
@@ -167,35 +202,7 @@ config_free(struct config *conf)
 	}
 	while ((n = TAILQ_FIRST(&conf->notifiers)) != NULL) {
 		TAILQ_REMOVE(&conf->notifiers, n, entry);
-		free(n->name);
-		strlist_free(&n->to);
-		free(n->from);
-		free(n->smtp);
-		free(n->user);
-		free(n->password_file);
-		secret_free(n->password);
-		free(n->mbox);
-		free(n->sendmail);
-		free(n->ca_file);
-		free(n->url);
-		free(n->body);
-		free(n->method);
-		free(n->content_type);
-		free(n->header_name);
-		free(n->header_file);
-		secret_free(n->header_value);
-		free(n->api);
-		free(n->server);
-		free(n->topic);
-		free(n->chat_id);
-		free(n->token_file);
-		secret_free(n->token);
-		free(n->user_file);
-		secret_free(n->user_key);
-		free(n->url_file);
-		secret_free(n->secret_url);
-		free(n->link);
-		free(n);
+		notifier_free(n);
 	}
 	while ((w = TAILQ_FIRST(&conf->watches)) != NULL) {
 		TAILQ_REMOVE(&conf->watches, w, entry);
@@ -212,6 +219,7 @@ config_free(struct config *conf)
 	strlist_free(&conf->default_notify);
 	strlist_free(&conf->files);
 	free(conf->state_dir);
+	free(conf->review_to);
 	free(conf->control);
 	free(conf->path);
 	free(conf);

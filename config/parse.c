@@ -179,6 +179,8 @@ static const struct keyword top_kws[] = {
 	{ "state-dir",	kw_state_dir,	C(state_dir),	0, { 0 } },
 	{ "control",	kw_control,	0,		0, { 0 } },
 	{ "stale",	kw_duration,	C(stale),	1, { 0 } },
+	{ "review-days", kw_review_days, 0,		0, { 0 } },
+	{ "review",	kw_review,	0,		0, { 0 } },
 	{ NULL, NULL, 0, 0, { 0 } }
 };
 
@@ -375,6 +377,10 @@ config_load(const char *path, config_errfn errfn)
 	conf->poll = DEFAULT_POLL;
 	conf->timeout = DEFAULT_TIMEOUT;
 	conf->hysteresis = DEFAULT_HYSTERESIS;
+	conf->review_days[0] = 1;
+	conf->review_days[1] = 5;
+	conf->review_days[2] = 20;
+	conf->nreview_days = 3;
 
 	memset(&p, 0, sizeof(p));
 	p.conf = conf;
@@ -386,6 +392,8 @@ config_load(const char *path, config_errfn errfn)
 		check_fallbacks(conf, p.errfn);
 	if (conf->errors == 0)
 		check_earnings(conf, p.errfn);
+	if (conf->errors == 0)
+		check_review(conf, p.errfn);
 	if (conf->errors > 0) {
 		config_free(conf);
 		return NULL;

@@ -333,3 +333,73 @@ check_earnings(struct config *conf, config_errfn errfn)
 			return;
 		}
 }
+
+/* review-days N, N, ...: the horizons of the review, ascending. */
+int
+kw_review_days(struct parser *p, const struct keyword *k, void *obj,
+    int line)
+{
+	struct config	*conf = p->conf;
+	struct strlist	 l = { 0 };
+	char		*end;
+	long		 v;
+	size_t		 i;
+	int		 bad = 0;
+
+	if (list_value(p, "review-days", &l, NULL, 0) == -1)
+		return -1;
+	if (l.n == 0 || l.n > HORIZONS_MAX)
+		bad = 1;
+	for (i = 0; !bad && i < l.n; i++) {
+		v = strtol(l.v[i], &end, 10);
+		if (*end != '\0' || v < 1 || v > 250 ||
+		    (i > 0 && v <= conf->review_days[i - 1]))
+			bad = 1;
+		else
+			conf->review_days[i] = (int)v;
+	}
+	if (bad)
+		perr(p, line, "review-days: expected 1 to %d session counts "
+		    "from 1 to 250, ascending (1, 5, 20)", HORIZONS_MAX);
+	else
+		conf->nreview_days = (int)l.n;
+	strlist_free(&l);
+	return bad ? -1 : 0;
+}
+
+/* review weekly|monthly "NOTIFIER": the periodic review mail. */
+int
+kw_review(struct parser *p, const struct keyword *k, void *obj, int line)
+{
+	struct config	*conf = p->conf;
+	char		*name;
+	int		 which;
+
+	if ((which = either(p, "review", "weekly", "monthly")) == -1)
+		return -1;
+	if ((name = string_value(p, "review")) == NULL)
+		return -1;
+	free(conf->review_to);
+	conf->review_to = name;
+	conf->review_every = which ? 30 : 7;
+	conf->review_line = line;
+	return 0;
+}
+
+/* The review mail goes through a mail notifier. */
+void
+check_review(struct config *conf, config_errfn errfn)
+{
+	const struct notifier	*n;
+	char			 msg[256];
+
+	if (conf->review_to == NULL)
+		return;
+	if ((n = config_notifier(conf, conf->review_to)) == NULL ||
+	    n->type != NOTIFIER_MAIL) {
+		snprintf(msg, sizeof(msg), "review: \"%s\" is not a mail "
+		    "notifier", conf->review_to);
+		errfn(conf->path, conf->review_line, msg);
+		conf->errors++;
+	}
+}

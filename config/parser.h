@@ -147,6 +147,10 @@ struct rule	*rule_percent(struct parser *, const char *, int);
 struct rule	*rule_move_in(struct parser *, double, const char *, int);
 struct rule	*rule_earnings(struct parser *, const char *, int);
 void		 check_earnings(struct config *, config_errfn);
+int		 kw_review_days(struct parser *, const struct keyword *, void *,
+		    int);
+int		 kw_review(struct parser *, const struct keyword *, void *, int);
+void		 check_review(struct config *, config_errfn);
 void		 check_push(struct parser *, struct notifier *);
 
 /* config/parse.c */

@@ -2,7 +2,7 @@
  * tickerctl: ask a running tickerd through its control socket.
  *
  *   tickerctl [-j] [-s socket] status | quotes | alerts | history [N] |
- *       reload | test NOTIFIER
+ *       reload | test NOTIFIER | review [SYMBOL] [--since DATE]
  *
  * One request per connection; the daemon answers with one JSON object,
  * printed as it is with -j (--json), else as text.
@@ -25,6 +25,7 @@
 #include <jansson.h>
 
 #include "lib/lib.h"
+#include "ctl/ctl.h"
 
 #define TIMEOUT_MS	60000	/* a test mail may take a while */
 #define BAR		24
@@ -34,7 +35,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: tickerctl [-j] [-s socket] command [arg]\n"
 	    "commands: status, quotes, alerts, history [N], reload, "
-	    "test NOTIFIER\n");
+	    "test NOTIFIER,\n    review [SYMBOL] [--since YYYY-MM-DD]\n");
 	exit(1);
 }
 
@@ -280,6 +281,7 @@ static const struct command {
 	{ "history",	0, 1, print_history },
 	{ "reload",	0, 0, print_reload },
 	{ "test",	1, 1, print_test },
+	{ "review",	0, 1, NULL },
 };
 
 /* The request line for the command in argv; exits on a usage error. */
@@ -315,8 +317,10 @@ main(int argc, char *argv[])
 		{ "json", no_argument, NULL, 'j' },
 		{ "socket", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "since", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char		*since = NULL;
 	const struct command	*c;
 	const char		*path = NULL;
 	char			 req[1024], *answer;
@@ -335,6 +339,15 @@ main(int argc, char *argv[])
 		case 'V':
 			printf("tickerctl %s\n", PACKAGE_VERSION);
 			return 0;
+		case 'S':
+			since = optarg;
+			if (strlen(since) != 10 || since[4] != '-' ||
+			    since[7] != '-') {
+				fprintf(stderr, "tickerctl: --since %s: "
+				    "expected a date, 2026-03-02\n", since);
+				return 1;
+			}
+			break;
 		default:
 			usage();
 		}
@@ -350,7 +363,7 @@ main(int argc, char *argv[])
 		    "%s\n", err.text);
 		return 2;
 	}
-	if (json)
+	if (json && c->print != NULL)
 		fputs(answer, stdout);
 	free(answer);
 	if (!json_is_true(json_object_get(j, "ok"))) {
@@ -359,7 +372,9 @@ main(int argc, char *argv[])
 		json_decref(j);
 		return 1;
 	}
-	if (!json)
+	if (c->print == NULL)		/* review: its own JSON */
+		print_review(j, argc == 2 ? argv[1] : NULL, since, json);
+	else if (!json)
 		c->print(j, argc == 2 ? argv[1] : NULL);
 	json_decref(j);
 	return 0;

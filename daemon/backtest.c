@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,6 +166,73 @@ backtest_run(struct poller *P)
 	replay_end(P);
 }
 
+/*
+ * What followed each alert, in the order they fired: the close after
+ * each horizon and its return, the largest rise and fall.
+ */
+static void
+forward_lines(void)
+{
+	const struct review	*rv;
+	char			 when[32], p[32];
+	size_t			 i;
+	int			 h;
+
+	for (i = 0; (rv = review_at(i)) != NULL; i++) {
+		fmt_time(rv->time, FMT_ISO, when, sizeof(when));
+		fmt_price(rv->price, p, sizeof(p));
+		printf("forward %s %s at %s: price %s", rv->symbol, rv->rule,
+		    when, p);
+		for (h = 0; h < rv->o.n; h++) {
+			if (!isfinite(rv->o.ret[h])) {
+				printf(", +%dd -", rv->o.days[h]);
+				continue;
+			}
+			fmt_price(rv->o.close[h], p, sizeof(p));
+			printf(", +%dd %s (%+.2f%%)", rv->o.days[h], p,
+			    rv->o.ret[h]);
+		}
+		if (isfinite(rv->o.rise))
+			printf(", rise %+.2f%%, fall %+.2f%%", rv->o.rise,
+			    rv->o.fall);
+		printf("\n");
+	}
+}
+
+/* The review of one row of the table: followed, and median returns. */
+static void
+row_summary(const char *symbol, const char *rule, char *out, size_t len)
+{
+	const struct review	*rv;
+	const struct outcome	**o;
+	struct summary		 s;
+	int			*dir;
+	size_t			 i, n = 0, off;
+	int			 h;
+
+	o = xcalloc(review_count() + 1, sizeof(*o));
+	dir = xcalloc(review_count() + 1, sizeof(*dir));
+	for (i = 0; (rv = review_at(i)) != NULL; i++)
+		if (strcmp(rv->symbol, symbol) == 0 &&
+		    strcmp(rv->rule, rule) == 0) {
+			o[n] = &rv->o;
+			dir[n++] = rv->dir;
+		}
+	outcome_summary(o, dir, n, &s);
+	off = (size_t)snprintf(out, len, "  %4zu/%-4zu", s.followed,
+	    s.judged);
+	for (h = 0; h < s.n && off < len; h++) {
+		if (isfinite(s.median[h]))
+			off += (size_t)snprintf(out + off, len - off,
+			    " %+7.2f%%", s.median[h]);
+		else
+			off += (size_t)snprintf(out + off, len - off, " %8s",
+			    "-");
+	}
+	free(o);
+	free(dir);
+}
+
 /* The backtest's closing table: alerts per symbol and rule. */
 void
 backtest_summary(const struct poller *P)
@@ -172,11 +240,21 @@ backtest_summary(const struct poller *P)
 	const struct sym	*s;
 	const struct rule	*r;
 	const struct rulestate	*rs;
-	char			 first[32], last[32];
+	char			 first[32], last[32], rev[128];
 	unsigned		 total = 0;
+	int			 h;
 
-	printf("%-8s %-28s %6s  %-20s  %-20s\n", "SYMBOL", "RULE", "ALERTS",
-	    "FIRST", "LAST");
+	TAILQ_FOREACH(s, &P->syms, entry)	/* the file's last session */
+		if (s->ss->ref.daily != NULL) {
+			daily_close(s->ss->ref.daily);
+			review_update(s->w->symbol, s->ss->ref.daily, 0);
+		}
+	forward_lines();
+	printf("%-8s %-28s %6s  %-20s  %-20s  %9s", "SYMBOL", "RULE", "ALERTS",
+	    "FIRST", "LAST", "FOLLOWED");
+	for (h = 0; h < P->conf->nreview_days; h++)
+		printf(" %5s%-3d", "MED+", P->conf->review_days[h]);
+	printf("\n");
 	TAILQ_FOREACH(s, &P->syms, entry) {
 		rs = s->ss->rules;
 		TAILQ_FOREACH(r, &s->w->rules, entry) {
@@ -185,9 +263,11 @@ backtest_summary(const struct poller *P)
 				    sizeof(first));
 				fmt_time(rs->last_fired, FMT_ISO, last,
 				    sizeof(last));
-				printf("%-8s %-28s %6u  %-20s  %-20s\n",
+				row_summary(s->w->symbol, r->text, rev,
+				    sizeof(rev));
+				printf("%-8s %-28s %6u  %-20s  %-20s%s\n",
 				    s->w->symbol, r->text, rs->st.count, first,
-				    last);
+				    last, rev);
 				total += rs->st.count;
 			}
 			rs++;

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -175,6 +176,20 @@ alerts_json(void)
 	return json_pack("{s:b, s:o}", "ok", 1, "rules", a);
 }
 
+/* The alerts kept for the review, of one symbol or all, oldest first. */
+static json_t *
+review_rows(const char *symbol)
+{
+	const struct review	*r;
+	json_t			*a = json_array();
+	size_t			 i;
+
+	for (i = 0; (r = review_at(i)) != NULL; i++)
+		if (symbol == NULL || strcasecmp(r->symbol, symbol) == 0)
+			json_array_append_new(a, review_entry_json(r));
+	return json_pack("{s:b, s:o}", "ok", 1, "alerts", a);
+}
+
 /* The newest quote of every watched symbol, for tickerctl quotes. */
 static json_t *
 quotes_json(void)
@@ -277,6 +292,8 @@ command(struct client *c, char *line)
 			hooks.info(hooks.arg, &ti);
 			reply_error(c, "%s", ti.reload_error);
 		}
+	} else if (strcmp(cmd, "review") == 0) {
+		reply(c, review_rows(*arg ? arg : NULL));
 	} else if (strcmp(cmd, "test") == 0) {
 		if (*arg == '\0')
 			reply_error(c, "test: which notifier?");
@@ -286,7 +303,7 @@ command(struct client *c, char *line)
 			c->waiting = 1;
 	} else
 		reply_error(c, "unknown command \"%s\" (status, quotes, "
-		    "alerts, history, reload, test)", cmd);
+		    "alerts, history, reload, test, review)", cmd);
 }
 
 static void

@@ -99,6 +99,8 @@ apply(struct dfetch *x, long status)
 	d->fetching = 0;
 	d->retry_at = 0;
 	dailystore_save(x->symbol, d);
+	review_update(x->symbol, d, x->day);	/* what followed its alerts */
+	review_save();
 	free(v);
 	bars_free(&b);
 }
@@ -263,6 +265,14 @@ scan(evutil_socket_t fd, short ev, void *arg)
 	long			 day;
 
 	timer_in(P->daily_ev, SCAN_EVERY);
+	TAILQ_FOREACH(s, &P->syms, entry)	/* sessions completed */
+		if ((d = s->ss->ref.daily) != NULL &&
+		    d->version != d->reviewed) {
+			review_update(s->w->symbol, d, market_day(s->ss->ex,
+			    now));
+			d->reviewed = d->version;
+		}
+	review_save();
 	TAILQ_FOREACH(s, &P->syms, entry) {
 		if (inflight >= INFLIGHT)
 			break;
@@ -278,7 +288,11 @@ scan(evutil_socket_t fd, short ev, void *arg)
 	}
 }
 
-/* Start fetching (not for a replay or a --once run). */
+/*
+ * Start looking every minute (not for a --once run): what to fetch (a
+ * replay has nothing to fetch from), and the review of the alerts whose
+ * sessions completed.
+ */
 void
 dailyfetch_start(struct poller *P)
 {
@@ -286,13 +300,11 @@ dailyfetch_start(struct poller *P)
 	struct sym		*s;
 	int			 any = 0;
 
-	if (P->opts.once || P->replay_file != NULL)
+	if (P->opts.once)
 		return;
 	TAILQ_FOREACH(s, &P->syms, entry)
 		any |= s->ss->ref.daily != NULL;
-	if (!any)
-		return;
-	if (history_pick(P->conf, 0, &api) == NULL)
+	if (any && history_pick(P->conf, 0, &api) == NULL)
 		log_warnx("rules on the daily history: no provider of the "
 		    "chain serves daily history (yahoo, stooq, alphavantage "
 		    "and twelvedata do); the history grows from quotes only");

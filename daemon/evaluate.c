@@ -56,6 +56,9 @@ judge(struct poller *P, struct watch *w, struct symstate *ss,
 
 	*na = 0;
 	symref_update(&ss->ref, q);
+	if (ss->ref.daily != NULL && ss->ref.daily->alert_day ==
+	    ss->ref.cal_day)		/* after an alert of today's */
+		review_quote(w->symbol, q->price, ss->ref.cal_day);
 	*changed = !P->backtest && !symref_same(&before, &ss->ref);
 	params.hysteresis = watch_hysteresis(P->conf, w);
 	params.cooldown = w->cooldown;
@@ -233,6 +236,17 @@ held_free(struct held *h)
 	free(h);
 }
 
+/* An alert is kept for the review, and its symbol's history with it. */
+static void
+follow(struct symstate *ss, const struct alert *a)
+{
+	long	 day = market_day(a->quote.ex, a->quote.time);
+
+	review_add(a, day);
+	symstate_follow(ss);
+	ss->ref.daily->alert_day = day;
+}
+
 /* The commit worked: say the alerts, and send them. */
 static void
 announce(struct poller *P, struct held *h)
@@ -245,6 +259,7 @@ announce(struct poller *P, struct held *h)
 		alert_line(&h->alerts[i], line, sizeof(line));
 		log_alert(line);
 		P->alerts++;
+		follow(h->ss, &h->alerts[i]);
 	}
 	while ((m = TAILQ_FIRST(&h->msgs)) != NULL) {
 		TAILQ_REMOVE(&h->msgs, m, entry);
@@ -382,6 +397,7 @@ eval_commit(struct poller *P, struct watch *w, struct symstate *ss,
 			log_debug("backtest: %s %s fired at %s", w->symbol,
 			    alerts[i].rule_text, when);
 			P->alerts++;
+			follow(ss, &alerts[i]);
 			alert_clear(&alerts[i]);
 		}
 		free(alerts);

@@ -195,6 +195,7 @@ reload(void *arg)
 	poll_stop(poller);
 	kept = symstate_sync(new);
 	reconfigure(new);
+	review_horizons(conf->review_days, conf->nreview_days);
 	if (state_save(conf) == -1)
 		log_warnx("reload: the state could not be saved");
 	if ((poller = poll_start(base, conf, &po)) == NULL)
@@ -498,6 +499,8 @@ main(int argc, char *argv[])
 		log_warnx("%s", err);
 		return 2;
 	}
+	review_horizons(conf->review_days, conf->nreview_days);
+	review_load();
 	symstate_daily_load();
 	po.once = a.once;
 	po.replay = a.replay;

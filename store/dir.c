@@ -435,6 +435,8 @@ void
 store_close(void)
 {
 	history_close();
+	review_save();
+	review_free();
 	symstate_clear();
 	if (lockfd != -1)
 		close(lockfd);

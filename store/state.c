@@ -215,6 +215,7 @@ state_save(struct config *conf)
 			dailystore_save(ss->symbol, ss->ref.daily);
 	}
 	buf_puts(&b, "}}\n");
+	review_save();
 	rc = atomic_write(store_dir(), "state.json", b.data, b.len);
 	buf_free(&b);
 	return rc;

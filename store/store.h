@@ -112,6 +112,7 @@ void		 symstate_set_problem(struct symstate *, const char *,
 const char	*symstate_problem(const struct symstate *);
 size_t		 symstate_sync(const struct config *);
 void		 symstate_daily_load(void);
+void		 symstate_follow(struct symstate *);
 void		 symstate_clear(void);
 
 /* store/dir.c: the folder, its lock, and atomic writes */
@@ -135,6 +136,30 @@ int		 store_sync(void);
 void		 store_owe(void);
 int		 fsync_dir(const char *);
 void		 quarantine(const char *, const char *);
+
+/* store/review.c: review.json, each alert and what followed it */
+struct review {
+	char			 symbol[SYMBOL_MAX + 1];
+	char			 currency[8];
+	char			*rule;
+	char			*note;
+	time_t			 time;
+	long			 day0;		/* its session */
+	double			 price;
+	int			 dir;		/* alert_direction() */
+	struct outcome		 o;
+};
+void		 review_horizons(const int *, int);
+void		 review_add(const struct alert *, long);
+int		 review_pending(const char *);
+void		 review_update(const char *, const struct daily *, long);
+void		 review_quote(const char *, double, long);
+size_t		 review_count(void);
+const struct review *review_at(size_t);
+json_t		*review_entry_json(const struct review *);
+void		 review_load(void);
+int		 review_save(void);
+void		 review_free(void);
 
 /* store/dailystore.c: daily/SYMBOL.csv, each symbol's daily history */
 void		 dailystore_load(const char *, struct daily *);

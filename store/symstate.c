@@ -137,6 +137,7 @@ match_daily(struct symstate *ss, const struct watch *w)
 		ticks |= r->kind == RULE_MOVE_IN;
 		earn |= r->kind == RULE_EARNINGS;
 	}
+	need |= review_pending(ss->symbol);	/* what follows its alerts */
 	if (!need) {
 		daily_free(ss->ref.daily);
 		ss->ref.daily = NULL;
@@ -236,10 +237,27 @@ symstate_daily_load(void)
 {
 	struct symstate	*ss;
 
-	TAILQ_FOREACH(ss, &all, entry)
+	TAILQ_FOREACH(ss, &all, entry) {
+		if (ss->ref.daily == NULL && review_pending(ss->symbol))
+			ss->ref.daily = daily_new();
 		if (ss->ref.daily != NULL && !ss->ref.daily->loaded &&
 		    store_dir() != NULL) {
 			dailystore_load(ss->symbol, ss->ref.daily);
 			ss->ref.daily->loaded = 1;
 		}
+	}
+}
+
+/* An alert of ss fired: its history is kept from now on, for what
+ * follows. */
+void
+symstate_follow(struct symstate *ss)
+{
+	if (ss->ref.daily != NULL)
+		return;
+	ss->ref.daily = daily_new();
+	if (store_dir() != NULL) {
+		dailystore_load(ss->symbol, ss->ref.daily);
+		ss->ref.daily->loaded = 1;
+	}
 }

@@ -1,0 +1,277 @@
+/*
+ * The review of past alerts: each alert that fired, with what followed
+ * it (alerts/outcome.c), kept in STATE/review.json, the newest
+ * REVIEW_MAX.  An alert joins when it is committed; its outcome fills in
+ * from the symbol's daily history as sessions complete, or when the
+ * history is fetched after the daemon was down, until its last horizon
+ * is known.  The file is written with state.json, atomically; in memory
+ * only for a backtest or `state-dir memory'.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "lib/lib.h"
+#include "alerts/alerts.h"
+#include "config/conf.h"
+#include "store/store.h"
+
+#define REVIEW_MAX	10000
+#define REVIEW_VERSION	1
+
+static struct review	*all;
+static size_t		 nall, cap;
+static int		 horizons[HORIZONS_MAX] = { 1, 5, 20 };
+static int		 nhorizons = 3;
+static int		 dirty;
+
+/* The horizons of outcomes from now on (the configuration's). */
+void
+review_horizons(const int *days, int n)
+{
+	int	 i;
+
+	nhorizons = n > HORIZONS_MAX ? HORIZONS_MAX : n;
+	for (i = 0; i < nhorizons; i++)
+		horizons[i] = days[i];
+}
+
+static void
+entry_free(struct review *r)
+{
+	free(r->rule);
+	free(r->note);
+}
+
+/* Room for one more, the oldest dropped beyond REVIEW_MAX. */
+static struct review *
+entry_new(void)
+{
+	if (nall == REVIEW_MAX) {
+		entry_free(&all[0]);
+		memmove(all, all + 1, (nall - 1) * sizeof(*all));
+		nall--;
+	}
+	if (nall == cap) {
+		cap = cap ? cap * 2 : 64;
+		all = xreallocarray(all, cap, sizeof(*all));
+	}
+	memset(&all[nall], 0, sizeof(all[nall]));
+	return &all[nall++];
+}
+
+/* An alert that was committed, of session day0. */
+void
+review_add(const struct alert *a, long day0)
+{
+	struct review	*r;
+
+	if (a->test)
+		return;
+	r = entry_new();
+	tk_strlcpy(r->symbol, a->symbol, sizeof(r->symbol));
+	tk_strlcpy(r->currency, a->quote.currency, sizeof(r->currency));
+	r->rule = xstrdup(a->rule_text);
+	r->note = a->note != NULL ? xstrdup(a->note) : NULL;
+	r->time = a->time;
+	r->day0 = day0;
+	r->price = a->quote.price;
+	r->dir = alert_direction(a);
+	outcome_init(&r->o, horizons, nhorizons);
+	dirty = 1;
+}
+
+/* Whether an alert of symbol still waits for what follows it. */
+int
+review_pending(const char *symbol)
+{
+	size_t	 i;
+
+	for (i = nall; i-- > 0;)
+		if (!all[i].o.done && !all[i].o.ended &&
+		    strcmp(all[i].symbol, symbol) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * A quote of symbol in session day, after its alerts of that day: the
+ * rest of their session counts in their rise and fall.  The newest
+ * alerts are last, so the look stops at the first of an earlier day.
+ */
+void
+review_quote(const char *symbol, double price, long day)
+{
+	size_t	 i;
+
+	for (i = nall; i-- > 0 && all[i].day0 >= day;)
+		if (all[i].day0 == day && strcmp(all[i].symbol, symbol) == 0) {
+			outcome_quote(&all[i].o, price);
+			dirty = 1;
+		}
+}
+
+/* The symbol's history d has changed: its alerts' outcomes follow. */
+void
+review_update(const char *symbol, const struct daily *d, long today)
+{
+	size_t	 i;
+
+	for (i = 0; i < nall; i++)
+		if (strcmp(all[i].symbol, symbol) == 0 &&
+		    outcome_update(&all[i].o, d, all[i].day0, all[i].price,
+		    today))
+			dirty = 1;
+}
+
+size_t
+review_count(void)
+{
+	return nall;
+}
+
+const struct review *
+review_at(size_t i)
+{
+	return i < nall ? &all[i] : NULL;
+}
+
+/* One alert and its outcome as JSON: review.json's, and tickerctl's. */
+json_t *
+review_entry_json(const struct review *r)
+{
+	json_t	*j, *ret = json_object(), *cl = json_object();
+	char	 day[16], k[16];
+	int	 y, m, d, h;
+
+	cal_date(r->day0, &y, &m, &d);
+	snprintf(day, sizeof(day), "%04d-%02d-%02d", y, m, d);
+	for (h = 0; h < r->o.n; h++) {
+		snprintf(k, sizeof(k), "%d", r->o.days[h]);
+		json_object_set_new(ret, k, jnum(r->o.ret[h]));
+		json_object_set_new(cl, k, jnum(r->o.close[h]));
+	}
+	j = json_pack("{s:I, s:s, s:s, s:s*, s:s, s:o, s:s, s:i, s:o, s:o, "
+	    "s:o, s:o, s:i, s:b, s:b, s:o, s:o}", "time", (json_int_t)r->time,
+	    "day", day, "symbol", r->symbol, "note", r->note, "rule", r->rule,
+	    "price", jnum(r->price), "currency", r->currency, "direction",
+	    r->dir, "returns", ret, "closes", cl, "rise", jnum(r->o.rise),
+	    "fall", jnum(r->o.fall), "sessions", r->o.seen, "done", r->o.done,
+	    "ended", r->o.ended, "after_high", jnum(r->o.hi0), "after_low",
+	    jnum(r->o.lo0));
+	if (j == NULL)
+		fatalx("review: json_pack");
+	return j;
+}
+
+/* An entry of review.json back; -1 when it cannot be read. */
+static int
+entry_read(json_t *o, struct review *r)
+{
+	json_t		*ret = json_object_get(o, "returns"), *v;
+	const char	*k, *day = jstr(o, "day");
+	char		 key[16];
+	int		 y, m, d, days[HORIZONS_MAX], n = 0;
+
+	if (sscanf(day, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
+	    *jstr(o, "symbol") == '\0' || !(jget(o, "price") > 0))
+		return -1;
+	json_object_foreach(ret, k, v)
+		if (n < HORIZONS_MAX && atoi(k) > 0)
+			days[n++] = atoi(k);
+	outcome_init(&r->o, days, n);
+	for (n = 0; n < r->o.n; n++) {
+		snprintf(key, sizeof(key), "%d", r->o.days[n]);
+		r->o.ret[n] = jget(ret, key);
+		r->o.close[n] = jget(json_object_get(o, "closes"), key);
+	}
+	r->day0 = cal_days(y, m, d);
+	tk_strlcpy(r->symbol, jstr(o, "symbol"), sizeof(r->symbol));
+	tk_strlcpy(r->currency, jstr(o, "currency"), sizeof(r->currency));
+	r->rule = xstrdup(jstr(o, "rule"));
+	r->note = json_is_string(json_object_get(o, "note")) ?
+	    xstrdup(jstr(o, "note")) : NULL;
+	r->time = (time_t)jint(o, "time");
+	r->price = jget(o, "price");
+	r->dir = (int)jint(o, "direction");
+	r->o.rise = jget(o, "rise");
+	r->o.fall = jget(o, "fall");
+	r->o.hi0 = jget(o, "after_high");
+	r->o.lo0 = jget(o, "after_low");
+	r->o.seen = (int)jint(o, "sessions");
+	r->o.done = json_is_true(json_object_get(o, "done"));
+	r->o.ended = json_is_true(json_object_get(o, "ended"));
+	return 0;
+}
+
+/* At start: what review.json keeps. */
+void
+review_load(void)
+{
+	json_error_t	 err;
+	json_t		*root, *a, *o;
+	char		*path;
+	size_t		 i;
+
+	if (store_dir() == NULL)
+		return;
+	xasprintf(&path, "%s/review.json", store_dir());
+	if ((root = store_json(path, 0, &err)) == NULL) {
+		if (err.line > 0 || strstr(err.text, "No such file") == NULL)
+			log_warnx("review: %s: %s; the review starts anew",
+			    path, err.text);
+		free(path);
+		return;
+	}
+	a = json_object_get(root, "alerts");
+	json_array_foreach(a, i, o)
+		if (entry_read(o, entry_new()) == -1)
+			nall--;		/* not one */
+	json_decref(root);
+	free(path);
+}
+
+/* Write review.json if it changed. */
+int
+review_save(void)
+{
+	json_t	*root, *a;
+	char	*text;
+	size_t	 i;
+	int	 rc;
+
+	if (!dirty || store_dir() == NULL)
+		return 0;
+	a = json_array();
+	for (i = 0; i < nall; i++)
+		json_array_append_new(a, review_entry_json(&all[i]));
+	root = json_pack("{s:i, s:o}", "version", REVIEW_VERSION, "alerts", a);
+	if (root == NULL || (text = json_dumps(root, JSON_COMPACT |
+	    JSON_REAL_PRECISION(12))) == NULL)
+		fatalx("review: json_dumps");
+	json_decref(root);
+	if ((rc = atomic_write_later(store_dir(), "review.json", text,
+	    strlen(text))) == 0)
+		dirty = 0;
+	free(text);
+	return rc;
+}
+
+void
+review_free(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < nall; i++)
+		entry_free(&all[i]);
+	free(all);
+	all = NULL;
+	nall = cap = 0;
+	dirty = 0;
+}
