@@ -314,6 +314,10 @@ void		 mail_compose(struct buf *, const char *from,
 		    const struct strlist *to, const struct alert *, size_t,
 		    time_t, const char *msgid);
 char		*mail_addr(const char *);
+void		 mail_wrap(struct buf *, const char *, const struct strlist *,
+		    time_t, const char *, const char *, const char *,
+		    const char *);
+void		 mail_html_escape(struct buf *, const char *);
 void		 mail_lf(struct buf *, const char *, size_t, int);
 
 #endif /* TICKERD_ALERTS_H */

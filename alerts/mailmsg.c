@@ -139,8 +139,9 @@ qp(struct buf *b, const char *s)
 	}
 }
 
-static void
-html_escape(struct buf *b, const char *s)
+/* Text for the inside of HTML: what markup would take is escaped. */
+void
+mail_html_escape(struct buf *b, const char *s)
 {
 	for (; *s != '\0'; s++) {
 		switch (*s) {
@@ -257,31 +258,31 @@ html_alert(struct buf *b, const struct alert *a)
 	alert_describe(a, desc, sizeof(desc));
 
 	buf_puts(b, "<div style=\"margin:0 0 1.5em 0\">\n<p><b>");
-	html_escape(b, desc);
+	mail_html_escape(b, desc);
 	buf_puts(b, "</b></p>\n<table cellpadding=\"2\" cellspacing=\"0\">\n");
 	buf_puts(b, "<tr><td>Symbol</td><td><b>");
-	html_escape(b, a->symbol);
+	mail_html_escape(b, a->symbol);
 	buf_puts(b, "</b></td></tr>\n");
 	if (q->ex != NULL) {
 		buf_puts(b, "<tr><td>Exchange</td><td>");
-		html_escape(b, q->ex->title);
+		mail_html_escape(b, q->ex->title);
 		buf_printf(b, " (%s)</td></tr>\n", q->ex->name);
 	}
 	buf_printf(b, "<tr><td>Price</td><td>%s ", price);
-	html_escape(b, q->currency);
+	mail_html_escape(b, q->currency);
 	buf_puts(b, "</td></tr>\n");
 	if (isfinite(a->change_pct))
 		buf_printf(b, "<tr><td>Change</td><td>%+.2f%% from the "
 		    "previous close of %s</td></tr>\n", a->change_pct, pc);
 	buf_puts(b, "<tr><td>Rule</td><td>");
-	html_escape(b, a->rule_text);
+	mail_html_escape(b, a->rule_text);
 	buf_printf(b, "</td></tr>\n<tr><td>Time</td><td>%s</td></tr>\n", when);
 	if (isfinite(q->low52) && isfinite(q->high52))
 		buf_printf(b, "<tr><td>52 weeks</td><td>%s &ndash; %s"
 		    "</td></tr>\n", lo, hi);
 	if (a->note != NULL && *a->note != '\0') {
 		buf_puts(b, "<tr><td>Note</td><td>");
-		html_escape(b, a->note);
+		mail_html_escape(b, a->note);
 		buf_puts(b, "</td></tr>\n");
 	}
 	buf_puts(b, "</table>\n");
@@ -411,6 +412,29 @@ part(struct buf *b, const char *boundary, const char *type, const char *body)
 }
 
 /*
+ * A mail of subj (tagged "[tickerd]") with a plain-text and an HTML
+ * alternative, into b; now is the Date.
+ */
+void
+mail_wrap(struct buf *b, const char *from, const struct strlist *to,
+    time_t now, const char *msgid, const char *subj, const char *text,
+    const char *html)
+{
+	char		 date[64], boundary[64];
+	struct tm	 tm;
+
+	localtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S %z", &tm);
+	snprintf(boundary, sizeof(boundary), "=_tickerd_%08lx%08lx",
+	    (unsigned long)now, (unsigned long)(strlen(msgid) * 2654435761u ^
+	    (unsigned long)getpid()));
+	headers(b, from, to, date, msgid, subj, boundary);
+	part(b, boundary, "text/plain", text);
+	part(b, boundary, "text/html", html);
+	buf_printf(b, "--%s--\r\n", boundary);
+}
+
+/*
  * Compose one message announcing n alerts (n > 1 is a digest) into b.
  * from and to are as configured; now is the Date.
  */
@@ -419,25 +443,16 @@ mail_compose(struct buf *b, const char *from, const struct strlist *to,
     const struct alert *a, size_t n, time_t now, const char *msgid)
 {
 	struct buf	 text = { 0 }, html = { 0 };
-	char		 date[64], subj[256], boundary[64];
-	struct tm	 tm;
+	char		 subj[256];
 	size_t		 i;
 
-	localtime_r(&now, &tm);
-	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S %z", &tm);
-	snprintf(boundary, sizeof(boundary), "=_tickerd_%08lx%08lx",
-	    (unsigned long)now, (unsigned long)(strlen(msgid) * 2654435761u ^
-	    (unsigned long)getpid()));
 	subject(a, n, subj, sizeof(subj));
-	headers(b, from, to, date, msgid, subj, boundary);
-
 	for (i = 0; i < n; i++) {
 		if (i > 0)
 			buf_puts(&text, "\n");
 		text_alert(&text, &a[i]);
 	}
 	buf_puts(&text, "\n-- \ntickerd " PACKAGE_VERSION "\n");
-	part(b, boundary, "text/plain", text.data);
 
 	buf_puts(&html, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
 	    "<title>tickerd</title></head>\n<body style=\"font-family:"
@@ -446,8 +461,7 @@ mail_compose(struct buf *b, const char *from, const struct strlist *to,
 		html_alert(&html, &a[i]);
 	buf_puts(&html, "<p style=\"color:#888;font-size:small\">tickerd "
 	    PACKAGE_VERSION "</p>\n</body></html>\n");
-	part(b, boundary, "text/html", html.data);
-	buf_printf(b, "--%s--\r\n", boundary);
+	mail_wrap(b, from, to, now, msgid, subj, text.data, html.data);
 
 	buf_free(&text);
 	buf_free(&html);

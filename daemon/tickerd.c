@@ -399,6 +399,8 @@ loop_setup(const struct args *a, struct event **sigs)
 	if (net_init(base) == -1)
 		fatalx("cannot initialize libcurl");
 	notify_init(base, a->once);
+	if (!a->once)
+		reviewmail_start(base);
 	work_on_change(work_changed, NULL);
 	if ((wd = getenv("WATCHDOG_USEC")) != NULL &&
 	    ((wdpid = getenv("WATCHDOG_PID")) == NULL ||
@@ -515,6 +517,7 @@ main(int argc, char *argv[])
 	control_stop();
 	net_shutdown();
 	children_shutdown();
+	reviewmail_stop();
 	notify_free();
 	store_close();
 	event_free(tick_ev);

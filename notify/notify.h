@@ -43,6 +43,11 @@ int		 notify_test(const char *, const char *, const struct quote *,
 		    notify_test_fn, void *, char *, size_t);
 void		 notify_test_forget(void *);
 
+/* notify/reviewmail.c: the periodic review mail */
+void		 reviewmail_start(struct event_base *);
+void		 reviewmail_reconfigure(struct config *);
+void		 reviewmail_stop(void);
+
 /* notify/digest.c: digest windows */
 void		 digest_init(struct event_base *);
 int		 digest_hold(struct outmsg *, const struct notifier *);

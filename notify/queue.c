@@ -61,6 +61,7 @@ void
 notify_reconfigure(struct config *c)
 {
 	conf = c;
+	reviewmail_reconfigure(c);
 }
 
 const struct notifier *

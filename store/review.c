@@ -30,6 +30,21 @@ static size_t		 nall, cap;
 static int		 horizons[HORIZONS_MAX] = { 1, 5, 20 };
 static int		 nhorizons = 3;
 static int		 dirty;
+static long		 mailed;	/* the last period mailed */
+
+/* The first day of the last period whose review was mailed; 0: none. */
+long
+review_mailed(void)
+{
+	return mailed;
+}
+
+void
+review_set_mailed(long day)
+{
+	mailed = day;
+	dirty = 1;
+}
 
 /* The horizons of outcomes from now on (the configuration's). */
 void
@@ -229,6 +244,7 @@ review_load(void)
 		free(path);
 		return;
 	}
+	mailed = (long)jint(root, "mailed");
 	a = json_object_get(root, "alerts");
 	json_array_foreach(a, i, o)
 		if (entry_read(o, entry_new()) == -1)
@@ -251,7 +267,8 @@ review_save(void)
 	a = json_array();
 	for (i = 0; i < nall; i++)
 		json_array_append_new(a, review_entry_json(&all[i]));
-	root = json_pack("{s:i, s:o}", "version", REVIEW_VERSION, "alerts", a);
+	root = json_pack("{s:i, s:I, s:o}", "version", REVIEW_VERSION,
+	    "mailed", (json_int_t)mailed, "alerts", a);
 	if (root == NULL || (text = json_dumps(root, JSON_COMPACT |
 	    JSON_REAL_PRECISION(12))) == NULL)
 		fatalx("review: json_dumps");
@@ -274,4 +291,5 @@ review_free(void)
 	all = NULL;
 	nall = cap = 0;
 	dirty = 0;
+	mailed = 0;
 }

@@ -158,6 +158,8 @@ size_t		 review_count(void);
 const struct review *review_at(size_t);
 json_t		*review_entry_json(const struct review *);
 void		 review_load(void);
+long		 review_mailed(void);
+void		 review_set_mailed(long);
 int		 review_save(void);
 void		 review_free(void);
 
