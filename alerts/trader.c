@@ -333,7 +333,7 @@ trader_subject(const struct alert *a, const char *price, char *out,
 		break;
 	case RULE_RSI_ABOVE:
 	case RULE_RSI_BELOW:
-		snprintf(out, len, "%s %s: RSI(%d) %.1f crossed %s %s",
+		snprintf(out, len, "%s %s: RSI(%d) %.2f crossed %s %s",
 		    a->symbol, price, a->period, a->ind[0], dir, a->valtext);
 		break;
 	case RULE_VOLUME:

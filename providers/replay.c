@@ -59,6 +59,8 @@ struct replay {
 	int		 bars;		/* date,symbol,open,high,low,close,.. */
 };
 
+static int	date_close(const char *, const char *, time_t *);
+
 static const double pow10tab[] = {
 	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
 	1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
@@ -327,14 +329,17 @@ parse_line(struct replay *r, char *p, char *end, struct quote *q,
 	}
 	for (; nf < 10; nf++)
 		f[nf] = e[nf] = end;
-	if (parse_time(r, f[0], (size_t)(e[0] - f[0]), &q->time) == -1) {
-		*e[0] = '\0';
-		return fail(r, err, errlen, "invalid time \"%s\" (expected "
-		    "2026-03-02T14:30:00Z)", f[0]);
-	}
 	if ((*rsp = symbol(r, f[1], (size_t)(e[1] - f[1]), err, errlen)) ==
 	    NULL)
 		return -1;
+	if (e[0] - f[0] == 10 && date_close((*rsp)->symbol, f[0],
+	    &q->time) == 0)
+		;		/* a date only: that session's close */
+	else if (parse_time(r, f[0], (size_t)(e[0] - f[0]), &q->time) == -1) {
+		*e[0] = '\0';
+		return fail(r, err, errlen, "invalid time \"%s\" (expected "
+		    "2026-03-02T14:30:00Z, or a date)", f[0]);
+	}
 	memcpy(q->symbol, (*rsp)->symbol, sizeof(q->symbol));
 	if (parse_num(f[2], (size_t)(e[2] - f[2]), &q->price, 1) == -1 ||
 	    q->price <= 0 ||
@@ -354,6 +359,24 @@ parse_line(struct replay *r, char *p, char *end, struct quote *q,
 	return 0;
 }
 
+/* The close of session date (2026-03-02) on symbol's exchange. */
+static int
+date_close(const char *symbol, const char *date, time_t *out)
+{
+	const struct exchange	*ex;
+	int			 y, m, d, n = 0, c;
+
+	if (sscanf(date, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 ||
+	    m < 1 || m > 12 || d < 1 || d > 31)
+		return -1;
+	if ((ex = exchange_of_symbol(symbol)) == NULL)
+		ex = exchange_default();
+	if ((c = exchange_close_minute(ex, y, m, d, NULL)) <= 0)
+		c = ex->close;		/* a session the calendar lacks */
+	*out = market_time(ex, cal_days(y, m, d), c);
+	return 0;
+}
+
 /*
  * A row of daily bars: date,symbol,open,high,low,close,volume, a quote
  * at the close of that session on the symbol's exchange.
@@ -362,7 +385,6 @@ static int
 parse_bar(struct replay *r, char *p, char *end, struct quote *q,
     struct replay_sym **rsp, char *err, size_t errlen)
 {
-	const struct exchange	*ex;
 	char			*f[7], *e[7];
 	double			 v[5];
 	size_t			 nf = 0, i;
@@ -396,11 +418,7 @@ parse_bar(struct replay *r, char *p, char *end, struct quote *q,
 	if (!(v[3] > 0))
 		return fail(r, err, errlen, "no close");
 	memcpy(q->symbol, (*rsp)->symbol, sizeof(q->symbol));
-	if ((ex = exchange_of_symbol(q->symbol)) == NULL)
-		ex = exchange_default();
-	if ((n = exchange_close_minute(ex, y, m, d, NULL)) <= 0)
-		n = ex->close;		/* a session the calendar lacks */
-	q->time = market_time(ex, cal_days(y, m, d), n);
+	date_close(q->symbol, f[0], &q->time);
 	q->price = v[3];
 	q->open = isfinite(v[0]) ? v[0] : 0;
 	q->day_high = isfinite(v[1]) ? v[1] : 0;

@@ -1,6 +1,6 @@
 /*
  * The review of past alerts: each alert that fired, with what followed
- * it (alerts/outcome.c), kept in STATE/review.json, the newest
+ * it (alerts/outcome.c), kept in STATE/review.json, the newest 9000 to
  * REVIEW_MAX.  An alert joins when it is committed; its outcome fills in
  * from the symbol's daily history as sessions complete, or when the
  * history is fetched after the daemon was down, until its last horizon
@@ -22,7 +22,7 @@
 #include "config/conf.h"
 #include "store/store.h"
 
-#define REVIEW_MAX	10000
+#define REVIEW_MAX	10000	/* then the oldest 1000 go */
 #define REVIEW_VERSION	1
 
 static struct review	*all;
@@ -64,14 +64,17 @@ entry_free(struct review *r)
 	free(r->note);
 }
 
-/* Room for one more, the oldest dropped beyond REVIEW_MAX. */
+/* Room for one more; at REVIEW_MAX the oldest tenth goes, at once. */
 static struct review *
 entry_new(void)
 {
+	size_t	 i, drop = REVIEW_MAX / 10;
+
 	if (nall == REVIEW_MAX) {
-		entry_free(&all[0]);
-		memmove(all, all + 1, (nall - 1) * sizeof(*all));
-		nall--;
+		for (i = 0; i < drop; i++)
+			entry_free(&all[i]);
+		memmove(all, all + drop, (nall - drop) * sizeof(*all));
+		nall -= drop;
 	}
 	if (nall == cap) {
 		cap = cap ? cap * 2 : 64;

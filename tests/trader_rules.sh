@@ -66,6 +66,26 @@ check "RSI, SMA and EMA in the lines match the reference to the cent" grep -q '^
 check "an RSI line reads as the issue writes it" grep -q '^alert CALX rsi 14 above 70: price [0-9.]* USD ([-+0-9.]*% today), RSI(14) 7[0-9]\.[0-9][0-9]$' "$T/err"
 check "a golden cross names both averages" grep -q '^alert [A-Z]* sma 50 cross above sma 200: .*, SMA 50 [0-9.]*, SMA 200 [0-9.]*$' "$T/err"
 
+# the same closes as quotes timed by their date alone
+awk -F, 'NR == 1 { print "time,symbol,price,prev_close,high52,low52,volume"; next }
+    { print $1 "," $2 "," $6 ",,,," $7 }' "$T/bars.csv" > "$T/dates.csv"
+cat > "$T/dates.conf" <<'END'
+state-dir memory
+control none
+notifier syslog "log" { }
+notify "log"
+watch CALX, QCOM, AMBA {
+    cross above sma 50
+    sma 50 cross above sma 200
+    rsi 14 above 70
+    trailing-stop 8%
+}
+END
+"$TICKERD" -d -v --once --replay "$T/dates.csv" -f "$T/dates.conf" >/dev/null 2>"$T/dates.err"
+sed -n 's/^.*backtest: \([A-Z]*\) \(.*\) fired at \([0-9-]*\)T.*/\1|\2|\3/p' "$T/dates.err" | sort > "$T/dates.got"
+grep -E '\|(cross above sma 50|sma 50 cross above sma 200|rsi 14 above 70|trailing-stop 8%)\|' "$T/want" > "$T/dates.want"
+check "quotes dated by day alone fire on the same days" cmp -s "$T/dates.want" "$T/dates.got"
+
 # a bad bar is a FILE:LINE error
 printf 'date,symbol,open,high,low,close,volume\n2025-01-02,CALX,1,2,0.5,,100\n' > "$T/bad.csv"
 "$TICKERD" -d --once --replay "$T/bad.csv" -f "$T/bt.conf" >/dev/null 2>"$T/bad.err"

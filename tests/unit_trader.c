@@ -177,7 +177,7 @@ START_TEST(test_subjects)
 	a.ind[0] = 72.4;
 	tk_strlcpy(a.valtext, "70", sizeof(a.valtext));
 	trader_subject(&a, "41.50 USD", s, sizeof(s));
-	ck_assert_str_eq(s, "CALX 41.50 USD: RSI(14) 72.4 crossed above 70");
+	ck_assert_str_eq(s, "CALX 41.50 USD: RSI(14) 72.40 crossed above 70");
 	a.kind = RULE_EARNINGS;
 	a.ind[0] = 3;
 	a.ind[1] = DAY0 + 3;
