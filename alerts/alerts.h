@@ -90,6 +90,11 @@ struct daily {
 	long		 earnings_day;	/* the next earnings date; 0: none */
 	long		 alert_day;	/* of its latest alert: quotes of that
 					   session go to the review */
+	unsigned long	*alerts;	/* those alerts' review numbers */
+	size_t		*apos;		/* and where in dayp each came */
+	size_t		 nalerts, calerts;
+	double		*dayp;		/* that session's prices since */
+	size_t		 ndayp, cdayp;
 	/* the daemon's fetching of it (daemon/dailyfetch.c) */
 	long		 fetched_day;	/* the session it was last fetched */
 	time_t		 retry_at;	/* after a failure, not before */
@@ -105,6 +110,10 @@ void		 daily_free(struct daily *);
 const struct dbar *daily_bar(const struct daily *, long);
 void		 daily_quote(struct daily *, const struct quote *, long);
 void		 daily_close(struct daily *);
+void		 daily_alert(struct daily *, long, unsigned long);
+void		 daily_after_alert(struct daily *, double);
+void		 daily_alert_extremes(const struct daily *,
+		    void (*)(unsigned long, double, double));
 double		 daily_replace(struct daily *, const struct dbar *, size_t);
 size_t		 daily_len(const struct daily *);
 const struct dbar *daily_at(const struct daily *, size_t);
@@ -302,7 +311,6 @@ struct summary {
 void		 outcome_init(struct outcome *, const int *, int);
 int		 outcome_update(struct outcome *, const struct daily *, long,
 		    double, long);
-void		 outcome_quote(struct outcome *, double);
 double		 median(double *, size_t);
 void		 outcome_summary(const struct outcome *const *, const int *,
 		    size_t, struct summary *);

@@ -39,6 +39,9 @@ daily_free(struct daily *d)
 		return;
 	free(d->v);
 	free(d->ticks);
+	free(d->alerts);
+	free(d->apos);
+	free(d->dayp);
 	free(d);
 }
 
@@ -86,6 +89,57 @@ complete_today(struct daily *d)
 	d->has_today = 0;
 	d->version++;
 	d->dirty = 1;
+}
+
+/* An alert of session day, numbered seq by the review. */
+void
+daily_alert(struct daily *d, long day, unsigned long seq)
+{
+	if (d->alert_day != day)
+		d->nalerts = d->ndayp = 0;
+	d->alert_day = day;
+	if (d->nalerts == d->calerts) {
+		d->calerts = d->calerts ? d->calerts * 2 : 4;
+		d->alerts = xreallocarray(d->alerts, d->calerts,
+		    sizeof(*d->alerts));
+		d->apos = xreallocarray(d->apos, d->calerts,
+		    sizeof(*d->apos));
+	}
+	d->apos[d->nalerts] = d->ndayp;
+	d->alerts[d->nalerts++] = seq;
+}
+
+/* A price of the session of the latest alerts, after them. */
+void
+daily_after_alert(struct daily *d, double price)
+{
+	if (d->ndayp == d->cdayp) {
+		d->cdayp = d->cdayp ? d->cdayp * 2 : 64;
+		d->dayp = xreallocarray(d->dayp, d->cdayp, sizeof(*d->dayp));
+	}
+	d->dayp[d->ndayp++] = price;
+}
+
+/*
+ * The highest and lowest price after each alert of that session so far,
+ * to fn(seq, high, low, arg); a suffix of the prices, one pass.
+ */
+void
+daily_alert_extremes(const struct daily *d,
+    void (*fn)(unsigned long, double, double))
+{
+	double	 hi = -INFINITY, lo = INFINITY;
+	size_t	 i = d->ndayp, k = d->nalerts;
+
+	while (k-- > 0) {
+		while (i > d->apos[k]) {
+			i--;
+			hi = fmax(hi, d->dayp[i]);
+			lo = fmin(lo, d->dayp[i]);
+		}
+		if (isfinite(hi))
+			fn(d->alerts[k], hi, lo);
+	}
 }
 
 /* The end of the quotes (a backtest's file): today's session is over. */

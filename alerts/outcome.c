@@ -39,14 +39,6 @@ outcome_init(struct outcome *o, const int *days, int n)
 	o->rise = o->fall = o->hi0 = o->lo0 = NAN;
 }
 
-/* A price after the alert, in the alert's own session. */
-void
-outcome_quote(struct outcome *o, double price)
-{
-	o->hi0 = isfinite(o->hi0) ? fmax(o->hi0, price) : price;
-	o->lo0 = isfinite(o->lo0) ? fmin(o->lo0, price) : price;
-}
-
 /* The index of the first completed bar after day. */
 static size_t
 after(const struct daily *d, long day)

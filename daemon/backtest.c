@@ -199,25 +199,57 @@ forward_lines(void)
 	}
 }
 
+static int
+by_symbol_rule(const void *a, const void *b)
+{
+	const struct review	*x = *(const struct review *const *)a;
+	const struct review	*y = *(const struct review *const *)b;
+	int			 c = strcmp(x->symbol, y->symbol);
+
+	return c != 0 ? c : strcmp(x->rule, y->rule);
+}
+
+/* The alerts sorted by symbol and rule, for the table's rows. */
+static const struct review **
+sorted_reviews(size_t *n)
+{
+	const struct review	**v;
+	size_t			 i;
+
+	*n = review_count();
+	v = xcalloc(*n + 1, sizeof(*v));
+	for (i = 0; i < *n; i++)
+		v[i] = review_at(i);
+	qsort(v, *n, sizeof(*v), by_symbol_rule);
+	return v;
+}
+
 /* The review of one row of the table: followed, and median returns. */
 static void
-row_summary(const char *symbol, const char *rule, char *out, size_t len)
+row_summary(const struct review **v, size_t nv, const char *symbol,
+    const char *rule, char *out, size_t len)
 {
-	const struct review	*rv;
+	struct review		 key;
+	const struct review	*kp = &key, **at;
 	const struct outcome	**o;
 	struct summary		 s;
 	int			*dir;
 	size_t			 i, n = 0, off;
 	int			 h;
 
-	o = xcalloc(review_count() + 1, sizeof(*o));
-	dir = xcalloc(review_count() + 1, sizeof(*dir));
-	for (i = 0; (rv = review_at(i)) != NULL; i++)
-		if (strcmp(rv->symbol, symbol) == 0 &&
-		    strcmp(rv->rule, rule) == 0) {
-			o[n] = &rv->o;
-			dir[n++] = rv->dir;
+	o = xcalloc(nv + 1, sizeof(*o));
+	dir = xcalloc(nv + 1, sizeof(*dir));
+	tk_strlcpy(key.symbol, symbol, sizeof(key.symbol));
+	key.rule = (char *)rule;
+	if ((at = bsearch(&kp, v, nv, sizeof(*v), by_symbol_rule)) != NULL) {
+		while (at > v && by_symbol_rule(at - 1, &kp) == 0)
+			at--;
+		for (i = (size_t)(at - v); i < nv &&
+		    by_symbol_rule(&v[i], &kp) == 0; i++) {
+			o[n] = &v[i]->o;
+			dir[n++] = v[i]->dir;
 		}
+	}
 	outcome_summary(o, dir, n, &s);
 	off = (size_t)snprintf(out, len, "  %4zu/%-4zu", s.followed,
 	    s.judged);
@@ -233,6 +265,15 @@ row_summary(const char *symbol, const char *rule, char *out, size_t len)
 	free(dir);
 }
 
+/* A symbol's daily history, for the review. */
+static struct daily *
+daily_of(const char *symbol)
+{
+	struct symstate	*ss = symstate_find(symbol);
+
+	return ss != NULL ? ss->ref.daily : NULL;
+}
+
 /* The backtest's closing table: alerts per symbol and rule. */
 void
 backtest_summary(const struct poller *P)
@@ -240,16 +281,20 @@ backtest_summary(const struct poller *P)
 	const struct sym	*s;
 	const struct rule	*r;
 	const struct rulestate	*rs;
+	const struct review	**v;
 	char			 first[32], last[32], rev[128];
 	unsigned		 total = 0;
+	size_t			 nv;
 	int			 h;
 
 	TAILQ_FOREACH(s, &P->syms, entry)	/* the file's last session */
 		if (s->ss->ref.daily != NULL) {
+			review_session(s->ss->ref.daily);
 			daily_close(s->ss->ref.daily);
-			review_update(s->w->symbol, s->ss->ref.daily, 0);
 		}
+	review_update_all(daily_of, 0);
 	forward_lines();
+	v = sorted_reviews(&nv);
 	printf("%-8s %-28s %6s  %-20s  %-20s  %9s", "SYMBOL", "RULE", "ALERTS",
 	    "FIRST", "LAST", "FOLLOWED");
 	for (h = 0; h < P->conf->nreview_days; h++)
@@ -263,7 +308,7 @@ backtest_summary(const struct poller *P)
 				    sizeof(first));
 				fmt_time(rs->last_fired, FMT_ISO, last,
 				    sizeof(last));
-				row_summary(s->w->symbol, r->text, rev,
+				row_summary(v, nv, s->w->symbol, r->text, rev,
 				    sizeof(rev));
 				printf("%-8s %-28s %6u  %-20s  %-20s%s\n",
 				    s->w->symbol, r->text, rs->st.count, first,
@@ -275,4 +320,5 @@ backtest_summary(const struct poller *P)
 	}
 	printf("%u alert%s\n", total, total == 1 ? "" : "s");
 	fflush(stdout);
+	free(v);
 }

@@ -267,7 +267,8 @@ scan(evutil_socket_t fd, short ev, void *arg)
 	timer_in(P->daily_ev, SCAN_EVERY);
 	TAILQ_FOREACH(s, &P->syms, entry)	/* sessions completed */
 		if ((d = s->ss->ref.daily) != NULL &&
-		    d->version != d->reviewed) {
+		    (d->version != d->reviewed || d->nalerts > 0)) {
+			review_session(d);
 			review_update(s->w->symbol, d, market_day(s->ss->ex,
 			    now));
 			d->reviewed = d->version;

@@ -56,9 +56,14 @@ judge(struct poller *P, struct watch *w, struct symstate *ss,
 
 	*na = 0;
 	symref_update(&ss->ref, q);
-	if (ss->ref.daily != NULL && ss->ref.daily->alert_day ==
-	    ss->ref.cal_day)		/* after an alert of today's */
-		review_quote(w->symbol, q->price, ss->ref.cal_day);
+	if (ss->ref.daily != NULL && ss->ref.daily->nalerts > 0) {
+		if (ss->ref.daily->alert_day == ss->ref.cal_day)
+			daily_after_alert(ss->ref.daily, q->price);
+		else {		/* their session is over: its prices count */
+			review_session(ss->ref.daily);
+			ss->ref.daily->nalerts = ss->ref.daily->ndayp = 0;
+		}
+	}
 	*changed = !P->backtest && !symref_same(&before, &ss->ref);
 	params.hysteresis = watch_hysteresis(P->conf, w);
 	params.cooldown = w->cooldown;
@@ -240,11 +245,12 @@ held_free(struct held *h)
 static void
 follow(struct symstate *ss, const struct alert *a)
 {
-	long	 day = market_day(a->quote.ex, a->quote.time);
+	long		 day = market_day(a->quote.ex, a->quote.time);
+	unsigned long	 seq = review_add(a, day);
 
-	review_add(a, day);
 	symstate_follow(ss);
-	ss->ref.daily->alert_day = day;
+	if (seq != 0)
+		daily_alert(ss->ref.daily, day, seq);
 }
 
 /* The commit worked: say the alerts, and send them. */

@@ -31,6 +31,7 @@ static int		 horizons[HORIZONS_MAX] = { 1, 5, 20 };
 static int		 nhorizons = 3;
 static int		 dirty;
 static long		 mailed;	/* the last period mailed */
+static unsigned long	 seqs;		/* the alerts' numbers, ascending */
 
 /* The first day of the last period whose review was mailed; 0: none. */
 long
@@ -84,15 +85,16 @@ entry_new(void)
 	return &all[nall++];
 }
 
-/* An alert that was committed, of session day0. */
-void
+/* An alert that was committed, of session day0; returns its number. */
+unsigned long
 review_add(const struct alert *a, long day0)
 {
 	struct review	*r;
 
 	if (a->test)
-		return;
+		return 0;
 	r = entry_new();
+	r->seq = ++seqs;
 	tk_strlcpy(r->symbol, a->symbol, sizeof(r->symbol));
 	tk_strlcpy(r->currency, a->quote.currency, sizeof(r->currency));
 	r->rule = xstrdup(a->rule_text);
@@ -103,6 +105,7 @@ review_add(const struct alert *a, long day0)
 	r->dir = alert_direction(a);
 	outcome_init(&r->o, horizons, nhorizons);
 	dirty = 1;
+	return r->seq;
 }
 
 /* Whether an alert of symbol still waits for what follows it. */
@@ -118,21 +121,42 @@ review_pending(const char *symbol)
 	return 0;
 }
 
-/*
- * A quote of symbol in session day, after its alerts of that day: the
- * rest of their session counts in their rise and fall.  The newest
- * alerts are last, so the look stops at the first of an earlier day.
- */
-void
-review_quote(const char *symbol, double price, long day)
+/* The alert numbered seq, or NULL (dropped); by halves, for the
+ * numbers ascend. */
+static struct review *
+by_seq(unsigned long seq)
 {
-	size_t	 i;
+	size_t	 lo = 0, hi = nall, mid;
 
-	for (i = nall; i-- > 0 && all[i].day0 >= day;)
-		if (all[i].day0 == day && strcmp(all[i].symbol, symbol) == 0) {
-			outcome_quote(&all[i].o, price);
-			dirty = 1;
-		}
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (all[mid].seq < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < nall && all[lo].seq == seq ? &all[lo] : NULL;
+}
+
+/* The highest and lowest price after the alert seq, in its session. */
+static void
+after_alert(unsigned long seq, double hi, double lo)
+{
+	struct review	*r;
+
+	if ((r = by_seq(seq)) == NULL || (r->o.hi0 == hi && r->o.lo0 == lo))
+		return;
+	r->o.hi0 = hi;
+	r->o.lo0 = lo;
+	dirty = 1;
+}
+
+/* What the symbol's latest alerts' session showed after them. */
+void
+review_session(const struct daily *d)
+{
+	if (d->nalerts > 0)
+		daily_alert_extremes(d, after_alert);
 }
 
 /* The symbol's history d has changed: its alerts' outcomes follow. */
@@ -143,6 +167,20 @@ review_update(const char *symbol, const struct daily *d, long today)
 
 	for (i = 0; i < nall; i++)
 		if (strcmp(all[i].symbol, symbol) == 0 &&
+		    outcome_update(&all[i].o, d, all[i].day0, all[i].price,
+		    today))
+			dirty = 1;
+}
+
+/* Every alert's outcome, each from its symbol's history (find's). */
+void
+review_update_all(struct daily *(*find)(const char *), long today)
+{
+	struct daily	*d;
+	size_t		 i;
+
+	for (i = 0; i < nall; i++)
+		if (!all[i].o.done && (d = find(all[i].symbol)) != NULL &&
 		    outcome_update(&all[i].o, d, all[i].day0, all[i].price,
 		    today))
 			dirty = 1;
@@ -252,6 +290,8 @@ review_load(void)
 	json_array_foreach(a, i, o)
 		if (entry_read(o, entry_new()) == -1)
 			nall--;		/* not one */
+		else
+			all[nall - 1].seq = ++seqs;
 	json_decref(root);
 	free(path);
 }

@@ -148,12 +148,14 @@ struct review {
 	double			 price;
 	int			 dir;		/* alert_direction() */
 	struct outcome		 o;
+	unsigned long		 seq;		/* ascending, in memory */
 };
 void		 review_horizons(const int *, int);
-void		 review_add(const struct alert *, long);
+unsigned long	 review_add(const struct alert *, long);
 int		 review_pending(const char *);
 void		 review_update(const char *, const struct daily *, long);
-void		 review_quote(const char *, double, long);
+void		 review_session(const struct daily *);
+void		 review_update_all(struct daily *(*)(const char *), long);
 size_t		 review_count(void);
 const struct review *review_at(size_t);
 json_t		*review_entry_json(const struct review *);
