@@ -25,20 +25,6 @@
 
 #define PERIOD_MAX	500	/* days: what the history can hold */
 
-static struct rule *
-rule_make(struct parser *p, enum rule_kind kind, double v, const char *vt,
-    int line)
-{
-	struct rule	*r = xcalloc(1, sizeof(*r));
-
-	r->kind = kind;
-	r->value = v;
-	r->valtext = xstrdup(vt);
-	r->file = p->lx->file;
-	r->line = line;
-	return r;
-}
-
 /* The next word, which must be one of the two given; 0, 1, or -1. */
 static int
 either(struct parser *p, const char *kw, const char *a, const char *b)
@@ -126,7 +112,7 @@ rule_cross(struct parser *p, const char *kw, int line)
 	if ((dir = either(p, "cross", "above", "below")) == -1 ||
 	    average(p, "cross", NULL, &ma, &n) == -1)
 		return NULL;
-	r = rule_make(p, dir ? RULE_CROSS_BELOW : RULE_CROSS_ABOVE, 0, "",
+	r = rule_new(p, dir ? RULE_CROSS_BELOW : RULE_CROSS_ABOVE, 0, "",
 	    line);
 	r->ma = ma;
 	r->period = n;
@@ -152,7 +138,7 @@ rule_ma_cross(struct parser *p, const char *kw, int line)
 		    ma_word(ma), n);
 		return NULL;
 	}
-	r = rule_make(p, dir ? RULE_MA_BELOW : RULE_MA_ABOVE, 0, "", line);
+	r = rule_new(p, dir ? RULE_MA_BELOW : RULE_MA_ABOVE, 0, "", line);
 	r->ma = ma;
 	r->period = n;
 	r->ma2 = ma2;
@@ -172,7 +158,7 @@ rule_within_ma(struct parser *p, const char *which, double v,
 
 	if (average(p, "within", which, &ma, &n) == -1)
 		return NULL;
-	r = rule_make(p, RULE_NEAR_MA, v, pct, line);
+	r = rule_new(p, RULE_NEAR_MA, v, pct, line);
 	r->ma = ma;
 	r->period = n;
 	xasprintf(&r->text, "within %s of %s %d", pct, ma_word(ma), n);
@@ -199,7 +185,7 @@ rule_rsi(struct parser *p, const char *kw, int line)
 		free(s);
 		return NULL;
 	}
-	r = rule_make(p, dir ? RULE_RSI_BELOW : RULE_RSI_ABOVE, x, s, line);
+	r = rule_new(p, dir ? RULE_RSI_BELOW : RULE_RSI_ABOVE, x, s, line);
 	r->period = n;
 	xasprintf(&r->text, "rsi %d %s %s", n, dir ? "below" : "above", s);
 	free(s);
@@ -229,7 +215,7 @@ rule_volume(struct parser *p, const char *kw, int line)
 		free(s);
 		return NULL;
 	}
-	r = rule_make(p, RULE_VOLUME, k, s, line);
+	r = rule_new(p, RULE_VOLUME, k, s, line);
 	r->period = n;
 	xasprintf(&r->text, "volume %s avg %d", s, n);
 	free(s);
@@ -246,7 +232,7 @@ rule_percent(struct parser *p, const char *kw, int line)
 
 	if (percent_value(p, kw, 100, &pct, &v) == -1)
 		return NULL;
-	r = rule_make(p, strcmp(kw, "gap") == 0 ? RULE_GAP : RULE_TRAILING, v,
+	r = rule_new(p, strcmp(kw, "gap") == 0 ? RULE_GAP : RULE_TRAILING, v,
 	    pct, line);
 	xasprintf(&r->text, "%s %s", kw, pct);
 	free(pct);
@@ -271,7 +257,7 @@ rule_move_in(struct parser *p, double v, const char *pct, int line)
 		free(d);
 		return NULL;
 	}
-	r = rule_make(p, RULE_MOVE_IN, v, d, line);
+	r = rule_new(p, RULE_MOVE_IN, v, d, line);
 	r->window = w;
 	xasprintf(&r->text, "move %s in %s", pct, d);
 	free(d);
@@ -297,7 +283,7 @@ rule_earnings(struct parser *p, const char *kw, int line)
 		free(s);
 		return NULL;
 	}
-	r = rule_make(p, RULE_EARNINGS, (double)n, s, line);
+	r = rule_new(p, RULE_EARNINGS, (double)n, s, line);
 	r->period = (int)n;
 	xasprintf(&r->text, "earnings in %s", s);
 	free(s);

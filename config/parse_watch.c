@@ -36,7 +36,8 @@ struct watchbody {
 	const struct exchange *ex;
 };
 
-static struct rule *
+/* A rule of kind, its figure v as written (valtext), at line. */
+struct rule *
 rule_new(struct parser *p, enum rule_kind kind, double v, const char *valtext,
     int line)
 {

@@ -136,6 +136,9 @@ int		 parse_watch(struct parser *, const struct keyword *, void *,
 int		 watch_keyword(const char *);
 const struct keyword *push_keywords(enum notifier_type);
 
+struct rule	*rule_new(struct parser *, enum rule_kind, double,
+		    const char *, int);
+
 /* config/parse_rules.c: the rules on the daily history */
 struct rule	*rule_cross(struct parser *, const char *, int);
 struct rule	*rule_ma_cross(struct parser *, const char *, int);

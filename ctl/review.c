@@ -41,16 +41,6 @@ row_outcome(json_t *r, struct outcome *o, int *dir)
 	*dir = (int)jint(r, "direction");
 }
 
-/* A percentage, or "-" when not known yet. */
-static void
-pct(double v, char *out, size_t len)
-{
-	if (isfinite(v))
-		snprintf(out, len, "%+.2f%%", v);
-	else
-		snprintf(out, len, "-");
-}
-
 /* The summaries of the rows grouped by key (rule or symbol), as JSON. */
 static json_t *
 summaries(json_t *rows, const char *key)
@@ -142,13 +132,13 @@ print_rows(json_t *rows)
 		    jstr(r, "symbol"), jstr(r, "rule"), p);
 		ret = json_object_get(r, "returns");
 		json_object_foreach(ret, k, v) {
-			pct(json_is_number(v) ? json_number_value(v) : NAN, x,
+			fmt_pct(json_is_number(v) ? json_number_value(v) : NAN, x,
 			    sizeof(x));
 			printf(" %9s", x);
 		}
-		pct(jget(r, "rise"), x, sizeof(x));
+		fmt_pct(jget(r, "rise"), x, sizeof(x));
 		printf(" %8s", x);
-		pct(jget(r, "fall"), x, sizeof(x));
+		fmt_pct(jget(r, "fall"), x, sizeof(x));
 		printf(" %8s  %s\n", x, jstr(r, "note"));
 	}
 }
@@ -176,7 +166,7 @@ print_summaries(json_t *sums, const char *key, const char *title)
 		    jint(s, "alerts"), jint(s, "followed"), jint(s, "judged"),
 		    share);
 		json_object_foreach(json_object_get(s, "median"), k, v) {
-			pct(json_is_number(v) ? json_number_value(v) : NAN, x,
+			fmt_pct(json_is_number(v) ? json_number_value(v) : NAN, x,
 			    sizeof(x));
 			printf("  %10s", x);
 		}

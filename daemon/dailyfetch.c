@@ -40,6 +40,19 @@ struct dfetch {
 
 static unsigned	 inflight;
 
+/* How a request to provider pc goes. */
+static void
+options(const struct poller *P, const struct providerconf *pc,
+    struct net_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->timeout = o->connect_timeout = (long)P->conf->timeout;
+	o->protocols = "http,https";
+	o->redirects = 3;
+	o->user_agent = pc->user_agent ? pc->user_agent : TICKERD_USER_AGENT;
+	o->ca_file = pc->ca_file;
+}
+
 /* A fetch failed: said once a session, tried again later. */
 static void
 failed(struct dfetch *x, struct daily *d, const char *why)
@@ -135,16 +148,12 @@ ask(struct poller *P, struct sym *s, const struct providerconf *pc,
     const struct bars_api *api, long day, time_t now)
 {
 	const struct provider	*p = provider_find(pc->name);
-	struct net_opts		 opts = { .timeout = (long)P->conf->timeout,
-				    .connect_timeout = (long)P->conf->timeout,
-				    .protocols = "http,https", .redirects = 3,
-				    .user_agent = pc->user_agent ?
-				    pc->user_agent : TICKERD_USER_AGENT,
-				    .ca_file = pc->ca_file };
+	struct net_opts		 opts;
 	struct dfetch		*x = xcalloc(1, sizeof(*x));
 	char			 name[SYMBOL_MAX + 8];
 	void			*easy;
 
+	options(P, pc, &opts);
 	tk_strlcpy(x->symbol, s->w->symbol, sizeof(x->symbol));
 	history_spell(pc, p, s->w->symbol, name, sizeof(name));
 	x->api = api;
@@ -225,16 +234,12 @@ ask_earnings(struct poller *P, struct sym *s, const struct providerconf *pc,
     long day)
 {
 	const struct provider	*p = provider_find(pc->name);
-	struct net_opts		 opts = { .timeout = (long)P->conf->timeout,
-				    .connect_timeout = (long)P->conf->timeout,
-				    .protocols = "http,https", .redirects = 3,
-				    .user_agent = pc->user_agent ?
-				    pc->user_agent : TICKERD_USER_AGENT,
-				    .ca_file = pc->ca_file };
+	struct net_opts		 opts;
 	struct efetch		*x = xcalloc(1, sizeof(*x));
 	char			 name[SYMBOL_MAX + 8], *url;
 	void			*easy;
 
+	options(P, pc, &opts);
 	tk_strlcpy(x->symbol, s->w->symbol, sizeof(x->symbol));
 	history_spell(pc, p, s->w->symbol, name, sizeof(name));
 	x->provider = xstrdup(pc->name);

@@ -46,3 +46,13 @@ parse_iso_time(const char *s)
 		return -1;
 	return timegm(&tm);
 }
+
+/* A percentage with its sign, "+1.25%"; "-" when not known (NaN). */
+void
+fmt_pct(double v, char *out, size_t len)
+{
+	if (isfinite(v))
+		snprintf(out, len, "%+.2f%%", v);
+	else
+		snprintf(out, len, "-");
+}

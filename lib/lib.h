@@ -113,6 +113,7 @@ enum time_style {
 	FMT_UTC,		/* 2026-03-02 14:30:00 UTC */
 };
 void		 fmt_price(double, char *, size_t);
+void		 fmt_pct(double, char *, size_t);
 void		 fmt_time(time_t, enum time_style, char *, size_t);
 time_t		 parse_iso_time(const char *);
 

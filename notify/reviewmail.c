@@ -45,22 +45,13 @@ period_start(long day, int every)
 	return cal_days(y, m, 1);
 }
 
-static void
-pct(double v, char *out, size_t len)
-{
-	if (isfinite(v))
-		snprintf(out, len, "%+.2f%%", v);
-	else
-		snprintf(out, len, "-");
-}
-
 /* A cell of a return, coloured by its sign. */
 static void
 html_pct(struct buf *h, double v)
 {
 	char	 x[32];
 
-	pct(v, x, sizeof(x));
+	fmt_pct(v, x, sizeof(x));
 	buf_printf(h, "<td style=\"text-align:right;padding:2px 8px;%s\">%s"
 	    "</td>", !isfinite(v) || v == 0 ? "" : v > 0 ?
 	    "background:" GREEN : "background:" RED, x);
@@ -93,14 +84,14 @@ row(struct buf *t, struct buf *h, const struct review *r)
 	buf_printf(h, "</td><td style=\"text-align:right;padding:2px 8px\">"
 	    "%s %s</td>", p, r->currency);
 	for (i = 0; i < r->o.n; i++) {
-		pct(r->o.ret[i], x, sizeof(x));
+		fmt_pct(r->o.ret[i], x, sizeof(x));
 		buf_printf(t, " %9s", x);
 		html_pct(h, r->o.ret[i]);
 	}
-	pct(r->o.rise, x, sizeof(x));
+	fmt_pct(r->o.rise, x, sizeof(x));
 	buf_printf(t, " %8s", x);
 	html_pct(h, r->o.rise);
-	pct(r->o.fall, x, sizeof(x));
+	fmt_pct(r->o.fall, x, sizeof(x));
 	buf_printf(t, " %8s\n", x);
 	html_pct(h, r->o.fall);
 	if (r->note != NULL && *r->note != '\0')
@@ -148,7 +139,7 @@ summary(struct buf *t, struct buf *h, const struct review **v, size_t n)
 		for (d = 0; d < s.n; d++) {
 			char	 x[32];
 
-			pct(s.median[d], x, sizeof(x));
+			fmt_pct(s.median[d], x, sizeof(x));
 			buf_printf(t, "  %8s", x);
 			html_pct(h, s.median[d]);
 		}

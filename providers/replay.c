@@ -61,6 +61,24 @@ struct replay {
 
 static int	date_close(const char *, const char *, time_t *);
 
+/* The comma-separated fields of [p, end), at most max: f[i]..e[i]. */
+static size_t
+fields(char *p, char *end, char **f, char **e, size_t max)
+{
+	size_t	 nf = 0;
+
+	while (nf < max) {
+		f[nf] = p;
+		while (p < end && *p != ',')
+			p++;
+		e[nf++] = p;
+		if (p == end)
+			break;
+		p++;
+	}
+	return nf;
+}
+
 static const double pow10tab[] = {
 	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
 	1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
@@ -311,15 +329,7 @@ parse_line(struct replay *r, char *p, char *end, struct quote *q,
 	size_t		 nf = 0;
 	double		 vol, ohl[3];
 
-	while (nf < 10) {
-		f[nf] = p;
-		while (p < end && *p != ',')
-			p++;
-		e[nf++] = p;
-		if (p == end)
-			break;
-		p++;
-	}
+	nf = fields(p, end, f, e, 10);
 	if (nf < 3 || e[nf - 1] != end || (nf > 7 && nf < 10)) {
 		for (p = e[nf - 1]; p < end; p++)	/* more than 10 */
 			nf += *p == ',';
@@ -390,15 +400,7 @@ parse_bar(struct replay *r, char *p, char *end, struct quote *q,
 	size_t			 nf = 0, i;
 	int			 y, m, d, n = 0;
 
-	while (nf < 7) {
-		f[nf] = p;
-		while (p < end && *p != ',')
-			p++;
-		e[nf++] = p;
-		if (p == end)
-			break;
-		p++;
-	}
+	nf = fields(p, end, f, e, 7);
 	if (nf != 7 || e[6] != end)
 		return fail(r, err, errlen, "expected 7 fields (date,symbol,"
 		    "open,high,low,close,volume)");
