@@ -84,6 +84,7 @@ struct daily {
 	}		*ticks;
 	size_t		 nticks;
 	int		 want_ticks;	/* a move-in rule needs them */
+	int		 want_history;	/* rules on it: fetched each session */
 	int		 loaded;	/* from the state directory */
 	struct icache	 cache[ICACHE_MAX];
 	unsigned long	 clock;

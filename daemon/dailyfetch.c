@@ -39,6 +39,42 @@ struct dfetch {
 };
 
 static unsigned	 inflight;
+static struct event	*scan_ev;	/* the poller's, while it runs */
+
+/* A request is done: look for the next at once. */
+static void
+next_soon(void)
+{
+	if (scan_ev != NULL)
+		timer_in(scan_ev, 0.05);
+}
+
+/*
+ * Whether symbol's history d wants the provider's now: each session for
+ * rules on it; for the review of its alerts only, once, when sessions
+ * after a waiting alert are missing (the daemon was down): the quotes
+ * build the rest.
+ */
+static int
+wanted(const char *symbol, struct daily *d, const struct exchange *ex,
+    long day)
+{
+	long	 prev, last, oldest;
+
+	if (d->fetched_day == day)
+		return 0;
+	if (d->want_history)
+		return 1;
+	if (d->fetched_day != 0)
+		return 0;
+	prev = market_prev_day(ex, day);
+	last = d->n > 0 ? d->v[d->n - 1].day : 0;
+	oldest = review_oldest_pending(symbol);
+	if (oldest != 0 && oldest < prev && last < prev)
+		return 1;
+	d->fetched_day = day;		/* looked: nothing missing */
+	return 0;
+}
 
 /* How a request to provider pc goes. */
 static void
@@ -140,6 +176,7 @@ fetched(void *easy, int code, void *arg)
 	free(x->url);
 	buf_free(&x->body.buf);
 	free(x);
+	next_soon();
 }
 
 /* Ask for s's history. */
@@ -214,6 +251,7 @@ earnings_fetched(void *easy, int code, void *arg)
 	free(x->provider);
 	buf_free(&x->body.buf);
 	free(x);
+	next_soon();
 }
 
 /* The provider configured with an earnings calendar, or NULL. */
@@ -286,7 +324,7 @@ scan(evutil_socket_t fd, short ev, void *arg)
 		    d->earnings_fetching || d->retry_at > now)
 			continue;
 		day = market_day(s->ss->ex != NULL ? s->ss->ex : s->w->ex, now);
-		if (pc != NULL && d->fetched_day != day)
+		if (pc != NULL && wanted(s->w->symbol, d, s->ss->ex, day))
 			ask(P, s, pc, api, day, now);
 		else if (epc != NULL && d->want_earnings &&
 		    d->earnings_asked != day)
@@ -316,6 +354,7 @@ dailyfetch_start(struct poller *P)
 		    "and twelvedata do); the history grows from quotes only");
 	if ((P->daily_ev = evtimer_new(P->base, scan, P)) == NULL)
 		fatalx("evtimer_new");
+	scan_ev = P->daily_ev;
 	timer_in(P->daily_ev, 0);
 }
 
@@ -325,4 +364,5 @@ dailyfetch_stop(struct poller *P)
 	if (P->daily_ev != NULL)
 		event_free(P->daily_ev);
 	P->daily_ev = NULL;
+	scan_ev = NULL;
 }

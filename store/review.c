@@ -159,6 +159,19 @@ review_session(const struct daily *d)
 		daily_alert_extremes(d, after_alert);
 }
 
+/* The session of symbol's oldest alert still waiting; 0: none. */
+long
+review_oldest_pending(const char *symbol)
+{
+	size_t	 i;
+
+	for (i = 0; i < nall; i++)
+		if (!all[i].o.done && !all[i].o.ended &&
+		    strcmp(all[i].symbol, symbol) == 0)
+			return all[i].day0;
+	return 0;
+}
+
 /* The symbol's history d has changed: its alerts' outcomes follow. */
 void
 review_update(const char *symbol, const struct daily *d, long today)

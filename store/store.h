@@ -153,6 +153,7 @@ struct review {
 void		 review_horizons(const int *, int);
 unsigned long	 review_add(const struct alert *, long);
 int		 review_pending(const char *);
+long		 review_oldest_pending(const char *);
 void		 review_update(const char *, const struct daily *, long);
 void		 review_session(const struct daily *);
 void		 review_update_all(struct daily *(*)(const char *), long);

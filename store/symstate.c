@@ -130,13 +130,14 @@ static void
 match_daily(struct symstate *ss, const struct watch *w)
 {
 	const struct rule	*r;
-	int			 need = 0, ticks = 0, earn = 0;
+	int			 need = 0, ticks = 0, earn = 0, rules;
 
 	TAILQ_FOREACH(r, &w->rules, entry) {
 		need |= trader_rule(r->kind);
 		ticks |= r->kind == RULE_MOVE_IN;
 		earn |= r->kind == RULE_EARNINGS;
 	}
+	rules = need;
 	need |= review_pending(ss->symbol);	/* what follows its alerts */
 	if (!need) {
 		daily_free(ss->ref.daily);
@@ -151,6 +152,7 @@ match_daily(struct symstate *ss, const struct watch *w)
 	}
 	ss->ref.daily->want_ticks = ticks;
 	ss->ref.daily->want_earnings = earn;
+	ss->ref.daily->want_history = rules;
 }
 
 /*

@@ -42,7 +42,7 @@ check "once, at 101.00, from the high of 110.00 kept across kill -9" test \
     "alert TRL trailing-stop 8%: price 101.00 USD (+2.0% today), stop 101.20, high 110.00, 52w 80.00-120.00"
 
 # ---- the daily history, from the provider, into the state directory
-$PY "$SRCDIR/tests/histserve.py" "$T/hport" CALX 2>"$T/hist.err" &
+$PY "$SRCDIR/tests/histserve.py" "$T/hport" CALX QCOM AMBA NIO FUBO PLTR 2>"$T/hist.err" &
 HPID=$!
 PIDS="$PIDS $HPID"
 wait_for 10 test -s "$T/hport" || { fail "histserve did not start"; finish; }
@@ -55,10 +55,11 @@ state-dir "hist.state"
 control none
 notifier syslog "log" { }
 notify "log"
-watch CALX { cross above sma 50  rsi 14 below 30 }
+watch CALX, QCOM, AMBA, NIO, FUBO, PLTR { cross above sma 50  rsi 14 below 30 }
 END
 start_tickerd "$T/hist.conf" "$T/hist1.err"
 check "the history is fetched into daily/CALX.csv" wait_for 15 test -s "$T/hist.state/daily/CALX.csv"
+check "and every symbol's, one request after another" wait_for 15 sh -c "[ \$(ls '$T/hist.state/daily' | grep -c 'csv\$') -eq 6 ]"
 kill "$TPID"; wait "$TPID" 2>/dev/null
 check "from Stooq's daily endpoint" grep -q '^/q/d/l' "$T/hport.log"
 cmp_history() {	# cmp_history SCALE: the file holds every bar, so scaled
