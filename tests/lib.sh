@@ -156,6 +156,18 @@ free_port() {
 	$PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
+# The browser a person would read HTML mail in, or "".
+CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
+
+# screenshot HTML PNG WIDTH,HEIGHT: HTML as headless Chromium renders it.
+screenshot() {
+	"$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic \
+	    --no-first-run --disable-background-networking \
+	    --disable-component-update --disable-sync \
+	    --user-data-dir="$T/chrome" --window-size="$3" \
+	    --screenshot="$2" "file://$1" >/dev/null 2>&1
+}
+
 # mailcheck FILE [options]: tests/mailcheck.py's strict checks.
 mailcheck() {
 	$PY "$SRCDIR/tests/mailcheck.py" "$@"
