@@ -107,3 +107,53 @@ buf_base64(struct buf *b, const void *data, size_t n)
 		n -= n > 3 ? 3 : n;
 	}
 }
+
+/*
+ * Append the bytes of the base64 text s (RFC 4648, padded or not; no
+ * white space).  Returns -1, with b as it was, when s is not base64.
+ */
+int
+buf_unbase64(struct buf *b, const char *s, size_t n)
+{
+	size_t		 len = b->len, i, pad = 0;
+	unsigned	 v = 0, k = 0;
+	unsigned char	 o;
+	int		 d;
+
+	while (n > 0 && s[n - 1] == '=' && pad < 2) {
+		n--;
+		pad++;
+	}
+	if ((n + pad) % 4 == 1 || (pad > 0 && (n + pad) % 4 != 0))
+		return -1;
+	for (i = 0; i < n; i++) {
+		d = s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' :
+		    s[i] >= 'a' && s[i] <= 'z' ? s[i] - 'a' + 26 :
+		    s[i] >= '0' && s[i] <= '9' ? s[i] - '0' + 52 :
+		    s[i] == '+' ? 62 : s[i] == '/' ? 63 : -1;
+		if (d < 0) {
+			b->len = len;
+			return -1;
+		}
+		v = v << 6 | (unsigned)d;
+		if (++k == 4) {
+			o = (unsigned char)(v >> 16);
+			buf_add(b, &o, 1);
+			o = (unsigned char)(v >> 8);
+			buf_add(b, &o, 1);
+			o = (unsigned char)v;
+			buf_add(b, &o, 1);
+			v = k = 0;
+		}
+	}
+	if (k == 3) {
+		o = (unsigned char)(v >> 10);
+		buf_add(b, &o, 1);
+		o = (unsigned char)(v >> 2);
+		buf_add(b, &o, 1);
+	} else if (k == 2) {
+		o = (unsigned char)(v >> 4);
+		buf_add(b, &o, 1);
+	}
+	return 0;
+}

@@ -72,6 +72,7 @@ void		 buf_puts(struct buf *, const char *);
 void		 buf_printf(struct buf *, const char *, ...)
 		    __attribute__((__format__(printf, 2, 3)));
 void		 buf_base64(struct buf *, const void *, size_t);
+int		 buf_unbase64(struct buf *, const char *, size_t);
 void		 buf_free(struct buf *);
 int		 tail_contains(int, const char *, size_t);
 
@@ -173,6 +174,21 @@ void		*net_jar(void);
 void		 net_jar_free(void *);
 int		 net_http2(void *);
 char		*net_redact(const char *);
+
+/* lib/ws.c: WebSocket clients (libwebsockets), driven by the libevent loop */
+#define WS_MSG_MAX	(1024 * 1024)	/* longest message taken */
+struct ws;
+struct ws_ops {
+	void		(*open)(struct ws *, void *);
+	void		(*message)(struct ws *, const char *, size_t, void *);
+	void		(*closed)(struct ws *, const char *, void *);
+};
+void		 ws_init(struct event_base *);
+void		 ws_shutdown(void);
+struct ws	*ws_open(const char *, int, const struct ws_ops *, void *);
+void		 ws_send(struct ws *, const char *, size_t);
+void		 ws_close(struct ws *);
+const char	*ws_url(const struct ws *);
 
 /* lib/ctlpath.c: where the control socket is by default */
 const char	*control_default_path(void);
