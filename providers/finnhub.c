@@ -184,4 +184,5 @@ const struct provider provider_finnhub = {
 	.range_url = finnhub_range_url,
 	.range_parse = finnhub_range_parse,
 	.range_every = 12 * 3600,
+	.feed = &feed_finnhub,
 };

@@ -15,6 +15,8 @@
 
 #include "market/market.h"
 
+struct buf;
+
 #define CHAIN_MAX	5		/* a provider and its fallbacks */
 
 /* providers/provider.c: the provider table and what providers share */
@@ -66,6 +68,37 @@ struct session_api {
  * Providers whose quote lacks the 52-week range have a second endpoint
  * for it (range_url, range_parse), asked rarely.
  */
+/* providers/feed.c: what a streaming feed sends, and what it is sent */
+struct trade {
+	char		 symbol[SYMBOL_MAX + 8];	/* the feed's spelling */
+	double		 price;
+	double		 time;		/* seconds since the epoch; 0: none */
+	double		 size;		/* of this trade; < 0: not said */
+	long long	 day_volume;	/* the session's; -1: not said */
+	double		 open, day_high, day_low, prev_close; /* 0: not said */
+	char		 currency[8];	/* "": not said */
+};
+struct trades {
+	struct trade	*v;
+	size_t		 n, cap;
+};
+enum feed_msg {
+	FEED_TRADES,		/* trades (err may say some were bad) */
+	FEED_ALIVE,		/* a ping, a heartbeat, another kind */
+	FEED_ERROR,		/* the feed's own error message, in err */
+	FEED_BAD,		/* nothing usable; err says why */
+};
+struct feed_api {
+	const char	*default_url;
+	const char	*token;		/* the key's query parameter, or NULL */
+	int		 limit;		/* symbols of a free plan; 0: any */
+	size_t		(*subscribe)(const char *const *, size_t, struct buf *);
+	enum feed_msg	(*parse)(const char *, size_t, struct trades *,
+			    char *, size_t);
+};
+extern const struct feed_api feed_finnhub, feed_yahoo;
+void		 trades_free(struct trades *);
+
 struct provider {
 	const char	*name;
 	const char	*default_url;
@@ -88,6 +121,7 @@ struct provider {
 			    struct fetch_result *res);
 	time_t		 range_every;	/* refresh the range this often */
 	const struct session_api *session; /* batches, when it can be had */
+	const struct feed_api *feed;	/* its stream, if it has one */
 };
 const struct provider *provider_find(const char *);
 const char	*provider_names(void);

@@ -364,4 +364,5 @@ const struct provider provider_yahoo = {
 	.url = yahoo_url,
 	.parse = yahoo_parse,
 	.session = &yahoo_session,
+	.feed = &feed_yahoo,
 };
