@@ -99,6 +99,9 @@ struct symmap {
 	char			*to;		/* as the provider spells it */
 };
 
+#define STREAM_WINDOW	0.1	/* seconds a symbol's trades coalesce */
+#define STREAM_TIMEOUT	60	/* seconds of silence that lose a stream */
+
 struct providerconf {
 	TAILQ_ENTRY(providerconf) entry;
 	char			*name;
@@ -115,6 +118,11 @@ struct providerconf {
 	char			*ca_file;	/* trust anchors for an https url */
 	struct symmap		*maps;		/* map "BRK-B" "BRK.B" */
 	size_t			 nmaps;
+	int			 stream;	/* `stream yes' */
+	char			*stream_url;	/* NULL: the feed's own */
+	int			 stream_symbols; /* 0: the free plan's */
+	double			 stream_window;	/* seconds trades coalesce */
+	time_t			 stream_timeout; /* silence that is a loss */
 	char			*replay_file;	/* replay: absolute path */
 	double			 speed;		/* replay: clock speed-up */
 	const char		*file;

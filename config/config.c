@@ -198,6 +198,7 @@ config_free(struct config *conf)
 		}
 		free(pc->maps);
 		free(pc->replay_file);
+		free(pc->stream_url);
 		free(pc);
 	}
 	while ((n = TAILQ_FIRST(&conf->notifiers)) != NULL) {

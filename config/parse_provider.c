@@ -137,6 +137,34 @@ kw_speed(struct parser *p, const struct keyword *k, void *obj, int line)
 	return 0;
 }
 
+/* stream-window 100ms: how long a symbol's trades are gathered. */
+static int
+kw_window(struct parser *p, const struct keyword *k, void *obj, int line)
+{
+	struct providerconf	*pc = obj;
+	char			*s, *end;
+	double			 v;
+	int			 vline;
+
+	if ((s = value(p, k->name, &vline)) == NULL)
+		return -1;
+	v = strtod(s, &end);
+	if (end != s && strcmp(end, "ms") == 0)
+		v /= 1000;
+	else if (end == s || (strcmp(end, "s") != 0 && *end != '\0'))
+		v = -1;
+	if (!(v >= 0 && v <= 10)) {
+		perr(p, vline, "%s: \"%s\" is not a time from 0 to 10s "
+		    "(100ms, 0.5s)", k->name, s);
+		free(s);
+		return -1;
+	}
+	pc->stream_window = v;
+	free(s);
+	return 0;
+}
+
+#define STREAM_SYMBOLS_MAX 100000
 #define CONNECTIONS_MAX	256	/* requests in flight to one provider */
 #define PC(f)	offsetof(struct providerconf, f)
 #define HTTP	{ "http://", "https://" }
@@ -150,6 +178,12 @@ static const struct keyword provider_kws[] = {
 	{ "user-agent",	kw_string,	PC(user_agent),	0, { 0 } },
 	{ "batches",	kw_yesno,	PC(batches),	0, { 0 } },
 	{ "ca-file",	kw_path,	PC(ca_file),	0, { 0 } },
+	{ "stream",	kw_yesno,	PC(stream),	0, { 0 } },
+	{ "stream-url",	kw_url,		PC(stream_url),	0, { "ws://", "wss://" } },
+	{ "stream-symbols", kw_count,	PC(stream_symbols), STREAM_SYMBOLS_MAX,
+	    { 0 } },
+	{ "stream-window", kw_window,	0,		0, { 0 } },
+	{ "stream-timeout", kw_duration, PC(stream_timeout), 5, { 0 } },
 	{ NULL, NULL, 0, 0, { 0 } }
 };
 static const struct keyword replay_kws[] = {
@@ -181,7 +215,10 @@ check(struct parser *p, struct providerconf *pc, int line)
 		return;
 	}
 	prov = provider_find(pc->name);
-	if (prov->needs_key && pc->key_file == NULL)
+	if (pc->stream && prov->feed == NULL)
+		perr(p, line, "provider %s: has no stream (streams: finnhub, "
+		    "yahoo)", pc->name);
+	else if (prov->needs_key && pc->key_file == NULL)
 		perr(p, line, "provider %s: key-file is required", pc->name);
 	else if (!prov->needs_key && pc->key_file != NULL)
 		perr(p, line, "provider %s: takes no key-file", pc->name);
@@ -220,6 +257,7 @@ parse_provider(struct parser *p, const struct keyword *k, void *obj,
 	pc->line = line;
 	pc->speed = 1;
 	pc->batches = 1;
+	pc->stream_window = STREAM_WINDOW;
 	TAILQ_INSERT_TAIL(&conf->providers, pc, entry);
 	if (peek(p)->type == T_LBRACE) {
 		vline = peek(p)->line;
