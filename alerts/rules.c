@@ -174,6 +174,51 @@ rule_threshold(const struct rule *r, const struct quote *q,
 }
 
 /*
+ * Narrow (*lo, *hi), an interval around q's price, to prices at which r
+ * cannot change its verdict: its level, and the level times 1 - h and
+ * 1 + h where it re-arms, are outside.  A stream judges a trade at once
+ * when it leaves the interval, and others with the next of a few a
+ * second.  Rules that are not about a price level (RSI, volume, gaps, a
+ * move in a time) leave it as it is.
+ */
+void
+rule_band(const struct rule *r, const struct quote *q,
+    const struct symref *ref, double h, double *lo, double *hi)
+{
+	double	 t[2], c;
+	size_t	 n = 0, i, k;
+
+	switch (r->kind) {
+	case RULE_MOVE:
+		if (!isfinite(q->prev_close) || q->prev_close <= 0)
+			return;
+		t[n++] = q->prev_close * (1 + r->value / 100);
+		t[n++] = q->prev_close * (1 - r->value / 100);
+		break;
+	case RULE_ABOVE: case RULE_BELOW: case RULE_TARGET:
+	case RULE_NEAR_HIGH: case RULE_NEAR_LOW:
+	case RULE_NEW_HIGH: case RULE_NEW_LOW:
+	case RULE_CROSS_ABOVE: case RULE_CROSS_BELOW:
+		t[n++] = rule_threshold(r, q, ref);
+		break;
+	default:
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (!isfinite(t[i]))
+			continue;
+		for (k = 0; k < 3; k++) {
+			c = k == 0 ? t[i] : k == 1 ? t[i] * (1 - h) :
+			    t[i] * (1 + h);
+			if (c > q->price && c < *hi)
+				*hi = c;
+			else if (c <= q->price && c > *lo)
+				*lo = c;
+		}
+	}
+}
+
+/*
  * Whether the rule's condition holds.  *known is cleared when the quote
  * lacks a value the rule needs.
  */
