@@ -125,7 +125,7 @@ status_json(void)
 			json_array_append_new(unknown, json_string(w->symbol));
 	}
 	return json_pack("{s:b, s:s, s:I, s:s, s:I, s:I, s:s, s:I, s:I, "
-	    "s:I, s:I, s:I, s:I, s:I, s:s?, s:s?, s:s?, s:o}",
+	    "s:I, s:I, s:I, s:I, s:I, s:s?, s:s?, s:s?, s:o, s:o}",
 	    "ok", 1, "version", PACKAGE_VERSION,
 	    "pid", (json_int_t)getpid(), "config", ti.config,
 	    "started", (json_int_t)ti.started,
@@ -141,7 +141,8 @@ status_json(void)
 	    "reload_error", ti.reload_error[0] ? ti.reload_error : NULL,
 	    "state_dir", store_dir(),
 	    "state_problem", store_problem(),
-	    "unknown", unknown);
+	    "unknown", unknown,
+	    "streams", stream_json());
 }
 
 static json_t *
@@ -203,8 +204,9 @@ quotes_json(void)
 		if ((ss = symstate_find(w->symbol)) == NULL)
 			continue;
 		q = &ss->last;
-		o = json_pack("{s:s, s:s}", "symbol", w->symbol, "problem",
-		    symstate_problem(ss));
+		o = json_pack("{s:s, s:s, s:s}", "symbol", w->symbol,
+		    "problem", symstate_problem(ss), "feed", ss->feed ?
+		    ss->feed : "poll");
 		if (ss->ex != NULL) {
 			json_object_set_new(o, "exchange",
 			    json_string(ss->ex->name));
@@ -224,6 +226,8 @@ quotes_json(void)
 			    json_string(q->currency));
 			json_object_set_new(o, "received",
 			    json_integer(ss->last_seen));
+			json_object_set_new(o, "age", json_integer(
+			    clock_market() - q->time));
 		}
 		json_array_append_new(a, o);
 	}

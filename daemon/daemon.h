@@ -62,6 +62,8 @@ struct sym {
 	time_t			 range_not_before;
 	struct symrange		 range;
 	struct quote		*held;		/* waits for the range */
+	struct feed		*feed;		/* its stream, if subscribed */
+	struct wtick		*tick;		/* its trades, gathered */
 	struct psym		 ps[];		/* one a provider of the chain */
 };
 TAILQ_HEAD(symlist, sym);
@@ -138,10 +140,24 @@ struct poller {
 	struct event		*save_ev;	/* saves what is dirty */
 	struct heldlist		 held;		/* alerts staged, to commit */
 	struct event		*commit_ev;	/* commits them */
+	double			 committed;	/* the last, clock_mono() */
 	off_t			 hist_mark;	/* history before them */
 	size_t			 hist_lines;	/* and their lines */
 	struct event		*daily_ev;	/* daily histories to fetch */
 };
+
+/* daemon/stream.c: streamed quotes, over WebSockets */
+void		 stream_start(struct poller *);
+void		 stream_stop(struct poller *);
+json_t		*stream_json(void);
+
+/* daemon/tick.c: a symbol's streamed trades, gathered and judged */
+struct ticker;
+struct ticker	*ticker_new(struct event_base *, double);
+void		 ticker_free(struct ticker *);
+void		 ticker_trade(struct ticker *, struct sym *,
+		    const struct trade *);
+void		 tick_free(struct sym *);
 
 /* daemon/dailyfetch.c: each symbol's daily history, from its provider */
 void		 dailyfetch_start(struct poller *);

@@ -5,7 +5,8 @@
  *
  * Write-ahead, in groups: when alerts fire, their messages go to the
  * outbox and their lines to the history at once, without waiting for
- * the disk; the evaluations of the next COMMIT_WINDOW join them.  Then
+ * the disk; the evaluations of the same turn of the loop join them (and,
+ * within COMMIT_WINDOW of the last commit, those until then).  Then
  * one commit makes them all durable (one syncfs) and writes state.json
  * once, and only then is anything logged or sent.  A crash before the
  * commit leaves messages whose snapshot the restart rolls forward, or
@@ -316,6 +317,7 @@ commit(struct poller *P)
 		held_free(h);
 	}
 	P->hist_lines = 0;
+	P->committed = clock_mono();
 	work_end();
 }
 
@@ -358,6 +360,8 @@ eval_flush(struct poller *P)
 static void
 hold(struct poller *P, struct watch *w, struct held *h, const struct quote *q)
 {
+	double	 since;
+
 	if (TAILQ_EMPTY(&P->held))
 		P->hist_mark = history_mark();
 	if (stage(P, w, h->ss, q, h->alerts, h->na, &h->msgs) == -1) {
@@ -370,7 +374,11 @@ hold(struct poller *P, struct watch *w, struct held *h, const struct quote *q)
 	}
 	if (TAILQ_EMPTY(&P->held)) {
 		work_begin();		/* a --once run waits for the commit */
-		timer_in(P->commit_ev, COMMIT_WINDOW);
+		since = clock_mono() - P->committed;
+		if (since >= COMMIT_WINDOW)	/* after this turn */
+			event_active(P->commit_ev, EV_TIMEOUT, 0);
+		else
+			timer_in(P->commit_ev, COMMIT_WINDOW - since);
 	}
 	TAILQ_INSERT_TAIL(&P->held, h, entry);
 }
@@ -523,6 +531,39 @@ old_session(struct sym *s, const struct quote *q, time_t mnow)
 }
 
 /*
+ * What a quote older than the last one evaluated still tells: the
+ * references of its session (a poll behind a stream's trades).  Its price
+ * is not judged: evaluating a quote again changes nothing, but an older
+ * one could re-arm a rule (a replay restarted from its beginning).
+ */
+static void
+lend(struct symstate *ss, const struct quote *q)
+{
+	struct quote	*l = &ss->last;
+
+	if (market_day(ss->ex, q->time) != market_day(ss->ex, l->time))
+		return;
+	if (isfinite(q->prev_close))
+		l->prev_close = q->prev_close;
+	if (isfinite(q->high52))
+		l->high52 = q->high52;
+	if (isfinite(q->low52))
+		l->low52 = q->low52;
+	if (q->open > 0)
+		l->open = q->open;
+	if (q->day_high > l->day_high)
+		l->day_high = q->day_high;
+	if (q->day_low > 0 && (l->day_low == 0 || q->day_low < l->day_low))
+		l->day_low = q->day_low;
+	if (q->volume > l->volume)
+		l->volume = q->volume;
+	if (q->earnings != 0)
+		l->earnings = q->earnings;
+	if (l->currency[0] == '\0')
+		memcpy(l->currency, q->currency, sizeof(l->currency));
+}
+
+/*
  * A good quote.  now is the wall clock, or the replay's simulated clock.
  * A quote older than the last one evaluated is not evaluated; one older
  * than `stale' while the market is open, or of a session before the
@@ -549,6 +590,12 @@ eval_quote(struct poller *P, struct sym *s, struct quote *q, time_t now)
 		q->time = mnow;
 	} else
 		ss->future_logged = 0;
+	if (q->time < ss->last_time && ss->last_seen > 0) {
+		lend(ss, q);
+		log_debug("%s: quote older than the last evaluated", w->symbol);
+		s->quoted = 1;
+		return;
+	}
 	ss->last = *q;
 	ss->last_seen = now;
 	symstate_set_problem(ss, NULL, NULL);
@@ -556,15 +603,6 @@ eval_quote(struct poller *P, struct sym *s, struct quote *q, time_t now)
 		fmt_price(q->price, p, sizeof(p));
 		log_debug("quote %s %s at %lld", w->symbol, p,
 		    (long long)q->time);
-	}
-	/*
-	 * Evaluating a quote again changes nothing, but an older one could
-	 * re-arm a rule (a replay restarted from its beginning): skip it.
-	 */
-	if (q->time < ss->last_time) {
-		log_debug("%s: quote older than the last evaluated", w->symbol);
-		s->quoted = 1;
-		return;
 	}
 	if (!P->backtest && is_stale(P, w, q, mnow, &limit)) {
 		if (!ss->stale_logged) {

@@ -360,6 +360,7 @@ poll_start(struct event_base *base, struct config *conf,
 	else {
 		first_polls(P, n);
 		dailyfetch_start(P);
+		stream_start(P);
 	}
 	return P;
 }
@@ -384,6 +385,7 @@ poll_stop(struct poller *P)
 
 	if (P == NULL)
 		return;
+	stream_stop(P);
 	eval_flush(P);
 	event_free(P->save_ev);
 	event_free(P->commit_ev);

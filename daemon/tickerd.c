@@ -398,6 +398,7 @@ loop_setup(const struct args *a, struct event **sigs)
 			fatalx("cannot watch signal %d", signals[i]);
 	if (net_init(base) == -1)
 		fatalx("cannot initialize libcurl");
+	ws_init(base);
 	notify_init(base, a->once);
 	if (!a->once)
 		reviewmail_start(base);
@@ -515,6 +516,7 @@ main(int argc, char *argv[])
 	poll_stop(poller);
 	notify_stop();
 	control_stop();
+	ws_shutdown();
 	net_shutdown();
 	children_shutdown();
 	reviewmail_stop();

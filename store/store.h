@@ -92,6 +92,8 @@ struct symstate {
 	int			 future_logged;	/* a quote from the future */
 	struct quote		 last;		/* for tickerctl quotes */
 	time_t			 last_seen;	/* when it came; 0: none yet */
+	const char		*feed;		/* the stream it comes on now;
+						   NULL: polled */
 	char			*problem;	/* the last poll's, or NULL */
 #define PROBLEM_UNKNOWN	"unknown or delisted symbol"
 	struct rulestate	*rules;		/* in the order of the watch's */

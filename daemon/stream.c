@@ -1,0 +1,442 @@
+/*
+ * Streamed quotes: a provider with `stream yes' (finnhub, yahoo) keeps a
+ * WebSocket open to its feed (lib/ws.c), subscribes the watched symbols
+ * its plan allows (the rest are polled only), and hands each trade to
+ * the symbol's ticker (tick.c), which judges it through the evaluate
+ * pipeline, as a polled quote is.
+ *
+ * Polling goes on, at `poll': it brings what a feed does not carry (the
+ * previous close, the 52-week range, the daily bars), and a quote older
+ * than the last streamed trade only lends the trade those.  When a feed
+ * is lost (the connection ends, or nothing comes for `stream-timeout'
+ * while a market of its symbols is open), its symbols are polled at
+ * once, and the feed is tried again after a backoff with jitter, then
+ * subscribed again.  The loss is said once, and so is the return.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "lib/lib.h"
+#include "config/conf.h"
+#include "store/store.h"
+#include "daemon/daemon.h"
+
+#define RETRY_FIRST	1.0	/* seconds before the first reconnection */
+#define RETRY_MAX	300.0	/* the longest wait between them */
+#define BAD_SAID	5	/* malformed messages said a minute, at most */
+
+enum feed_state { FEED_DOWN, FEED_CONNECTING, FEED_SUBSCRIBED, FEED_UP };
+
+struct feed {
+	TAILQ_ENTRY(feed)	 entry;
+	struct poller		*P;
+	struct src		*r;
+	size_t			 k;		/* r's place in the chain */
+	const struct feed_api	*api;
+	char			*url;		/* with the key */
+	struct ws		*ws;
+	enum feed_state		 state;
+	struct strmap		*bysym;		/* feed spelling -> sym */
+	struct sym		**subs;		/* subscribed */
+	size_t			 nsubs;
+	struct ticker		*ticker;
+	struct event		*retry;
+	struct event		*quiet;
+	unsigned		 fails;
+	int			 lost;		/* said; "back" is owed */
+	int			 ever_up;
+	time_t			 lost_at;
+	double			 last_msg;	/* clock_mono() */
+	time_t			 last_msg_wall;
+	time_t			 up_since;
+	unsigned long		 msgs, trades, bad, bad_quiet;
+	double			 bad_minute;	/* clock_mono(): its start */
+	unsigned		 bad_said;	/* in that minute */
+	char			 why[256];	/* the last loss */
+};
+TAILQ_HEAD(feedlist, feed);
+
+static struct feedlist feeds = TAILQ_HEAD_INITIALIZER(feeds);
+
+static void	connect_feed(struct feed *);
+
+static const char *
+feed_name(const struct feed *f)
+{
+	return f->r->p->name;
+}
+
+/* Each subscribed symbol: streamed (name) or polled (NULL). */
+static void
+mark(struct feed *f, int up)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->nsubs; i++)
+		f->subs[i]->ss->feed = up ? feed_name(f) : NULL;
+}
+
+/* The feed is gone: its symbols are polled now, and it is tried again. */
+static void
+lost(struct feed *f, const char *why)
+{
+	double	 wait;
+	size_t	 i;
+
+	if (why != f->why)	/* why may be the connection's own words */
+		tk_strlcpy(f->why, why, sizeof(f->why));
+	why = f->why;
+	ws_close(f->ws);
+	f->ws = NULL;
+	if (f->state == FEED_UP || (!f->lost && !f->ever_up)) {
+		mark(f, 0);
+		for (i = 0; i < f->nsubs; i++)
+			if (!f->subs[i]->busy)
+				poll_schedule(f->subs[i], 0);
+		if (f->ever_up)
+			log_warnx("stream %s: lost (%s); its %zu symbol%s "
+			    "%s polled until it is back", feed_name(f), why,
+			    f->nsubs, f->nsubs == 1 ? "" : "s",
+			    f->nsubs == 1 ? "is" : "are");
+		else
+			log_warnx("stream %s: %s; its %zu symbol%s "
+			    "%s polled until it connects", feed_name(f), why,
+			    f->nsubs, f->nsubs == 1 ? "" : "s",
+			    f->nsubs == 1 ? "is" : "are");
+		f->lost = 1;
+		f->lost_at = clock_now();
+	} else
+		log_debug("stream %s: %s", feed_name(f), why);
+	f->state = FEED_DOWN;
+	wait = backoff(RETRY_FIRST, f->fails++, RETRY_MAX);
+	log_debug("stream %s: trying again in %.1fs", feed_name(f), wait);
+	timer_in(f->retry, wait);
+}
+
+static void
+ws_opened(struct ws *ws, void *arg)
+{
+	struct feed	*f = arg;
+	struct buf	 msg = { 0 };
+	const char	**names;
+	size_t		 i, done, n;
+
+	names = xreallocarray(NULL, f->nsubs ? f->nsubs : 1, sizeof(*names));
+	for (i = 0; i < f->nsubs; i++)
+		names[i] = f->subs[i]->ps[f->k].name;
+	for (i = 0; i < f->nsubs; i += n) {
+		msg.len = 0;
+		if ((n = f->api->subscribe(names + i, f->nsubs - i, &msg)) == 0)
+			break;
+		ws_send(ws, msg.data, msg.len);
+	}
+	done = i;
+	free(names);
+	buf_free(&msg);
+	f->state = FEED_SUBSCRIBED;
+	f->last_msg = clock_mono();
+	log_debug("stream %s: connected to %s, %zu symbol%s subscribed",
+	    feed_name(f), ws_url(ws), done, done == 1 ? "" : "s");
+}
+
+/* The first message after a connection: the feed is up. */
+static void
+up(struct feed *f)
+{
+	f->state = FEED_UP;
+	f->fails = 0;
+	f->up_since = clock_now();
+	mark(f, 1);
+	if (f->lost && f->ever_up)
+		log_info("stream %s: back after %llds; %zu symbol%s streamed",
+		    feed_name(f), (long long)(clock_now() - f->lost_at),
+		    f->nsubs, f->nsubs == 1 ? "" : "s");
+	else
+		log_info("stream %s: %zu symbol%s streamed from %s",
+		    feed_name(f), f->nsubs, f->nsubs == 1 ? "" : "s",
+		    ws_url(f->ws));
+	f->lost = 0;
+	f->ever_up = 1;
+}
+
+/* A message that says nothing usable: each said once, BAD_SAID a minute
+ * at most (a feed gone wrong is not to fill the log). */
+static void
+malformed(struct feed *f, const char *msg, size_t len, const char *err)
+{
+	char	 shown[81];
+	size_t	 n = len < sizeof(shown) - 1 ? len : sizeof(shown) - 1;
+	double	 now = clock_mono();
+
+	f->bad++;
+	if (now - f->bad_minute >= 60) {
+		f->bad_minute = now;
+		f->bad_said = 0;
+	}
+	if (f->bad_said == BAD_SAID) {
+		f->bad_quiet++;
+		log_debug("stream %s: malformed message: %s", feed_name(f),
+		    err);
+		return;
+	}
+	memcpy(shown, msg, n);
+	shown[n] = '\0';
+	utf8_clean(shown);
+	for (n = 0; shown[n] != '\0'; n++)
+		if ((unsigned char)shown[n] < ' ')
+			shown[n] = ' ';
+	if (f->bad_quiet > 0)
+		log_warnx("stream %s: malformed message skipped (%s): \"%s%s\" "
+		    "(and %lu more not said)", feed_name(f), err,
+		    shown, len > n ? "..." : "", f->bad_quiet);
+	else
+		log_warnx("stream %s: malformed message skipped (%s): \"%s%s\"",
+		    feed_name(f), err, shown, len > n ? "..." : "");
+	f->bad_said++;
+	f->bad_quiet = 0;
+}
+
+static void
+ws_message(struct ws *ws, const char *msg, size_t len, void *arg)
+{
+	struct feed	*f = arg;
+	struct trades	 t = { 0 };
+	struct sym	*s;
+	char		 err[256] = "";
+	size_t		 i;
+
+	f->msgs++;
+	f->last_msg = clock_mono();
+	f->last_msg_wall = clock_now();
+	if (f->state != FEED_UP)
+		up(f);
+	switch (f->api->parse(msg, len, &t, err, sizeof(err))) {
+	case FEED_TRADES:
+		if (err[0] != '\0')
+			malformed(f, msg, len, err);
+		for (i = 0; i < t.n; i++) {
+			if ((s = strmap_get(f->bysym, t.v[i].symbol)) == NULL ||
+			    s->feed != f) {
+				log_debug("stream %s: a trade of %s, not "
+				    "subscribed", feed_name(f), t.v[i].symbol);
+				continue;
+			}
+			f->trades++;
+			ticker_trade(f->ticker, s, &t.v[i]);
+		}
+		break;
+	case FEED_ALIVE:
+		break;
+	case FEED_ERROR:
+		log_warnx("stream %s: the feed says: %s", feed_name(f), err);
+		break;
+	case FEED_BAD:
+		malformed(f, msg, len, err);
+		break;
+	}
+	trades_free(&t);
+}
+
+static void
+ws_closed(struct ws *ws, const char *why, void *arg)
+{
+	lost(arg, why);
+}
+
+static const struct ws_ops feed_ops = { ws_opened, ws_message, ws_closed };
+
+static void
+connect_feed(struct feed *f)
+{
+	f->state = FEED_CONNECTING;
+	f->ws = ws_open(f->url, (int)f->P->conf->timeout, &feed_ops, f);
+	if (f->ws == NULL)
+		lost(f, "not a ws:// or wss:// URL");
+}
+
+static void
+retry_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	connect_feed(arg);
+}
+
+/* Whether a market of the feed's symbols is open: then it must talk. */
+static int
+must_talk(const struct feed *f)
+{
+	time_t	 now = clock_market();
+	size_t	 i;
+
+	for (i = 0; i < f->nsubs; i++)
+		if (market_open(f->subs[i]->ss->ex, now))
+			return 1;
+	return 0;
+}
+
+static void
+quiet_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct feed	*f = arg;
+	time_t		 limit = f->r->pc->stream_timeout ?
+			    f->r->pc->stream_timeout : STREAM_TIMEOUT;
+	char		 why[64];
+
+	timer_in(f->quiet, (double)limit / 4);
+	if (f->state != FEED_UP && f->state != FEED_SUBSCRIBED)
+		return;
+	if (clock_mono() - f->last_msg < (double)limit || !must_talk(f))
+		return;
+	snprintf(why, sizeof(why), "nothing came for %llds",
+	    (long long)limit);
+	lost(f, why);
+}
+
+/* The feed's URL: the configured one or its own, with the key. */
+static char *
+feed_url(const struct src *r, const struct feed_api *api)
+{
+	const char	*base = r->pc->stream_url ? r->pc->stream_url :
+			    api->default_url;
+	char		*url, *key;
+
+	if (api->token == NULL || r->pc->key == NULL)
+		return xstrdup(base);
+	key = url_escape(r->pc->key);
+	xasprintf(&url, "%s%c%s=%s", base, strchr(base, '?') ? '&' : '?',
+	    api->token, key);
+	free(key);
+	return url;
+}
+
+/* A feed for provider r of the chain, with the symbols it has room for. */
+static void
+feed_new(struct poller *P, size_t k)
+{
+	struct src	*r = &P->srcs[k];
+	struct feed	*f = xcalloc(1, sizeof(*f));
+	struct sym	*s;
+	size_t		 limit, beyond = 0;
+
+	f->P = P;
+	f->r = r;
+	f->k = k;
+	f->api = r->p->feed;
+	f->url = feed_url(r, f->api);
+	f->bysym = strmap_new();
+	limit = r->pc->stream_symbols > 0 ? (size_t)r->pc->stream_symbols :
+	    (size_t)f->api->limit;
+	TAILQ_FOREACH(s, &P->syms, entry) {
+		if (s->feed != NULL)
+			continue;	/* on an earlier provider's stream */
+		if (limit > 0 && f->nsubs == limit) {
+			beyond++;
+			continue;
+		}
+		f->subs = xreallocarray(f->subs, f->nsubs + 1,
+		    sizeof(*f->subs));
+		f->subs[f->nsubs++] = s;
+		s->feed = f;
+		strmap_put(f->bysym, s->ps[k].name, s);
+	}
+	if (beyond > 0)
+		log_info("stream %s: %zu of %zu symbols streamed, the plan's "
+		    "limit (stream-symbols); %zu are polled only", r->p->name,
+		    f->nsubs, f->nsubs + beyond, beyond);
+	f->ticker = ticker_new(P->base, r->pc->stream_window);
+	if ((f->retry = evtimer_new(P->base, retry_cb, f)) == NULL ||
+	    (f->quiet = evtimer_new(P->base, quiet_cb, f)) == NULL)
+		fatalx("evtimer_new");
+	TAILQ_INSERT_TAIL(&feeds, f, entry);
+	if (f->nsubs == 0)
+		return;
+	timer_in(f->quiet, (double)(r->pc->stream_timeout ?
+	    r->pc->stream_timeout : STREAM_TIMEOUT) / 4);
+	connect_feed(f);
+}
+
+/* The streams of the chain's providers that have `stream yes'. */
+void
+stream_start(struct poller *P)
+{
+	size_t	 k;
+
+	if (P->replay != NULL || P->opts.once)
+		return;
+	for (k = 0; k < P->nsrc; k++)
+		if (P->srcs[k].pc->stream && P->srcs[k].p->feed != NULL)
+			feed_new(P, k);
+}
+
+/* Close the streams quietly, judging what their tickers gathered. */
+void
+stream_stop(struct poller *P)
+{
+	struct feed	*f, *next;
+	size_t		 i;
+
+	for (f = TAILQ_FIRST(&feeds); f != NULL; f = next) {
+		next = TAILQ_NEXT(f, entry);
+		if (f->P != P)
+			continue;
+		TAILQ_REMOVE(&feeds, f, entry);
+		ws_close(f->ws);
+		ticker_free(f->ticker);
+		mark(f, 0);
+		for (i = 0; i < f->nsubs; i++) {
+			f->subs[i]->feed = NULL;
+			tick_free(f->subs[i]);
+		}
+		event_free(f->retry);
+		event_free(f->quiet);
+		strmap_free(f->bysym);
+		free(f->subs);
+		free(f->url);
+		free(f);
+	}
+}
+
+static const char *
+state_name(const struct feed *f)
+{
+	switch (f->state) {
+	case FEED_UP:		return "up";
+	case FEED_SUBSCRIBED:	return "subscribed";
+	case FEED_CONNECTING:	return "connecting";
+	default:		return "down";
+	}
+}
+
+/* The streams, for tickerctl status. */
+json_t *
+stream_json(void)
+{
+	json_t		*a = json_array(), *o;
+	struct feed	*f;
+	time_t		 now = clock_now();
+
+	TAILQ_FOREACH(f, &feeds, entry) {
+		o = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I}",
+		    "provider", feed_name(f), "state", state_name(f),
+		    "url", f->ws ? ws_url(f->ws) : "",
+		    "symbols", (json_int_t)f->nsubs,
+		    "messages", (json_int_t)f->msgs,
+		    "trades", (json_int_t)f->trades,
+		    "malformed", (json_int_t)f->bad);
+		if (f->last_msg_wall > 0)
+			json_object_set_new(o, "last_message_age",
+			    json_integer(now - f->last_msg_wall));
+		if (f->state == FEED_UP)
+			json_object_set_new(o, "up_since",
+			    json_integer(f->up_since));
+		else if (f->why[0] != '\0')
+			json_object_set_new(o, "error", json_string(f->why));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
