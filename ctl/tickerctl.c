@@ -151,6 +151,29 @@ bar(double p, double lo, double hi, char *out)
 	out[BAR + 2] = '\0';
 }
 
+/* One line a stream: its state, symbols, traffic, and last word. */
+static void
+print_streams(json_t *a)
+{
+	json_t	*s;
+	size_t	 i;
+	char	 age[32];
+
+	json_array_foreach(a, i, s) {
+		if (json_object_get(s, "last_message_age") != NULL)
+			snprintf(age, sizeof(age), "%llds ago",
+			    jint(s, "last_message_age"));
+		else
+			snprintf(age, sizeof(age), "never");
+		printf("stream         %s %s, %lld symbols, %lld messages "
+		    "(%lld trades, %lld malformed), last %s%s%s\n",
+		    jstr(s, "provider"), jstr(s, "state"), jint(s, "symbols"),
+		    jint(s, "messages"), jint(s, "trades"),
+		    jint(s, "malformed"), age, *jstr(s, "error") ? ": " : "",
+		    jstr(s, "error"));
+	}
+}
+
 static void
 print_status(json_t *j, const char *arg)
 {
@@ -185,6 +208,7 @@ print_status(json_t *j, const char *arg)
 	for (i = 0; i < json_array_size(u); i++)
 		printf("unknown symbol %s\n", json_string_value(
 		    json_array_get(u, i)));
+	print_streams(json_object_get(j, "streams"));
 }
 
 static void
@@ -192,12 +216,13 @@ print_quotes(json_t *j, const char *arg)
 {
 	json_t	*a = json_object_get(j, "quotes"), *q;
 	char	 p[48], lo[32], hi[32], chg[16], b[BAR + 3], t[64], mk[32];
+	char	 age[32], feed[48];
 	size_t	 i;
 	double	 c;
 
-	printf("%-10s %-17s %14s %8s %10s %-*s %-10s %-19s %s\n", "SYMBOL",
-	    "MARKET", "PRICE", "CHANGE", "52W LOW", BAR + 2, "52-WEEK RANGE",
-	    "52W HIGH", "QUOTE TIME", "NOTE");
+	printf("%-10s %-17s %14s %8s %10s %-*s %-10s %-19s %-14s %7s %s\n",
+	    "SYMBOL", "MARKET", "PRICE", "CHANGE", "52W LOW", BAR + 2,
+	    "52-WEEK RANGE", "52W HIGH", "QUOTE TIME", "FEED", "AGE", "NOTE");
 	json_array_foreach(a, i, q) {
 		price(jget(q, "price"), p, sizeof(p));
 		if (*jstr(q, "currency") && json_object_get(q, "price"))
@@ -217,8 +242,18 @@ print_quotes(json_t *j, const char *arg)
 		    jstr(q, "exchange") : "-", json_object_get(q, "open") ==
 		    NULL ? "" : json_is_true(json_object_get(q, "open")) ?
 		    "open" : "closed");
-		printf("%-10s %-17s %14s %8s %10s %s %-10s %-19s %s\n",
-		    jstr(q, "symbol"), mk, p, chg, lo, b, hi, t,
+		if (strcmp(jstr(q, "feed"), "poll") == 0 || !*jstr(q, "feed"))
+			snprintf(feed, sizeof(feed), "polled");
+		else
+			snprintf(feed, sizeof(feed), "stream %s",
+			    jstr(q, "feed"));
+		if (json_object_get(q, "age") != NULL)
+			snprintf(age, sizeof(age), "%llds", jint(q, "age"));
+		else
+			snprintf(age, sizeof(age), "-");
+		printf("%-10s %-17s %14s %8s %10s %s %-10s %-19s %-14s %7s "
+		    "%s\n", jstr(q, "symbol"), mk, p, chg, lo, b, hi, t,
+		    feed, age,
 		    json_object_get(q, "price") == NULL && !*jstr(q, "problem") ?
 		    "no quote yet" : jstr(q, "problem"));
 	}
