@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+"""fakestream: a local stand-in for the two streaming feeds tickerd reads,
+on Debian's python3-websockets.
+
+  fakestream.py PORTFILE LOG [--token T] [--limit N] [--ping S] [--ws-ping S]
+
+Listens on 127.0.0.1 on a free port, written to PORTFILE when ready.
+
+  ws://127.0.0.1:PORT/?token=T         Finnhub's trade stream: a client
+      sends {"type":"subscribe","symbol":"AAPL"} per symbol, and gets
+      {"type":"trade","data":[{"s":..,"p":..,"t":ms,"v":..,"c":null}]},
+      {"type":"ping"} every --ping seconds, and, past --limit symbols,
+      {"type":"error","msg":"Subscribing to too many symbols"}.  A wrong
+      token is refused with HTTP 401, as Finnhub does.
+  ws://127.0.0.1:PORT/yahoo/?version=2  Yahoo's streamer: {"subscribe":
+      [...]}, then {"type":"pricing","message":BASE64} (without version=2:
+      the base64 text alone), BASE64 being a PricingData protobuf, encoded
+      here by hand from its published field numbers.
+
+Both send WebSocket pings every --ws-ping seconds (the library's own).
+Tests drive it over plain HTTP on the same port:
+
+  /ctl/trade?sym=S&price=P[&v=V][&t=MS]   one trade to S's subscribers
+  /ctl/noise?sym=S&rate=R&lo=L&hi=H        R random trades a second in
+                                           [L, H] until /ctl/noise?stop=1
+  /ctl/drop                                cut every connection, no close
+  /ctl/refuse?secs=N                       refuse handshakes N seconds
+  /ctl/silence?on=1                        send nothing (on=0: talk again)
+  /ctl/raw?text=T                          T as a text frame, to everyone
+  /ctl/subs                                the subscriptions, as JSON
+
+LOG gets a line per event: "EPOCH.MS conn N subscribe S", "... trade S P",
+"... connect PATH", "... closed", "... drop".
+"""
+import asyncio
+import base64
+import json
+import random
+import struct
+import sys
+import time
+import urllib.parse
+
+import websockets
+
+args = sys.argv[1:]
+portfile, logfile = args[0], args[1]
+opts = {"--token": None, "--limit": "0", "--ping": "5", "--ws-ping": "20"}
+i = 2
+while i < len(args):
+    opts[args[i]] = args[i + 1]
+    i += 2
+TOKEN = opts["--token"]
+LIMIT = int(opts["--limit"])
+APP_PING = float(opts["--ping"])
+WS_PING = float(opts["--ws-ping"])
+
+log = open(logfile, "a", buffering=1)
+clients = {}          # websocket -> {"shape", "v2", "subs", "n"}
+refuse_until = 0.0
+silent = False
+noise = {}            # symbol -> task
+nconn = 0
+
+
+def say(line):
+    log.write("%.3f %s\n" % (time.time(), line))
+
+
+def varint(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def field(num, wire, payload):
+    return varint(num << 3 | wire) + payload
+
+
+def pricing(sym, price, t_ms, volume=None, prev=None):
+    """A PricingData message, as Yahoo's streamer encodes one."""
+    zz = lambda n: (n << 1) ^ (n >> 63)
+    s = sym.encode()
+    b = field(1, 2, varint(len(s)) + s)
+    b += field(2, 5, struct.pack("<f", price))
+    b += field(3, 0, varint(zz(t_ms)))
+    b += field(4, 2, varint(3) + b"USD")
+    b += field(5, 2, varint(3) + b"NMS")
+    b += field(6, 0, varint(8))                   # EQUITY
+    b += field(7, 0, varint(1))                   # REGULAR_MARKET
+    if volume is not None:
+        b += field(9, 0, varint(zz(int(volume))))
+    if prev is not None:
+        b += field(16, 5, struct.pack("<f", prev))
+    b += field(27, 0, varint(zz(2)))              # price_hint
+    return b
+
+
+def frame(c, sym, price, t_ms, v):
+    if c["shape"] == "finnhub":
+        return json.dumps({"type": "trade", "data": [
+            {"c": None, "p": price, "s": sym, "t": t_ms, "v": v}]})
+    b64 = base64.b64encode(pricing(sym, price, t_ms, volume=v)).decode()
+    if c["v2"]:
+        return json.dumps({"type": "pricing", "message": b64})
+    return b64
+
+
+async def send_trade(sym, price, v=100, t_ms=None):
+    if silent:
+        return 0
+    t_ms = t_ms or int(time.time() * 1000)
+    n = 0
+    for ws, c in list(clients.items()):
+        if sym in c["subs"]:
+            try:
+                await ws.send(frame(c, sym, price, t_ms, v))
+                n += 1
+            except websockets.ConnectionClosed:
+                pass
+    say("trade %s %s" % (sym, price))
+    return n
+
+
+async def noise_task(sym, rate, lo, hi):
+    gap = 1.0 / rate
+    nxt = time.monotonic()
+    while True:
+        await send_trade(sym, round(random.uniform(lo, hi), 2), v=10)
+        nxt += gap
+        await asyncio.sleep(max(0, nxt - time.monotonic()))
+
+
+async def app_pings(ws, c):
+    while True:
+        await asyncio.sleep(APP_PING)
+        if c["shape"] == "finnhub" and not silent:
+            await ws.send('{"type":"ping"}')
+
+
+async def control(path):
+    global refuse_until, silent
+    u = urllib.parse.urlparse(path)
+    q = {k: v[0] for k, v in urllib.parse.parse_qs(u.query).items()}
+    cmd = u.path[len("/ctl/"):]
+    body = "ok"
+    if cmd == "trade":
+        n = await send_trade(q["sym"], float(q["price"]), float(q.get(
+            "v", 100)), int(q["t"]) if "t" in q else None)
+        body = str(n)
+    elif cmd == "noise":
+        for t in ([noise.pop(q["sym"])] if "sym" in q and q["sym"] in noise
+                  else []) + ([noise.pop(k) for k in list(noise)]
+                              if "stop" in q and "sym" not in q else []):
+            t.cancel()
+        if "stop" not in q:
+            noise[q["sym"]] = asyncio.ensure_future(noise_task(
+                q["sym"], float(q["rate"]), float(q["lo"]), float(q["hi"])))
+    elif cmd == "drop":
+        for ws in list(clients):
+            ws.transport.abort()
+        say("drop %d" % len(clients))
+    elif cmd == "refuse":
+        refuse_until = time.time() + float(q["secs"])
+    elif cmd == "silence":
+        silent = q.get("on", "1") == "1"
+        say("silence %s" % silent)
+    elif cmd == "raw":
+        for ws in list(clients):
+            try:
+                await ws.send(q["text"])
+            except websockets.ConnectionClosed:
+                pass
+        say("raw %r" % q["text"][:60])
+    elif cmd == "subs":
+        body = json.dumps([sorted(c["subs"]) for c in clients.values()])
+    else:
+        return (404, [], b"unknown command\n")
+    return (200, [("Content-Type", "text/plain")], (body + "\n").encode())
+
+
+async def process_request(path, headers):
+    if path.startswith("/ctl/"):
+        return await control(path)
+    if time.time() < refuse_until:
+        return (503, [], b"Service Unavailable\n")
+    q = urllib.parse.parse_qs(urllib.parse.urlparse(path).query)
+    if not path.startswith("/yahoo") and TOKEN is not None and \
+            q.get("token", [""])[0] != TOKEN:
+        return (401, [], b"Unauthorized\n")
+    return None
+
+
+async def handler(ws, path):
+    global nconn
+    nconn += 1
+    n = nconn
+    c = {"shape": "yahoo" if path.startswith("/yahoo") else "finnhub",
+         "v2": "version=2" in path, "subs": set(), "n": n}
+    clients[ws] = c
+    say("conn %d connect %s" % (n, path.split("?")[0]))
+    pinger = asyncio.ensure_future(app_pings(ws, c))
+    try:
+        async for msg in ws:
+            try:
+                m = json.loads(msg)
+            except ValueError:
+                continue
+            if c["shape"] == "finnhub" and m.get("type") == "subscribe":
+                if LIMIT and len(c["subs"]) >= LIMIT:
+                    await ws.send(json.dumps({"type": "error", "msg":
+                                  "Subscribing to too many symbols"}))
+                    continue
+                c["subs"].add(m["symbol"])
+                say("conn %d subscribe %s" % (n, m["symbol"]))
+            elif c["shape"] == "yahoo" and "subscribe" in m:
+                for s in m["subscribe"]:
+                    c["subs"].add(s)
+                    say("conn %d subscribe %s" % (n, s))
+    except websockets.ConnectionClosed:
+        pass
+    finally:
+        pinger.cancel()
+        clients.pop(ws, None)
+        say("conn %d closed" % n)
+
+
+async def main():
+    server = await websockets.serve(handler, "127.0.0.1", 0,
+                                    process_request=process_request,
+                                    ping_interval=WS_PING, max_size=2**20)
+    port = server.sockets[0].getsockname()[1]
+    with open(portfile + ".tmp", "w") as f:
+        f.write("%d\n" % port)
+    import os
+    os.rename(portfile + ".tmp", portfile)
+    await asyncio.Future()
+
+asyncio.run(main())
