@@ -193,8 +193,9 @@ int		 rulestate_same(const struct rule_state *,
 		    const struct rule_state *);
 const char	*rule_kind_name(enum rule_kind);
 int		 rule_kind_from_name(const char *);
-void		 rule_band(const struct rule *, const struct quote *,
-		    const struct symref *, double, double *, double *);
+void		 rule_band(const struct rule *, const struct rule_state *,
+		    const struct quote *, const struct symref *, double,
+		    double *, double *);
 double		 rule_threshold(const struct rule *, const struct quote *,
 		    const struct symref *);
 const char	*verdict_name(enum verdict);

@@ -175,46 +175,61 @@ rule_threshold(const struct rule *r, const struct quote *q,
 
 /*
  * Narrow (*lo, *hi), an interval around q's price, to prices at which r
- * cannot change its verdict: its level, and the level times 1 - h and
- * 1 + h where it re-arms, are outside.  A stream judges a trade at once
- * when it leaves the interval, and others with the next of a few a
- * second.  Rules that are not about a price level (RSI, volume, gaps, a
- * move in a time) leave it as it is.
+ * (in state st) cannot change its verdict: its level if it is armed, or
+ * where it re-arms if it has fired (the level times 1 - h for a rule of
+ * rising prices, 1 + h for one of falling prices), is outside.  A stream judges a trade at once when it leaves
+ * the interval, and others with the next of a few a second.  Rules that
+ * are not about a price level (RSI, volume, gaps, a move in a time)
+ * leave it as it is.
  */
-void
-rule_band(const struct rule *r, const struct quote *q,
-    const struct symref *ref, double h, double *lo, double *hi)
+static void
+narrow(double c, double price, double *lo, double *hi)
 {
-	double	 t[2], c;
-	size_t	 n = 0, i, k;
+	if (!isfinite(c))
+		return;
+	if (c > price && c < *hi)
+		*hi = c;
+	else if (c <= price && c > *lo)
+		*lo = c;
+}
 
+void
+rule_band(const struct rule *r, const struct rule_state *st,
+    const struct quote *q, const struct symref *ref, double h, double *lo,
+    double *hi)
+{
+	double	 t, p = q->prev_close, m;
+
+	if (st->spent)
+		return;
+	if (!st->fired)
+		h = 0;		/* its level, where it fires */
 	switch (r->kind) {
 	case RULE_MOVE:
-		if (!isfinite(q->prev_close) || q->prev_close <= 0)
+		if (!isfinite(p) || p <= 0)
 			return;
-		t[n++] = q->prev_close * (1 + r->value / 100);
-		t[n++] = q->prev_close * (1 - r->value / 100);
-		break;
-	case RULE_ABOVE: case RULE_BELOW: case RULE_TARGET:
-	case RULE_NEAR_HIGH: case RULE_NEAR_LOW:
-	case RULE_NEW_HIGH: case RULE_NEW_LOW:
+		m = r->value / 100;
+		narrow(p * (1 + m - h), q->price, lo, hi);
+		narrow(p * (1 - m + h), q->price, lo, hi);
+		return;
+	case RULE_ABOVE: case RULE_TARGET:
+	case RULE_NEAR_HIGH: case RULE_NEW_HIGH:
+		t = rule_threshold(r, q, ref);
+		narrow(t * (1 - h), q->price, lo, hi);
+		return;
+	case RULE_BELOW: case RULE_NEAR_LOW: case RULE_NEW_LOW:
+		t = rule_threshold(r, q, ref);
+		narrow(t * (1 + h), q->price, lo, hi);
+		return;
 	case RULE_CROSS_ABOVE: case RULE_CROSS_BELOW:
-		t[n++] = rule_threshold(r, q, ref);
-		break;
+		/* armed once it has seen the other side: both, always */
+		t = rule_threshold(r, q, ref);
+		narrow(t, q->price, lo, hi);
+		narrow(t * (1 - h), q->price, lo, hi);
+		narrow(t * (1 + h), q->price, lo, hi);
+		return;
 	default:
 		return;
-	}
-	for (i = 0; i < n; i++) {
-		if (!isfinite(t[i]))
-			continue;
-		for (k = 0; k < 3; k++) {
-			c = k == 0 ? t[i] : k == 1 ? t[i] * (1 - h) :
-			    t[i] * (1 + h);
-			if (c > q->price && c < *hi)
-				*hi = c;
-			else if (c <= q->price && c > *lo)
-				*lo = c;
-		}
 	}
 }
 

@@ -64,6 +64,8 @@ struct sym {
 	struct quote		*held;		/* waits for the range */
 	struct feed		*feed;		/* its stream, if subscribed */
 	struct wtick		*tick;		/* its trades, gathered */
+	double			 streamed;	/* its last trade, clock_mono() */
+	int			 trade;		/* a trade is being judged */
 	struct psym		 ps[];		/* one a provider of the chain */
 };
 TAILQ_HEAD(symlist, sym);
@@ -150,6 +152,7 @@ struct poller {
 void		 stream_start(struct poller *);
 void		 stream_stop(struct poller *);
 json_t		*stream_json(void);
+int		 stream_live(const struct sym *);
 
 /* daemon/tick.c: a symbol's streamed trades, gathered and judged */
 struct ticker;

@@ -596,6 +596,13 @@ eval_quote(struct poller *P, struct sym *s, struct quote *q, time_t now)
 		s->quoted = 1;
 		return;
 	}
+	if (!s->trade && stream_live(s)) {	/* the stream's are newer */
+		lend(ss, q);
+		s->quoted = 1;
+		return;
+	}
+	if (!s->trade)
+		ss->feed = NULL;
 	ss->last = *q;
 	ss->last_seen = now;
 	symstate_set_problem(ss, NULL, NULL);

@@ -72,14 +72,35 @@ feed_name(const struct feed *f)
 	return f->r->p->name;
 }
 
-/* Each subscribed symbol: streamed (name) or polled (NULL). */
+/* The feed is gone: its symbols are polled. */
 static void
-mark(struct feed *f, int up)
+unmark(struct feed *f)
 {
 	size_t	 i;
 
 	for (i = 0; i < f->nsubs; i++)
-		f->subs[i]->ss->feed = up ? feed_name(f) : NULL;
+		f->subs[i]->ss->feed = NULL;
+}
+
+static time_t
+timeout_of(const struct feed *f)
+{
+	return f->r->pc->stream_timeout ? f->r->pc->stream_timeout :
+	    STREAM_TIMEOUT;
+}
+
+/*
+ * Whether s's prices come from its stream: the stream is up, and s traded
+ * on it within stream-timeout.  Then a polled quote only lends its
+ * references (the stream's trades are newer, and a delayed poll must
+ * not re-arm a rule they fired); else the poll's price is judged.
+ */
+int
+stream_live(const struct sym *s)
+{
+	return s->feed != NULL && s->feed->state == FEED_UP &&
+	    s->streamed > 0 &&
+	    clock_mono() - s->streamed < (double)timeout_of(s->feed);
 }
 
 /* The feed is gone: its symbols are polled now, and it is tried again. */
@@ -95,7 +116,7 @@ lost(struct feed *f, const char *why)
 	ws_close(f->ws);
 	f->ws = NULL;
 	if (f->state == FEED_UP || (!f->lost && !f->ever_up)) {
-		mark(f, 0);
+		unmark(f);
 		for (i = 0; i < f->nsubs; i++)
 			if (!f->subs[i]->busy)
 				poll_schedule(f->subs[i], 0);
@@ -152,7 +173,6 @@ up(struct feed *f)
 	f->state = FEED_UP;
 	f->fails = 0;
 	f->up_since = clock_now();
-	mark(f, 1);
 	if (f->lost && f->ever_up)
 		log_info("stream %s: back after %llds; %zu symbol%s streamed",
 		    feed_name(f), (long long)(clock_now() - f->lost_at),
@@ -228,6 +248,8 @@ ws_message(struct ws *ws, const char *msg, size_t len, void *arg)
 				continue;
 			}
 			f->trades++;
+			s->streamed = f->last_msg;
+			s->ss->feed = feed_name(f);
 			ticker_trade(f->ticker, s, &t.v[i]);
 		}
 		break;
@@ -283,8 +305,7 @@ static void
 quiet_cb(evutil_socket_t fd, short ev, void *arg)
 {
 	struct feed	*f = arg;
-	time_t		 limit = f->r->pc->stream_timeout ?
-			    f->r->pc->stream_timeout : STREAM_TIMEOUT;
+	time_t		 limit = timeout_of(f);
 	char		 why[64];
 
 	timer_in(f->quiet, (double)limit / 4);
@@ -355,8 +376,7 @@ feed_new(struct poller *P, size_t k)
 	TAILQ_INSERT_TAIL(&feeds, f, entry);
 	if (f->nsubs == 0)
 		return;
-	timer_in(f->quiet, (double)(r->pc->stream_timeout ?
-	    r->pc->stream_timeout : STREAM_TIMEOUT) / 4);
+	timer_in(f->quiet, (double)timeout_of(f) / 4);
 	connect_feed(f);
 }
 
@@ -387,7 +407,7 @@ stream_stop(struct poller *P)
 		TAILQ_REMOVE(&feeds, f, entry);
 		ws_close(f->ws);
 		ticker_free(f->ticker);
-		mark(f, 0);
+		unmark(f);
 		for (i = 0; i < f->nsubs; i++) {
 			f->subs[i]->feed = NULL;
 			tick_free(f->subs[i]);

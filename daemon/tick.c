@@ -108,13 +108,16 @@ band(struct wtick *k)
 {
 	struct sym	*s = k->s;
 	struct rule	*r;
+	struct rulestate *rs = s->ss->rules;
 	double		 h = watch_hysteresis(s->P->conf, s->w);
 
 	k->band_lo = -INFINITY;
 	k->band_hi = INFINITY;
-	TAILQ_FOREACH(r, &s->w->rules, entry)
-		rule_band(r, &s->ss->last, &s->ss->ref, h, &k->band_lo,
-		    &k->band_hi);
+	TAILQ_FOREACH(r, &s->w->rules, entry) {
+		rule_band(r, &rs->st, &s->ss->last, &s->ss->ref, h,
+		    &k->band_lo, &k->band_hi);
+		rs++;
+	}
 }
 
 static void
@@ -123,7 +126,9 @@ judge(struct wtick *k, const struct trade *t)
 	struct quote	 q;
 
 	trade_quote(k->s, t, &q);
+	k->s->trade = 1;
 	eval_quote(k->s->P, k->s, &q, clock_now());
+	k->s->trade = 0;
 	band(k);
 }
 

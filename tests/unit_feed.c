@@ -190,23 +190,37 @@ START_TEST(test_band)
 	struct rule	 r = { .kind = RULE_ABOVE, .value = 100 };
 	struct quote	 q = { .price = 99, .prev_close = 95 };
 	struct symref	 ref;
+	struct rule_state st = { 0 };
 	double		 lo = -INFINITY, hi = INFINITY;
 
 	symref_init(&ref);
-	rule_band(&r, &q, &ref, 0.005, &lo, &hi);
-	ck_assert(fabs(hi - 99.5) < 1e-9);	/* 100 less its band */
+	rule_band(&r, &st, &q, &ref, 0.005, &lo, &hi);
+	ck_assert(fabs(hi - 100) < 1e-9);	/* armed: where it fires */
 	ck_assert(isinf(lo) && lo < 0);
+	st.fired = 1;
+	q.price = 101;
+	lo = -INFINITY;
+	hi = INFINITY;
+	rule_band(&r, &st, &q, &ref, 0.005, &lo, &hi);
+	ck_assert(fabs(lo - 99.5) < 1e-9);	/* fired: where it re-arms */
+	ck_assert(isinf(hi));
+	st.spent = 1;				/* a spent `once': nowhere */
+	lo = -INFINITY;
+	rule_band(&r, &st, &q, &ref, 0.005, &lo, &hi);
+	ck_assert(isinf(lo));
+	memset(&st, 0, sizeof(st));
+	q.price = 99;
 	r.kind = RULE_MOVE;			/* 5% from 95 */
 	r.value = 5;
 	lo = -INFINITY;
 	hi = INFINITY;
-	rule_band(&r, &q, &ref, 0, &lo, &hi);
+	rule_band(&r, &st, &q, &ref, 0.01, &lo, &hi);
 	ck_assert(fabs(hi - 99.75) < 1e-9);
 	ck_assert(fabs(lo - 90.25) < 1e-9);
 	r.kind = RULE_RSI_ABOVE;		/* not a price level */
 	lo = -INFINITY;
 	hi = INFINITY;
-	rule_band(&r, &q, &ref, 0, &lo, &hi);
+	rule_band(&r, &st, &q, &ref, 0, &lo, &hi);
 	ck_assert(isinf(lo) && isinf(hi));
 }
 END_TEST
