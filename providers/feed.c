@@ -119,6 +119,7 @@ finnhub_parse(const char *msg, size_t len, struct trades *out, char *err,
 
 	if ((o = json_loadb(msg, len, 0, &je)) == NULL) {
 		snprintf(err, errlen, "not JSON: %s", je.text);
+		utf8_clean(err);	/* Jansson quotes the bytes it saw */
 		return FEED_BAD;
 	}
 	type = jstr(o, "type");
@@ -201,6 +202,7 @@ yahoo_pricing(const char *b64, size_t len, struct trades *out, char *err,
 	enum feed_msg		 rc = FEED_BAD;
 
 	if (buf_unbase64(&bin, b64, len) == -1) {
+		buf_free(&bin);
 		snprintf(err, errlen, "the message is not base64");
 		return FEED_BAD;
 	}
@@ -217,7 +219,8 @@ yahoo_pricing(const char *b64, size_t len, struct trades *out, char *err,
 		rc = FEED_ALIVE;
 	else if (pd->id == NULL || !symbol_ok(pd->id))
 		snprintf(err, errlen, "a PricingData without a symbol");
-	else if (!isfinite(pd->price) || pd->price <= 0)
+	else if (!isfinite(pd->price) || !(yahoo_price(pd->price,
+	    pd->price_hint) > 0))	/* none, or less than its last digit */
 		snprintf(err, errlen, "%.40s: a PricingData without a price",
 		    pd->id);
 	else {
@@ -261,6 +264,7 @@ yahoo_parse(const char *msg, size_t len, struct trades *out, char *err,
 		return yahoo_pricing(msg, len, out, err, errlen);
 	if ((o = json_loadb(msg, len, 0, &je)) == NULL) {
 		snprintf(err, errlen, "not JSON: %s", je.text);
+		utf8_clean(err);	/* Jansson quotes the bytes it saw */
 		return FEED_BAD;
 	}
 	m = json_object_get(o, "message");

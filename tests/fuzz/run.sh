@@ -17,8 +17,8 @@ for f in "$@"; do
 	case $f in *.c) libs="$libs $src/$f" ;; esac
 done
 cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-    -I$src -I$build -I$src/tests/fuzz $(pkg-config --cflags libcurl jansson libevent zlib)"
-ldlibs="$(pkg-config --libs libcurl jansson libevent zlib) -lm"
+    -I$src -I$build -I$src/tests/fuzz $(pkg-config --cflags libcurl jansson libevent zlib libwebsockets libprotobuf-c)"
+ldlibs="$(pkg-config --libs libcurl jansson libevent zlib libwebsockets libprotobuf-c) -lm"
 
 seeds() {
 	d=$out/seeds-$1
@@ -51,6 +51,15 @@ seeds() {
 	state)
 		printf '%s' '{"version":1,"saved":1772480400,"symbols":{"CALX":{"last":1772480400,"ref":{"day":20514,"high":44.53,"low":27.73,"seen_high":44.53,"seen_low":27.73,"close_day":20513,"close":40.95},"rules":{"above 1":{"fired":true,"spent":false,"last_notify":1772480400,"ref":null,"count":2}}}}}' > "$d/state"
 		printf '%s' '{"version":1,"id":"CALX-1-2-3-0","notifier":"me","type":"mail","created":1772480400,"symbol":"CALX","rule":"above 1","count":1,"batch":"CALX-1-2-3","batch_size":1,"subject":"s","snapshot":"{}","history":"{}","alert":"{\"symbol\":\"CALX\",\"rule\":\"above 1\",\"kind\":\"above\",\"value\":\"1\",\"once\":false,\"price\":45.12,\"time\":\"2026-03-02T19:40:00Z\",\"quote_time\":\"2026-03-02T19:40:00Z\"}","payload":"x"}' > "$d/outbox" ;;
+	feed)
+		i=0
+		for p in finnhub:0 yahoo:1; do
+			while IFS= read -r line; do
+				i=$((i + 1))
+				{ printf "\\$(printf %o ${p#*:})"
+				  printf '%s' "$line"; } > "$d/m$i"
+			done < "$src/tests/data/${p%:*}/stream.txt"
+		done ;;
 	control)
 		for r in status quotes alerts "history 5" "history 0" reload \
 		    "test me" "test" "frob x"; do
@@ -60,7 +69,7 @@ seeds() {
 }
 
 failed=0
-for t in providers replay config state control; do
+for t in providers replay config state control feed; do
 	srcs=$libs
 	[ "$t" = control ] && srcs=$(echo "$libs" | tr ' ' '\n' | \
 	    grep -v 'daemon/control.c$' | tr '\n' ' ')
