@@ -11,7 +11,8 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq >/dev/null
 $SUDO apt-get install -y -qq build-essential autoconf automake libtool \
     pkg-config libcurl4-openssl-dev libjansson-dev libevent-dev zlib1g-dev \
-    libsystemd-dev check python3-aiosmtpd rsyslog exim4-daemon-light \
+    libwebsockets-dev libprotobuf-c-dev protobuf-c-compiler \
+    libsystemd-dev check python3-aiosmtpd python3-websockets rsyslog exim4-daemon-light \
     openssl chromium python3-pil nghttp2-server faketime tzdata >/dev/null || {
 	echo "apt-get install failed"; exit 2; }
 
