@@ -590,8 +590,9 @@ eval_quote(struct poller *P, struct sym *s, struct quote *q, time_t now)
 		q->time = mnow;
 	} else
 		ss->future_logged = 0;
-	if (q->time < ss->last_time && ss->last_seen > 0) {
-		lend(ss, q);
+	if (q->time < ss->last_time) {
+		if (ss->last_seen > 0)
+			lend(ss, q);
 		log_debug("%s: quote older than the last evaluated", w->symbol);
 		s->quoted = 1;
 		return;

@@ -285,7 +285,10 @@ static const lws_retry_bo_t idle_policy = {
 	.secs_since_valid_hangup = 75,
 };
 
-/* Whether lws has more to do now: bytes in a socket, or held by TLS. */
+/*
+ * Whether lws has more to do now: bytes in a socket, or held by TLS, or
+ * frames to send (one goes a turn) on a socket that takes them.
+ */
 static int
 more(void)
 {
@@ -294,9 +297,13 @@ more(void)
 
 	if (lws_service_adjust_timeout(W.ctx, 1, 0) == 0)
 		return 1;
-	TAILQ_FOREACH(w, &W.all, entry)
+	TAILQ_FOREACH(w, &W.all, entry) {
 		if (w->fd >= 0 && ioctl(w->fd, FIONREAD, &n) == 0 && n > 0)
 			return 1;
+		if (w->state == WS_OPEN && w->wsi != NULL &&
+		    !STAILQ_EMPTY(&w->tx) && !lws_send_pipe_choked(w->wsi))
+			return 1;
+	}
 	return 0;
 }
 

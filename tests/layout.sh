@@ -32,7 +32,9 @@ for dir in $order; do
 	done
 done
 
-for f in $(for d in $order tests; do ls "$d"/*.c 2>/dev/null; done); do
+# (protoc-c's output is not ours to shape)
+for f in $(for d in $order tests; do ls "$d"/*.c 2>/dev/null; done |
+    grep -v '\.pb-c\.c$'); do
 	n=$(wc -l < "$f")
 	if [ "$n" -gt 700 ]; then
 		echo "FAIL: $f has $n lines (at most 700)"
