@@ -2,13 +2,14 @@
  * WebSocket clients on libwebsockets, inside the one libevent loop.
  *
  * Debian's libwebsockets (4.1) is built neither for libevent nor with
- * its external-poll callbacks, so the loop drives it as it is: lws keeps
- * its own table of sockets, and lws_service(ctx, -1) polls that table
- * without waiting and serves what is ready.  The loop watches each
- * connection's socket, edge-triggered, for reading and writing, and
- * calls it after every event until nothing is left to read (TLS may hold
- * decrypted bytes the socket no longer shows); a tick of TICK seconds
- * serves lws's own timers: connect timeouts, pings, hang-ups.
+ * its external-poll callbacks, so the loop drives it with the calls
+ * those integrations use: the loop watches each connection's socket, for
+ * reading always and for writing while lws has something to write (the
+ * connection and handshake, frames queued, a partial write), and hands
+ * each event to lws_service_fd().  lws_service(ctx, -1), which polls
+ * lws's own table without waiting, serves its timers (connect timeouts,
+ * pings, hang-ups) on a tick of TICK seconds, and what TLS holds
+ * decrypted when lws says so.
  *
  * lws 4.1 would look a host name up with getaddrinfo(3), which blocks:
  * evdns looks it up first, and lws is given the address, the name going
@@ -21,9 +22,9 @@
  */
 #include "config.h"
 
-#include <sys/ioctl.h>
 #include <sys/queue.h>
 #include <arpa/inet.h>
+#include <poll.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +39,6 @@
 #include "lib/lib.h"
 
 #define TICK		1.0		/* lws's timers are served this often */
-#define SERVE_MAX	64		/* lws_service() calls an event */
 #define CA_BUNDLE	"/etc/ssl/certs/ca-certificates.crt"
 
 struct wsframe {
@@ -62,6 +62,7 @@ struct ws {
 	int			 timeout;
 	struct lws		*wsi;
 	int			 fd;
+	short			 what;		/* EV_READ, EV_WRITE watched */
 	struct event		*sock;		/* its socket, watched */
 	struct event		*dead;		/* says the end, from the loop */
 	struct evdns_getaddrinfo_request *dns;
@@ -115,12 +116,36 @@ unwatch(struct ws *w)
 		event_free(w->sock);
 	w->sock = NULL;
 	w->fd = -1;
+	w->what = 0;
 }
 
+static void	rewatch(void);
+
+/* An event of a socket: lws serves it, and what TLS holds besides. */
 static void
 sock_cb(evutil_socket_t fd, short ev, void *arg)
 {
-	serve();
+	struct ws		*w = arg;
+	struct lws_pollfd	 pfd;
+
+	pfd.fd = fd;
+	pfd.events = POLLIN | (w->what & EV_WRITE ? POLLOUT : 0);
+	pfd.revents = (ev & EV_READ ? POLLIN : 0) |
+	    (ev & EV_WRITE ? POLLOUT : 0);
+	lws_service_fd(W.ctx, &pfd);		/* w may be freed */
+	if (lws_service_adjust_timeout(W.ctx, 1, 0) == 0)
+		lws_service(W.ctx, -1);
+	rewatch();
+}
+
+/* What w waits for: reading, and writing while lws has to write. */
+static short
+wanted(const struct ws *w)
+{
+	if (w->state == WS_CONNECTING || !STAILQ_EMPTY(&w->tx) ||
+	    (w->state == WS_OPEN && lws_partial_buffered(w->wsi)))
+		return EV_READ | EV_WRITE;
+	return EV_READ;
 }
 
 /* Watch the socket lws has for w now (it may change as lws retries). */
@@ -128,17 +153,29 @@ static void
 watch(struct ws *w)
 {
 	int	 fd = w->wsi != NULL ? (int)lws_get_socket_fd(w->wsi) : -1;
+	short	 what = fd >= 0 ? wanted(w) : 0;
 
-	if (fd == w->fd)
+	if (fd == w->fd && what == w->what)
 		return;
 	unwatch(w);
 	if (fd < 0)
 		return;
-	w->sock = event_new(W.base, fd, EV_READ | EV_WRITE | EV_ET |
-	    EV_PERSIST, sock_cb, NULL);
+	w->sock = event_new(W.base, fd, what | EV_PERSIST, sock_cb, w);
 	if (w->sock == NULL || event_add(w->sock, NULL) == -1)
 		fatalx("ws: cannot watch a socket");
 	w->fd = fd;
+	w->what = what;
+}
+
+static void
+rewatch(void)
+{
+	struct ws	*w, *next;
+
+	for (w = TAILQ_FIRST(&W.all); w != NULL; w = next) {
+		next = TAILQ_NEXT(w, entry);
+		watch(w);
+	}
 }
 
 static void
@@ -285,51 +322,15 @@ static const lws_retry_bo_t idle_policy = {
 	.secs_since_valid_hangup = 75,
 };
 
-/*
- * Whether lws has more to do now: bytes in a socket, or held by TLS, or
- * frames to send (one goes a turn) on a socket that takes them.
- */
-static int
-more(void)
-{
-	struct ws	*w;
-	int		 n;
-
-	if (lws_service_adjust_timeout(W.ctx, 1, 0) == 0)
-		return 1;
-	TAILQ_FOREACH(w, &W.all, entry) {
-		if (w->fd >= 0 && ioctl(w->fd, FIONREAD, &n) == 0 && n > 0)
-			return 1;
-		if (w->state == WS_OPEN && w->wsi != NULL &&
-		    !STAILQ_EMPTY(&w->tx) && !lws_send_pipe_choked(w->wsi))
-			return 1;
-	}
-	return 0;
-}
-
-/* Serve lws until it has nothing ready, or its share of this turn. */
+/* lws's timers, and whatever it has ready; then the sockets watched. */
 static void
 serve(void)
 {
-	struct ws	*w, *next;
-	int		 i;
-
 	if (W.ctx == NULL)
 		return;
-	/* twice: what the first asks to write (a pong) goes in the second */
 	lws_service(W.ctx, -1);
-	for (i = 0; i < SERVE_MAX; i++) {
-		lws_service(W.ctx, -1);
-		if (!more())
-			break;
-	}
-	for (w = TAILQ_FIRST(&W.all); w != NULL; w = next) {
-		next = TAILQ_NEXT(w, entry);
-		watch(w);
-	}
-	if (i == SERVE_MAX)
-		event_active(W.serve, EV_TIMEOUT, 0);
-	else if (!TAILQ_EMPTY(&W.all))
+	rewatch();
+	if (!TAILQ_EMPTY(&W.all))
 		timer_in(W.serve, TICK);
 }
 
@@ -567,7 +568,7 @@ ws_send(struct ws *w, const char *text, size_t len)
 	STAILQ_INSERT_TAIL(&w->tx, f, entry);
 	if (w->state == WS_OPEN && w->wsi != NULL) {
 		lws_callback_on_writable(w->wsi);
-		event_active(W.serve, EV_TIMEOUT, 0);
+		watch(w);		/* and the socket for writing */
 	}
 }
 
