@@ -332,8 +332,10 @@ kw_review_days(struct parser *p, const struct keyword *k, void *obj,
 	size_t		 i;
 	int		 bad = 0;
 
-	if (list_value(p, "review-days", &l, NULL, 0) == -1)
+	if (list_value(p, "review-days", &l, NULL, 0) == -1) {
+		strlist_free(&l);	/* the values before the bad one */
 		return -1;
+	}
 	if (l.n == 0 || l.n > HORIZONS_MAX)
 		bad = 1;
 	for (i = 0; !bad && i < l.n; i++) {

@@ -29,7 +29,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <event2/dns.h>
 #include <event2/event.h>
@@ -39,7 +38,6 @@
 #include "lib/lib.h"
 
 #define TICK		1.0		/* lws's timers are served this often */
-#define CA_BUNDLE	"/etc/ssl/certs/ca-certificates.crt"
 
 struct wsframe {
 	STAILQ_ENTRY(wsframe)	 entry;
@@ -365,8 +363,7 @@ context(void)
 	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 	info.fd_limit_per_thread = 64;
 	info.retry_and_idle_policy = &idle_policy;
-	if (access(CA_BUNDLE, R_OK) == 0)
-		info.client_ssl_ca_filepath = CA_BUNDLE;
+	/* wss:// trusts OpenSSL's default paths, Debian's ca-certificates */
 	if ((W.ctx = lws_create_context(&info)) == NULL) {
 		log_warnx("libwebsockets: cannot create its context");
 		return -1;
