@@ -68,11 +68,26 @@ seeds() {
 	esac
 }
 
+# The library, compiled once for every harness (two at a time).
+mkdir -p "$out/obj"
+for f in $libs; do
+	echo "$f $out/obj/$(echo "${f#"$src"/}" | tr / _ | sed 's/\.c$/.o/')"
+done > "$out/objs"
+# shellcheck disable=SC2086
+oneline=$(echo $cflags)
+if ! xargs -P 2 -L 1 sh -c 'clang '"$oneline"' -c -o "$1" "$0"' \
+    < "$out/objs" 2>"$out/build_lib.log"; then
+	cat "$out/build_lib.log"
+	echo "fuzz: the library FAILED to build"
+	exit 1
+fi
+objs=$(cut -d' ' -f2 "$out/objs")
+
 failed=0
 for t in providers replay config state control feed; do
-	srcs=$libs
-	[ "$t" = control ] && srcs=$(echo "$libs" | tr ' ' '\n' | \
-	    grep -v 'daemon/control.c$' | tr '\n' ' ')
+	srcs=$objs
+	[ "$t" = control ] && srcs=$(echo "$objs" | \
+	    grep -v '/daemon_control\.o$' | tr '\n' ' ')
 	if ! clang $cflags -o "$out/fuzz_$t" "$src/tests/fuzz/fuzz_$t.c" \
 	    $srcs $ldlibs 2>"$out/build_$t.log"; then
 		cat "$out/build_$t.log"
