@@ -304,30 +304,29 @@ alert_json(const struct alert *a)
 	alert_line(a, line, sizeof(line));
 	fmt_time(a->time, FMT_ISO, when, sizeof(when));
 	fmt_time(a->quote.time, FMT_ISO, qwhen, sizeof(qwhen));
-	j = json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:o, s:o, s:o, "
-	    "s:o, s:o, s:s, s:s, s:s, s:s*, s:s, s:s, s:I}",
-	    "symbol", a->symbol, "rule", a->rule_text,
-	    "kind", rule_kind_name(a->kind), "value", a->valtext,
+	/* jtext(): a quote's currency or a note of any bytes is held */
+	j = json_pack("{s:o, s:o, s:s, s:o, s:b, s:o, s:o, s:o, s:o, s:o, "
+	    "s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:I}",
+	    "symbol", jtext(a->symbol), "rule", jtext(a->rule_text),
+	    "kind", rule_kind_name(a->kind), "value", jtext(a->valtext),
 	    "once", a->once, "price", jnum(a->quote.price),
 	    "threshold", jnum(a->threshold), "change_pct", jnum(a->change_pct),
 	    "prev_close", jnum(a->quote.prev_close),
 	    "high52", jnum(a->quote.high52), "low52", jnum(a->quote.low52),
 	    "range_pos", jnum(a->range_pos), "time", when, "quote_time", qwhen,
-	    "message", line, "note", a->note, "currency", a->quote.currency,
-	    "exchange", a->quote.ex != NULL ? a->quote.ex->name : "",
+	    "message", jtext(line), "note", a->note != NULL ? jtext(a->note) :
+	    json_null(), "currency", jtext(a->quote.currency),
+	    "exchange", jtext(a->quote.ex != NULL ? a->quote.ex->name : ""),
 	    "close_day", (json_int_t)a->close_day);
 	if (j != NULL && trader_rule(a->kind))
 		json_object_set_new(j, "indicator", json_pack("{s:o, s:o, s:i, "
 		    "s:i, s:i, s:i, s:o}", "value", jnum(a->ind[0]), "value2",
 		    jnum(a->ind[1]), "period", a->period, "period2", a->period2,
 		    "ma", a->ma, "ma2", a->ma2, "figure", jnum(a->value)));
-	if (j == NULL)
-		fatalx("alert_json: json_pack");
-	text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15));
+	text = j != NULL ? json_dumps(j, JSON_COMPACT |
+	    JSON_REAL_PRECISION(15)) : NULL;
 	json_decref(j);
-	if (text == NULL)
-		fatalx("alert_json: json_dumps");
-	return text;
+	return text != NULL ? text : xstrdup("{}");	/* out of memory */
 }
 
 /* What alert_json() said of an indicator rule's figures. */

@@ -154,6 +154,7 @@ secret_file_read(const char *path, char **out, char *err, size_t errlen)
 		return -1;
 	}
 	*out = xstrdup(buf);
+	secret_register(buf);	/* hidden from every log line and answer */
 	explicit_bzero(buf, sizeof(buf));
 	return 0;
 }

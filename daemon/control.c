@@ -79,9 +79,16 @@ reply(struct client *c, json_t *j)
 		log_warnx("control: an answer could not be encoded");
 		evbuffer_add_printf(bufferevent_get_output(c->bev), "{\"ok\":"
 		    "false,\"error\":\"the answer could not be encoded\"}\n");
-	} else
-		evbuffer_add_printf(bufferevent_get_output(c->bev), "%s\n",
-		    text);
+	} else {
+		/* a provider's or a service's words may quote a secret */
+		struct buf	 shown = { 0 };
+
+		secret_hide(text, strlen(text), &shown);
+		buf_add(&shown, "\n", 1);
+		evbuffer_add(bufferevent_get_output(c->bev), shown.data,
+		    shown.len);
+		buf_free(&shown);
+	}
 	free(text);
 	c->closing = 1;
 	bufferevent_disable(c->bev, EV_READ);
@@ -97,9 +104,8 @@ reply_error(struct client *c, const char *fmt, ...)
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	text_vprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	utf8_clean(msg);	/* cut at the buffer: maybe inside a character */
 	reply(c, json_pack("{s:b, s:s}", "ok", 0, "error", msg));
 }
 

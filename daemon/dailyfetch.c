@@ -169,7 +169,7 @@ fetched(void *easy, int code, void *arg)
 	else if (code != CURLE_OK) {
 		ss = symstate_find(x->symbol);
 		failed(x, ss != NULL ? ss->ref.daily : NULL,
-		    curl_easy_strerror((CURLcode)code));
+		    net_strerror(code, &x->body));
 	} else
 		apply(x, status);
 	free(x->provider);
@@ -232,8 +232,7 @@ earnings_fetched(void *easy, int code, void *arg)
 		    err, sizeof(err));
 	else {
 		day = -1;
-		snprintf(err, sizeof(err), "%s",
-		    curl_easy_strerror((CURLcode)code));
+		snprintf(err, sizeof(err), "%s", net_strerror(code, &x->body));
 	}
 	if (d != NULL && code != CURLE_ABORTED_BY_CALLBACK) {
 		d->earnings_fetching = 0;

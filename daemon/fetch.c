@@ -368,12 +368,10 @@ req_results(struct req *q, int code, long status, const char *red)
 	struct src		*r = q->src;
 	struct fetch_result	*res = xcalloc(q->n, sizeof(*res));
 	const char		*body = q->body.buf.data ? q->body.buf.data : "";
-	size_t			 i;
 
 	if (code != CURLE_OK) {
 		fetch_fail_all(res, q->n, FETCH_FAIL, "%s",
-		    code == CURLE_WRITE_ERROR ? "answer larger than 1 MiB" :
-		    curl_easy_strerror((CURLcode)code));
+		    net_strerror(code, &q->body));
 		if (host_down(code))
 			host_failed(r, q->epoch, res[0].error, red);
 	} else if (q->range)
@@ -384,9 +382,7 @@ req_results(struct req *q, int code, long status, const char *red)
 		    res);
 	else
 		r->p->parse(q->names, q->n, status, body, q->body.buf.len, res);
-	for (i = 0; i < q->n; i++)
-		utf8_clean(res[i].error);	/* the server's words */
-	return res;
+	return res;	/* the server's words came in through text_printf() */
 }
 
 static void

@@ -105,7 +105,7 @@ xfer_done(void *easy, int code, void *arg)
 	curl_easy_cleanup(easy);
 	if (code != CURLE_OK) {
 		log_warnx("%s: %s: %s", j->symbol, red,
-		    curl_easy_strerror((CURLcode)code));
+		    net_strerror(code, &x->body));
 		j->failed = 1;
 	} else if (bars_parse(x->F->api, status, x->body.buf.data ?
 	    x->body.buf.data : "", x->body.buf.len, x->minute, b) == -1) {

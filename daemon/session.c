@@ -125,7 +125,7 @@ hand_done(void *easy, int code, void *arg)
 		/* the plain requests that follow say what is wrong with the
 		 * host, and back off from it */
 		snprintf(why, sizeof(why), "%s: %s", h->crumb ? "crumb" :
-		    "cookie", curl_easy_strerror((CURLcode)code));
+		    "cookie", net_strerror(code, &h->body));
 		r->session = SESSION_OFF;
 		r->session_retry = clock_now() + SESSION_RETRY / 12;
 		log_debug("%s: no session (%s)", r->p->name, why);

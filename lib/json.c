@@ -6,6 +6,8 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "lib/lib.h"
 
@@ -41,4 +43,34 @@ jstr(json_t *o, const char *k)
 	const char	*s = json_string_value(json_object_get(o, k));
 
 	return s ? s : "";
+}
+
+/*
+ * A JSON string of the n bytes at s, whatever they are: Jansson refuses
+ * invalid UTF-8 and a NUL, so a text it would refuse is held with each
+ * such byte as '?'.  Never NULL: a record is never lost to its text.
+ */
+json_t *
+jtextn(const char *s, size_t n)
+{
+	json_t	*j;
+	char	*copy;
+
+	if (s == NULL)
+		return json_string("");
+	if (utf8_valid(s, n))
+		return json_stringn(s, n);
+	copy = xmalloc(n + 1);
+	memcpy(copy, s, n);
+	copy[n] = '\0';
+	utf8_clean_n(copy, n);
+	j = json_stringn(copy, n);
+	free(copy);
+	return j;
+}
+
+json_t *
+jtext(const char *s)
+{
+	return jtextn(s, s != NULL ? strlen(s) : 0);
 }

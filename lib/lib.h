@@ -79,7 +79,20 @@ int		 tail_contains(int, const char *, size_t);
 /* lib/utf8.c: text from outside, valid before it goes anywhere */
 int		 utf8_valid(const char *, size_t);
 void		 utf8_clean(char *);
-char		*utf8_copy(char *, const char *, size_t);
+void		 utf8_clean_n(char *, size_t);
+char		*text_take(char *, size_t, const char *, size_t);
+char		*text_vprintf(char *, size_t, const char *, va_list)
+		    __attribute__((__format__(printf, 3, 0)));
+char		*text_printf(char *, size_t, const char *, ...)
+		    __attribute__((__format__(printf, 3, 4)));
+
+/* lib/secret.c: secrets hidden wherever they appear, in part too */
+#define SECRET_RUN	8	/* a run of this many bytes of a secret is one */
+void		 secret_register(const char *);
+int		 secret_any(void);
+size_t		 secret_hide(const char *, size_t, struct buf *);
+char		*secret_hidden(const char *);
+void		 secret_forget(void);
 
 /* lib/log.c: syslog(3), and stderr in the foreground */
 void		 log_init(int, int);
@@ -107,6 +120,8 @@ json_t		*jnum(double);
 double		 jget(json_t *, const char *);
 long long	 jint(json_t *, const char *);
 const char	*jstr(json_t *, const char *);
+json_t		*jtext(const char *);
+json_t		*jtextn(const char *, size_t);
 
 /* lib/fmt.c: prices and times as every message writes them */
 enum time_style {
@@ -161,12 +176,14 @@ typedef void	(*net_done_fn)(void *easy, int curlcode, void *arg);
 struct net_body {
 	struct buf	 buf;
 	size_t		 max;
+	int		 over;		/* stopped: the answer was longer */
 };
 int		 net_init(struct event_base *);
 void		 net_shutdown(void);
 void		*net_easy(const char *, const struct net_opts *);
 void		 net_add(void *easy, net_done_fn, void *arg);
 void		 net_collect(void *easy, struct net_body *);
+const char	*net_strerror(int, const struct net_body *);
 void		 net_cancel(void *easy);
 size_t		 net_running(void);
 void		 net_keep(size_t);

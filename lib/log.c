@@ -44,7 +44,8 @@ vlog(int pri, const char *fmt, va_list ap)
 {
 	char	 msg[2048];
 
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* the whole line, its secrets hidden, then cut between characters */
+	text_vprintf(msg, sizeof(msg), fmt, ap);
 	if (log_foreground) {
 		fprintf(stderr, "%s\n", msg);
 		fflush(stderr);
@@ -102,16 +103,23 @@ log_debug(const char *fmt, ...)
 void
 log_alert(const char *line)
 {
+	char	*shown;
+
 	if (log_foreground) {
-		fprintf(stderr, "%s\n", line);
+		shown = secret_hidden(line);
+		fprintf(stderr, "%s\n", shown);
 		fflush(stderr);
+		free(shown);
 	}
 }
 
 void
 log_syslog(int facpri, const char *line)
 {
-	syslog(facpri, "%s", line);
+	char	*shown = secret_hidden(line);
+
+	syslog(facpri, "%s", shown);
+	free(shown);
 }
 
 void

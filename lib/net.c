@@ -238,10 +238,29 @@ collect_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 	struct net_body	*b = arg;
 	size_t		 n = size * nmemb;
 
-	if (b->buf.len + n > b->max)
+	if (b->buf.len + n > b->max) {
+		b->over = 1;
 		return 0;	/* aborts the transfer: CURLE_WRITE_ERROR */
+	}
 	buf_add(&b->buf, ptr, n);
 	return n;
+}
+
+/*
+ * Why a transfer that gathered into b failed, in words: an answer cut
+ * at its limit says so, not curl's "Failed writing received data".
+ */
+const char *
+net_strerror(int code, const struct net_body *b)
+{
+	static char	 msg[64];
+
+	if (code == CURLE_WRITE_ERROR && b != NULL && b->over) {
+		snprintf(msg, sizeof(msg), "the answer is larger than %zu KiB",
+		    b->max / 1024);
+		return msg;
+	}
+	return curl_easy_strerror((CURLcode)code);
 }
 
 /* Gather the answer of easy into b, up to b->max bytes. */

@@ -7,6 +7,9 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/lib.h"
@@ -64,11 +67,18 @@ utf8_valid(const char *s, size_t n)
 void
 utf8_clean(char *s)
 {
+	utf8_clean_n(s, strlen(s));
+}
+
+/* The same for n bytes, a NUL among them becoming '?' too. */
+void
+utf8_clean_n(char *s, size_t n)
+{
 	unsigned char	*p = (unsigned char *)s;
-	size_t		 n = strlen(s), i = 0, l;
+	size_t		 i = 0, l;
 
 	while (i < n) {
-		if ((l = char_len(p + i, n - i)) == 0) {
+		if (p[i] == '\0' || (l = char_len(p + i, n - i)) == 0) {
 			p[i++] = '?';
 			continue;
 		}
@@ -77,26 +87,73 @@ utf8_clean(char *s)
 }
 
 /*
- * Copy src into dst of size len (len > 0), cut between characters, and
- * valid UTF-8 whatever src was.  Returns dst.
+ * The one way in for text from outside (a provider's field or error, a
+ * service's answer, a stream's message, a file of the state directory):
+ * the n bytes at src, their secrets hidden first (lib/secret.c), then
+ * made valid UTF-8 (each byte that is not becomes '?', and each control
+ * character a space, so that nothing from outside starts a log line or
+ * a header), and cut between characters to fit dst of size len (len > 0).
+ * Returns dst.
  */
 char *
-utf8_copy(char *dst, const char *src, size_t len)
+text_take(char *dst, size_t len, const char *src, size_t n)
 {
-	const unsigned char	*p = (const unsigned char *)src;
-	size_t			 i = 0, l, n = strlen(src);
+	struct buf		 hidden = { 0 };
+	const unsigned char	*p;
+	size_t			 i = 0, o = 0, l;
 
-	while (i < n && i < len - 1) {
-		if ((l = char_len(p + i, n - i)) == 0) {
-			dst[i] = '?';
+	if (secret_any()) {
+		buf_add(&hidden, "", 0);
+		secret_hide(src, n, &hidden);
+		src = hidden.data;
+		n = hidden.len;
+	}
+	p = (const unsigned char *)src;
+	while (i < n && o < len - 1) {
+		if (p[i] < 0x20 || p[i] == 0x7f) {
+			dst[o++] = p[i] == '\0' ? '?' : ' ';
 			i++;
 			continue;
 		}
-		if (i + l > len - 1)
+		if ((l = char_len(p + i, n - i)) == 0) {
+			dst[o++] = '?';
+			i++;
+			continue;
+		}
+		if (o + l > len - 1)
 			break;
-		memcpy(dst + i, src + i, l);
+		memcpy(dst + o, src + i, l);
+		o += l;
 		i += l;
 	}
-	dst[i] = '\0';
+	dst[o] = '\0';
+	buf_free(&hidden);
+	return dst;
+}
+
+/* text_take() of a formatted text: an error that quotes outside words. */
+char *
+text_vprintf(char *dst, size_t len, const char *fmt, va_list ap)
+{
+	char	*s;
+	int	 n;
+
+	if ((n = vasprintf(&s, fmt, ap)) == -1) {
+		dst[0] = '\0';
+		return dst;
+	}
+	text_take(dst, len, s, (size_t)n);
+	free(s);
+	return dst;
+}
+
+char *
+text_printf(char *dst, size_t len, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	text_vprintf(dst, len, fmt, ap);
+	va_end(ap);
 	return dst;
 }

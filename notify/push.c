@@ -17,7 +17,8 @@
  * or the Retry-After header; and a Discord answer whose
  * X-RateLimit-Remaining is 0 says when the bucket refills.  The queue
  * then holds the notifier's messages that long.  No secret reaches a
- * log: the reasons given are scrubbed of them.
+ * log: a reason is made by text_printf(), which hides every run of a
+ * registered secret (lib/secret.c) before it cuts the text.
  */
 #include "config.h"
 
@@ -45,7 +46,6 @@ struct push {
 	struct curl_slist	*headers;
 	char			*url;
 	char			*body;
-	char			*secret[3];	/* to scrub from reasons */
 	struct net_body		 answer;
 	char			 error[CURL_ERROR_SIZE];
 };
@@ -81,7 +81,7 @@ reorigin(const char *url, const char *api)
 	return join(api, p + strcspn(p, "/?#"));
 }
 
-/* The request's URL and the secrets it carries, from the notifier. */
+/* The request's URL, from the notifier. */
 static void
 endpoint(struct push *h, const struct notifier *n)
 {
@@ -94,15 +94,10 @@ endpoint(struct push *h, const struct notifier *n)
 		h->url = join(n->api ? n->api : "https://api.telegram.org",
 		    path);
 		free(path);
-		h->secret[0] = xstrdup(n->token);
 		break;
 	case NOTIFIER_DISCORD:
 	case NOTIFIER_SLACK:
 		h->url = reorigin(n->secret_url, n->api);
-		h->secret[0] = xstrdup(n->secret_url);
-		path = strrchr(n->secret_url, '/');
-		h->secret[1] = xstrdup(path != NULL && path[1] != '\0' ?
-		    path + 1 : n->secret_url);
 		break;
 	case NOTIFIER_NTFY:
 		xasprintf(&path, "/%s", n->topic);
@@ -112,15 +107,11 @@ endpoint(struct push *h, const struct notifier *n)
 	case NOTIFIER_PUSHOVER:
 		h->url = join(n->api ? n->api : "https://api.pushover.net",
 		    "/1/messages.json");
-		h->secret[0] = xstrdup(n->token);
-		h->secret[1] = xstrdup(n->user_key);
 		break;
 	default:
 		h->url = join(server, "/message");
 		break;
 	}
-	if (n->token != NULL && h->secret[0] == NULL)
-		h->secret[0] = xstrdup(n->token);
 }
 
 /*
@@ -158,25 +149,6 @@ compose(struct push *h, const struct notifier *n, const struct outmsg *m)
 		    n->user_key, p);
 	else
 		h->body = xstrdup(p);
-}
-
-/* Replace each secret in s (in place) with "REDACTED" as room allows. */
-static void
-scrub(struct push *h, char *s, size_t size)
-{
-	char	*at, *rest;
-	size_t	 i, len;
-
-	for (i = 0; i < 3; i++) {
-		if (h->secret[i] == NULL || (len = strlen(h->secret[i])) < 4)
-			continue;
-		while ((at = strstr(s, h->secret[i])) != NULL) {
-			rest = xstrdup(at + len);
-			snprintf(at, size - (size_t)(at - s), "REDACTED%s",
-			    rest);
-			free(rest);
-		}
-	}
 }
 
 /* How long an answer asks to wait: its JSON, or Retry-After; 0: none. */
@@ -220,10 +192,9 @@ bucket_empty(void *easy)
 	return isfinite(w) && w > 0 ? (w > WAIT_MAX ? WAIT_MAX : w) : 0;
 }
 
-/* What a service's error answer says, in its own words. */
-static void
-described(enum notifier_type t, json_t *j, const char *raw, char *out,
-    size_t len)
+/* What a service's error answer says, in its own words, uncut. */
+static const char *
+described(enum notifier_type t, json_t *j, const char *raw)
 {
 	json_t		*errs = json_object_get(j, "errors");
 	const char	*s = NULL;
@@ -241,10 +212,7 @@ described(enum notifier_type t, json_t *j, const char *raw, char *out,
 		break;
 	default: break;
 	}
-	snprintf(out, len, "%s", s != NULL && *s != '\0' ? s : raw);
-	for (; *out != '\0'; out++)
-		if ((unsigned char)*out < ' ' || *out == 0x7f)
-			*out = ' ';
+	return s != NULL && *s != '\0' ? s : raw;
 }
 
 /* Whether a 2xx answer delivered: Telegram and Pushover say so. */
@@ -261,13 +229,9 @@ accepted(enum notifier_type t, json_t *j)
 static void
 push_free(struct push *h)
 {
-	size_t	 i;
-
 	curl_slist_free_all(h->headers);
 	secret_free(h->url);
 	secret_free(h->body);
-	for (i = 0; i < 3; i++)
-		secret_free(h->secret[i]);
 	buf_free(&h->answer.buf);
 	free(h);
 }
@@ -278,8 +242,8 @@ push_done(void *easy, int code, void *arg)
 	struct push	*h = arg;
 	json_t		*j = NULL;
 	long		 status = 0;
-	char		 why[CURL_ERROR_SIZE + 600], said[512];
-	const char	*raw = h->answer.buf.data ? h->answer.buf.data : "";
+	char		 why[CURL_ERROR_SIZE + 600];
+	const char	*said, *raw = h->answer.buf.data ? h->answer.buf.data : "";
 
 	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
 	if (h->answer.buf.len > 0)
@@ -295,18 +259,20 @@ push_done(void *easy, int code, void *arg)
 		return;
 	}
 	if (code != CURLE_OK)
-		snprintf(why, sizeof(why), "%s%s%s", curl_easy_strerror(code),
-		    h->error[0] ? ": " : "", h->error);
+		text_printf(why, sizeof(why), "%s%s%s",
+		    net_strerror(code, &h->answer),
+		    h->error[0] && !h->answer.over ? ": " : "",
+		    h->answer.over ? "" : h->error);
 	else {
-		described(h->type, j, raw, said, sizeof(said));
-		snprintf(why, sizeof(why), "%s answered HTTP %ld%s%s",
+		/* the service's words: secrets hidden, then cut to 511 */
+		said = described(h->type, j, raw);
+		text_printf(why, 512, "%s answered HTTP %ld%s%s",
 		    service_names[h->type], status, *said ? ": " : "", said);
 		if (status == 429)
 			h->m->retry_after = wait_asked(easy, j);
 	}
 	curl_easy_cleanup(easy);
 	json_decref(j);
-	scrub(h, why, sizeof(why));
 	h->done(h->m, 0, why);
 	push_free(h);
 }

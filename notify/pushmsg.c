@@ -78,8 +78,13 @@ request_json(struct buf *b, json_t *j)
 {
 	char	*s;
 
-	if (j == NULL || (s = json_dumps(j, JSON_COMPACT)) == NULL)
-		fatalx("push: cannot make a JSON body");
+	/* the texts are made valid first (pushtext.c): this is no more
+	 * than out of memory, and costs the one message, which its service
+	 * will refuse and the queue will report */
+	if (j == NULL || (s = json_dumps(j, JSON_COMPACT)) == NULL) {
+		log_warnx("push: a message's JSON body could not be made");
+		s = xstrdup("{}");
+	}
 	json_decref(j);
 	request(b, "Content-Type: application/json\n", s);
 	free(s);

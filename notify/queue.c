@@ -166,7 +166,7 @@ notify_build(struct config *c, const struct watch *w, const char *snap,
 			m->count = a[i].count;
 			m->batch = xstrdup(batch);
 			m->snapshot = xstrdup(snap);
-			m->history = xstrdup(hist[i]);
+			m->history = xstrdup(hist[i] ? hist[i] : "");
 			TAILQ_INSERT_TAIL(out, m, entry);
 			size++;
 		}

@@ -81,8 +81,7 @@ date_day(const char *s)
 static void
 herr(struct bars *h, const char *msg)
 {
-	snprintf(h->error, sizeof(h->error), "%s", msg);
-	utf8_clean(h->error);
+	text_printf(h->error, sizeof(h->error), "%s", msg);
 }
 
 /* The answer as JSON; NULL with h->error when it is not. */
@@ -348,10 +347,9 @@ bars_parse(const struct bars_api *api, long status, const char *body,
 	if (status != 200 && !(status == 404 && len > 0 && *body == '{')) {
 		snprintf(ex, sizeof(ex), "%.*s", (int)(len < 60 ? len : 60),
 		    body);
-		snprintf(h->error, sizeof(h->error), "HTTP %ld%s%s", status,
+		text_printf(h->error, sizeof(h->error), "HTTP %ld%s%s", status,
 		    *ex ? ": " : "", ex);
-		utf8_clean(h->error);
-		return -1;
+			return -1;
 	}
 	if (api->parse(body, len, minute, h) == -1)
 		return -1;

@@ -83,7 +83,7 @@ finnhub_next(const char *body, size_t len, const char *sym, long day,
 	    !json_is_array(cal = json_object_get(root, "earningsCalendar"))) {
 		s = root != NULL ? json_string_value(json_object_get(root,
 		    "error")) : NULL;
-		snprintf(err, errlen, "%s", s != NULL ? s : "not an earnings "
+		text_printf(err, errlen, "%s", s != NULL ? s : "not an earnings "
 		    "calendar");
 		json_decref(root);
 		return -1;
@@ -110,7 +110,7 @@ av_next(const char *body, size_t len, const char *sym, long day, char *err,
 	size_t	 n;
 
 	if (strncmp(copy, "symbol,name,reportDate", 22) != 0) {
-		snprintf(err, errlen, "not an earnings calendar: %.80s", copy);
+		text_printf(err, errlen, "not an earnings calendar: %.80s", copy);
 		free(copy);
 		return -1;
 	}
@@ -140,7 +140,7 @@ earnings_parse(const char *provider, long status, const char *body,
     size_t len, const char *sym, long day, char *err, size_t errlen)
 {
 	if (status != 200) {
-		snprintf(err, errlen, "HTTP %ld", status);
+		text_printf(err, errlen, "HTTP %ld", status);
 		return -1;
 	}
 	if (strcmp(provider, "finnhub") == 0)

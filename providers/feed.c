@@ -118,22 +118,20 @@ finnhub_parse(const char *msg, size_t len, struct trades *out, char *err,
 	enum feed_msg	 rc = FEED_BAD;
 
 	if ((o = json_loadb(msg, len, 0, &je)) == NULL) {
-		snprintf(err, errlen, "not JSON: %s", je.text);
-		utf8_clean(err);	/* Jansson quotes the bytes it saw */
+		text_printf(err, errlen, "not JSON: %s", je.text);
 		return FEED_BAD;
 	}
 	type = jstr(o, "type");
 	if (strcmp(type, "ping") == 0)
 		rc = FEED_ALIVE;
 	else if (strcmp(type, "error") == 0) {
-		snprintf(err, errlen, "%s", *jstr(o, "msg") ? jstr(o, "msg") :
+		text_printf(err, errlen, "%s", *jstr(o, "msg") ? jstr(o, "msg") :
 		    "an error without a message");
-		utf8_clean(err);
 		rc = FEED_ERROR;
 	} else if (strcmp(type, "trade") == 0) {
 		data = json_object_get(o, "data");
 		if (!json_is_array(data))
-			snprintf(err, errlen, "a trade message without data");
+			text_printf(err, errlen, "a trade message without data");
 		else {
 			for (i = 0; i < json_array_size(data); i++)
 				if (finnhub_trade(json_array_get(data, i),
@@ -142,7 +140,7 @@ finnhub_parse(const char *msg, size_t len, struct trades *out, char *err,
 				else
 					bad++;
 			if (bad > 0)
-				snprintf(err, errlen, "%zu of %zu trades "
+				text_printf(err, errlen, "%zu of %zu trades "
 				    "without a symbol or a price", bad,
 				    json_array_size(data));
 			rc = bad == json_array_size(data) && bad > 0 ?
@@ -151,7 +149,7 @@ finnhub_parse(const char *msg, size_t len, struct trades *out, char *err,
 	} else if (*type != '\0')
 		rc = FEED_ALIVE;	/* another kind: news, say */
 	else
-		snprintf(err, errlen, "a message without a type");
+		text_printf(err, errlen, "a message without a type");
 	json_decref(o);
 	return rc;
 }
@@ -203,14 +201,14 @@ yahoo_pricing(const char *b64, size_t len, struct trades *out, char *err,
 
 	if (buf_unbase64(&bin, b64, len) == -1) {
 		buf_free(&bin);
-		snprintf(err, errlen, "the message is not base64");
+		text_printf(err, errlen, "the message is not base64");
 		return FEED_BAD;
 	}
 	pd = yahoo__pricing_data__unpack(NULL, bin.len,
 	    (const uint8_t *)(bin.data ? bin.data : ""));
 	buf_free(&bin);
 	if (pd == NULL) {
-		snprintf(err, errlen, "the message is not a PricingData "
+		text_printf(err, errlen, "the message is not a PricingData "
 		    "protobuf");
 		return FEED_BAD;
 	}
@@ -218,10 +216,10 @@ yahoo_pricing(const char *b64, size_t len, struct trades *out, char *err,
 	if (pd->quote_type == YAHOO_HEARTBEAT)
 		rc = FEED_ALIVE;
 	else if (pd->id == NULL || !symbol_ok(pd->id))
-		snprintf(err, errlen, "a PricingData without a symbol");
+		text_printf(err, errlen, "a PricingData without a symbol");
 	else if (!isfinite(pd->price) || !(yahoo_price(pd->price,
 	    pd->price_hint) > 0))	/* none, or less than its last digit */
-		snprintf(err, errlen, "%.40s: a PricingData without a price",
+		text_printf(err, errlen, "%.40s: a PricingData without a price",
 		    pd->id);
 	else {
 		tk_strlcpy(tr.symbol, pd->id, sizeof(tr.symbol));
@@ -263,8 +261,7 @@ yahoo_parse(const char *msg, size_t len, struct trades *out, char *err,
 	if (len == 0 || msg[0] != '{')		/* version 1: base64 alone */
 		return yahoo_pricing(msg, len, out, err, errlen);
 	if ((o = json_loadb(msg, len, 0, &je)) == NULL) {
-		snprintf(err, errlen, "not JSON: %s", je.text);
-		utf8_clean(err);	/* Jansson quotes the bytes it saw */
+		text_printf(err, errlen, "not JSON: %s", je.text);
 		return FEED_BAD;
 	}
 	m = json_object_get(o, "message");
@@ -274,7 +271,7 @@ yahoo_parse(const char *msg, size_t len, struct trades *out, char *err,
 	else if (m == NULL && json_is_string(json_object_get(o, "type")))
 		rc = FEED_ALIVE;	/* a heartbeat, an acknowledgement */
 	else {
-		snprintf(err, errlen, "a message without a message");
+		text_printf(err, errlen, "a message without a message");
 		rc = FEED_BAD;
 	}
 	json_decref(o);

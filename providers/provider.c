@@ -93,7 +93,7 @@ fetch_fail_all(struct fetch_result *res, size_t n, enum fetch_status st,
 	size_t	 i;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	text_vprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	for (i = 0; i < n; i++) {
 		memset(&res[i], 0, sizeof(res[i]));

@@ -280,19 +280,19 @@ stooq_parse(const char *const *syms, size_t n, long status, const char *body,
 			continue;
 		seen[i] = 1;
 		if (nf < nh) {
-			snprintf(res[i].error, sizeof(res[i].error), "short "
+			text_printf(res[i].error, sizeof(res[i].error), "short "
 			    "line: %zu fields of %zu (truncated?)", nf, nh);
 			continue;
 		}
 		if (strcmp(f[c[C_DATE]], "N/D") == 0) {
 			res[i].status = FETCH_UNKNOWN;
-			snprintf(res[i].error, sizeof(res[i].error), "N/D for "
+			text_printf(res[i].error, sizeof(res[i].error), "N/D for "
 			    "%s", syms[i]);
 			continue;
 		}
 		price = field_num(f, nf, c[C_CLOSE]);
 		if (!isfinite(price) || price <= 0) {
-			snprintf(res[i].error, sizeof(res[i].error),
+			text_printf(res[i].error, sizeof(res[i].error),
 			    "unusable Close \"%.20s\"", f[c[C_CLOSE]]);
 			continue;
 		}

@@ -141,7 +141,8 @@ td_quote(json_t *o, const char *sym, struct fetch_result *res)
 		q->date = quote_date(json_string_value(json_object_get(o,
 		    "datetime")));
 	s = json_string_value(json_object_get(o, "currency"));
-	tk_strlcpy(q->currency, s ? s : "", sizeof(q->currency));
+	text_take(q->currency, sizeof(q->currency), s ? s : "",
+	    s ? strlen(s) : 0);
 	if ((q->ex = exchange_find(json_string_value(json_object_get(o,
 	    "mic_code")))) == NULL)
 		q->ex = exchange_find(json_string_value(json_object_get(o,

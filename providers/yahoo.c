@@ -68,7 +68,7 @@ yahoo_meta(const char *symbol, json_t *meta, struct fetch_result *res)
 	d = jget(meta, "regularMarketPrice");
 	if (!isfinite(d) || d <= 0) {
 		v = json_object_get(meta, "regularMarketPrice");
-		snprintf(res->error, sizeof(res->error), "%s regularMarketPrice",
+		text_printf(res->error, sizeof(res->error), "%s regularMarketPrice",
 		    v == NULL ? "no" : json_is_null(v) ? "null" :
 		    json_is_number(v) ? "non-positive" : "non-numeric");
 		return;
@@ -102,7 +102,8 @@ yahoo_meta(const char *symbol, json_t *meta, struct fetch_result *res)
 	d = jget(meta, "regularMarketTime");
 	q->time = quote_time(d);
 	s = json_string_value(json_object_get(meta, "currency"));
-	tk_strlcpy(q->currency, s ? s : "", sizeof(q->currency));
+	text_take(q->currency, sizeof(q->currency), s ? s : "",
+	    s ? strlen(s) : 0);
 	/* the chart's exchangeName, v7's exchange ("JPX"), or its zone */
 	if ((s = json_string_value(json_object_get(meta, "exchangeName"))) ==
 	    NULL)
@@ -128,14 +129,14 @@ yahoo_error(json_t *chart, long status, struct fetch_result *res)
 		res->status = (status == 404 || (code &&
 		    strcmp(code, "Not Found") == 0)) ? FETCH_UNKNOWN :
 		    FETCH_FAIL;
-		snprintf(res->error, sizeof(res->error), "HTTP %ld: %s%s%s",
+		text_printf(res->error, sizeof(res->error), "HTTP %ld: %s%s%s",
 		    status, code ? code : "error", desc ? ": " : "",
 		    desc ? desc : "");
 		return 1;
 	}
 	if (status != 200) {
 		res->status = status == 404 ? FETCH_UNKNOWN : FETCH_FAIL;
-		snprintf(res->error, sizeof(res->error), "HTTP %ld", status);
+		text_printf(res->error, sizeof(res->error), "HTTP %ld", status);
 		return 1;
 	}
 	return 0;
@@ -152,14 +153,14 @@ yahoo_parse1(const char *symbol, long status, const char *body, size_t len,
 	res->status = FETCH_BAD;
 	if (status == 429) {
 		res->status = FETCH_RATELIMIT;
-		snprintf(res->error, sizeof(res->error), "HTTP 429 Too Many "
+		text_printf(res->error, sizeof(res->error), "HTTP 429 Too Many "
 		    "Requests");
 		return;
 	}
 	if ((root = json_loadb(body, len, 0, &jerr)) == NULL) {
 		if (status != 200)
 			res->status = status == 404 ? FETCH_UNKNOWN : FETCH_FAIL;
-		snprintf(res->error, sizeof(res->error), status != 200 ?
+		text_printf(res->error, sizeof(res->error), status != 200 ?
 		    "HTTP %ld" : "malformed JSON (HTTP %ld): %s at "
 		    "position %d", status, jerr.text, jerr.position);
 		return;
@@ -171,7 +172,7 @@ yahoo_parse1(const char *symbol, long status, const char *body, size_t len,
 		if (json_is_object(meta))
 			yahoo_meta(symbol, meta, res);
 		else
-			snprintf(res->error, sizeof(res->error), "no "
+			text_printf(res->error, sizeof(res->error), "no "
 			    "chart.result[0].meta object in the answer");
 	}
 	json_decref(root);
@@ -315,7 +316,7 @@ yahoo_batch_parse(const char *const *syms, size_t n, long status,
 	for (i = 0; i < n; i++) {
 		memset(&res[i], 0, sizeof(res[i]));
 		res[i].status = FETCH_UNKNOWN;
-		snprintf(res[i].error, sizeof(res[i].error), "not in Yahoo's "
+		text_printf(res[i].error, sizeof(res[i].error), "not in Yahoo's "
 		    "answer");
 		json_array_foreach(list, k, o) {
 			s = json_string_value(json_object_get(o, "symbol"));

@@ -76,25 +76,26 @@ history_trim(void)
 	free(path);
 }
 
-/* The history line of an alert, as JSON text (caller frees). */
+/* The history line of an alert, as JSON text (caller frees); NULL when
+ * it cannot be made, which costs that line only. */
 char *
 history_line(const struct alert *a, const char *line, const char *batch)
 {
 	json_t	*j;
 	char	*text;
 
-	j = json_pack("{s:I, s:I, s:s, s:s, s:o, s:o, s:o, s:s, s:s}",
+	/* texts that came from outside are held whatever their bytes */
+	j = json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 	    "time", (json_int_t)a->time, "quote_time",
-	    (json_int_t)a->quote.time, "symbol", a->symbol, "rule",
-	    a->rule_text, "price", jnum(a->quote.price), "threshold",
+	    (json_int_t)a->quote.time, "symbol", jtext(a->symbol), "rule",
+	    jtext(a->rule_text), "price", jnum(a->quote.price), "threshold",
 	    jnum(a->threshold), "change_pct", jnum(a->change_pct),
-	    "message", line, "batch", batch);
-	if (j == NULL)
-		fatalx("history: json_pack");
-	text = json_dumps(j, JSON_COMPACT);
+	    "message", jtext(line), "batch", jtext(batch));
+	text = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
 	json_decref(j);
-	if (text == NULL)
-		fatalx("history: json_dumps");
+	if (text == NULL)	/* out of memory: the alert goes on without */
+		log_warnx("history: %s %s: the alert's history line could "
+		    "not be made", a->symbol, a->rule_text);
 	return text;
 }
 

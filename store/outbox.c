@@ -42,23 +42,24 @@ write_msg(const struct outmsg *m, int later)
 
 	if (store_dir() == NULL)
 		return 0;
-	j = json_pack("{s:i, s:s, s:s, s:s, s:I, s:s, s:s, s:i, s:s, s:i, "
-	    "s:s, s:s, s:s, s:s, s:s%}", "version", OUTBOX_VERSION, "id", m->id,
-	    "notifier", m->notifier, "type", notifier_type_name(m->type),
-	    "created", (json_int_t)m->created, "symbol", m->symbol,
-	    "rule", m->rule, "count", (int)m->count, "batch", m->batch,
-	    "batch_size", m->batch_size, "subject", m->subject,
-	    "snapshot", m->snapshot ? m->snapshot : "",
-	    "history", m->history ? m->history : "",
-	    "alert", m->alert ? m->alert : "",
-	    "payload", m->payload.data ? m->payload.data : "",
-	    m->payload.len);
-	if (j == NULL)
-		fatalx("outbox: json_pack");
-	text = json_dumps(j, JSON_COMPACT);
+	/* jtext(): a message is never lost to a byte of its text */
+	j = json_pack("{s:i, s:o, s:o, s:s, s:I, s:o, s:o, s:i, s:o, s:i, "
+	    "s:o, s:o, s:o, s:o, s:o}", "version", OUTBOX_VERSION,
+	    "id", jtext(m->id), "notifier", jtext(m->notifier),
+	    "type", notifier_type_name(m->type),
+	    "created", (json_int_t)m->created, "symbol", jtext(m->symbol),
+	    "rule", jtext(m->rule), "count", (int)m->count,
+	    "batch", jtext(m->batch), "batch_size", m->batch_size,
+	    "subject", jtext(m->subject), "snapshot", jtext(m->snapshot),
+	    "history", jtext(m->history), "alert", jtext(m->alert),
+	    "payload", jtextn(m->payload.data, m->payload.len));
+	text = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
 	json_decref(j);
-	if (text == NULL)
-		fatalx("outbox: json_dumps");
+	if (text == NULL) {	/* out of memory: as a failed write */
+		log_warnx("outbox: %s: the message could not be encoded",
+		    m->id);
+		return -1;
+	}
 	xasprintf(&dir, "%s/outbox", store_dir());
 	xasprintf(&name, "%s.json", m->id);
 	rc = later ? atomic_write_later(dir, name, text, strlen(text)) :

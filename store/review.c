@@ -226,16 +226,18 @@ review_entry_json(const struct review *r)
 		json_object_set_new(ret, k, jnum(r->o.ret[h]));
 		json_object_set_new(cl, k, jnum(r->o.close[h]));
 	}
-	j = json_pack("{s:I, s:s, s:s, s:s*, s:s, s:o, s:s, s:i, s:o, s:o, "
+	j = json_pack("{s:I, s:s, s:o, s:o, s:o, s:o, s:o, s:i, s:o, s:o, "
 	    "s:o, s:o, s:i, s:b, s:b, s:o, s:o}", "time", (json_int_t)r->time,
-	    "day", day, "symbol", r->symbol, "note", r->note, "rule", r->rule,
-	    "price", jnum(r->price), "currency", r->currency, "direction",
+	    "day", day, "symbol", jtext(r->symbol), "note", r->note ?
+	    jtext(r->note) : json_null(), "rule", jtext(r->rule),
+	    "price", jnum(r->price), "currency", jtext(r->currency), "direction",
 	    r->dir, "returns", ret, "closes", cl, "rise", jnum(r->o.rise),
 	    "fall", jnum(r->o.fall), "sessions", r->o.seen, "done", r->o.done,
 	    "ended", r->o.ended, "after_high", jnum(r->o.hi0), "after_low",
 	    jnum(r->o.lo0));
-	if (j == NULL)
-		fatalx("review: json_pack");
+	if (j == NULL)		/* out of memory: that entry only */
+		log_warnx("review: %s %s: the entry could not be made",
+		    r->symbol, r->rule);
 	return j;
 }
 
@@ -261,8 +263,10 @@ entry_read(json_t *o, struct review *r)
 		r->o.close[n] = jget(json_object_get(o, "closes"), key);
 	}
 	r->day0 = cal_days(y, m, d);
-	tk_strlcpy(r->symbol, jstr(o, "symbol"), sizeof(r->symbol));
-	tk_strlcpy(r->currency, jstr(o, "currency"), sizeof(r->currency));
+	text_take(r->symbol, sizeof(r->symbol), jstr(o, "symbol"),
+	    strlen(jstr(o, "symbol")));
+	text_take(r->currency, sizeof(r->currency), jstr(o, "currency"),
+	    strlen(jstr(o, "currency")));
 	r->rule = xstrdup(jstr(o, "rule"));
 	r->note = json_is_string(json_object_get(o, "note")) ?
 	    xstrdup(jstr(o, "note")) : NULL;
@@ -325,10 +329,14 @@ review_save(void)
 		json_array_append_new(a, review_entry_json(&all[i]));
 	root = json_pack("{s:i, s:I, s:o}", "version", REVIEW_VERSION,
 	    "mailed", (json_int_t)mailed, "alerts", a);
-	if (root == NULL || (text = json_dumps(root, JSON_COMPACT |
-	    JSON_REAL_PRECISION(12))) == NULL)
-		fatalx("review: json_dumps");
+	text = root != NULL ? json_dumps(root, JSON_COMPACT |
+	    JSON_REAL_PRECISION(12)) : NULL;
 	json_decref(root);
+	if (text == NULL) {
+		log_warnx("review: review.json could not be made; kept as "
+		    "it was");
+		return -1;
+	}
 	if ((rc = atomic_write_later(store_dir(), "review.json", text,
 	    strlen(text))) == 0)
 		dirty = 0;

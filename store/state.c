@@ -136,9 +136,7 @@ state_snapshot(const struct symstate *ss)
 	char	*s = json_dumps(j, JSON_COMPACT);
 
 	json_decref(j);
-	if (s == NULL)
-		fatalx("state: json_dumps");
-	return s;
+	return s != NULL ? s : xstrdup("{}");	/* out of memory */
 }
 
 /* What a symbol's entry is made of, as bytes, to tell when it changed. */
@@ -181,10 +179,14 @@ entry(struct symstate *ss)
 	o = json_string(ss->symbol);
 	k = json_dumps(o, JSON_ENCODE_ANY);
 	json_decref(o);
-	if (v == NULL || k == NULL)
-		fatalx("state: json_dumps");
 	free(ss->saved);
-	xasprintf(&ss->saved, "%s:%s", k, v);
+	if (v == NULL || k == NULL) {	/* out of memory: saved next time */
+		log_warnx("state: %s: its entry could not be made",
+		    ss->symbol);
+		buf_free(&ss->saved_of);
+		xasprintf(&ss->saved, "%s:{}", k ? k : "\"?\"");
+	} else
+		xasprintf(&ss->saved, "%s:%s", k, v);
 	free(k);
 	free(v);
 	return ss->saved;

@@ -26,10 +26,55 @@ START_TEST(test_utf8)
 	utf8_clean(s);
 	ck_assert_str_eq(s, "x? y ??");
 	/* a cut never splits a character: the euro sign is 3 bytes */
-	utf8_copy(d, "ab\xe2\x82\xac\xe2\x82\xac", sizeof(d));
+	text_take(d, sizeof(d), "ab\xe2\x82\xac\xe2\x82\xac", 8);
 	ck_assert_str_eq(d, "ab\xe2\x82\xac");
-	utf8_copy(d, "\xff\xfe", sizeof(d));
+	text_take(d, sizeof(d), "\xff\xfe", 2);
 	ck_assert_str_eq(d, "??");
+	/* a control character never starts a line, a NUL never ends one */
+	text_take(d, sizeof(d), "a\nb\0c", 5);
+	ck_assert_str_eq(d, "a b?c");
+	/* the item of issue 28: a currency of three euro signs in 8 bytes */
+	text_take(d, 8, "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac", 9);
+	ck_assert_str_eq(d, "\xe2\x82\xac\xe2\x82\xac");
+	ck_assert(utf8_valid(d, strlen(d)));
+	text_printf(d, sizeof(d), "%s:%d", "x\xc3", 7);
+	ck_assert_str_eq(d, "x?:7");
+}
+END_TEST
+
+/* Every run of 8 bytes of a secret is hidden, a cut one included. */
+START_TEST(test_secret)
+{
+	const char	*tok = "7312345678:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+	struct buf	 b = { 0 };
+	char		 cut[600], *s, d[64];
+
+	secret_register(tok);
+	secret_register("https://discord.com/api/webhooks/1234/"
+	    "aBcDeFgHiJkLmNoPqRsTuVwXyZ012345");
+	secret_register("pw42x");
+	/* whole, inside other words */
+	s = secret_hidden("url /bot7312345678:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/x");
+	ck_assert_str_eq(s, "url /botREDACTED/x");
+	free(s);
+	/* in part, cut at the end of a text */
+	snprintf(cut, sizeof(cut), "answer %.*s", 20, tok);
+	s = secret_hidden(cut);
+	ck_assert_str_eq(s, "answer REDACTED");
+	free(s);
+	/* seven bytes are no run; the host of a webhook is no secret */
+	s = secret_hidden("7312345 https://discord.com/x aBcDeFgHiJk");
+	ck_assert_str_eq(s, "7312345 https://discord.com/x REDACTED");
+	free(s);
+	/* a short secret, whole */
+	secret_hide("a pw42x b", 9, &b);
+	ck_assert_str_eq(b.data, "a REDACTED b");
+	buf_free(&b);
+	/* text_take scrubs before it cuts */
+	text_printf(d, 20, "token %s", tok);
+	ck_assert_str_eq(d, "token REDACTED");
+	secret_forget();
+	ck_assert(!secret_any());
 }
 END_TEST
 
@@ -124,6 +169,7 @@ main(void)
 	TCase	*tc = tcase_create("lib");
 
 	tcase_add_test(tc, test_utf8);
+	tcase_add_test(tc, test_secret);
 	tcase_add_test(tc, test_backoff);
 	tcase_add_test(tc, test_formats);
 	tcase_add_test(tc, test_json);
