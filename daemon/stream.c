@@ -59,6 +59,9 @@ struct feed {
 	double			 bad_minute;	/* clock_mono(): its start */
 	unsigned		 bad_said;	/* in that minute */
 	char			 why[256];	/* the last loss */
+	double			 err_said_at;	/* clock_mono(); 0: none yet */
+	unsigned long		 err_quiet;	/* errors since, not said */
+	char			 err_last[128];
 };
 TAILQ_HEAD(feedlist, feed);
 
@@ -104,6 +107,8 @@ stream_live(const struct sym *s)
 }
 
 /* The feed is gone: its symbols are polled now, and it is tried again. */
+static void	errors_said(struct feed *);
+
 static void
 lost(struct feed *f, const char *why)
 {
@@ -113,6 +118,7 @@ lost(struct feed *f, const char *why)
 	if (why != f->why)	/* why may be the connection's own words */
 		tk_strlcpy(f->why, why, sizeof(f->why));
 	why = f->why;
+	errors_said(f);
 	ws_close(f->ws);
 	f->ws = NULL;
 	if (f->state == FEED_UP || (!f->lost && !f->ever_up)) {
@@ -191,7 +197,7 @@ static void
 malformed(struct feed *f, const char *msg, size_t len, const char *err)
 {
 	char	 shown[81];
-	size_t	 n = len < sizeof(shown) - 1 ? len : sizeof(shown) - 1;
+	size_t	 n;
 	double	 now = clock_mono();
 
 	f->bad++;
@@ -205,12 +211,8 @@ malformed(struct feed *f, const char *msg, size_t len, const char *err)
 		    err);
 		return;
 	}
-	memcpy(shown, msg, n);
-	shown[n] = '\0';
-	utf8_clean(shown);
-	for (n = 0; shown[n] != '\0'; n++)
-		if ((unsigned char)shown[n] < ' ')
-			shown[n] = ' ';
+	text_take(shown, sizeof(shown), msg, len);
+	n = strlen(shown);
 	if (f->bad_quiet > 0)
 		log_warnx("stream %s: malformed message skipped (%s): \"%s%s\" "
 		    "(and %lu more not said)", feed_name(f), err,
@@ -220,6 +222,40 @@ malformed(struct feed *f, const char *msg, size_t len, const char *err)
 		    feed_name(f), err, shown, len > n ? "..." : "");
 	f->bad_said++;
 	f->bad_quiet = 0;
+}
+
+/* The errors the feed sent and that were only counted, said now. */
+static void
+errors_said(struct feed *f)
+{
+	if (f->err_quiet == 0)
+		return;
+	log_warnx("stream %s: %lu more error%s from the feed in %.0fs; the "
+	    "last: %s", feed_name(f), f->err_quiet, f->err_quiet == 1 ? "" :
+	    "s", clock_mono() - f->err_said_at, f->err_last);
+	f->err_quiet = 0;
+	f->err_said_at = clock_mono();
+}
+
+/*
+ * An error the feed sent ({"type":"error"}): the first is said, the
+ * rest counted and said at most once a minute (a feed may send one for
+ * each of thousands of messages), and when the feed is lost.
+ */
+static void
+feed_error(struct feed *f, const char *err)
+{
+	double	 now = clock_mono();
+
+	if (f->err_said_at == 0) {
+		log_warnx("stream %s: the feed says: %s", feed_name(f), err);
+		f->err_said_at = now;
+		return;
+	}
+	f->err_quiet++;
+	text_take(f->err_last, sizeof(f->err_last), err, strlen(err));
+	if (now - f->err_said_at >= 60)
+		errors_said(f);
 }
 
 static void
@@ -256,7 +292,7 @@ ws_message(struct ws *ws, const char *msg, size_t len, void *arg)
 	case FEED_ALIVE:
 		break;
 	case FEED_ERROR:
-		log_warnx("stream %s: the feed says: %s", feed_name(f), err);
+		feed_error(f, err);
 		break;
 	case FEED_BAD:
 		malformed(f, msg, len, err);

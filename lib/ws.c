@@ -4,9 +4,14 @@
  * Debian's libwebsockets (4.1) is built neither for libevent nor with
  * its external-poll callbacks, so the loop drives it with the calls
  * those integrations use: the loop watches each connection's socket, for
- * reading always and for writing while lws has something to write (the
- * connection and handshake, frames queued, a partial write), and hands
- * each event to lws_service_fd().  lws_service(ctx, -1), which polls
+ * reading always and for writing while lws has something to write (a
+ * connect(2) under way, frames queued, a partial write), and hands each
+ * event to lws_service_fd().  A socket is writable nearly always: were it
+ * watched for writing through a handshake that a server withholds, the
+ * loop would spin.  Once connected, a handshake's steps follow what is
+ * read; what lws would still write then goes out on its own poll, at the
+ * next tick.  A handshake that is not done within the connection's
+ * timeout ends it, as a lost connection.  lws_service(ctx, -1), which polls
  * lws's own table without waiting, serves its timers (connect timeouts,
  * pings, hang-ups) on a tick of TICK seconds, and what TLS holds
  * decrypted when lws says so.
@@ -23,6 +28,7 @@
 #include "config.h"
 
 #include <sys/queue.h>
+#include <sys/socket.h>
 #include <arpa/inet.h>
 #include <poll.h>
 #include <errno.h>
@@ -63,6 +69,7 @@ struct ws {
 	short			 what;		/* EV_READ, EV_WRITE watched */
 	struct event		*sock;		/* its socket, watched */
 	struct event		*dead;		/* says the end, from the loop */
+	struct event		*handshake;	/* its time runs out */
 	struct evdns_getaddrinfo_request *dns;
 	struct buf		 rx;		/* a message in pieces */
 	int			 rx_over;	/* too long: dropped */
@@ -136,11 +143,24 @@ sock_cb(evutil_socket_t fd, short ev, void *arg)
 	rewatch();
 }
 
+/* Whether fd's connect(2) is still under way. */
+static int
+connecting(int fd)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
+
+	return getpeername(fd, (struct sockaddr *)&ss, &len) == -1 &&
+	    errno == ENOTCONN;
+}
+
 /* What w waits for: reading, and writing while lws has to write. */
 static short
-wanted(const struct ws *w)
+wanted(const struct ws *w, int fd)
 {
-	if (w->state == WS_CONNECTING || !STAILQ_EMPTY(&w->tx) ||
+	if (w->state == WS_CONNECTING)
+		return connecting(fd) ? EV_READ | EV_WRITE : EV_READ;
+	if (!STAILQ_EMPTY(&w->tx) ||
 	    (w->state == WS_OPEN && lws_partial_buffered(w->wsi)))
 		return EV_READ | EV_WRITE;
 	return EV_READ;
@@ -151,7 +171,7 @@ static void
 watch(struct ws *w)
 {
 	int	 fd = w->wsi != NULL ? (int)lws_get_socket_fd(w->wsi) : -1;
-	short	 what = fd >= 0 ? wanted(w) : 0;
+	short	 what = fd >= 0 ? wanted(w, fd) : 0;
 
 	if (fd == w->fd && what == w->what)
 		return;
@@ -195,6 +215,7 @@ ws_free(struct ws *w)
 		evdns_getaddrinfo_cancel(w->dns);	/* calls back: freed */
 	TAILQ_REMOVE(&W.all, w, entry);
 	event_free(w->dead);
+	event_free(w->handshake);
 	frames_free(w);
 	buf_free(&w->rx);
 	free(w->url);
@@ -276,6 +297,7 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	switch (reason) {
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
 		w->state = WS_OPEN;
+		event_del(w->handshake);
 		if (w->ops != NULL)
 			w->ops->open(w, w->arg);
 		if (!STAILQ_EMPTY(&w->tx))
@@ -336,6 +358,25 @@ static void
 serve_cb(evutil_socket_t fd, short ev, void *arg)
 {
 	serve();
+}
+
+/* The handshake took too long: the connection is lost. */
+static void
+handshake_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct ws	*w = arg;
+	char		 why[64];
+
+	if (w->state == WS_OPEN || w->state == WS_DEAD)
+		return;
+	snprintf(why, sizeof(why), "no WebSocket handshake within %d s",
+	    w->timeout);
+	ws_dies(w, why);
+	if (w->wsi != NULL) {
+		lws_set_timeout(w->wsi, PENDING_TIMEOUT_CLOSE_SEND,
+		    LWS_TO_KILL_ASYNC);
+		event_active(W.serve, EV_TIMEOUT, 0);
+	}
 }
 
 static void
@@ -531,8 +572,10 @@ ws_open(const char *url, int timeout, const struct ws_ops *ops, void *arg)
 		return NULL;
 	}
 	w->url = net_redact(url);
-	if ((w->dead = event_new(W.base, -1, 0, dead_cb, w)) == NULL)
+	if ((w->dead = event_new(W.base, -1, 0, dead_cb, w)) == NULL ||
+	    (w->handshake = evtimer_new(W.base, handshake_cb, w)) == NULL)
 		fatalx("event_new");
+	timer_in(w->handshake, w->timeout);
 	TAILQ_INSERT_TAIL(&W.all, w, entry);
 	w->state = WS_RESOLVING;
 	if (inet_pton(AF_INET, w->host, &a6) == 1 ||
