@@ -26,7 +26,8 @@ Tests drive it over plain HTTP on the same port:
   /ctl/drop                                cut every connection, no close
   /ctl/refuse?secs=N                       refuse handshakes N seconds
   /ctl/silence?on=1                        send nothing (on=0: talk again)
-  /ctl/raw?text=T                          T as a text frame, to everyone
+  /ctl/raw?text=T[&n=N]                    T as a text frame, to everyone
+                                           (N times: a flood)
   /ctl/subs                                the subscriptions, as JSON
 
 LOG gets a line per event: "EPOCH.MS conn N subscribe S", "... trade S P",
@@ -174,10 +175,11 @@ async def control(path):
     elif cmd == "raw":
         for ws in list(clients):
             try:
-                await ws.send(q["text"])
+                for _ in range(int(q.get("n", "1"))):
+                    await ws.send(q["text"])
             except websockets.ConnectionClosed:
                 pass
-        say("raw %r" % q["text"][:60])
+        say("raw %r x%s" % (q["text"][:60], q.get("n", "1")))
     elif cmd == "subs":
         body = json.dumps([sorted(c["subs"]) for c in clients.values()])
     else:
