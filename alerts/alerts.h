@@ -117,6 +117,8 @@ void		 daily_alert_extremes(const struct daily *,
 		    void (*)(unsigned long, double, double));
 double		 daily_replace(struct daily *, const struct dbar *, size_t);
 size_t		 daily_len(const struct daily *);
+#define PRICE_LIMIT	1e9	/* no bar's price is this or more */
+const char	*dbar_problem(const struct dbar *, long);
 const struct dbar *daily_at(const struct daily *, size_t);
 int		 daily_window(const struct daily *, time_t, time_t, double *,
 		    double *);

@@ -187,6 +187,8 @@ daily_quote(struct daily *d, const struct quote *q, long day)
 
 	if (d->has_today && day < t->day)
 		return;
+	if (!(q->price > 0 && q->price < PRICE_LIMIT))
+		return;		/* no session's bar: see dbar_problem() */
 	if (d->has_today && day > t->day)
 		complete_today(d);
 	if (!d->has_today) {
@@ -296,4 +298,33 @@ daily_window(const struct daily *d, time_t t, time_t window, double *lo,
 		n++;
 	}
 	return n >= 2;
+}
+
+/*
+ * Why b cannot be a session's bar, or NULL when it can: every bar is
+ * checked where it enters (a provider's history, daily/SYMBOL.csv), so
+ * that none is kept that a replay of it would refuse.  Prices are
+ * positive, finite and below PRICE_LIMIT, the high is not below the low,
+ * and the date is no later than latest (the newest session there can be).
+ */
+const char *
+dbar_problem(const struct dbar *b, long latest)
+{
+	const double	*p[3] = { &b->open, &b->high, &b->low };
+	size_t		 i;
+
+	if (b->day <= 0 || b->day > latest)
+		return "a date that is no past session";
+	if (!isfinite(b->close) || b->close <= 0 || b->close >= PRICE_LIMIT)
+		return "a close that is not a price";
+	for (i = 0; i < 3; i++)
+		if (!isnan(*p[i]) && (!isfinite(*p[i]) || *p[i] <= 0 ||
+		    *p[i] >= PRICE_LIMIT))
+			return "an open, high or low that is not a price";
+	if (isfinite(b->high) && isfinite(b->low) && b->high < b->low)
+		return "a high below its low";
+	if (!isnan(b->volume) && (!isfinite(b->volume) || b->volume < 0 ||
+	    b->volume >= 1e15))
+		return "a volume that is not a count";
+	return NULL;
 }

@@ -123,6 +123,7 @@ apply(struct dfetch *x, long status)
 		bars_free(&b);
 		return;
 	}
+	bars_say_skipped(&b, x->symbol);
 	if (d == NULL) {
 		bars_free(&b);
 		return;

@@ -111,9 +111,11 @@ xfer_done(void *easy, int code, void *arg)
 	    x->body.buf.data : "", x->body.buf.len, x->minute, b) == -1) {
 		log_warnx("%s: %s: %s", j->symbol, red, b->error);
 		j->failed = 1;
-	} else
+	} else {
+		bars_say_skipped(b, j->symbol);
 		log_info("%s: %zu %s bars from %s", j->symbol, b->n,
 		    x->minute ? "minute" : "daily", x->F->p->name);
+	}
 	free(red);
 	buf_free(&x->body.buf);
 	free(x->url);
@@ -463,7 +465,8 @@ fetch_history(struct config *conf, char **syms, size_t n, const char *range,
 		else
 			daily_rows(&F, i, &rows, &nrows);
 	}
-	qsort(rows, nrows, sizeof(*rows), by_time);
+	if (nrows > 1)	/* rows is NULL when every fetch failed */
+		qsort(rows, nrows, sizeof(*rows), by_time);
 	if (got > 0 && write_rows(&F, rows, nrows, out) == 0)
 		log_info("%zu rows of %zu symbol%s to %s", nrows, got,
 		    got == 1 ? "" : "s", out);

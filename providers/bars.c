@@ -33,7 +33,10 @@
 
 #include "lib/lib.h"
 #include "market/market.h"
+#include "alerts/alerts.h"
 #include "providers/providers.h"
+
+static const char *bar_problem(const struct bar *, long);
 
 static void
 bar_add(struct bars *h, long day, time_t t, const double v[5])
@@ -340,8 +343,10 @@ int
 bars_parse(const struct bars_api *api, long status, const char *body,
     size_t len, int minute, struct bars *h)
 {
-	char	 ex[80];
-	size_t	 i, j;
+	const char	*why;
+	char		 ex[80];
+	size_t		 i, j;
+	long		 latest;
 
 	memset(h, 0, sizeof(*h));
 	if (status != 200 && !(status == 404 && len > 0 && *body == '{')) {
@@ -353,16 +358,48 @@ bars_parse(const struct bars_api *api, long status, const char *body,
 	}
 	if (api->parse(body, len, minute, h) == -1)
 		return -1;
-	for (i = j = 0; i < h->n; i++)	/* unparsable dates */
-		if (h->v[i].day != 0)
+	if (h->n > 1)
+		qsort(h->v, h->n, sizeof(*h->v), by_time);
+	latest = (long)(clock_now() / 86400) + 1;	/* east of UTC */
+	for (i = j = 0; i < h->n; i++) {
+		why = bar_problem(&h->v[i], latest);
+		if (why == NULL && j > 0 && h->v[j - 1].day == h->v[i].day &&
+		    h->v[j - 1].time == h->v[i].time)
+			why = "a session given twice";
+		if (why == NULL)
 			h->v[j++] = h->v[i];
+		else if (h->skipped++ == 0)
+			snprintf(h->skip_why, sizeof(h->skip_why), "%s", why);
+	}
 	h->n = j;
 	if (h->n == 0) {
-		herr(h, "no history in the answer");
+		herr(h, h->skipped > 0 ? h->skip_why :
+		    "no history in the answer");
 		return -1;
 	}
-	qsort(h->v, h->n, sizeof(*h->v), by_time);
 	return 0;
+}
+
+/* Whether a bar can be one: alerts/daily.c's checks, and a date. */
+static const char *
+bar_problem(const struct bar *b, long latest)
+{
+	struct dbar	 d = { b->day, b->open, b->high, b->low, b->close,
+			    b->volume };
+
+	if (b->day == 0)
+		return "a date that cannot be read";
+	return dbar_problem(&d, latest);
+}
+
+/* The rows of an answer that were no bars: one line for them all. */
+void
+bars_say_skipped(const struct bars *h, const char *symbol)
+{
+	if (h->skipped > 0)
+		log_warnx("%s: %zu row%s of the history skipped (the first: "
+		    "%s)", symbol, h->skipped, h->skipped == 1 ? "" : "s",
+		    h->skip_why);
 }
 
 void

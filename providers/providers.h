@@ -168,6 +168,8 @@ struct bars {
 	struct bar	*v;
 	size_t		 n, cap;
 	char		 error[256];
+	size_t		 skipped;	/* rows that are no bars */
+	char		 skip_why[96];	/* the first one's fault */
 };
 struct bars_api {
 	const char	*provider;
@@ -181,6 +183,7 @@ const struct bars_api *bars_api(const char *);
 int		 bars_parse(const struct bars_api *, long, const char *,
 		    size_t, int, struct bars *);
 void		 bars_free(struct bars *);
+void		 bars_say_skipped(const struct bars *, const char *);
 
 /* providers/replay.c: recorded quotes from CSV, read as a stream */
 struct replay;

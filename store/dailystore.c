@@ -70,14 +70,18 @@ dailystore_load(const char *symbol, struct daily *d)
 	struct dbar	*v = NULL, b;
 	char		*path, line[256];
 	size_t		 n = 0, cap = 0, bad = 0;
+	long		 latest = (long)(clock_now() / 86400) + 1;
 	FILE		*f;
 
 	if (store_dir() == NULL)
 		return;
 	xasprintf(&path, "%s/daily/%s.csv", store_dir(), symbol);
-	if ((f = store_fopen(path)) == NULL) {
-		if (errno != ENOENT)
-			log_warn("daily history %s", path);
+	if ((f = store_fopen(path, DAILY_FILE_MAX)) == NULL) {
+		if (errno == EFBIG || errno == EINVAL)	/* fetched anew */
+			quarantine(path, store_strerror(errno, DAILY_FILE_MAX));
+		else if (errno != ENOENT)
+			log_warnx("daily history %s: %s", path,
+			    store_strerror(errno, DAILY_FILE_MAX));
 		free(path);
 		return;
 	}
@@ -85,6 +89,7 @@ dailystore_load(const char *symbol, struct daily *d)
 		if (strncmp(line, "date,", 5) == 0)
 			continue;
 		if (parse_line(line, &b) == -1 ||
+		    dbar_problem(&b, latest) != NULL ||
 		    (n > 0 && b.day <= v[n - 1].day)) {
 			bad++;
 			continue;

@@ -115,17 +115,57 @@ store_file(const char *path, int flags, mode_t mode)
 	return fd;
 }
 
-/* A JSON file of the state directory, opened as store_file() does. */
+/*
+ * A file of the state directory to read, as store_file() opens it, and
+ * of at most max bytes: a file grown past any size tickerd writes is not
+ * read at start (EFBIG), so that no file can hold the start up.
+ */
+static int
+store_read(const char *path, size_t max)
+{
+	struct stat	 st;
+	int		 fd;
+
+	if ((fd = store_file(path, O_RDONLY, 0)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || (size_t)st.st_size > max) {
+		close(fd);
+		errno = EFBIG;
+		return -1;
+	}
+	return fd;
+}
+
+/* Why a file of the state directory could not be read, in words. */
+const char *
+store_strerror(int e, size_t max)
+{
+	static char	 msg[80];
+
+	switch (e) {
+	case EINVAL:
+		return "not a regular file";
+	case ELOOP:
+		return "a symbolic link";
+	case EFBIG:
+		snprintf(msg, sizeof(msg), "larger than %zu MiB, the most "
+		    "tickerd reads of it", max >> 20);
+		return msg;
+	default:
+		return strerror(e);
+	}
+}
+
+/* A JSON file of the state directory of at most max bytes, or NULL. */
 json_t *
-store_json(const char *path, size_t flags, json_error_t *err)
+store_json(const char *path, size_t flags, size_t max, json_error_t *err)
 {
 	json_t	*j;
 	int	 fd;
 
-	if ((fd = store_file(path, O_RDONLY, 0)) == -1) {
-		snprintf(err->text, sizeof(err->text), "%s", errno == EINVAL ?
-		    "not a regular file" : errno == ELOOP ? "a symbolic link" :
-		    strerror(errno));
+	if ((fd = store_read(path, max)) == -1) {
+		snprintf(err->text, sizeof(err->text), "%s",
+		    store_strerror(errno, max));
 		err->line = 0;
 		return NULL;
 	}
@@ -136,12 +176,12 @@ store_json(const char *path, size_t flags, json_error_t *err)
 
 /* A file of the state directory to read line by line, or NULL. */
 FILE *
-store_fopen(const char *path)
+store_fopen(const char *path, size_t max)
 {
 	FILE	*f;
 	int	 fd;
 
-	if ((fd = store_file(path, O_RDONLY, 0)) == -1)
+	if ((fd = store_read(path, max)) == -1)
 		return NULL;
 	if ((f = fdopen(fd, "r")) == NULL)
 		close(fd);
@@ -329,8 +369,8 @@ lock(const char *dir, char *err, size_t errlen)
 
 	xasprintf(&path, "%s/lock", dir);
 	if ((fd = store_file(path, O_RDWR | O_CREAT, 0600)) == -1) {
-		snprintf(err, errlen, "state-dir %s: %s", path, errno == EINVAL ?
-		    "not a regular file" : strerror(errno));
+		snprintf(err, errlen, "state-dir %s: %s", path,
+		    store_strerror(errno, 0));
 		free(path);
 		return -1;
 	}

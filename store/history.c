@@ -38,7 +38,10 @@ history_open(void)
 
 	history_lines = 0;
 	xasprintf(&path, "%s/history.jsonl", store_dir());
-	if ((f = store_fopen(path)) != NULL) {
+	if ((f = store_fopen(path, HISTORY_FILE_MAX)) == NULL &&
+	    (errno == EFBIG || errno == EINVAL))
+		quarantine(path, store_strerror(errno, HISTORY_FILE_MAX));
+	else if (f != NULL) {
 		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
 			for (size_t i = 0; i < n; i++)
 				history_lines += buf[i] == '\n';
@@ -57,7 +60,7 @@ history_trim(void)
 	FILE		*f;
 
 	xasprintf(&path, "%s/history.jsonl", store_dir());
-	if ((f = store_fopen(path)) == NULL) {
+	if ((f = store_fopen(path, HISTORY_FILE_MAX)) == NULL) {
 		free(path);
 		return;
 	}
@@ -128,7 +131,7 @@ history_tail(size_t n)
 		return a;
 	}
 	xasprintf(&path, "%s/history.jsonl", store_dir());
-	f = store_fopen(path);
+	f = store_fopen(path, HISTORY_FILE_MAX);
 	free(path);
 	if (f == NULL)
 		return a;

@@ -155,7 +155,7 @@ outbox_read(const char *path)
 	int		 t;
 	char		 why[300];
 
-	if ((j = store_json(path, 0, &err)) == NULL) {
+	if ((j = store_json(path, 0, OUTMSG_FILE_MAX, &err)) == NULL) {
 		snprintf(why, sizeof(why), "%s", err.text);
 		quarantine(path, why);
 		return NULL;

@@ -289,23 +289,42 @@ review_load(void)
 {
 	json_error_t	 err;
 	json_t		*root, *a, *o;
-	char		*path;
-	size_t		 i;
+	char		*path, why[300];
+	size_t		 i, from;
 
 	if (store_dir() == NULL)
 		return;
 	xasprintf(&path, "%s/review.json", store_dir());
-	if ((root = store_json(path, 0, &err)) == NULL) {
+	if ((root = store_json(path, 0, REVIEW_FILE_MAX, &err)) == NULL) {
+		/* a damaged file is kept aside, never overwritten */
+		if (err.line > 0)
+			snprintf(why, sizeof(why), "%s at line %d", err.text,
+			    err.line);
+		else
+			snprintf(why, sizeof(why), "%s", err.text);
 		if (err.line > 0 || strstr(err.text, "No such file") == NULL)
-			log_warnx("review: %s: %s; the review starts anew",
-			    path, err.text);
+			quarantine(path, why);
+		free(path);
+		return;
+	}
+	if (jint(root, "version") != REVIEW_VERSION ||
+	    !json_is_array(json_object_get(root, "alerts"))) {
+		snprintf(why, sizeof(why), "version %lld, this tickerd reads "
+		    "version %d", jint(root, "version"), REVIEW_VERSION);
+		json_decref(root);
+		quarantine(path, why);
 		free(path);
 		return;
 	}
 	mailed = (long)jint(root, "mailed");
 	a = json_object_get(root, "alerts");
+	/* only the newest REVIEW_MAX: what a save would keep */
+	from = json_array_size(a) > REVIEW_MAX ? json_array_size(a) -
+	    REVIEW_MAX : 0;
 	json_array_foreach(a, i, o)
-		if (entry_read(o, entry_new()) == -1)
+		if (i < from)
+			continue;
+		else if (entry_read(o, entry_new()) == -1)
 			nall--;		/* not one */
 		else
 			all[nall - 1].seq = ++seqs;

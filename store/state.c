@@ -241,7 +241,8 @@ state_load(struct config *conf)
 		free(path);
 		return;
 	}
-	if ((root = store_json(path, JSON_REJECT_DUPLICATES, &err))
+	if ((root = store_json(path, JSON_REJECT_DUPLICATES, STATE_FILE_MAX,
+	    &err))
 	    == NULL) {
 		if (err.line > 0)
 			snprintf(why, sizeof(why), "%s at line %d", err.text,

@@ -129,8 +129,15 @@ void		 store_failed(const char *, const char *);
 void		 store_ok(void);
 const char	*store_problem(void);
 int		 store_file(const char *, int, mode_t);
-FILE		*store_fopen(const char *);
-json_t		*store_json(const char *, size_t, json_error_t *);
+/* the most tickerd reads of each file at start (it writes far less) */
+#define STATE_FILE_MAX	(64u << 20)	/* state.json */
+#define REVIEW_FILE_MAX	(16u << 20)	/* review.json */
+#define HISTORY_FILE_MAX	(16u << 20)	/* history.jsonl */
+#define OUTMSG_FILE_MAX	(4u << 20)	/* an outbox message */
+#define DAILY_FILE_MAX	(4u << 20)	/* daily/SYMBOL.csv */
+FILE		*store_fopen(const char *, size_t);
+json_t		*store_json(const char *, size_t, size_t, json_error_t *);
+const char	*store_strerror(int, size_t);
 int		 atomic_write(const char *, const char *, const void *, size_t);
 int		 atomic_write_later(const char *, const char *, const void *,
 		    size_t);
