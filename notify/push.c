@@ -245,6 +245,8 @@ push_done(void *easy, int code, void *arg)
 	char		 why[CURL_ERROR_SIZE + 600];
 	const char	*said, *raw = h->answer.buf.data ? h->answer.buf.data : "";
 
+	double		 answered = clock_mono();
+
 	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
 	if (h->answer.buf.len > 0)
 		j = json_loadb(raw, h->answer.buf.len, 0, NULL);
@@ -254,7 +256,10 @@ push_done(void *easy, int code, void *arg)
 		h->m->retry_after = bucket_empty(easy);
 		curl_easy_cleanup(easy);
 		json_decref(j);
-		h->done(h->m, 1, NULL);
+		h->done(h->m, 1, NULL);		/* forgets it, at once */
+		log_debug("%s: the outbox entry was gone %.3f ms after the "
+		    "answer", service_names[h->type],
+		    (clock_mono() - answered) * 1000);
 		push_free(h);
 		return;
 	}

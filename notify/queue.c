@@ -332,19 +332,22 @@ done(struct outmsg *m, int ok, const char *why)
 		failed(m, why);
 		return;
 	}
+	/*
+	 * Delivered: forgotten first, before anything else is done, since
+	 * a crash between the service's answer and this is the one window
+	 * in which a message goes twice (tickerd(8), EXACTLY ONCE).
+	 */
+	if (!m->is_test) {
+		crashpoint("delivered");
+		outbox_each(m, outbox_remove);
+	}
 	if (m->retry_after > 0)		/* delivered, but wait for the next */
 		hold(m->notifier, m->retry_after);
 	if (m->type != NOTIFIER_SYSLOG)
 		log_info("%s %s: delivered \"%s\"", notifier_type_name(m->type),
 		    m->notifier, m->subject);
-	if (m->is_test) {
-		if (m->test_cb != NULL)
-			m->test_cb(m->test_arg, 1, NULL);
-		dequeue(m);
-		return;
-	}
-	crashpoint("delivered");
-	outbox_each(m, outbox_remove);
+	if (m->is_test && m->test_cb != NULL)
+		m->test_cb(m->test_arg, 1, NULL);
 	dequeue(m);
 }
 

@@ -96,6 +96,11 @@ webhook_deliver(const struct notifier *n, struct outmsg *m,
 	h->headers = curl_slist_append(NULL, ct);
 	free(ct);
 	h->headers = curl_slist_append(h->headers, "Expect:");
+	/* the same key on every attempt of one message, so that a receiver
+	 * can drop the copy a crash after its answer makes (tickerd(8)) */
+	xasprintf(&hdr, "Idempotency-Key: %s", m->id);
+	h->headers = curl_slist_append(h->headers, hdr);
+	free(hdr);
 	if (n->header_name != NULL && n->header_value != NULL) {
 		xasprintf(&hdr, "%s: %s", n->header_name, n->header_value);
 		h->headers = curl_slist_append(h->headers, hdr);
