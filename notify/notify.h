@@ -91,6 +91,8 @@ void		 webhook_deliver(const struct notifier *, struct outmsg *,
 /* notify/pushmsg.c, push.c: the phone services' messages and transport */
 void		 push_compose(struct buf *, const struct notifier *,
 		    const struct alert *, size_t);
+int		 push_answer(enum notifier_type, long, const char *, size_t,
+		    char *, size_t, double *);
 void		 push_deliver(const struct notifier *, struct outmsg *,
 		    deliver_done_fn);
 

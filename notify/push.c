@@ -151,21 +151,32 @@ compose(struct push *h, const struct notifier *n, const struct outmsg *m)
 		h->body = xstrdup(p);
 }
 
-/* How long an answer asks to wait: its JSON, or Retry-After; 0: none. */
+/* How long the answer's JSON asks to wait; 0: it does not say. */
 static double
-wait_asked(void *easy, json_t *j)
+wait_said(json_t *j)
 {
-	struct curl_header	*hd;
-	json_t			*v;
-	curl_off_t		 after = 0;
-	double			 w = 0;
+	json_t	*v;
+	double	 w = 0;
 
 	if ((v = json_object_get(json_object_get(j, "parameters"),
 	    "retry_after")) != NULL || (v = json_object_get(j,
 	    "retry_after")) != NULL)
 		w = json_number_value(v);
-	if (w <= 0 && curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER,
-	    &after) == CURLE_OK && after > 0)
+	if (!isfinite(w) || w <= 0)
+		return 0;
+	return w > WAIT_MAX ? WAIT_MAX : w;
+}
+
+/* How long an answer's headers ask to wait: Retry-After, or Discord's. */
+static double
+wait_headed(void *easy)
+{
+	struct curl_header	*hd;
+	curl_off_t		 after = 0;
+	double			 w = 0;
+
+	if (curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER, &after) ==
+	    CURLE_OK && after > 0)
 		w = (double)after;
 	if (w <= 0 && curl_easy_header(easy, "X-RateLimit-Reset-After", 0,
 	    CURLH_HEADER, -1, &hd) == CURLHE_OK)
@@ -226,6 +237,37 @@ accepted(enum notifier_type t, json_t *j)
 	return 1;
 }
 
+/*
+ * A service's answer of status and the len bytes at body, read as the
+ * service documents it: 1 when it delivered; else 0, with the reason in
+ * why (of size len, the service's words, secrets hidden before the cut)
+ * and, for a 429, how long its JSON asks to wait in *wait (0: not said).
+ */
+int
+push_answer(enum notifier_type t, long status, const char *body, size_t len,
+    char *why, size_t whylen, double *wait)
+{
+	json_t		*j = len > 0 ? json_loadb(body, len, 0, NULL) : NULL;
+	const char	*said;
+	char		*raw;
+	int		 ok = 0;
+
+	*wait = 0;
+	if (status >= 200 && status < 300 && accepted(t, j))
+		ok = 1;
+	else {
+		raw = xstrndup(body, len);	/* up to a NUL, if any */
+		said = described(t, j, raw);
+		text_printf(why, whylen, "%s answered HTTP %ld%s%s",
+		    service_names[t], status, *said ? ": " : "", said);
+		free(raw);
+		if (status == 429)
+			*wait = wait_said(j);
+	}
+	json_decref(j);
+	return ok;
+}
+
 static void
 push_free(struct push *h)
 {
@@ -240,22 +282,17 @@ static void
 push_done(void *easy, int code, void *arg)
 {
 	struct push	*h = arg;
-	json_t		*j = NULL;
 	long		 status = 0;
 	char		 why[CURL_ERROR_SIZE + 600];
-	const char	*said, *raw = h->answer.buf.data ? h->answer.buf.data : "";
-
-	double		 answered = clock_mono();
+	double		 answered = clock_mono(), wait = 0;
 
 	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-	if (h->answer.buf.len > 0)
-		j = json_loadb(raw, h->answer.buf.len, 0, NULL);
 	h->m->retry_after = 0;
-	if (code == CURLE_OK && status >= 200 && status < 300 &&
-	    accepted(h->type, j)) {
+	if (code == CURLE_OK && push_answer(h->type, status,
+	    h->answer.buf.data ? h->answer.buf.data : "", h->answer.buf.len,
+	    why, 512, &wait)) {
 		h->m->retry_after = bucket_empty(easy);
 		curl_easy_cleanup(easy);
-		json_decref(j);
 		h->done(h->m, 1, NULL);		/* forgets it, at once */
 		log_debug("%s: the outbox entry was gone %.3f ms after the "
 		    "answer", service_names[h->type],
@@ -268,16 +305,9 @@ push_done(void *easy, int code, void *arg)
 		    net_strerror(code, &h->answer),
 		    h->error[0] && !h->answer.over ? ": " : "",
 		    h->answer.over ? "" : h->error);
-	else {
-		/* the service's words: secrets hidden, then cut to 511 */
-		said = described(h->type, j, raw);
-		text_printf(why, 512, "%s answered HTTP %ld%s%s",
-		    service_names[h->type], status, *said ? ": " : "", said);
-		if (status == 429)
-			h->m->retry_after = wait_asked(easy, j);
-	}
+	else if (status == 429)
+		h->m->retry_after = wait > 0 ? wait : wait_headed(easy);
 	curl_easy_cleanup(easy);
-	json_decref(j);
 	h->done(h->m, 0, why);
 	push_free(h);
 }

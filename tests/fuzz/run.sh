@@ -60,6 +60,33 @@ seeds() {
 				  printf '%s' "$line"; } > "$d/m$i"
 			done < "$src/tests/data/${p%:*}/stream.txt"
 		done ;;
+	push)
+		# status class and service, then the answers of the services
+		# as they document them (tests/fakepush.py's shapes)
+		i=0
+		for body in '{"ok":true,"result":{"message_id":1}}' \
+		    '{"ok":false,"error_code":400,"description":"Bad Request: chat not found"}' \
+		    '{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 5","parameters":{"retry_after":5}}' \
+		    '{"message": "Unknown Webhook", "code": 10015}' \
+		    '{"message": "You are being rate limited.", "retry_after": 1.5, "global": false}' \
+		    'invalid_payload' 'no_service' \
+		    '{"code":40101,"http":401,"error":"unauthorized","link":"https://ntfy.sh/docs/publish/#authentication"}' \
+		    '{"token":"invalid","errors":["application token is invalid"],"status":0,"request":"5042853c"}' \
+		    '{"status":1,"request":"647d2300"}' \
+		    '{"error":"Unauthorized","errorCode":401,"errorDescription":"you need to provide a valid access token or user credentials to access this api"}'; do
+			for k in 0 1 2 3 4 5; do
+				i=$((i + 1))
+				{ printf "\\$(printf %o $k)\\$(printf %o $((i % 10)))"
+				  printf '%s' "$body"; } > "$d/a$i"
+			done
+		done ;;
+	pushmsg)
+		printf '%s' 'above 44.53 BEAD rural buildouts, Calix One ARR; <b>23%</b> & *AR* concentration' > "$d/n1"
+		printf '%s' 'USD caf\303\251 \360\237\230\200 _x_ `y` [z](u)' > "$d/n2" ;;
+	review)
+		printf '%s' '{"version":1,"mailed":0,"alerts":[{"time":1772480400,"day":"2026-03-02","symbol":"CALX","note":"n","rule":"above 44.53","price":45.12,"currency":"USD","direction":1,"returns":{"1":0.012,"5":-0.03},"closes":{"1":45.66,"5":43.77},"rise":0.02,"fall":-0.04,"sessions":5,"done":false,"ended":false,"after_high":46.1,"after_low":43.2}]}' > "$d/review" ;;
+	daily)
+		printf 'date,open,high,low,close,volume\n2026-03-02,40.10,41.50,39.80,41.20,812000\n2026-03-03,41.20,42.00,40.90,41.80,700000\n2026-03-04,,,,41.90,\n' > "$d/daily" ;;
 	control)
 		for r in status quotes alerts "history 5" "history 0" reload \
 		    "test me" "test" "frob x"; do
@@ -84,7 +111,7 @@ fi
 objs=$(cut -d' ' -f2 "$out/objs")
 
 failed=0
-for t in providers replay config state control feed; do
+for t in providers replay config state control feed push pushmsg review daily; do
 	srcs=$objs
 	[ "$t" = control ] && srcs=$(echo "$objs" | \
 	    grep -v '/daemon_control\.o$' | tr '\n' ' ')

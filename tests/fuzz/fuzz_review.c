@@ -1,0 +1,59 @@
+/*
+ * libFuzzer: review.json as a restart reads it back (store/review.c),
+ * then every entry as tickerctl review and the next save encode it: no
+ * entry, whatever its bytes, stops the daemon.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/lib.h"
+#include "alerts/alerts.h"
+#include "config/conf.h"
+#include "store/store.h"
+#include "fuzz.h"
+
+static struct config	*conf;
+
+static void
+queued(struct outmsg *m)
+{
+	outmsg_free(m);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char		 err[512], *text;
+	const char	*dir = fuzz_dir();
+	json_t		*j;
+	size_t		 i;
+
+	if (conf == NULL) {
+		conf = config_load(fuzz_file("r.conf", (const uint8_t *)
+		    "watch CALX { above 1 }\n", 23), NULL);
+		if (conf == NULL)
+			abort();
+	}
+	fuzz_put(dir, "review.json", data, size);
+	symstate_sync(conf);
+	if (store_open(conf, dir, queued, err, sizeof(err)) == 0) {
+		review_load();
+		for (i = 0; i < review_count(); i++) {
+			if ((j = review_entry_json(review_at(i))) == NULL)
+				abort();
+			if ((text = json_dumps(j, 0)) == NULL)
+				abort();
+			free(text);
+			json_decref(j);
+		}
+		review_save();
+		review_free();
+		store_close();
+	}
+	fuzz_clean(dir);
+	return 0;
+}
