@@ -142,7 +142,7 @@ void
 alert_line(const struct alert *a, char *out, size_t len)
 {
 	char	 price[48], hi[32], lo[32], chg[48] = "", rng[80] = "", day[24];
-	char	 ind[160] = "";
+	char	 ind[160] = "", late[160];
 
 	if (a->test) {
 		snprintf(out, len, "test message from tickerd (%s)",
@@ -163,8 +163,32 @@ alert_line(const struct alert *a, char *out, size_t len)
 		if (ind[2] != '\0')
 			memcpy(ind, ", ", 2);
 	}
-	snprintf(out, len, "alert %s %s: price %s%s%s%s%s", a->symbol,
-	    a->rule_text, price, day, chg, ind[2] ? ind : "", rng);
+	snprintf(out, len, "alert %s %s: price %s%s%s%s%s%s%s", a->symbol,
+	    a->rule_text, price, day, chg, ind[2] ? ind : "", rng,
+	    a->late ? "; " : "", alert_late(a, late, sizeof(late)));
+}
+
+/*
+ * What an alert that fired while the state directory was full says when
+ * it goes out, later: "price crossed 44.53 at 10:31 EST (15:31 UTC)
+ * while the state directory was full".  "" for any other alert.
+ */
+const char *
+alert_late(const struct alert *a, char *out, size_t len)
+{
+	char	 when[64], thr[32];
+
+	if (!a->late)
+		return "";
+	fmt_exchange_time(a->quote.ex, a->time, 0, when, sizeof(when));
+	if (isfinite(a->threshold)) {
+		fmt_price(a->threshold, thr, sizeof(thr));
+		snprintf(out, len, "price crossed %s at %s while the state "
+		    "directory was full", thr, when);
+	} else
+		snprintf(out, len, "fired at %s while the state directory "
+		    "was full", when);
+	return out;
 }
 
 /* The subject, without the "[tickerd] " tag: CALX 45.12 crossed above 44.53 */
@@ -318,6 +342,8 @@ alert_json(const struct alert *a)
 	    json_null(), "currency", jtext(a->quote.currency),
 	    "exchange", jtext(a->quote.ex != NULL ? a->quote.ex->name : ""),
 	    "close_day", (json_int_t)a->close_day);
+	if (j != NULL && a->late)
+		json_object_set_new(j, "late", json_true());
 	if (j != NULL && trader_rule(a->kind))
 		json_object_set_new(j, "indicator", json_pack("{s:o, s:o, s:i, "
 		    "s:i, s:i, s:i, s:o}", "value", jnum(a->ind[0]), "value2",
@@ -370,6 +396,7 @@ alert_from_json(const char *text, struct alert *a)
 	tk_strlcpy(a->rule_text, rule, sizeof(a->rule_text));
 	tk_strlcpy(a->valtext, val ? val : "", sizeof(a->valtext));
 	a->once = json_is_true(json_object_get(j, "once"));
+	a->late = json_is_true(json_object_get(j, "late"));
 	a->quote.price = jget(j, "price");
 	a->quote.prev_close = jget(j, "prev_close");
 	a->quote.high52 = jget(j, "high52");

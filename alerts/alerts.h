@@ -245,6 +245,8 @@ struct alert {
 	double			 ind[2];	/* the indicator's values */
 	int			 period, period2, ma, ma2;
 	double			 value;		/* the rule's figure */
+	int			 late;		/* fired while the state
+						 * directory was full */
 };
 void		 alert_init(struct alert *, const char *, const char *,
 		    const struct rule *, const struct quote *,
@@ -256,6 +258,7 @@ void		 alert_test(struct alert *, const char *, const char *,
 		    const struct quote *, time_t);
 void		 alert_clear(struct alert *);
 void		 alert_line(const struct alert *, char *, size_t);
+const char	*alert_late(const struct alert *, char *, size_t);
 void		 alert_subject(const struct alert *, char *, size_t);
 void		 alert_describe(const struct alert *, char *, size_t);
 char		*alert_json(const struct alert *);

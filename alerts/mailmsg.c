@@ -173,6 +173,7 @@ static void
 text_alert(struct buf *b, const struct alert *a)
 {
 	char	 price[32], pc[32], lo[32], hi[32], when[64], qt[64], desc[512];
+	char	 late[160];
 	const struct quote *q = &a->quote;
 
 	fmt_price(q->price, price, sizeof(price));
@@ -195,6 +196,9 @@ text_alert(struct buf *b, const struct alert *a)
 		    "%s\n", a->change_pct, pc);
 	buf_printf(b, "  Rule:      %s%s\n", a->rule_text,
 	    a->once ? " (once)" : "");
+	if (a->late)
+		buf_printf(b, "  Late:      %s\n", alert_late(a, late,
+		    sizeof(late)));
 	buf_printf(b, "  Time:      %s; the quote's, %s\n", when, qt);
 	if (isfinite(q->low52) && isfinite(q->high52))
 		buf_printf(b, "  52 weeks:  %s - %s\n", lo, hi);
@@ -247,6 +251,7 @@ static void
 html_alert(struct buf *b, const struct alert *a)
 {
 	char	 price[32], pc[32], lo[32], hi[32], when[64], desc[512];
+	char	 late[160];
 	const struct quote *q = &a->quote;
 	double	 pos = a->range_pos;
 
@@ -276,6 +281,9 @@ html_alert(struct buf *b, const struct alert *a)
 		    "previous close of %s</td></tr>\n", a->change_pct, pc);
 	buf_puts(b, "<tr><td>Rule</td><td>");
 	mail_html_escape(b, a->rule_text);
+	if (a->late)
+		buf_printf(b, "</td></tr>\n<tr><td>Late</td><td>%s",
+		    alert_late(a, late, sizeof(late)));
 	buf_printf(b, "</td></tr>\n<tr><td>Time</td><td>%s</td></tr>\n", when);
 	if (isfinite(q->low52) && isfinite(q->high52))
 		buf_printf(b, "<tr><td>52 weeks</td><td>%s &ndash; %s"

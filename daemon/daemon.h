@@ -109,6 +109,8 @@ TAILQ_HEAD(reqlist, req);
 struct hand;
 struct held;
 TAILQ_HEAD(heldlist, held);
+struct waiting;
+TAILQ_HEAD(waitlist, waiting);
 
 /* How the poller runs: --once, --replay FILE, both (a backtest). */
 struct poll_opts {
@@ -141,6 +143,9 @@ struct poller {
 	int			 dirty;		/* state changed, not saved */
 	struct event		*save_ev;	/* saves what is dirty */
 	struct heldlist		 held;		/* alerts staged, to commit */
+	struct waitlist		 waiting;	/* fired while the state
+						 * directory was full */
+	struct event		*wait_ev;	/* tries them again */
 	struct event		*commit_ev;	/* commits them */
 	double			 committed;	/* the last, clock_mono() */
 	off_t			 hist_mark;	/* history before them */
@@ -206,6 +211,7 @@ void		 eval_commit(struct poller *, struct watch *,
 		    struct symstate *, const struct quote *, time_t);
 void		 eval_init(struct poller *);
 void		 eval_flush(struct poller *);
+void		 eval_drop_waiting(struct poller *);
 
 /* daemon/backtest.c: replays, backtests and the backtest's table */
 int		 replay_begin(struct poller *, const char *);

@@ -162,58 +162,12 @@ stage(struct poller *P, struct watch *w, struct symstate *ss,
 	return rc;
 }
 
-/*
- * What an evaluation may have to undo: the symbol's state before it.
- * Taken for every quote, into the caller's room for BEFORE_RULES rules
- * (no allocation for a watch of that many); what a commit keeps is
- * copied out of it, at its size.
- */
-#define BEFORE_RULES	16
-struct before {
-	struct symref		 ref;
-	time_t			 last_time;
-	struct rulestate	*rules;		/* ss->nrules of them */
-};
-
+/* Messages made but not to be sent. */
 static void
-remember(struct before *b, const struct symstate *ss, struct rulestate *room)
-{
-	b->ref = ss->ref;
-	b->last_time = ss->last_time;
-	b->rules = ss->nrules <= BEFORE_RULES ? room :
-	    xreallocarray(NULL, ss->nrules, sizeof(*b->rules));
-	memcpy(b->rules, ss->rules, ss->nrules * sizeof(*b->rules));
-}
-
-static void
-forget(struct before *b, const struct rulestate *room)
-{
-	if (b->rules != room)
-		free(b->rules);
-}
-
-/* b, to outlive the caller's room. */
-static void
-keep(struct before *b, const struct rulestate *room, size_t nrules)
-{
-	struct rulestate	*r;
-
-	if (b->rules != room)
-		return;
-	r = xreallocarray(NULL, nrules ? nrules : 1, sizeof(*r));
-	memcpy(r, room, nrules * sizeof(*r));
-	b->rules = r;
-}
-
-/* The alerts could not be committed: as if the quote never came. */
-static void
-undo(struct before *b, struct symstate *ss, struct outlist *msgs)
+msgs_free(struct outlist *msgs)
 {
 	struct outmsg	*m;
 
-	ss->ref = b->ref;
-	ss->last_time = b->last_time;
-	memcpy(ss->rules, b->rules, ss->nrules * sizeof(*b->rules));
 	while ((m = TAILQ_FIRST(msgs)) != NULL) {
 		TAILQ_REMOVE(msgs, m, entry);
 		outmsg_free(m);
@@ -224,7 +178,6 @@ undo(struct before *b, struct symstate *ss, struct outlist *msgs)
 struct held {
 	TAILQ_ENTRY(held)	 entry;
 	struct symstate		*ss;
-	struct before		 before;
 	struct alert		*alerts;
 	size_t			 na;
 	struct outlist		 msgs;
@@ -238,7 +191,6 @@ held_free(struct held *h)
 	for (i = 0; i < h->na; i++)
 		alert_clear(&h->alerts[i]);
 	free(h->alerts);
-	free(h->before.rules);
 	free(h);
 }
 
@@ -275,17 +227,155 @@ announce(struct poller *P, struct held *h)
 }
 
 /*
+ * Alerts that fired while the state directory could not take them (a
+ * full disk): they are not undone, which could lose them (a price that
+ * has moved back by the time there is room), but kept in memory, with
+ * their messages and history lines made at once, saying so, and written,
+ * committed and sent when the state directory can take them; the rules
+ * stay fired meanwhile, so nothing fires twice.  Only a restart before
+ * then forgets them (the quote is then judged again).
+ */
+struct waiting {
+	TAILQ_ENTRY(waiting)	 entry;
+	struct outlist		 msgs;
+	char			**hist;
+	char			**lines;	/* to log when they go */
+	size_t			 na;
+};
+
+static void
+waiting_free(struct waiting *x)
+{
+	size_t	 i;
+
+	msgs_free(&x->msgs);
+	for (i = 0; i < x->na; i++) {
+		free(x->hist[i]);
+		free(x->lines[i]);
+	}
+	free(x->hist);
+	free(x->lines);
+	free(x);
+}
+
+static void
+wait_for_room(struct poller *P, struct watch *w, struct symstate *ss,
+    struct alert *alerts, size_t na)
+{
+	struct waiting	*x = xcalloc(1, sizeof(*x));
+	const struct quote *q = &alerts[0].quote;
+	char		 line[512], batch[128], *snap;
+	size_t		 i;
+
+	TAILQ_INIT(&x->msgs);
+	x->na = na;
+	x->hist = xcalloc(na, sizeof(*x->hist));
+	x->lines = xcalloc(na, sizeof(*x->lines));
+	notify_batch(ss->symbol, q, batch, sizeof(batch));
+	for (i = 0; i < na; i++) {
+		alerts[i].late = 1;
+		alert_line(&alerts[i], line, sizeof(line));
+		x->lines[i] = xstrdup(line);
+		x->hist[i] = history_line(&alerts[i], line, batch);
+	}
+	snap = state_snapshot(ss);
+	if (w != NULL)
+		notify_build(P->conf, w, snap, alerts, na, batch, x->hist,
+		    &x->msgs);
+	free(snap);
+	log_warnx("%s: %zu alert%s kept in memory until the state directory "
+	    "can be written", ss->symbol, na, na == 1 ? "" : "s");
+	TAILQ_INSERT_TAIL(&P->waiting, x, entry);
+	if (!evtimer_pending(P->wait_ev, NULL))
+		timer_in(P->wait_ev, SAVE_RETRY);
+}
+
+/*
+ * Write, commit and send the alerts kept while the state directory was
+ * full, oldest first, all or none; 0 when none waits any more.
+ */
+static int
+retry_waiting(struct poller *P)
+{
+	struct waiting	*x;
+	struct outmsg	*m;
+	off_t		 mark;
+	size_t		 lines = 0, i;
+	int		 ok = 1;
+
+	if (TAILQ_EMPTY(&P->waiting))
+		return 0;
+	if (!TAILQ_EMPTY(&P->held))	/* after that commit */
+		goto later;
+	mark = history_mark();
+	TAILQ_FOREACH(x, &P->waiting, entry) {
+		TAILQ_FOREACH(m, &x->msgs, entry)
+			if ((ok = outbox_stage(m) == 0) == 0)
+				break;
+		if (!ok || (ok = history_stage(x->hist, x->na) == 0) == 0)
+			break;
+		lines += x->na;
+	}
+	if (ok && state_save(P->conf) == 0) {
+		P->dirty = 0;
+		while ((x = TAILQ_FIRST(&P->waiting)) != NULL) {
+			TAILQ_REMOVE(&P->waiting, x, entry);
+			for (i = 0; i < x->na; i++) {
+				log_alert(x->lines[i]);
+				P->alerts++;
+			}
+			while ((m = TAILQ_FIRST(&x->msgs)) != NULL) {
+				TAILQ_REMOVE(&x->msgs, m, entry);
+				notify_queue(m);
+			}
+			waiting_free(x);
+		}
+		return 0;
+	}
+	history_cut(mark, lines);
+	TAILQ_FOREACH(x, &P->waiting, entry)
+		unwrite(&x->msgs, NULL);
+ later:
+	timer_in(P->wait_ev, SAVE_RETRY);
+	return -1;
+}
+
+/* At the stop: what still waits is lost with the process, and said. */
+void
+eval_drop_waiting(struct poller *P)
+{
+	struct waiting	*x;
+	size_t		 n = 0;
+
+	while ((x = TAILQ_FIRST(&P->waiting)) != NULL) {
+		TAILQ_REMOVE(&P->waiting, x, entry);
+		n += x->na;
+		waiting_free(x);
+	}
+	if (n > 0)
+		log_warnx("state: %zu alert%s that fired while the state "
+		    "directory was full could not be written; their quotes "
+		    "are judged again at the next start", n, n == 1 ? "" :
+		    "s");
+}
+
+static void
+wait_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	retry_waiting(arg);
+}
+
+/*
  * Commit what is staged: one sync for every message and history line,
  * then state.json, once.  When the state directory cannot take it, every
- * staged evaluation is undone, newest first, and judged again at the
- * symbol's next quote.
+ * staged evaluation's files are removed, and its alerts wait in memory
+ * for room (wait_for_room()).
  */
 static void
 commit(struct poller *P)
 {
 	struct heldlist	 done = TAILQ_HEAD_INITIALIZER(done);
 	struct held	*h;
-	size_t		 n = 0;
 	int		 ok;
 
 	if (TAILQ_EMPTY(&P->held))
@@ -302,18 +392,17 @@ commit(struct poller *P)
 		TAILQ_REMOVE(&P->held, h, entry);
 		if (!ok) {
 			unwrite(&h->msgs, NULL);
-			undo(&h->before, h->ss, &h->msgs);
-			n += h->na;
+			msgs_free(&h->msgs);
 		}
 		TAILQ_INSERT_HEAD(&done, h, entry);
 	}
-	if (n > 0)
-		log_debug("%zu alert%s wait for the state directory", n,
-		    n == 1 ? "" : "s");
 	while ((h = TAILQ_FIRST(&done)) != NULL) {
 		TAILQ_REMOVE(&done, h, entry);
 		if (ok)
 			announce(P, h);
+		else		/* oldest first */
+			wait_for_room(P, config_watch(P->conf, h->ss->symbol),
+			    h->ss, h->alerts, h->na);
 		held_free(h);
 	}
 	P->hist_lines = 0;
@@ -337,8 +426,10 @@ void
 eval_init(struct poller *P)
 {
 	TAILQ_INIT(&P->held);
+	TAILQ_INIT(&P->waiting);
 	if ((P->save_ev = evtimer_new(P->base, save_cb, P)) == NULL ||
-	    (P->commit_ev = evtimer_new(P->base, commit_cb, P)) == NULL)
+	    (P->commit_ev = evtimer_new(P->base, commit_cb, P)) == NULL ||
+	    (P->wait_ev = evtimer_new(P->base, wait_cb, P)) == NULL)
 		fatalx("evtimer_new");
 }
 
@@ -347,6 +438,8 @@ void
 eval_flush(struct poller *P)
 {
 	commit(P);
+	if (retry_waiting(P) == -1)	/* before any other save */
+		return;
 	if (!P->dirty)
 		return;
 	if (state_save(P->conf) == -1) {
@@ -364,11 +457,11 @@ hold(struct poller *P, struct watch *w, struct held *h, const struct quote *q)
 
 	if (TAILQ_EMPTY(&P->held))
 		P->hist_mark = history_mark();
-	if (stage(P, w, h->ss, q, h->alerts, h->na, &h->msgs) == -1) {
-		/* judged again at the next quote, when it may fit */
-		log_debug("%s: %zu alert%s wait for the state directory",
-		    w->symbol, h->na, h->na == 1 ? "" : "s");
-		undo(&h->before, h->ss, &h->msgs);
+	if ((!TAILQ_EMPTY(&P->waiting) && retry_waiting(P) == -1) ||
+	    stage(P, w, h->ss, q, h->alerts, h->na, &h->msgs) == -1) {
+		/* after those that wait already, in order */
+		msgs_free(&h->msgs);
+		wait_for_room(P, w, h->ss, h->alerts, h->na);
 		held_free(h);
 		return;
 	}
@@ -394,8 +487,6 @@ eval_commit(struct poller *P, struct watch *w, struct symstate *ss,
     const struct quote *q, time_t now)
 {
 	struct held	*h;
-	struct before	 before;
-	struct rulestate room[BEFORE_RULES];
 	struct alert	*alerts;
 	char		 line[512], when[32];
 	size_t		 na, i;
@@ -417,21 +508,17 @@ eval_commit(struct poller *P, struct watch *w, struct symstate *ss,
 		free(alerts);
 		return;
 	}
-	remember(&before, ss, room);
 	alerts = judge(P, w, ss, q, now, &na, &changed);
 	if (na > 0) {
 		/* only what fires is kept for the commit */
 		h = xcalloc(1, sizeof(*h));
 		h->ss = ss;
 		TAILQ_INIT(&h->msgs);
-		keep(&before, room, ss->nrules);
-		h->before = before;
 		h->alerts = alerts;
 		h->na = na;
 		hold(P, w, h, q);
 		return;
 	}
-	forget(&before, room);
 	free(alerts);
 	if (changed && !P->dirty && store_dir() != NULL) {
 		P->dirty = 1;

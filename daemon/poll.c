@@ -346,6 +346,7 @@ poll_start(struct event_base *base, struct config *conf,
 	if (replay_begin(P, o->replay) == -1) {
 		event_free(P->save_ev);
 		event_free(P->commit_ev);
+		event_free(P->wait_ev);
 		free(P);
 		return NULL;
 	}
@@ -387,8 +388,10 @@ poll_stop(struct poller *P)
 		return;
 	stream_stop(P);
 	eval_flush(P);
+	eval_drop_waiting(P);
 	event_free(P->save_ev);
 	event_free(P->commit_ev);
+	event_free(P->wait_ev);
 	dailyfetch_stop(P);
 	fetch_cancel_all(P);
 	for (i = 0; i < P->nsrc; i++) {

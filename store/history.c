@@ -201,6 +201,8 @@ append(char *const *text, size_t n, int later)
 	int		 fd, rc = -1;
 
 	for (i = 0; i < n; i++) {
+		if (text[i] == NULL)	/* could not be made: that line only */
+			continue;
 		free(ring[ring_next % RING]);
 		ring[ring_next++ % RING] = xstrdup(text[i]);
 		buf_puts(&b, text[i]);

@@ -2,8 +2,9 @@
 # A full disk under the state directory (a 64 KiB tmpfs, in a private
 # mount namespace): an alert that cannot be committed is not sent; it is
 # said once, and shown by tickerctl status; when space returns, the
-# alert goes out exactly once, with or without a restart between; no
-# history line is ever cut short.
+# alert goes out exactly once, with or without a restart between, and
+# when the price has moved back meanwhile too, saying when it crossed
+# (issue 28, item 13); no history line is ever cut short.
 . "${top_srcdir:-.}/tests/lib.sh"
 
 command -v unshare >/dev/null || skip "unshare is not available"
@@ -64,6 +65,29 @@ check "live: no history line cut short" history_ok
 stop_tickerd
 check "live: a clean stop" test "$TRC" -eq 0
 
+# ---- the price moves back before there is room again ----
+sed -i 's/price=45.12 /price=40 /' "$T/scenario"
+run back
+start_tickerd "$D/tickerd.conf" "$D/err"
+wait_polls CALX 2
+fill
+sed -i 's/price=40 /price=45.12 /' "$T/scenario"
+check "back: the crossing is kept in memory" wait_for 10 \
+    grep -q '^CALX: 1 alert kept in memory until the state directory can be written' "$D/err"
+sed -i 's/price=45.12 /price=40 /' "$T/scenario"
+wait_polls CALX 3
+check "back: nothing sent meanwhile" test "$(mails)" -eq 0
+rm -f "$D/state/filler"
+check "back: space again: the alert goes out, though the price is back" \
+    wait_for 15 grep -qs '^From ' "$D/mail.mbox"
+check "back: it says when it crossed" grep -q \
+    '^alert CALX above 44.53: price 45.12 .*; price crossed 44.53 at [0-9][0-9]:[0-9][0-9] .* while the state directory was full' "$D/err"
+check "back: the mail says so" grep -q 'Late:      price crossed 44.53 at' "$D/mail.mbox"
+wait_polls CALX 3
+check "back: exactly once ($(mails))" test "$(mails)" -eq 1
+check "back: no history line cut short" history_ok
+stop_tickerd
+
 # ---- with a restart between ----
 sed -i 's/price=45.12 /price=40 /' "$T/scenario"
 run restart
@@ -83,5 +107,5 @@ wait_polls CALX 3
 check "restart: exactly once ($(mails))" test "$(mails)" -eq 1
 check "restart: no history line cut short" history_ok
 stop_tickerd
-umount "$T/live/state" "$T/restart/state"
+umount "$T/live/state" "$T/back/state" "$T/restart/state"
 finish
