@@ -11,7 +11,8 @@
  * found are hidden.  A run of SECRET_RUN or more bytes of a secret is
  * exactly a union of such windows, so nothing of it is left; a shorter
  * run (a common prefix, a word) is left alone.  A secret shorter than a
- * window is looked for whole.
+ * window is looked for whole, if it has SHORT_MIN bytes: a shorter one
+ * (Alpha Vantage's key "demo") is a word that would hide others.
  *
  * Secrets are registered when they are read (config/values.c) and kept
  * until exit: a reload that drops a key leaves answers in flight that
@@ -25,6 +26,7 @@
 #include "lib/lib.h"
 
 #define SHORT_MAX	32	/* secrets shorter than a window, kept whole */
+#define SHORT_MIN	6	/* and at least this long */
 
 static uint64_t	*set;		/* windows; 0 is a free slot */
 static size_t	 setcap, setlen;
@@ -112,7 +114,7 @@ secret_register(const char *s)
 			set_put(window(s + i));
 		return;
 	}
-	if (n < 4)		/* too short to tell from any text */
+	if (n < SHORT_MIN)	/* too short to tell from any text */
 		return;
 	for (i = 0; i < nshorts; i++)
 		if (strcmp(shorts[i], s) == 0)

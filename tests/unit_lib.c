@@ -52,7 +52,8 @@ START_TEST(test_secret)
 	secret_register(tok);
 	secret_register("https://discord.com/api/webhooks/1234/"
 	    "aBcDeFgHiJkLmNoPqRsTuVwXyZ012345");
-	secret_register("pw42x");
+	secret_register("pw42xy");
+	secret_register("demo");	/* too short: a word */
 	/* whole, inside other words */
 	s = secret_hidden("url /bot7312345678:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/x");
 	ck_assert_str_eq(s, "url /botREDACTED/x");
@@ -67,8 +68,8 @@ START_TEST(test_secret)
 	ck_assert_str_eq(s, "7312345 https://discord.com/x REDACTED");
 	free(s);
 	/* a short secret, whole */
-	secret_hide("a pw42x b", 9, &b);
-	ck_assert_str_eq(b.data, "a REDACTED b");
+	secret_hide("a pw42xy b demo", 15, &b);
+	ck_assert_str_eq(b.data, "a REDACTED b demo");
 	buf_free(&b);
 	/* text_take scrubs before it cuts */
 	text_printf(d, 20, "token %s", tok);
