@@ -4,7 +4,8 @@
  * symbol's schedule (poll.c), sends the requests and reads the answers
  * (fetch.c) within each provider's budget (bucket.c), and hands each good
  * quote to the evaluate pipeline (evaluate.c), which judges the rules and
- * commits the alerts before they are sent.  Replays and backtests are in
+ * commits the alerts before they are sent (or, while the state directory
+ * is full, keeps them until it can: waiting.c).  Replays and backtests are in
  * backtest.c, the control socket in control.c.  Uses every layer below.
  */
 #ifndef TICKERD_DAEMON_H
@@ -211,7 +212,13 @@ void		 eval_commit(struct poller *, struct watch *,
 		    struct symstate *, const struct quote *, time_t);
 void		 eval_init(struct poller *);
 void		 eval_flush(struct poller *);
+
+/* daemon/waiting.c: alerts that wait for room in the state directory */
+void		 eval_wait_for_room(struct poller *, struct watch *,
+		    struct symstate *, struct alert *, size_t);
+int		 eval_retry_waiting(struct poller *);
 void		 eval_drop_waiting(struct poller *);
+void		 eval_wait_cb(int, short, void *);
 
 /* daemon/backtest.c: replays, backtests and the backtest's table */
 int		 replay_begin(struct poller *, const char *);

@@ -103,19 +103,6 @@ judge(struct poller *P, struct watch *w, struct symstate *ss,
 	return alerts;
 }
 
-/* Remove the outbox files of a batch that could not be committed. */
-static void
-unwrite(struct outlist *msgs, struct outmsg *upto)
-{
-	struct outmsg	*m;
-
-	TAILQ_FOREACH(m, msgs, entry) {
-		if (m == upto)
-			break;
-		outbox_remove(m);
-	}
-}
-
 /*
  * Stage the alerts of one evaluation for the group's commit: their
  * messages to the outbox, their lines to the history, neither synced
@@ -143,14 +130,14 @@ stage(struct poller *P, struct watch *w, struct symstate *ss,
 	free(snap);
 	TAILQ_FOREACH(m, msgs, entry) {
 		if (outbox_stage(m) == -1) {
-			unwrite(msgs, m);
+			outbox_unwrite(msgs, m);
 			goto out;
 		}
 		crashpoint("outbox");
 	}
 	crashpoint("history");
 	if (history_stage(hist, na) == -1) {
-		unwrite(msgs, NULL);
+		outbox_unwrite(msgs, NULL);
 		goto out;
 	}
 	P->hist_lines += na;
@@ -160,18 +147,6 @@ stage(struct poller *P, struct watch *w, struct symstate *ss,
 		free(hist[i]);
 	free(hist);
 	return rc;
-}
-
-/* Messages made but not to be sent. */
-static void
-msgs_free(struct outlist *msgs)
-{
-	struct outmsg	*m;
-
-	while ((m = TAILQ_FIRST(msgs)) != NULL) {
-		TAILQ_REMOVE(msgs, m, entry);
-		outmsg_free(m);
-	}
 }
 
 /* An evaluation whose alerts are staged, waiting for the commit. */
@@ -227,149 +202,10 @@ announce(struct poller *P, struct held *h)
 }
 
 /*
- * Alerts that fired while the state directory could not take them (a
- * full disk): they are not undone, which could lose them (a price that
- * has moved back by the time there is room), but kept in memory, with
- * their messages and history lines made at once, saying so, and written,
- * committed and sent when the state directory can take them; the rules
- * stay fired meanwhile, so nothing fires twice.  Only a restart before
- * then forgets them (the quote is then judged again).
- */
-struct waiting {
-	TAILQ_ENTRY(waiting)	 entry;
-	struct outlist		 msgs;
-	char			**hist;
-	char			**lines;	/* to log when they go */
-	size_t			 na;
-};
-
-static void
-waiting_free(struct waiting *x)
-{
-	size_t	 i;
-
-	msgs_free(&x->msgs);
-	for (i = 0; i < x->na; i++) {
-		free(x->hist[i]);
-		free(x->lines[i]);
-	}
-	free(x->hist);
-	free(x->lines);
-	free(x);
-}
-
-static void
-wait_for_room(struct poller *P, struct watch *w, struct symstate *ss,
-    struct alert *alerts, size_t na)
-{
-	struct waiting	*x = xcalloc(1, sizeof(*x));
-	const struct quote *q = &alerts[0].quote;
-	char		 line[512], batch[128], *snap;
-	size_t		 i;
-
-	TAILQ_INIT(&x->msgs);
-	x->na = na;
-	x->hist = xcalloc(na, sizeof(*x->hist));
-	x->lines = xcalloc(na, sizeof(*x->lines));
-	notify_batch(ss->symbol, q, batch, sizeof(batch));
-	for (i = 0; i < na; i++) {
-		alerts[i].late = 1;
-		alert_line(&alerts[i], line, sizeof(line));
-		x->lines[i] = xstrdup(line);
-		x->hist[i] = history_line(&alerts[i], line, batch);
-	}
-	snap = state_snapshot(ss);
-	if (w != NULL)
-		notify_build(P->conf, w, snap, alerts, na, batch, x->hist,
-		    &x->msgs);
-	free(snap);
-	log_warnx("%s: %zu alert%s kept in memory until the state directory "
-	    "can be written", ss->symbol, na, na == 1 ? "" : "s");
-	TAILQ_INSERT_TAIL(&P->waiting, x, entry);
-	if (!evtimer_pending(P->wait_ev, NULL))
-		timer_in(P->wait_ev, SAVE_RETRY);
-}
-
-/*
- * Write, commit and send the alerts kept while the state directory was
- * full, oldest first, all or none; 0 when none waits any more.
- */
-static int
-retry_waiting(struct poller *P)
-{
-	struct waiting	*x;
-	struct outmsg	*m;
-	off_t		 mark;
-	size_t		 lines = 0, i;
-	int		 ok = 1;
-
-	if (TAILQ_EMPTY(&P->waiting))
-		return 0;
-	if (!TAILQ_EMPTY(&P->held))	/* after that commit */
-		goto later;
-	mark = history_mark();
-	TAILQ_FOREACH(x, &P->waiting, entry) {
-		TAILQ_FOREACH(m, &x->msgs, entry)
-			if ((ok = outbox_stage(m) == 0) == 0)
-				break;
-		if (!ok || (ok = history_stage(x->hist, x->na) == 0) == 0)
-			break;
-		lines += x->na;
-	}
-	if (ok && state_save(P->conf) == 0) {
-		P->dirty = 0;
-		while ((x = TAILQ_FIRST(&P->waiting)) != NULL) {
-			TAILQ_REMOVE(&P->waiting, x, entry);
-			for (i = 0; i < x->na; i++) {
-				log_alert(x->lines[i]);
-				P->alerts++;
-			}
-			while ((m = TAILQ_FIRST(&x->msgs)) != NULL) {
-				TAILQ_REMOVE(&x->msgs, m, entry);
-				notify_queue(m);
-			}
-			waiting_free(x);
-		}
-		return 0;
-	}
-	history_cut(mark, lines);
-	TAILQ_FOREACH(x, &P->waiting, entry)
-		unwrite(&x->msgs, NULL);
- later:
-	timer_in(P->wait_ev, SAVE_RETRY);
-	return -1;
-}
-
-/* At the stop: what still waits is lost with the process, and said. */
-void
-eval_drop_waiting(struct poller *P)
-{
-	struct waiting	*x;
-	size_t		 n = 0;
-
-	while ((x = TAILQ_FIRST(&P->waiting)) != NULL) {
-		TAILQ_REMOVE(&P->waiting, x, entry);
-		n += x->na;
-		waiting_free(x);
-	}
-	if (n > 0)
-		log_warnx("state: %zu alert%s that fired while the state "
-		    "directory was full could not be written; their quotes "
-		    "are judged again at the next start", n, n == 1 ? "" :
-		    "s");
-}
-
-static void
-wait_cb(evutil_socket_t fd, short ev, void *arg)
-{
-	retry_waiting(arg);
-}
-
-/*
  * Commit what is staged: one sync for every message and history line,
  * then state.json, once.  When the state directory cannot take it, every
  * staged evaluation's files are removed, and its alerts wait in memory
- * for room (wait_for_room()).
+ * for room (eval_wait_for_room()).
  */
 static void
 commit(struct poller *P)
@@ -391,8 +227,8 @@ commit(struct poller *P)
 	while ((h = TAILQ_LAST(&P->held, heldlist)) != NULL) {
 		TAILQ_REMOVE(&P->held, h, entry);
 		if (!ok) {
-			unwrite(&h->msgs, NULL);
-			msgs_free(&h->msgs);
+			outbox_unwrite(&h->msgs, NULL);
+			outlist_free(&h->msgs);
 		}
 		TAILQ_INSERT_HEAD(&done, h, entry);
 	}
@@ -401,7 +237,7 @@ commit(struct poller *P)
 		if (ok)
 			announce(P, h);
 		else		/* oldest first */
-			wait_for_room(P, config_watch(P->conf, h->ss->symbol),
+			eval_wait_for_room(P, config_watch(P->conf, h->ss->symbol),
 			    h->ss, h->alerts, h->na);
 		held_free(h);
 	}
@@ -429,7 +265,7 @@ eval_init(struct poller *P)
 	TAILQ_INIT(&P->waiting);
 	if ((P->save_ev = evtimer_new(P->base, save_cb, P)) == NULL ||
 	    (P->commit_ev = evtimer_new(P->base, commit_cb, P)) == NULL ||
-	    (P->wait_ev = evtimer_new(P->base, wait_cb, P)) == NULL)
+	    (P->wait_ev = evtimer_new(P->base, eval_wait_cb, P)) == NULL)
 		fatalx("evtimer_new");
 }
 
@@ -438,7 +274,7 @@ void
 eval_flush(struct poller *P)
 {
 	commit(P);
-	if (retry_waiting(P) == -1)	/* before any other save */
+	if (eval_retry_waiting(P) == -1)	/* before any other save */
 		return;
 	if (!P->dirty)
 		return;
@@ -457,11 +293,11 @@ hold(struct poller *P, struct watch *w, struct held *h, const struct quote *q)
 
 	if (TAILQ_EMPTY(&P->held))
 		P->hist_mark = history_mark();
-	if ((!TAILQ_EMPTY(&P->waiting) && retry_waiting(P) == -1) ||
+	if ((!TAILQ_EMPTY(&P->waiting) && eval_retry_waiting(P) == -1) ||
 	    stage(P, w, h->ss, q, h->alerts, h->na, &h->msgs) == -1) {
 		/* after those that wait already, in order */
-		msgs_free(&h->msgs);
-		wait_for_room(P, w, h->ss, h->alerts, h->na);
+		outlist_free(&h->msgs);
+		eval_wait_for_room(P, w, h->ss, h->alerts, h->na);
 		held_free(h);
 		return;
 	}

@@ -83,6 +83,31 @@ outbox_stage(const struct outmsg *m)
 	return write_msg(m, 1);
 }
 
+/* Remove the outbox files of msgs, up to upto (NULL: all of them). */
+void
+outbox_unwrite(struct outlist *msgs, const struct outmsg *upto)
+{
+	struct outmsg	*m;
+
+	TAILQ_FOREACH(m, msgs, entry) {
+		if (m == upto)
+			break;
+		outbox_remove(m);
+	}
+}
+
+/* Messages made but not to be sent. */
+void
+outlist_free(struct outlist *msgs)
+{
+	struct outmsg	*m;
+
+	while ((m = TAILQ_FIRST(msgs)) != NULL) {
+		TAILQ_REMOVE(msgs, m, entry);
+		outmsg_free(m);
+	}
+}
+
 /* A message was delivered: forget it. */
 void
 outbox_remove(const struct outmsg *m)

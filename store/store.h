@@ -204,6 +204,8 @@ void		 outmsg_free(struct outmsg *);
 int		 outbox_write(const struct outmsg *);
 int		 outbox_stage(const struct outmsg *);
 void		 outbox_remove(const struct outmsg *);
+void		 outbox_unwrite(struct outlist *, const struct outmsg *);
+void		 outlist_free(struct outlist *);
 void		 outbox_fail(const struct outmsg *);
 size_t		 outbox_recover(struct config *, store_queue_fn);
 

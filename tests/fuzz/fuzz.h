@@ -81,4 +81,30 @@ fuzz_clean(const char *dir)
 	closedir(d);
 }
 
+#ifdef TICKERD_STORE_H
+/* The state directory of a harness, opened on one watch of CALX. */
+static void
+fuzz_store_queued(struct outmsg *m)
+{
+	outmsg_free(m);
+}
+
+static int
+fuzz_store_open(void)
+{
+	static struct config	*conf;
+	char			 err[512];
+
+	if (conf == NULL) {
+		conf = config_load(fuzz_file("calx.conf", (const uint8_t *)
+		    "watch CALX { above 1 }\n", 23), NULL);
+		if (conf == NULL)
+			abort();
+	}
+	symstate_sync(conf);
+	return store_open(conf, fuzz_dir(), fuzz_store_queued, err,
+	    sizeof(err));
+}
+#endif
+
 #endif

@@ -17,14 +17,6 @@
 #include "store/store.h"
 #include "fuzz.h"
 
-static struct config	*conf;
-
-static void
-queued(struct outmsg *m)
-{
-	outmsg_free(m);
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -35,15 +27,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	long			 latest = (long)(clock_now() / 86400) + 1;
 	size_t			 i;
 
-	if (conf == NULL) {
-		conf = config_load(fuzz_file("d.conf", (const uint8_t *)
-		    "watch CALX { above 1 }\n", 23), NULL);
-		if (conf == NULL)
-			abort();
-	}
 	fuzz_put(dir, "daily/CALX.csv", data, size);
-	symstate_sync(conf);
-	if (store_open(conf, dir, queued, err, sizeof(err)) == 0) {
+	if (fuzz_store_open() == 0) {
 		d = daily_new();
 		dailystore_load("CALX", d);
 		for (i = 0; i < daily_len(d); i++) {

@@ -16,31 +16,16 @@
 #include "store/store.h"
 #include "fuzz.h"
 
-static struct config	*conf;
-
-static void
-queued(struct outmsg *m)
-{
-	outmsg_free(m);
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char		 err[512], *text;
+	char		*text;
 	const char	*dir = fuzz_dir();
 	json_t		*j;
 	size_t		 i;
 
-	if (conf == NULL) {
-		conf = config_load(fuzz_file("r.conf", (const uint8_t *)
-		    "watch CALX { above 1 }\n", 23), NULL);
-		if (conf == NULL)
-			abort();
-	}
 	fuzz_put(dir, "review.json", data, size);
-	symstate_sync(conf);
-	if (store_open(conf, dir, queued, err, sizeof(err)) == 0) {
+	if (fuzz_store_open() == 0) {
 		review_load();
 		for (i = 0; i < review_count(); i++) {
 			if ((j = review_entry_json(review_at(i))) == NULL)
