@@ -105,19 +105,29 @@ log_alert(const char *line)
 {
 	char	*shown;
 
-	if (log_foreground) {
-		shown = secret_hidden(line);
-		fprintf(stderr, "%s\n", shown);
+	if (!log_foreground)
+		return;
+	if (!secret_any()) {	/* the common case: no copy a line */
+		fprintf(stderr, "%s\n", line);
 		fflush(stderr);
-		free(shown);
+		return;
 	}
+	shown = secret_hidden(line);
+	fprintf(stderr, "%s\n", shown);
+	fflush(stderr);
+	free(shown);
 }
 
 void
 log_syslog(int facpri, const char *line)
 {
-	char	*shown = secret_hidden(line);
+	char	*shown;
 
+	if (!secret_any()) {
+		syslog(facpri, "%s", line);
+		return;
+	}
+	shown = secret_hidden(line);
 	syslog(facpri, "%s", shown);
 	free(shown);
 }
