@@ -132,13 +132,16 @@ sock_cb(evutil_socket_t fd, short ev, void *arg)
 {
 	struct ws		*w = arg;
 	struct lws_pollfd	 pfd;
+	int			 handshake = w->state == WS_CONNECTING;
 
 	pfd.fd = fd;
 	pfd.events = POLLIN | (w->what & EV_WRITE ? POLLOUT : 0);
 	pfd.revents = (ev & EV_READ ? POLLIN : 0) |
 	    (ev & EV_WRITE ? POLLOUT : 0);
 	lws_service_fd(W.ctx, &pfd);		/* w may be freed */
-	if (lws_service_adjust_timeout(W.ctx, 1, 0) == 0)
+	/* a handshake step read may have something to write: lws's own
+	 * poll, without waiting, sends it now rather than at the tick */
+	if (handshake || lws_service_adjust_timeout(W.ctx, 1, 0) == 0)
 		lws_service(W.ctx, -1);
 	rewatch();
 }
