@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "lib/lib.h"
-#include "alerts/alerts.h"
 #include "providers/providers.h"
 #include "unit.h"
 
@@ -362,53 +361,6 @@ START_TEST(test_stooq_history)
 }
 END_TEST
 
-/* Daily bars are checked where they enter (issue 28, item 8). */
-START_TEST(test_bars_checked)
-{
-	static const char body[] = "{\"values\":["
-	    "{\"datetime\":\"2026-03-04\",\"open\":\"41\",\"high\":\"42\","
-	    "\"low\":\"40\",\"close\":\"41.5\",\"volume\":\"100\"},"
-	    "{\"datetime\":\"2026-03-04\",\"open\":\"41\",\"high\":\"42\","
-	    "\"low\":\"40\",\"close\":\"41.6\",\"volume\":\"100\"},"
-	    "{\"datetime\":\"2026-03-03\",\"open\":\"41\",\"high\":\"42\","
-	    "\"low\":\"40\",\"close\":\"1e308\",\"volume\":\"100\"},"
-	    "{\"datetime\":\"9999-12-31\",\"open\":\"41\",\"high\":\"42\","
-	    "\"low\":\"40\",\"close\":\"41\",\"volume\":\"100\"},"
-	    "{\"datetime\":\"2026-03-02\",\"open\":\"41\",\"high\":\"39\","
-	    "\"low\":\"40\",\"close\":\"41\",\"volume\":\"100\"},"
-	    "{\"datetime\":\"2026-02-27\",\"open\":\"40\",\"high\":\"41\","
-	    "\"low\":\"39\",\"close\":\"40.5\",\"volume\":\"90\"}"
-	    "],\"status\":\"ok\"}";
-	struct dbar	 b = { cal_days(2026, 3, 2), 41, 42, 40, 41.5, 100 };
-	struct bars	 h;
-	long		 today = cal_days(2026, 3, 4);
-
-	ck_assert_ptr_null(dbar_problem(&b, today));
-	b.close = 1e308;
-	ck_assert_ptr_nonnull(dbar_problem(&b, today));
-	b.close = 41.5;
-	b.high = 39;
-	ck_assert_ptr_nonnull(dbar_problem(&b, today));
-	b.high = 42;
-	b.day = cal_days(9999, 12, 31);
-	ck_assert_ptr_nonnull(dbar_problem(&b, today));
-	b.day = today;
-	b.volume = -1;
-	ck_assert_ptr_nonnull(dbar_problem(&b, today));
-
-	clock_fake(1772740800);		/* 2026-03-05 */
-	ck_assert_int_eq(bars_parse(bars_api("twelvedata"), 200, body,
-	    strlen(body), 0, &h), 0);
-	ck_assert_uint_eq(h.n, 2);	/* 02-27 and the first 03-04 */
-	ck_assert_int_eq(h.v[0].day, cal_days(2026, 2, 27));
-	ck_assert_int_eq(h.v[1].day, cal_days(2026, 3, 4));
-	ck_assert_uint_eq(h.skipped, 4);
-	ck_assert(h.skip_why[0] != '\0');
-	bars_free(&h);
-	clock_fake(0);
-}
-END_TEST
-
 START_TEST(test_finnhub)
 {
 	struct fetch_result	 r;
@@ -707,7 +659,6 @@ main(void)
 	tcase_add_test(tc, test_hostile_numbers);
 	tcase_add_test(tc, test_stooq);
 	tcase_add_test(tc, test_stooq_history);
-	tcase_add_test(tc, test_bars_checked);
 	tcase_add_test(tc, test_finnhub);
 	tcase_add_test(tc, test_alphavantage);
 	tcase_add_test(tc, test_twelvedata);
