@@ -71,9 +71,11 @@ alert_init(struct alert *a, const char *symbol, const char *note,
 {
 	memset(a, 0, sizeof(*a));
 	tk_strlcpy(a->symbol, symbol, sizeof(a->symbol));
-	tk_strlcpy(a->rule_text, r->text, sizeof(a->rule_text));
+	/* cut between characters, or the JSON of its messages would fail */
+	text_take(a->rule_text, sizeof(a->rule_text), r->text, strlen(r->text));
 	a->rule = r;
-	tk_strlcpy(a->valtext, r->valtext ? r->valtext : "", sizeof(a->valtext));
+	text_take(a->valtext, sizeof(a->valtext), r->valtext ? r->valtext : "",
+	    r->valtext ? strlen(r->valtext) : 0);
 	a->once = r->once;
 	a->kind = r->kind;
 	a->quote = *q;
