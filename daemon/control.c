@@ -71,7 +71,7 @@ static void
 reply(struct client *c, json_t *j)
 {
 	char	*text = j ? json_dumps(j, JSON_COMPACT |
-		    JSON_REAL_PRECISION(15)) : NULL;
+		    JSON_REAL_PRECISION(15)) : NULL, *copy;
 
 	json_decref(j);
 	if (text == NULL) {
@@ -81,13 +81,9 @@ reply(struct client *c, json_t *j)
 		    "false,\"error\":\"the answer could not be encoded\"}\n");
 	} else {
 		/* a provider's or a service's words may quote a secret */
-		struct buf	 shown = { 0 };
-
-		secret_hide(text, strlen(text), &shown);
-		buf_add(&shown, "\n", 1);
-		evbuffer_add(bufferevent_get_output(c->bev), shown.data,
-		    shown.len);
-		buf_free(&shown);
+		evbuffer_add_printf(bufferevent_get_output(c->bev), "%s\n",
+		    secret_shown(text, &copy));
+		free(copy);
 	}
 	free(text);
 	c->closing = 1;

@@ -92,6 +92,7 @@ void		 secret_register(const char *);
 int		 secret_any(void);
 size_t		 secret_hide(const char *, size_t, struct buf *);
 char		*secret_hidden(const char *);
+const char	*secret_shown(const char *, char **);
 void		 secret_forget(void);
 
 /* lib/log.c: syslog(3), and stderr in the foreground */

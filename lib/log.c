@@ -103,33 +103,22 @@ log_debug(const char *fmt, ...)
 void
 log_alert(const char *line)
 {
-	char	*shown;
+	char	*copy;
 
 	if (!log_foreground)
 		return;
-	if (!secret_any()) {	/* the common case: no copy a line */
-		fprintf(stderr, "%s\n", line);
-		fflush(stderr);
-		return;
-	}
-	shown = secret_hidden(line);
-	fprintf(stderr, "%s\n", shown);
+	fprintf(stderr, "%s\n", secret_shown(line, &copy));
 	fflush(stderr);
-	free(shown);
+	free(copy);
 }
 
 void
 log_syslog(int facpri, const char *line)
 {
-	char	*shown;
+	char	*copy;
 
-	if (!secret_any()) {
-		syslog(facpri, "%s", line);
-		return;
-	}
-	shown = secret_hidden(line);
-	syslog(facpri, "%s", shown);
-	free(shown);
+	syslog(facpri, "%s", secret_shown(line, &copy));
+	free(copy);
 }
 
 void

@@ -187,6 +187,18 @@ secret_hidden(const char *s)
 	return b.data;
 }
 
+/*
+ * s as it may be shown: s itself when no secret is registered (no copy
+ * on the common path), else a copy with its secrets hidden, left in
+ * *copy for the caller to free (NULL otherwise).
+ */
+const char *
+secret_shown(const char *s, char **copy)
+{
+	*copy = secret_any() ? secret_hidden(s) : NULL;
+	return *copy != NULL ? *copy : s;
+}
+
 /* Forget every secret (at exit, for leak checkers). */
 void
 secret_forget(void)
