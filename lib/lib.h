@@ -111,6 +111,12 @@ void		 log_alert(const char *);
 void		 log_syslog(int, const char *);
 int		 log_facility(const char *);
 int		 log_priority(const char *);
+
+/* lib/sink.c: where the lines go, and fatal(), below the rest of lib/ */
+typedef char	*sink_filter_fn(char *, size_t, const char *, va_list);
+void		 sink_init(int, sink_filter_fn *);
+int		 sink_foreground(void);
+void		 sink_write(int, const char *);
 __attribute__((__noreturn__)) void fatal(const char *, ...)
 		    __attribute__((__format__(printf, 1, 2)));
 __attribute__((__noreturn__)) void fatalx(const char *, ...)

@@ -1,5 +1,7 @@
 /*
- * Logging: syslog(3) always, and stderr too in the foreground (-d).
+ * Logging: syslog(3) always, and stderr too in the foreground (-d), each
+ * line with its secrets hidden and its outside bytes made text first
+ * (text_vprintf()); the line then goes out through sink.c.
  * Alert lines are special: they go to stderr in the foreground whatever
  * notifiers are configured, and to syslog only through syslog notifiers.
  */
@@ -13,7 +15,6 @@
 
 #include "lib/lib.h"
 
-static int	log_foreground;
 static int	log_verbose;
 
 static void	vlog(int, const char *, va_list)
@@ -22,7 +23,7 @@ static void	vlog(int, const char *, va_list)
 void
 log_init(int foreground, int verbose)
 {
-	log_foreground = foreground;
+	sink_init(foreground, text_vprintf);
 	log_verbose = verbose;
 	openlog("tickerd", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
@@ -46,11 +47,7 @@ vlog(int pri, const char *fmt, va_list ap)
 
 	/* the whole line, its secrets hidden, then cut between characters */
 	text_vprintf(msg, sizeof(msg), fmt, ap);
-	if (log_foreground) {
-		fprintf(stderr, "%s\n", msg);
-		fflush(stderr);
-	}
-	syslog(pri, "%s", msg);
+	sink_write(pri, msg);
 }
 
 void
@@ -105,7 +102,7 @@ log_alert(const char *line)
 {
 	char	*copy;
 
-	if (!log_foreground)
+	if (!sink_foreground())
 		return;
 	fprintf(stderr, "%s\n", secret_shown(line, &copy));
 	fflush(stderr);
@@ -119,35 +116,6 @@ log_syslog(int facpri, const char *line)
 
 	syslog(facpri, "%s", secret_shown(line, &copy));
 	free(copy);
-}
-
-void
-fatal(const char *fmt, ...)
-{
-	char	 msg[1536];
-	int	 saved = errno;
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	log_foreground = 1;
-	log_warnx("fatal: %s: %s", msg, strerror(saved));
-	exit(2);
-}
-
-void
-fatalx(const char *fmt, ...)
-{
-	char	 msg[1536];
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	log_foreground = 1;
-	log_warnx("fatal: %s", msg);
-	exit(2);
 }
 
 /* The names of syslog's facilities and priorities, for notifiers. */

@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""The file-level circles of the built objects, as the linker sees them.
+
+A.o -> B.o when A.o leaves undefined a symbol that B.o defines
+(nm -u against nm --defined-only -g).  A circle is a strongly connected
+component of that graph.  The rule (issue 29): no circle of more than two
+files anywhere, and none at all inside daemon/, store/ or notify/.
+
+    circles.py BUILDDIR [-v]
+
+prints every circle, and with -v the edges inside each; exits 1 when the
+rule is broken.
+"""
+import os
+import subprocess
+import sys
+
+LAYERS = ["lib", "market", "alerts", "providers", "config", "store",
+          "notify", "daemon", "ctl"]
+NONE_INSIDE = {"daemon", "store", "notify"}
+
+
+def objects(build):
+    objs = []
+    for layer in LAYERS:
+        d = os.path.join(build, layer)
+        if not os.path.isdir(d):
+            continue
+        for name in sorted(os.listdir(d)):
+            if name.endswith(".o"):
+                objs.append(os.path.join(d, name))
+    return objs
+
+
+def nm(args, obj):
+    out = subprocess.run(["nm"] + args + [obj], capture_output=True,
+                         text=True, check=True).stdout
+    return [line.split()[-1] for line in out.splitlines() if line.strip()]
+
+
+def label(build, obj):
+    rel = os.path.relpath(obj, build)[:-2]
+    # automake names a program's objects PROG-FILE.o
+    d, f = os.path.split(rel)
+    if "-" in f:
+        f = f.split("-", 1)[1]
+    return d + "/" + f
+
+
+def sccs(nodes, edges):
+    index, low, stack, on, out = {}, {}, [], set(), []
+    counter = [0]
+
+    def visit(v):
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on.add(v)
+        for w in edges.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            out.append(sorted(comp))
+
+    sys.setrecursionlimit(10000)
+    for v in nodes:
+        if v not in index:
+            visit(v)
+    return out
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit("usage: circles.py BUILDDIR [-v]")
+    build, verbose = sys.argv[1], "-v" in sys.argv[2:]
+    defined, undefined = {}, {}
+    for obj in objects(build):
+        name = label(build, obj)
+        if name in ("daemon/tickerd", "ctl/tickerctl"):
+            continue        # the programs' mains: nothing calls them
+        for sym in nm(["--defined-only", "-g"], obj):
+            defined.setdefault(sym, name)
+        undefined[name] = nm(["-u"], obj)
+    edges, why = {}, {}
+    for a, syms in undefined.items():
+        for s in syms:
+            b = defined.get(s)
+            if b and b != a:
+                edges.setdefault(a, set()).add(b)
+                why.setdefault((a, b), []).append(s)
+    bad = 0
+    files = 0
+    comps = [c for c in sccs(sorted(undefined), edges) if len(c) > 1]
+    for c in comps:
+        files += len(c)
+        dirs = {f.split("/")[0] for f in c}
+        broken = len(c) > 2 or (len(dirs) == 1 and bool(dirs & NONE_INSIDE))
+        bad += broken
+        print("%s circle of %d: %s" % ("FAIL:" if broken else "    ",
+                                       len(c), " ".join(c)))
+        if verbose:
+            for a in c:
+                for b in sorted(edges.get(a, ())):
+                    if b in c:
+                        print("        %s -> %s: %s" % (a, b,
+                              " ".join(sorted(why[(a, b)])[:6])))
+    print("%d circles over %d of %d files" % (len(comps), files,
+                                               len(undefined)))
+    sys.exit(1 if bad else 0)
+
+
+if __name__ == "__main__":
+    main()
