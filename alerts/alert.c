@@ -414,8 +414,8 @@ alert_from_json(const char *text, struct alert *a)
 	a->threshold = jget(j, "threshold");
 	a->change_pct = jget(j, "change_pct");
 	a->range_pos = jget(j, "range_pos");
-	a->time = parse_iso_time(json_string_value(json_object_get(j, "time")));
-	a->quote.time = parse_iso_time(json_string_value(
+	a->time = fmt_parse_iso_time(json_string_value(json_object_get(j, "time")));
+	a->quote.time = fmt_parse_iso_time(json_string_value(
 	    json_object_get(j, "quote_time")));
 	if (!isfinite(a->quote.price) || a->time == -1)
 		goto bad;

@@ -370,7 +370,7 @@ req_results(struct req *q, int code, long status, const char *red)
 	const char		*body = q->body.buf.data ? q->body.buf.data : "";
 
 	if (code != CURLE_OK) {
-		fetch_fail_all(res, q->n, FETCH_FAIL, "%s",
+		api_fail_all(res, q->n, FETCH_FAIL, "%s",
 		    net_strerror(code, &q->body));
 		if (host_down(code))
 			host_failed(r, q->epoch, res[0].error, red);

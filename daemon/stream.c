@@ -364,7 +364,7 @@ feed_url(const struct src *r, const struct feed_api *api)
 
 	if (api->token == NULL || r->pc->key == NULL)
 		return xstrdup(base);
-	key = url_escape(r->pc->key);
+	key = fmt_urlencode(r->pc->key);
 	xasprintf(&url, "%s%c%s=%s", base, strchr(base, '?') ? '&' : '?',
 	    api->token, key);
 	free(key);

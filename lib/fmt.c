@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -35,7 +36,7 @@ fmt_time(time_t t, enum time_style style, char *out, size_t len)
 
 /* The inverse of fmt_time(FMT_ISO); -1 when s is not of that form. */
 time_t
-parse_iso_time(const char *s)
+fmt_parse_iso_time(const char *s)
 {
 	struct tm	 tm;
 	const char	*end;
@@ -55,4 +56,24 @@ fmt_pct(double v, char *out, size_t len)
 		snprintf(out, len, "%+.2f%%", v);
 	else
 		snprintf(out, len, "-");
+}
+
+/* Percent-encode everything but RFC 3986 unreserved characters. */
+char *
+fmt_urlencode(const char *s)
+{
+	struct buf	 b = { 0 };
+	char		 hex[4];
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~')
+			buf_add(&b, s, 1);
+		else {
+			snprintf(hex, sizeof(hex), "%%%02X", c);
+			buf_puts(&b, hex);
+		}
+	}
+	buf_add(&b, "", 0);
+	return b.data;
 }

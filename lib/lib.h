@@ -138,7 +138,8 @@ enum time_style {
 void		 fmt_price(double, char *, size_t);
 void		 fmt_pct(double, char *, size_t);
 void		 fmt_time(time_t, enum time_style, char *, size_t);
-time_t		 parse_iso_time(const char *);
+time_t		 fmt_parse_iso_time(const char *);
+char		*fmt_urlencode(const char *);
 
 /* lib/clock.c: the one clock, its timers, jitter and backoff */
 time_t		 clock_now(void);

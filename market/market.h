@@ -82,14 +82,16 @@ long		 zone_day(struct zone *, time_t);
 int		 zone_minute(struct zone *, time_t);
 time_t		 zone_utc(struct zone *, long, int);
 
-/* market/calendar.c: civil dates; an exchange's days and sessions
- * (NULL: the default exchange) */
+/* market/cal.c: civil dates, as day numbers since 1970-01-01 */
 long		 cal_days(int, int, int);
 void		 cal_date(long, int *, int *, int *);
 int		 cal_weekday(long);
 long		 cal_nth_weekday(int, int, int, int);
 long		 cal_easter(int);
 long		 cal_observed(int, int, int);
+
+/* market/calendar.c: an exchange's days and sessions (NULL: the default
+ * exchange) */
 struct zone	*exchange_zone(const struct exchange *);
 void		 exchange_zones_load(void);
 int		 exchange_close_minute(const struct exchange *, int, int, int,

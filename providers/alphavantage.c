@@ -33,14 +33,14 @@
 static void
 av_map(const char *sym, char *out, size_t outlen)
 {
-	map_dot_class(sym, out, outlen);
+	api_map_dot(sym, out, outlen);
 }
 
 static char *
 av_query(const char *base, const char *function, const char *key,
     const char *sym)
 {
-	char	*s = url_escape(sym), *k = url_escape(key ? key : ""), *url;
+	char	*s = fmt_urlencode(sym), *k = fmt_urlencode(key ? key : ""), *url;
 
 	xasprintf(&url, "%s/query?function=%s&symbol=%s&apikey=%s", base,
 	    function, s, k);
@@ -98,19 +98,19 @@ load(const char *body, size_t len, long status, struct fetch_result *res)
 	json_error_t	 jerr;
 	const char	*s;
 
-	if (http_status_result(status, body, len, res, 1))
+	if (api_http_status(status, body, len, res, 1))
 		return NULL;
 	if ((root = json_loadb(body, len, 0, &jerr)) == NULL) {
-		fetch_fail_all(res, 1, FETCH_BAD, "malformed JSON (HTTP %ld): "
+		api_fail_all(res, 1, FETCH_BAD, "malformed JSON (HTTP %ld): "
 		    "%s at position %d", status, jerr.text, jerr.position);
 		return NULL;
 	}
 	if (!json_is_object(root))
-		fetch_fail_all(res, 1, FETCH_BAD, "answer is not a JSON object");
+		api_fail_all(res, 1, FETCH_BAD, "answer is not a JSON object");
 	else if ((s = json_string_value(json_object_get(root, "Note"))) ||
 	    (s = json_string_value(json_object_get(root, "Information"))) ||
 	    (s = json_string_value(json_object_get(root, "Error Message"))))
-		fetch_fail_all(res, 1, av_says(s), "%.200s", s);
+		api_fail_all(res, 1, av_says(s), "%.200s", s);
 	else
 		return root;
 	json_decref(root);
@@ -130,38 +130,38 @@ av_parse(const char *const *syms, size_t n, long status, const char *body,
 		return;
 	gq = json_object_get(root, "Global Quote");
 	if (!json_is_object(gq)) {
-		fetch_fail_all(res, 1, FETCH_BAD, "no \"Global Quote\" object "
+		api_fail_all(res, 1, FETCH_BAD, "no \"Global Quote\" object "
 		    "in the answer");
 		goto out;
 	}
 	if (json_object_size(gq) == 0) {
-		fetch_fail_all(res, 1, FETCH_UNKNOWN, "empty Global Quote for "
+		api_fail_all(res, 1, FETCH_UNKNOWN, "empty Global Quote for "
 		    "%s", syms[0]);
 		goto out;
 	}
-	if (!answer_for(json_string_value(json_object_get(gq, "01. symbol")),
+	if (!api_answer_for(json_string_value(json_object_get(gq, "01. symbol")),
 	    syms[0], res))
 		goto out;
-	price = json_price(gq, "05. price");
+	price = api_price(gq, "05. price");
 	if (!isfinite(price) || price <= 0) {
 		v = json_object_get(gq, "05. price");
-		fetch_fail_all(res, 1, FETCH_BAD, "%s \"05. price\"", v == NULL ?
+		api_fail_all(res, 1, FETCH_BAD, "%s \"05. price\"", v == NULL ?
 		    "no" : json_is_null(v) ? "null" : "unusable");
 		goto out;
 	}
 	res->status = FETCH_OK;
 	q->price = price;
-	q->prev_close = json_price(gq, "08. previous close");
+	q->prev_close = api_price(gq, "08. previous close");
 	if (isfinite(q->prev_close) && q->prev_close <= 0)
 		q->prev_close = NAN;
 	q->high52 = NAN;
 	q->low52 = NAN;
-	price = json_price(gq, "06. volume");
-	q->volume = quote_volume(price);
-	quote_day(q, json_price(gq, "02. open"), json_price(gq, "03. high"),
-	    json_price(gq, "04. low"));
+	price = api_price(gq, "06. volume");
+	q->volume = api_volume(price);
+	api_day(q, api_price(gq, "02. open"), api_price(gq, "03. high"),
+	    api_price(gq, "04. low"));
 	/* only a date: the daemon times it at that day's close */
-	q->date = quote_date(json_string_value(json_object_get(gq,
+	q->date = api_date(json_string_value(json_object_get(gq,
 	    "07. latest trading day")));
 	q->time = 0;
  out:
@@ -178,11 +178,11 @@ av_range_parse(const char *sym, long status, const char *body, size_t len,
 	memset(res, 0, sizeof(*res));
 	if ((root = load(body, len, status, res)) == NULL)
 		return;
-	if (answer_for(json_string_value(json_object_get(root, "Symbol")), sym,
+	if (api_answer_for(json_string_value(json_object_get(root, "Symbol")), sym,
 	    res)) {
-		hi = json_price(root, "52WeekHigh");
-		lo = json_price(root, "52WeekLow");
-		range_result(res, hi, lo, json_object_size(root) == 0, sym);
+		hi = api_price(root, "52WeekHigh");
+		lo = api_price(root, "52WeekLow");
+		api_range(res, hi, lo, json_object_size(root) == 0, sym);
 	}
 	json_decref(root);
 }

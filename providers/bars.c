@@ -102,7 +102,7 @@ load(const char *body, size_t len, struct bars *h)
 static char *
 add_key(char *url, const char *key)
 {
-	char	*k = url_escape(key ? key : ""), *out;
+	char	*k = fmt_urlencode(key ? key : ""), *out;
 
 	xasprintf(&out, "%s&apikey=%s", url, k);
 	explicit_bzero(k, strlen(k));
@@ -115,7 +115,7 @@ static char *
 yahoo_hurl(const char *base, const char *key, const char *sym, int minute,
     time_t from, time_t to)
 {
-	char	*s = url_escape(sym), *url;
+	char	*s = fmt_urlencode(sym), *url;
 
 	xasprintf(&url, "%s/v8/finance/chart/%s?period1=%lld&period2=%lld&"
 	    "interval=%s&includePrePost=false", base, s, (long long)from,
@@ -186,7 +186,7 @@ static char *
 stooq_hurl(const char *base, const char *key, const char *sym, int minute,
     time_t from, time_t to)
 {
-	char		*s = url_escape(sym), *url, d1[16], d2[16];
+	char		*s = fmt_urlencode(sym), *url, d1[16], d2[16];
 	struct tm	 tm;
 
 	gmtime_r(&from, &tm);
@@ -238,7 +238,7 @@ static char *
 av_hurl(const char *base, const char *key, const char *sym, int minute,
     time_t from, time_t to)
 {
-	char	*s = url_escape(sym), *url;
+	char	*s = fmt_urlencode(sym), *url;
 
 	xasprintf(&url, "%s/query?function=TIME_SERIES_DAILY&symbol=%s&"
 	    "outputsize=%s", base, s, to - from > 140 * 86400 ? "full" :
@@ -271,7 +271,7 @@ av_hparse(const char *body, size_t len, int minute, struct bars *h)
 	}
 	json_object_foreach(series, date, bar) {
 		for (k = 0; k < 5; k++)
-			v[k] = json_price(bar, names[k]);
+			v[k] = api_price(bar, names[k]);
 		bar_add(h, date_day(date), 0, v);
 	}
 	json_decref(root);
@@ -282,7 +282,7 @@ static char *
 td_hurl(const char *base, const char *key, const char *sym, int minute,
     time_t from, time_t to)
 {
-	char	*s = url_escape(sym), *url;
+	char	*s = fmt_urlencode(sym), *url;
 
 	xasprintf(&url, "%s/time_series?symbol=%s&interval=1day&outputsize="
 	    "%lld", base, s, (long long)((to - from) / 86400 + 10));
@@ -309,7 +309,7 @@ td_hparse(const char *body, size_t len, int minute, struct bars *h)
 	}
 	json_array_foreach(vals, i, bar) {
 		for (k = 0; k < 5; k++)
-			v[k] = json_price(bar, names[k]);
+			v[k] = api_price(bar, names[k]);
 		bar_add(h, date_day(jstr(bar, "datetime")), 0, v);
 	}
 	json_decref(root);

@@ -52,7 +52,7 @@ char *
 earnings_url(const char *provider, const char *base, const char *key,
     const char *sym, long day)
 {
-	char	*s = url_escape(sym), *k = url_escape(key ? key : ""), *url;
+	char	*s = fmt_urlencode(sym), *k = fmt_urlencode(key ? key : ""), *url;
 	int	 y, m, d, y2, m2, d2;
 
 	cal_date(day, &y, &m, &d);

@@ -29,14 +29,14 @@
 static void
 finnhub_map(const char *sym, char *out, size_t outlen)
 {
-	map_dot_class(sym, out, outlen);
+	api_map_dot(sym, out, outlen);
 }
 
 static char *
 finnhub_url(const char *base, const char *key, const char *const *syms,
     size_t n)
 {
-	char	*s = url_escape(syms[0]), *k = url_escape(key ? key : ""), *url;
+	char	*s = fmt_urlencode(syms[0]), *k = fmt_urlencode(key ? key : ""), *url;
 
 	xasprintf(&url, "%s/api/v1/quote?symbol=%s&token=%s", base, s, k);
 	free(s);
@@ -49,7 +49,7 @@ static char *
 finnhub_range_url(const char *base, const char *key, const char *sym,
     time_t now)
 {
-	char	*s = url_escape(sym), *k = url_escape(key ? key : ""), *url;
+	char	*s = fmt_urlencode(sym), *k = fmt_urlencode(key ? key : ""), *url;
 
 	xasprintf(&url, "%s/api/v1/stock/metric?symbol=%s&metric=all&token=%s",
 	    base, s, k);
@@ -79,7 +79,7 @@ api_error(json_t *root, long status, struct fetch_result *res)
 		fs = FETCH_REFUSED;
 	else if (status == 403 || strcasestr(e, "access"))
 		fs = FETCH_UNAVAILABLE;
-	fetch_fail_all(res, 1, fs, "HTTP %ld: %.200s", status, e);
+	api_fail_all(res, 1, fs, "HTTP %ld: %.200s", status, e);
 	return 1;
 }
 
@@ -90,19 +90,19 @@ load(const char *body, size_t len, long status, struct fetch_result *res)
 	json_error_t	 jerr;
 
 	if ((root = json_loadb(body, len, 0, &jerr)) == NULL) {
-		if (!http_status_result(status, body, len, res, 1))
-			fetch_fail_all(res, 1, FETCH_BAD, "malformed JSON "
+		if (!api_http_status(status, body, len, res, 1))
+			api_fail_all(res, 1, FETCH_BAD, "malformed JSON "
 			    "(HTTP %ld): %s at position %d", status, jerr.text,
 			    jerr.position);
 		return NULL;
 	}
 	if (api_error(root, status, res) ||
-	    http_status_result(status, body, len, res, 1)) {
+	    api_http_status(status, body, len, res, 1)) {
 		json_decref(root);
 		return NULL;
 	}
 	if (!json_is_object(root)) {
-		fetch_fail_all(res, 1, FETCH_BAD, "answer is not a JSON object");
+		api_fail_all(res, 1, FETCH_BAD, "answer is not a JSON object");
 		json_decref(root);
 		return NULL;
 	}
@@ -121,28 +121,28 @@ finnhub_parse(const char *const *syms, size_t n, long status,
 	if ((root = load(body, len, status, res)) == NULL)
 		return;
 	c = json_object_get(root, "c");
-	price = json_price(root, "c");
-	t = json_price(root, "t");
+	price = api_price(root, "c");
+	t = api_price(root, "t");
 	if (json_is_number(c) && price == 0 && (!isfinite(t) || t == 0)) {
-		fetch_fail_all(res, 1, FETCH_UNKNOWN, "empty quote for %s "
+		api_fail_all(res, 1, FETCH_UNKNOWN, "empty quote for %s "
 		    "(c=0, t=0)", syms[0]);
 	} else if (!json_is_number(c) || !isfinite(price) || price <= 0) {
-		fetch_fail_all(res, 1, FETCH_BAD, "%s price (c)", c == NULL ?
+		api_fail_all(res, 1, FETCH_BAD, "%s price (c)", c == NULL ?
 		    "no" : json_is_null(c) ? "null" : json_is_number(c) ?
 		    "non-positive" : "non-numeric");
 	} else {
 		res->status = FETCH_OK;
 		q->price = price;
 		q->prev_close = json_is_number(json_object_get(root, "pc")) ?
-		    json_price(root, "pc") : NAN;
+		    api_price(root, "pc") : NAN;
 		if (isfinite(q->prev_close) && q->prev_close <= 0)
 			q->prev_close = NAN;
 		q->high52 = NAN;
 		q->low52 = NAN;
 		q->volume = -1;
-		quote_day(q, json_price(root, "o"), json_price(root, "h"),
-		    json_price(root, "l"));
-		q->time = quote_time(t);
+		api_day(q, api_price(root, "o"), api_price(root, "h"),
+		    api_price(root, "l"));
+		q->time = api_time(t);
 	}
 	json_decref(root);
 }
@@ -157,13 +157,13 @@ finnhub_range_parse(const char *sym, long status, const char *body,
 	memset(res, 0, sizeof(*res));
 	if ((root = load(body, len, status, res)) == NULL)
 		return;
-	if (!answer_for(json_string_value(json_object_get(root, "symbol")),
+	if (!api_answer_for(json_string_value(json_object_get(root, "symbol")),
 	    sym, res))
 		goto out;
 	m = json_object_get(root, "metric");
-	hi = json_price(m, "52WeekHigh");
-	lo = json_price(m, "52WeekLow");
-	range_result(res, hi, lo, !json_is_object(m) ||
+	hi = api_price(m, "52WeekHigh");
+	lo = api_price(m, "52WeekLow");
+	api_range(res, hi, lo, !json_is_object(m) ||
 	    json_object_size(m) == 0, sym);
  out:
 	json_decref(root);

@@ -19,7 +19,7 @@ struct buf;
 
 #define CHAIN_MAX	5		/* a provider and its fallbacks */
 
-/* providers/provider.c: the provider table and what providers share */
+/* providers/provider.c: the provider table */
 enum fetch_status {
 	FETCH_OK,
 	FETCH_UNKNOWN,		/* the provider does not know the symbol */
@@ -125,21 +125,26 @@ struct provider {
 };
 const struct provider *provider_find(const char *);
 const char	*provider_names(void);
-char		*url_escape(const char *);
-char		*provider_join(const char *const *, size_t, const char *);
-void		 fetch_fail_all(struct fetch_result *, size_t,
+
+/* providers/api.c: what the providers share, below each of them */
+char		*api_join(const char *const *, size_t, const char *);
+void		 api_fail_all(struct fetch_result *, size_t,
 		    enum fetch_status, const char *, ...)
 		    __attribute__((__format__(printf, 4, 5)));
-double		 json_price(json_t *, const char *);
-int		 http_status_result(long, const char *, size_t,
+double		 api_price(json_t *, const char *);
+int		 api_http_status(long, const char *, size_t,
 		    struct fetch_result *, size_t);
-void		 map_dash_class(const char *, char *, size_t);
-void		 map_dot_class(const char *, char *, size_t);
-int		 is_class_share(const char *, char *);
-void		 range_result(struct fetch_result *, double, double, int,
+void		 api_map_dash(const char *, char *, size_t);
+void		 api_map_dot(const char *, char *, size_t);
+int		 api_class_share(const char *, char *);
+void		 api_range(struct fetch_result *, double, double, int,
 		    const char *);
-long long	 quote_volume(double);
-void		 quote_day(struct quote *, double, double, double);
+long long	 api_volume(double);
+void		 api_day(struct quote *, double, double, double);
+time_t		 api_time(double);
+long		 api_date(const char *);
+int		 api_answer_for(const char *, const char *,
+		    struct fetch_result *);
 
 /* providers/earnings.c: earnings dates */
 int		 earnings_served(const char *);
@@ -147,9 +152,6 @@ char		*earnings_url(const char *, const char *, const char *,
 		    const char *, long);
 long		 earnings_parse(const char *, long, const char *, size_t,
 		    const char *, long, char *, size_t);
-time_t		 quote_time(double);
-long		 quote_date(const char *);
-int		 answer_for(const char *, const char *, struct fetch_result *);
 
 /* providers/yahoo.c, stooq.c, finnhub.c, alphavantage.c, twelvedata.c */
 extern const struct provider provider_yahoo;

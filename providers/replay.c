@@ -312,7 +312,7 @@ fast_line(struct replay *r, const char *p, const char *end, struct quote *q,
 	q->prev_close = v[1];
 	q->high52 = v[2];
 	q->low52 = v[3];
-	q->volume = quote_volume(v[4]);
+	q->volume = api_volume(v[4]);
 	q->currency[0] = '\0';
 	return 1;
 }
@@ -361,7 +361,7 @@ parse_line(struct replay *r, char *p, char *end, struct quote *q,
 	    parse_num(f[8], (size_t)(e[8] - f[8]), &ohl[1], 0) == -1 ||
 	    parse_num(f[9], (size_t)(e[9] - f[9]), &ohl[2], 0) == -1)
 		return fail(r, err, errlen, "invalid number");
-	q->volume = quote_volume(vol);
+	q->volume = api_volume(vol);
 	q->open = isfinite(ohl[0]) ? ohl[0] : 0;
 	q->day_high = isfinite(ohl[1]) ? ohl[1] : 0;
 	q->day_low = isfinite(ohl[2]) ? ohl[2] : 0;
@@ -425,7 +425,7 @@ parse_bar(struct replay *r, char *p, char *end, struct quote *q,
 	q->open = isfinite(v[0]) ? v[0] : 0;
 	q->day_high = isfinite(v[1]) ? v[1] : 0;
 	q->day_low = isfinite(v[2]) ? v[2] : 0;
-	q->volume = quote_volume(v[4]);
+	q->volume = api_volume(v[4]);
 	q->prev_close = (*rsp)->last_close > 0 ? (*rsp)->last_close : NAN;
 	q->high52 = q->low52 = NAN;
 	q->currency[0] = '\0';

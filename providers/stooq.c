@@ -63,7 +63,7 @@ stooq_map(const char *sym, char *out, size_t outlen)
 			tk_strlcpy(out, indices[i].stooq, outlen);
 			return;
 		}
-	map_dash_class(sym, tmp, sizeof(tmp));
+	api_map_dash(sym, tmp, sizeof(tmp));
 	if (sym[0] != '^' && (dot = strrchr(tmp, '.')) != NULL) {
 		suffix = dot;
 		for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++)
@@ -82,7 +82,7 @@ static char *
 stooq_url(const char *base, const char *key, const char *const *syms,
     size_t n)
 {
-	char	*list = provider_join(syms, n, ","), *url;
+	char	*list = api_join(syms, n, ","), *url;
 
 	xasprintf(&url, "%s/q/l/?s=%s&f=sd2t2ohlcvp&h&e=csv", base, list);
 	free(list);
@@ -93,7 +93,7 @@ static char *
 stooq_range_url(const char *base, const char *key, const char *sym,
     time_t now)
 {
-	char		*s = url_escape(sym), *url, from[16], to[16];
+	char		*s = fmt_urlencode(sym), *url, from[16], to[16];
 	time_t		 then = now - 372 * 86400;
 	struct tm	 tm;
 
@@ -172,7 +172,7 @@ stooq_time(const char *date, const char *tod)
 	int		 hh = 0, mm = 0, ss = 0;
 	long		 day;
 
-	if ((day = quote_date(date)) == 0)
+	if ((day = api_date(date)) == 0)
 		return 0;
 	if (tod != NULL && sscanf(tod, "%2d:%2d:%2d", &hh, &mm, &ss) != 3)
 		return 0;
@@ -202,10 +202,10 @@ static int
 refused(long status, const char *body, size_t len, struct fetch_result *res,
     size_t n)
 {
-	if (http_status_result(status, body, len, res, n))
+	if (api_http_status(status, body, len, res, n))
 		return 1;
 	if (len < 512 && memmem(body, len, "xceeded the daily hits", 22)) {
-		fetch_fail_all(res, n, FETCH_RATELIMIT, "Exceeded the daily "
+		api_fail_all(res, n, FETCH_RATELIMIT, "Exceeded the daily "
 		    "hits limit");
 		return 1;
 	}
@@ -228,8 +228,8 @@ line_quote(struct quote *q, double price, char **f, size_t nf, const int *c)
 		q->prev_close = NAN;
 	q->high52 = NAN;
 	q->low52 = NAN;
-	q->volume = quote_volume(field_num(f, nf, c[C_VOL]));
-	quote_day(q, field_num(f, nf, c[C_OPEN]), field_num(f, nf, c[C_HIGH]),
+	q->volume = api_volume(field_num(f, nf, c[C_VOL]));
+	api_day(q, field_num(f, nf, c[C_OPEN]), field_num(f, nf, c[C_HIGH]),
 	    field_num(f, nf, c[C_LOW]));
 	q->time = stooq_time(f[c[C_DATE]], c[C_TIME] >= 0 ? f[c[C_TIME]] :
 	    NULL);
@@ -248,23 +248,23 @@ stooq_parse(const char *const *syms, size_t n, long status, const char *body,
 	if (refused(status, body, len, res, n))
 		return;
 	if (status == 404) {
-		fetch_fail_all(res, n, FETCH_FAIL, "HTTP 404");
+		api_fail_all(res, n, FETCH_FAIL, "HTTP 404");
 		return;
 	}
 	if (memchr(body, '\0', len) != NULL) {
-		fetch_fail_all(res, n, FETCH_BAD, "binary answer");
+		api_fail_all(res, n, FETCH_BAD, "binary answer");
 		return;
 	}
 	copy = csv_open(body, len, hdr, &nh, &cur);
 	for (k = 0; k < C_N; k++)
 		c[k] = column(hdr, nh, colnames[k]);
 	if (c[C_SYM] < 0 || c[C_CLOSE] < 0 || c[C_DATE] < 0) {
-		fetch_fail_all(res, n, FETCH_BAD, "not a Stooq quote CSV "
+		api_fail_all(res, n, FETCH_BAD, "not a Stooq quote CSV "
 		    "(no Symbol, Date and Close columns)");
 		free(copy);
 		return;
 	}
-	fetch_fail_all(res, n, FETCH_BAD, "missing from the answer "
+	api_fail_all(res, n, FETCH_BAD, "missing from the answer "
 	    "(truncated?)");
 	seen = xcalloc(n, sizeof(*seen));
 	while ((line = next_line(&cur)) != NULL) {
@@ -323,7 +323,7 @@ stooq_range_parse(const char *sym, long status, const char *body, size_t len,
 	if (refused(status, body, len, res, 1))
 		return;
 	if (len < 64 && memmem(body, len, "No data", 7) != NULL) {
-		fetch_fail_all(res, 1, FETCH_UNKNOWN, "no history for %s", sym);
+		api_fail_all(res, 1, FETCH_UNKNOWN, "no history for %s", sym);
 		return;
 	}
 	copy = csv_open(body, len, hdr, &nh, &cur);
@@ -332,14 +332,14 @@ stooq_range_parse(const char *sym, long status, const char *body, size_t len,
 	cl = column(hdr, nh, "Low");
 	cc = column(hdr, nh, "Close");
 	if (cd < 0 || ch < 0 || cl < 0 || cc < 0) {
-		fetch_fail_all(res, 1, FETCH_BAD, "not a Stooq history CSV");
+		api_fail_all(res, 1, FETCH_BAD, "not a Stooq history CSV");
 		free(copy);
 		return;
 	}
 	while ((line = next_line(&cur)) != NULL) {
 		if ((nf = split(line, f, STOOQ_MAXCOLS)) < nh)
 			continue;	/* a truncated last line */
-		if ((day = quote_date(f[cd])) == 0)
+		if ((day = api_date(f[cd])) == 0)
 			continue;
 		h = field_num(f, nf, ch);
 		l = field_num(f, nf, cl);
@@ -361,7 +361,7 @@ stooq_range_parse(const char *sym, long status, const char *body, size_t len,
 	}
 	free(copy);
 	if (rows == 0) {
-		fetch_fail_all(res, 1, FETCH_BAD, "no usable rows in the "
+		api_fail_all(res, 1, FETCH_BAD, "no usable rows in the "
 		    "history of %s", sym);
 		return;
 	}

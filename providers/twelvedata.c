@@ -47,14 +47,14 @@ td_map(const char *sym, char *out, size_t outlen)
 			tk_strlcpy(out, indices[i].td, outlen);
 			return;
 		}
-	map_dot_class(sym, out, outlen);
+	api_map_dot(sym, out, outlen);
 }
 
 static char *
 td_url(const char *base, const char *key, const char *const *syms, size_t n)
 {
-	char	*list = provider_join(syms, n, ","), *url;
-	char	*k = url_escape(key ? key : "");
+	char	*list = api_join(syms, n, ","), *url;
+	char	*k = fmt_urlencode(key ? key : "");
 
 	xasprintf(&url, "%s/quote?symbol=%s&apikey=%s", base, list, k);
 	free(list);
@@ -87,7 +87,7 @@ td_error(json_t *o, struct fetch_result *res, size_t n)
 	    strcasestr(msg, "available exclusively with") ||
 	    strcasestr(msg, "upgrad"))
 		fs = FETCH_UNAVAILABLE;
-	fetch_fail_all(res, n, fs, "code %lld: %.200s", (long long)code, msg);
+	api_fail_all(res, n, fs, "code %lld: %.200s", (long long)code, msg);
 	return 1;
 }
 
@@ -102,43 +102,43 @@ td_quote(json_t *o, const char *sym, struct fetch_result *res)
 
 	memset(res, 0, sizeof(*res));
 	if (!json_is_object(o)) {
-		fetch_fail_all(res, 1, FETCH_BAD, "missing from the answer");
+		api_fail_all(res, 1, FETCH_BAD, "missing from the answer");
 		return;
 	}
 	if (td_error(o, res, 1))
 		return;
-	if (!answer_for(json_string_value(json_object_get(o, "symbol")), sym,
+	if (!api_answer_for(json_string_value(json_object_get(o, "symbol")), sym,
 	    res))
 		return;
-	price = json_price(o, "close");
+	price = api_price(o, "close");
 	if (!isfinite(price) || price <= 0) {
 		v = json_object_get(o, "close");
-		fetch_fail_all(res, 1, FETCH_BAD, "%s close", v == NULL ? "no" :
+		api_fail_all(res, 1, FETCH_BAD, "%s close", v == NULL ? "no" :
 		    json_is_null(v) ? "null" : "unusable");
 		return;
 	}
 	res->status = FETCH_OK;
 	q->price = price;
-	q->prev_close = json_price(o, "previous_close");
+	q->prev_close = api_price(o, "previous_close");
 	if (isfinite(q->prev_close) && q->prev_close <= 0)
 		q->prev_close = NAN;
 	ftw = json_object_get(o, "fifty_two_week");
-	q->high52 = json_price(ftw, "high");
-	q->low52 = json_price(ftw, "low");
+	q->high52 = api_price(ftw, "high");
+	q->low52 = api_price(ftw, "low");
 	if (!isfinite(q->high52) || !isfinite(q->low52) || q->low52 <= 0 ||
 	    q->high52 < q->low52) {
 		q->high52 = NAN;
 		q->low52 = NAN;
 	}
-	d = json_price(o, "volume");
-	q->volume = quote_volume(d);
-	quote_day(q, json_price(o, "open"), json_price(o, "high"),
-	    json_price(o, "low"));
+	d = api_price(o, "volume");
+	q->volume = api_volume(d);
+	api_day(q, api_price(o, "open"), api_price(o, "high"),
+	    api_price(o, "low"));
 	/* "timestamp" is the start of the day's bar; the last trade's time
 	 * is last_quote_at, when the plan has it (else: when it came) */
-	d = json_price(o, "last_quote_at");
-	if ((q->time = quote_time(d)) == 0)	/* only its day's date */
-		q->date = quote_date(json_string_value(json_object_get(o,
+	d = api_price(o, "last_quote_at");
+	if ((q->time = api_time(d)) == 0)	/* only its day's date */
+		q->date = api_date(json_string_value(json_object_get(o,
 		    "datetime")));
 	s = json_string_value(json_object_get(o, "currency"));
 	text_take(q->currency, sizeof(q->currency), s ? s : "",
@@ -158,16 +158,16 @@ td_parse(const char *const *syms, size_t n, long status, const char *body,
 	size_t		 i;
 
 	if ((root = json_loadb(body, len, 0, &jerr)) == NULL) {
-		if (!http_status_result(status, body, len, res, n))
-			fetch_fail_all(res, n, FETCH_BAD, "malformed JSON "
+		if (!api_http_status(status, body, len, res, n))
+			api_fail_all(res, n, FETCH_BAD, "malformed JSON "
 			    "(HTTP %ld): %s at position %d", status, jerr.text,
 			    jerr.position);
 		return;
 	}
 	if (!json_is_object(root))
-		fetch_fail_all(res, n, FETCH_BAD, "answer is not a JSON object");
+		api_fail_all(res, n, FETCH_BAD, "answer is not a JSON object");
 	else if (td_error(root, res, n) ||
-	    http_status_result(status, body, len, res, n))
+	    api_http_status(status, body, len, res, n))
 		;	/* the whole request failed */
 	else if (n == 1)
 		td_quote(root, syms[0], &res[0]);

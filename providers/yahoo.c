@@ -42,7 +42,7 @@ yahoo_url(const char *base, const char *key, const char *const *syms,
     size_t n)
 {
 	const char	*path = "/v8/finance/chart";
-	char		*sym = url_escape(syms[0]), *url;
+	char		*sym = fmt_urlencode(syms[0]), *url;
 	size_t		 bl = strlen(base), pl = strlen(path);
 
 	/* a base URL given with the endpoint's path already in it */
@@ -62,7 +62,7 @@ yahoo_meta(const char *symbol, json_t *meta, struct fetch_result *res)
 	json_t		*v;
 	double		 d;
 
-	if (!answer_for(json_string_value(json_object_get(meta, "symbol")),
+	if (!api_answer_for(json_string_value(json_object_get(meta, "symbol")),
 	    symbol, res))
 		return;
 	d = jget(meta, "regularMarketPrice");
@@ -90,17 +90,17 @@ yahoo_meta(const char *symbol, json_t *meta, struct fetch_result *res)
 		q->low52 = NAN;
 	}
 	d = jget(meta, "regularMarketVolume");
-	q->volume = quote_volume(d);
+	q->volume = api_volume(d);
 	/* v7 only: the next (or last) earnings report */
 	d = jget(meta, "earningsTimestampStart");
 	if (!isfinite(d))
 		d = jget(meta, "earningsTimestamp");
 	q->earnings = isfinite(d) && d > 0 && d < 4e9 ? (time_t)d : 0;
-	quote_day(q, jget(meta, "regularMarketOpen"),
+	api_day(q, jget(meta, "regularMarketOpen"),
 	    jget(meta, "regularMarketDayHigh"),
 	    jget(meta, "regularMarketDayLow"));
 	d = jget(meta, "regularMarketTime");
-	q->time = quote_time(d);
+	q->time = api_time(d);
 	s = json_string_value(json_object_get(meta, "currency"));
 	text_take(q->currency, sizeof(q->currency), s ? s : "",
 	    s ? strlen(s) : 0);
@@ -244,7 +244,7 @@ static char *
 yahoo_batch_url(const char *base, const char *crumb, const char *const *syms,
     size_t n)
 {
-	char	*list = provider_join(syms, n, ","), *c = url_escape(crumb);
+	char	*list = api_join(syms, n, ","), *c = fmt_urlencode(crumb);
 	char	*url;
 
 	xasprintf(&url, "%s/v7/finance/quote?symbols=%s&crumb=%s", base, list,
@@ -267,7 +267,7 @@ yahoo_finance_error(json_t *root, long status, struct fetch_result *res,
 		return 0;
 	code = json_string_value(json_object_get(error, "code"));
 	desc = json_string_value(json_object_get(error, "description"));
-	fetch_fail_all(res, n, status == 401 || (code && strcmp(code,
+	api_fail_all(res, n, status == 401 || (code && strcmp(code,
 	    "Unauthorized") == 0) ? FETCH_SESSION : FETCH_FAIL,
 	    "HTTP %ld: %s%s%s", status, code ? code : "error", desc ? ": " :
 	    "", desc ? desc : "");
@@ -285,31 +285,31 @@ yahoo_batch_parse(const char *const *syms, size_t n, long status,
 	size_t		 i, k;
 
 	if (status == 429) {
-		fetch_fail_all(res, n, FETCH_RATELIMIT, "HTTP 429 Too Many "
+		api_fail_all(res, n, FETCH_RATELIMIT, "HTTP 429 Too Many "
 		    "Requests");
 		return;
 	}
 	if (status == 404) {	/* no such API here: the session is no use */
-		fetch_fail_all(res, n, FETCH_SESSION, "HTTP 404: no v7 quote "
+		api_fail_all(res, n, FETCH_SESSION, "HTTP 404: no v7 quote "
 		    "API at this address");
 		return;
 	}
 	if ((root = json_loadb(body, len, 0, &jerr)) == NULL) {
 		if (status == 401)
-			fetch_fail_all(res, n, FETCH_SESSION, "HTTP 401");
-		else if (!http_status_result(status, body, len, res, n))
-			fetch_fail_all(res, n, status == 200 ? FETCH_BAD :
+			api_fail_all(res, n, FETCH_SESSION, "HTTP 401");
+		else if (!api_http_status(status, body, len, res, n))
+			api_fail_all(res, n, status == 200 ? FETCH_BAD :
 			    FETCH_FAIL, "malformed JSON (HTTP %ld): %s at "
 			    "position %d", status, jerr.text, jerr.position);
 		return;
 	}
 	if (yahoo_finance_error(root, status, res, n) ||
-	    http_status_result(status, body, len, res, n))
+	    api_http_status(status, body, len, res, n))
 		goto out;
 	list = json_object_get(json_object_get(root, "quoteResponse"),
 	    "result");
 	if (!json_is_array(list)) {
-		fetch_fail_all(res, n, FETCH_BAD, "no quoteResponse.result "
+		api_fail_all(res, n, FETCH_BAD, "no quoteResponse.result "
 		    "array in the answer");
 		goto out;
 	}
@@ -345,7 +345,7 @@ static const struct session_api yahoo_session = {
 static void
 yahoo_map(const char *sym, char *out, size_t outlen)
 {
-	map_dash_class(sym, out, outlen);
+	api_map_dash(sym, out, outlen);
 }
 
 /*

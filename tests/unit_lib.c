@@ -101,8 +101,8 @@ START_TEST(test_formats)
 
 	fmt_time(1772461800, FMT_ISO, s, sizeof(s));
 	ck_assert_str_eq(s, "2026-03-02T14:30:00Z");
-	ck_assert_int_eq(parse_iso_time(s), 1772461800);
-	ck_assert_int_eq(parse_iso_time("2026-03-02 14:30"), -1);
+	ck_assert_int_eq(fmt_parse_iso_time(s), 1772461800);
+	ck_assert_int_eq(fmt_parse_iso_time("2026-03-02 14:30"), -1);
 	fmt_time(1772461800, FMT_UTC, s, sizeof(s));
 	ck_assert_str_eq(s, "2026-03-02 14:30:00 UTC");
 	fmt_price(45.123, s, sizeof(s));

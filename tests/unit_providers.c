@@ -615,12 +615,12 @@ START_TEST(test_hostile_numbers)
 	yahoo_parse(calx, 200, body, strlen(body), r);
 	ck_assert_int_eq(r[0].status, FETCH_OK);
 	ck_assert_int_eq(r[0].quote.time, 1772480400);
-	ck_assert_int_eq(quote_volume(-1), -1);
-	ck_assert_int_eq(quote_volume(812000), 812000);
-	ck_assert_int_eq(quote_volume(NAN), -1);
-	ck_assert_int_eq(quote_time(-5), 0);
-	ck_assert_int_eq(quote_time(1e30), 0);
-	ck_assert_int_eq(quote_time(1772480400.9), 1772480400);
+	ck_assert_int_eq(api_volume(-1), -1);
+	ck_assert_int_eq(api_volume(812000), 812000);
+	ck_assert_int_eq(api_volume(NAN), -1);
+	ck_assert_int_eq(api_time(-5), 0);
+	ck_assert_int_eq(api_time(1e30), 0);
+	ck_assert_int_eq(api_time(1772480400.9), 1772480400);
 }
 END_TEST
 
