@@ -78,7 +78,7 @@ dailystore_load(const char *symbol, struct daily *d)
 	xasprintf(&path, "%s/daily/%s.csv", store_dir(), symbol);
 	if ((f = store_fopen(path, DAILY_FILE_MAX)) == NULL) {
 		if (errno == EFBIG || errno == EINVAL)	/* fetched anew */
-			quarantine(path, store_strerror(errno, DAILY_FILE_MAX));
+			store_quarantine(path, store_strerror(errno, DAILY_FILE_MAX));
 		else if (errno != ENOENT)
 			log_warnx("daily history %s: %s", path,
 			    store_strerror(errno, DAILY_FILE_MAX));
@@ -149,7 +149,7 @@ dailystore_save(const char *symbol, struct daily *d)
 		buf_puts(&b, "\n");
 	}
 	snprintf(name, sizeof(name), "%s.csv", symbol);
-	if ((rc = atomic_write_later(dir, name, b.data, b.len)) == 0)
+	if ((rc = store_write_later(dir, name, b.data, b.len)) == 0)
 		d->dirty = 0;
 	buf_free(&b);
 	free(dir);

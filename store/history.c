@@ -40,7 +40,7 @@ history_open(void)
 	xasprintf(&path, "%s/history.jsonl", store_dir());
 	if ((f = store_fopen(path, HISTORY_FILE_MAX)) == NULL &&
 	    (errno == EFBIG || errno == EINVAL))
-		quarantine(path, store_strerror(errno, HISTORY_FILE_MAX));
+		store_quarantine(path, store_strerror(errno, HISTORY_FILE_MAX));
 	else if (f != NULL) {
 		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
 			for (size_t i = 0; i < n; i++)
@@ -72,7 +72,7 @@ history_trim(void)
 	}
 	fclose(f);
 	free(line);
-	if (atomic_write(store_dir(), "history.jsonl", b.data ? b.data : "",
+	if (store_write(store_dir(), "history.jsonl", b.data ? b.data : "",
 	    b.len) == 0)
 		history_lines = total - skip;
 	buf_free(&b);

@@ -62,8 +62,8 @@ write_msg(const struct outmsg *m, int later)
 	}
 	xasprintf(&dir, "%s/outbox", store_dir());
 	xasprintf(&name, "%s.json", m->id);
-	rc = later ? atomic_write_later(dir, name, text, strlen(text)) :
-	    atomic_write(dir, name, text, strlen(text));
+	rc = later ? store_write_later(dir, name, text, strlen(text)) :
+	    store_write(dir, name, text, strlen(text));
 	free(text);
 	free(dir);
 	free(name);
@@ -121,7 +121,7 @@ outbox_remove(const struct outmsg *m)
 	if (unlink(path) == -1 && errno != ENOENT)
 		log_warn("outbox: removing %s", path);
 	else
-		fsync_dir(dir);
+		store_fsync_dir(dir);
 	free(path);
 	free(dir);
 }
@@ -182,14 +182,14 @@ outbox_read(const char *path)
 
 	if ((j = store_json(path, 0, OUTMSG_FILE_MAX, &err)) == NULL) {
 		snprintf(why, sizeof(why), "%s", err.text);
-		quarantine(path, why);
+		store_quarantine(path, why);
 		return NULL;
 	}
 	payload = json_object_get(j, "payload");
 	if (jint(j, "version") != OUTBOX_VERSION || !json_is_string(payload) ||
 	    *jstr(j, "id") == '\0' || *jstr(j, "notifier") == '\0') {
 		json_decref(j);
-		quarantine(path, "not an outbox message of version 1");
+		store_quarantine(path, "not an outbox message of version 1");
 		return NULL;
 	}
 	m = outmsg_new();

@@ -303,7 +303,7 @@ review_load(void)
 		else
 			snprintf(why, sizeof(why), "%s", err.text);
 		if (err.line > 0 || strstr(err.text, "No such file") == NULL)
-			quarantine(path, why);
+			store_quarantine(path, why);
 		free(path);
 		return;
 	}
@@ -312,7 +312,7 @@ review_load(void)
 		snprintf(why, sizeof(why), "version %lld, this tickerd reads "
 		    "version %d", jint(root, "version"), REVIEW_VERSION);
 		json_decref(root);
-		quarantine(path, why);
+		store_quarantine(path, why);
 		free(path);
 		return;
 	}
@@ -356,7 +356,7 @@ review_save(void)
 		    "it was");
 		return -1;
 	}
-	if ((rc = atomic_write_later(store_dir(), "review.json", text,
+	if ((rc = store_write_later(store_dir(), "review.json", text,
 	    strlen(text))) == 0)
 		dirty = 0;
 	free(text);

@@ -218,7 +218,7 @@ state_save(struct config *conf)
 	}
 	buf_puts(&b, "}}\n");
 	review_save();
-	rc = atomic_write(store_dir(), "state.json", b.data, b.len);
+	rc = store_write(store_dir(), "state.json", b.data, b.len);
 	buf_free(&b);
 	return rc;
 }
@@ -249,7 +249,7 @@ state_load(struct config *conf)
 			    err.line);
 		else
 			snprintf(why, sizeof(why), "%s", err.text);
-		quarantine(path, why);
+		store_quarantine(path, why);
 		free(path);
 		return;
 	}
@@ -258,7 +258,7 @@ state_load(struct config *conf)
 		snprintf(why, sizeof(why), "version %lld, this tickerd reads "
 		    "version %d", jint(root, "version"), STATE_VERSION);
 		json_decref(root);
-		quarantine(path, why);
+		store_quarantine(path, why);
 		free(path);
 		return;
 	}

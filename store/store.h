@@ -117,14 +117,19 @@ void		 symstate_daily_load(void);
 void		 symstate_follow(struct symstate *);
 void		 symstate_clear(void);
 
-/* store/dir.c: the folder, its lock, and atomic writes */
+/* store/dir.c: the state directory's life: made, locked, read, closed */
 typedef void	(*store_queue_fn)(struct outmsg *);
 int		 store_open(struct config *, const char *, store_queue_fn,
 		    char *, size_t);
 void		 store_close(void);
+
+/* store/file.c: the folder, its lock, its files written atomically and
+ * read within bounds */
 const char	*store_dir(void);
-int		 store_same_dir(const char *, const char *);
+int		 store_take(const char *, char *, size_t);
+void		 store_release(void);
 void		 store_check(void);
+int		 store_same_dir(const char *, const char *);
 void		 store_failed(const char *, const char *);
 void		 store_ok(void);
 const char	*store_problem(void);
@@ -138,13 +143,13 @@ int		 store_file(const char *, int, mode_t);
 FILE		*store_fopen(const char *, size_t);
 json_t		*store_json(const char *, size_t, size_t, json_error_t *);
 const char	*store_strerror(int, size_t);
-int		 atomic_write(const char *, const char *, const void *, size_t);
-int		 atomic_write_later(const char *, const char *, const void *,
+int		 store_write(const char *, const char *, const void *, size_t);
+int		 store_write_later(const char *, const char *, const void *,
 		    size_t);
 int		 store_sync(void);
 void		 store_owe(void);
-int		 fsync_dir(const char *);
-void		 quarantine(const char *, const char *);
+int		 store_fsync_dir(const char *);
+void		 store_quarantine(const char *, const char *);
 
 /* store/review.c: review.json, each alert and what followed it */
 struct review {
