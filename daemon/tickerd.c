@@ -157,6 +157,7 @@ reconfigure(struct config *c)
 {
 	conf = c;
 	notify_reconfigure(c);
+	reviewmail_reconfigure(c);
 	control_reconfigure(c);
 }
 
@@ -494,6 +495,7 @@ main(int argc, char *argv[])
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 	loop_setup(&a, sigs);
 	notify_reconfigure(conf);
+	reviewmail_reconfigure(conf);
 	symstate_sync(conf);
 
 	/* a backtest keeps its state in memory and leaves the folder alone */

@@ -31,6 +31,7 @@ struct window {
 };
 
 static struct event_base	*digest_base;
+static digest_send_fn		*digest_send;	/* the queue's */
 
 /* The notifiers that can gather alerts into one message. */
 #define DIGESTS(t)	((t) == NOTIFIER_MAIL || NOTIFIER_IS_PUSH(t))
@@ -38,9 +39,10 @@ static TAILQ_HEAD(, window)	 windows = TAILQ_HEAD_INITIALIZER(windows);
 static size_t			 nheld;
 
 void
-digest_init(struct event_base *base)
+digest_init(struct event_base *base, digest_send_fn *send)
 {
 	digest_base = base;
+	digest_send = send;
 }
 
 /* Take a window off the list and stop its timer (it may still hold). */
@@ -60,7 +62,7 @@ send_each(struct outlist *l)
 
 	while ((x = TAILQ_FIRST(l)) != NULL) {
 		TAILQ_REMOVE(l, x, entry);
-		notify_send(x);
+		digest_send(x);
 	}
 }
 
@@ -125,7 +127,7 @@ window_close(evutil_socket_t fd, short ev, void *arg)
 	if (win->n == 1 || n == NULL || !DIGESTS(n->type))
 		send_each(&win->held);	/* a vanished notifier fails each */
 	else if ((d = digest_make(win, n)) != NULL)
-		notify_send(d);
+		digest_send(d);
 	free(win->notifier);
 	free(win);
 }

@@ -22,8 +22,7 @@
 typedef void	(*deliver_done_fn)(struct outmsg *, int ok, const char *why);
 typedef void	(*notify_test_fn)(void *, int ok, const char *why);
 
-/* notify/queue.c: the delivery queue */
-void		 notify_init(struct event_base *, int);
+/* notify/compose.c: the messages, made; the notifiers, looked up */
 void		 notify_reconfigure(struct config *);
 const struct notifier *notify_lookup(const char *);
 void		 notify_batch(const char *, const struct quote *, char *,
@@ -33,6 +32,11 @@ void		 notify_build(struct config *, const struct watch *,
 		    char *const *, struct outlist *);
 void		 notify_compose(struct outmsg *, const struct notifier *,
 		    const struct alert *, size_t, const char *);
+struct outmsg	*notify_message(const struct notifier *,
+		    const struct alert *, const char *, const char *, time_t);
+
+/* notify/queue.c: the delivery queue */
+void		 notify_init(struct event_base *, int);
 void		 notify_queue(struct outmsg *);
 void		 notify_send(struct outmsg *);
 void		 notify_stop(void);
@@ -49,7 +53,8 @@ void		 reviewmail_reconfigure(struct config *);
 void		 reviewmail_stop(void);
 
 /* notify/digest.c: digest windows */
-void		 digest_init(struct event_base *);
+typedef void	 digest_send_fn(struct outmsg *);
+void		 digest_init(struct event_base *, digest_send_fn *);
 int		 digest_hold(struct outmsg *, const struct notifier *);
 size_t		 digest_held(void);
 void		 digest_flush(void);

@@ -1,6 +1,6 @@
 /*
  * The delivery queue.  For the alerts of one evaluation, notify_build()
- * makes one message per alert and notifier (a composed mail, a syslog
+ * (compose.c) makes one message per alert and notifier (a composed mail, a syslog
  * line, or the alert's JSON for a webhook); the caller writes them to the
  * outbox and commits the rule states (write-ahead), then hands them to
  * notify_queue().  A message leaves the queue, and the outbox, only once
@@ -9,7 +9,9 @@
  * after `retry-for' (2 days) it is given up, loudly, and kept in
  * outbox/failed/.  Each attempt looks the notifier up by name in the
  * configuration of the moment, so fixing a notifier and reloading
- * delivers what waits for it.  Digests are in digest.c.
+ * delivers what waits for it.  The messages are made in compose.c,
+ * below the queue and the digests (digest.c), which the queue feeds and
+ * which send through the queue's notify_send(), given down.
  */
 #include "config.h"
 
@@ -30,9 +32,7 @@
 #define RETRY_MAX	3600
 
 static struct event_base	*notify_base;
-static struct config		*conf;
 static struct outlist		 queue = TAILQ_HEAD_INITIALIZER(queue);
-static unsigned			 batch_seq;
 static int			 once;		/* --once: no retries */
 static unsigned			 failures;	/* --once: not delivered */
 static int			 stopping;
@@ -52,127 +52,8 @@ notify_init(struct event_base *base, int once_run)
 {
 	notify_base = base;
 	once = once_run;
-	digest_init(base);
+	digest_init(base, notify_send);
 	children_init(base);
-}
-
-/* The configuration deliveries look their notifiers up in, from now on. */
-void
-notify_reconfigure(struct config *c)
-{
-	conf = c;
-	reviewmail_reconfigure(c);
-}
-
-const struct notifier *
-notify_lookup(const char *name)
-{
-	return conf != NULL ? config_notifier(conf, name) : NULL;
-}
-
-/* A new batch id: the alerts of one evaluation of one quote. */
-void
-notify_batch(const char *symbol, const struct quote *q, char *out,
-    size_t len)
-{
-	snprintf(out, len, "%s-%lld-%ld-%u", symbol, (long long)q->time,
-	    (long)getpid(), ++batch_seq);
-}
-
-/*
- * A message's payload for its notifier: the alert's JSON or the body
- * template filled (a webhook), a mail of na alerts with msgid (NULL: a
- * new one), or a syslog line.
- */
-void
-notify_compose(struct outmsg *m, const struct notifier *n,
-    const struct alert *a, size_t na, const char *msgid)
-{
-	char	 id[512], line[512], *from;
-
-	switch (n->type) {
-	case NOTIFIER_WEBHOOK:
-		if (n->body != NULL)
-			template_render(&m->payload, n->body, a,
-			    notifier_json(n));
-		else
-			buf_puts(&m->payload, m->alert);
-		break;
-	case NOTIFIER_MAIL:
-		if (msgid == NULL) {
-			mail_msgid(id, sizeof(id));
-			msgid = id;
-		}
-		from = n->from ? xstrdup(n->from) : mail_default_from();
-		mail_compose(&m->payload, from, &n->to, a, na, m->created,
-		    msgid);
-		free(from);
-		break;
-	case NOTIFIER_SYSLOG:
-		alert_line(a, line, sizeof(line));
-		buf_puts(&m->payload, line);
-		break;
-	default:
-		push_compose(&m->payload, n, a, na);
-		break;
-	}
-}
-
-/* The message announcing alert a through notifier n. */
-static struct outmsg *
-message(const struct notifier *n, const struct alert *a, const char *id,
-    const char *rule, time_t now)
-{
-	struct outmsg	*m = outmsg_new();
-	char		 subj[256];
-
-	m->id = xstrdup(id);
-	m->notifier = xstrdup(n->name);
-	m->type = n->type;
-	m->created = now;
-	m->symbol = xstrdup(a->symbol);
-	m->rule = xstrdup(rule);
-	alert_subject(a, subj, sizeof(subj));
-	m->subject = xstrdup(subj);
-	m->alert = alert_json(a);
-	notify_compose(m, n, a, 1, NULL);
-	return m;
-}
-
-/*
- * Build the messages announcing na alerts of watch w, one per alert and
- * notifier, into out.  They share the batch id, carry the symbol's state
- * after the alerts (snap, from state_snapshot()) and each alert's history
- * line, so that recovery can complete what a crash interrupted.
- */
-void
-notify_build(struct config *c, const struct watch *w, const char *snap,
-    const struct alert *a, size_t na, const char *batch, char *const *hist,
-    struct outlist *out)
-{
-	const struct strlist	*names = watch_notifiers(c, w);
-	struct notifier		*n;
-	struct outmsg		*m;
-	char			 id[256];
-	size_t			 i, k, count = 0;
-	int			 size = 0;
-
-	for (i = 0; i < na; i++) {
-		for (k = 0; k < names->n; k++) {
-			if ((n = config_notifier(c, names->v[k])) == NULL)
-				continue;
-			snprintf(id, sizeof(id), "%s-%zu", batch, count++);
-			m = message(n, &a[i], id, a[i].rule->id, clock_now());
-			m->count = a[i].count;
-			m->batch = xstrdup(batch);
-			m->snapshot = xstrdup(snap);
-			m->history = xstrdup(hist[i] ? hist[i] : "");
-			TAILQ_INSERT_TAIL(out, m, entry);
-			size++;
-		}
-	}
-	TAILQ_FOREACH(m, out, entry)
-		m->batch_size = size;
 }
 
 /* Forget a message (and a digest's members); each counted as work. */
@@ -452,7 +333,7 @@ notify_test(const char *name, const char *symbol, const struct quote *q,
 	alert_test(&a, name, symbol, q, now);
 	snprintf(id, sizeof(id), "test-%lld-%ld", (long long)now,
 	    (long)getpid());
-	m = message(n, &a, id, "test", now);
+	m = notify_message(n, &a, id, "test", now);
 	m->is_test = 1;
 	m->test_cb = cb;
 	m->test_arg = arg;

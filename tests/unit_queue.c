@@ -107,7 +107,7 @@ msg(const char *name, const char *id)
 
 	symref_init(&ref);
 	alert_init(&a, "CALX", "a note", &r, &q, &ref, NOW);
-	m = message(n, &a, id, r.id, NOW);
+	m = notify_message(n, &a, id, r.id, NOW);
 	alert_clear(&a);
 	return m;
 }

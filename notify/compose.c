@@ -1,0 +1,140 @@
+/*
+ * The messages, made: for the alerts of one evaluation, one per alert
+ * and notifier (notify_build()), each composed for its notifier (a mail,
+ * a syslog line, the alert's JSON or a template for a webhook, a push);
+ * and the notifiers looked up by name in the configuration of the
+ * moment.  Below the queue (queue.c) and the digests (digest.c), which
+ * both compose.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "lib/lib.h"
+#include "alerts/alerts.h"
+#include "config/conf.h"
+#include "store/store.h"
+#include "notify/notify.h"
+
+static struct config		*conf;
+static unsigned			 batch_seq;
+
+/* The configuration deliveries look their notifiers up in, from now on. */
+void
+notify_reconfigure(struct config *c)
+{
+	conf = c;
+}
+
+const struct notifier *
+notify_lookup(const char *name)
+{
+	return conf != NULL ? config_notifier(conf, name) : NULL;
+}
+
+/* A new batch id: the alerts of one evaluation of one quote. */
+void
+notify_batch(const char *symbol, const struct quote *q, char *out,
+    size_t len)
+{
+	snprintf(out, len, "%s-%lld-%ld-%u", symbol, (long long)q->time,
+	    (long)getpid(), ++batch_seq);
+}
+
+/*
+ * A message's payload for its notifier: the alert's JSON or the body
+ * template filled (a webhook), a mail of na alerts with msgid (NULL: a
+ * new one), or a syslog line.
+ */
+void
+notify_compose(struct outmsg *m, const struct notifier *n,
+    const struct alert *a, size_t na, const char *msgid)
+{
+	char	 id[512], line[512], *from;
+
+	switch (n->type) {
+	case NOTIFIER_WEBHOOK:
+		if (n->body != NULL)
+			template_render(&m->payload, n->body, a,
+			    notifier_json(n));
+		else
+			buf_puts(&m->payload, m->alert);
+		break;
+	case NOTIFIER_MAIL:
+		if (msgid == NULL) {
+			mail_msgid(id, sizeof(id));
+			msgid = id;
+		}
+		from = n->from ? xstrdup(n->from) : mail_default_from();
+		mail_compose(&m->payload, from, &n->to, a, na, m->created,
+		    msgid);
+		free(from);
+		break;
+	case NOTIFIER_SYSLOG:
+		alert_line(a, line, sizeof(line));
+		buf_puts(&m->payload, line);
+		break;
+	default:
+		push_compose(&m->payload, n, a, na);
+		break;
+	}
+}
+
+/* The message announcing alert a through notifier n. */
+struct outmsg *
+notify_message(const struct notifier *n, const struct alert *a, const char *id,
+    const char *rule, time_t now)
+{
+	struct outmsg	*m = outmsg_new();
+	char		 subj[256];
+
+	m->id = xstrdup(id);
+	m->notifier = xstrdup(n->name);
+	m->type = n->type;
+	m->created = now;
+	m->symbol = xstrdup(a->symbol);
+	m->rule = xstrdup(rule);
+	alert_subject(a, subj, sizeof(subj));
+	m->subject = xstrdup(subj);
+	m->alert = alert_json(a);
+	notify_compose(m, n, a, 1, NULL);
+	return m;
+}
+
+/*
+ * Build the messages announcing na alerts of watch w, one per alert and
+ * notifier, into out.  They share the batch id, carry the symbol's state
+ * after the alerts (snap, from state_snapshot()) and each alert's history
+ * line, so that recovery can complete what a crash interrupted.
+ */
+void
+notify_build(struct config *c, const struct watch *w, const char *snap,
+    const struct alert *a, size_t na, const char *batch, char *const *hist,
+    struct outlist *out)
+{
+	const struct strlist	*names = watch_notifiers(c, w);
+	struct notifier		*n;
+	struct outmsg		*m;
+	char			 id[256];
+	size_t			 i, k, count = 0;
+	int			 size = 0;
+
+	for (i = 0; i < na; i++) {
+		for (k = 0; k < names->n; k++) {
+			if ((n = config_notifier(c, names->v[k])) == NULL)
+				continue;
+			snprintf(id, sizeof(id), "%s-%zu", batch, count++);
+			m = notify_message(n, &a[i], id, a[i].rule->id, clock_now());
+			m->count = a[i].count;
+			m->batch = xstrdup(batch);
+			m->snapshot = xstrdup(snap);
+			m->history = xstrdup(hist[i] ? hist[i] : "");
+			TAILQ_INSERT_TAIL(out, m, entry);
+			size++;
+		}
+	}
+	TAILQ_FOREACH(m, out, entry)
+		m->batch_size = size;
+}
