@@ -197,7 +197,7 @@ int		 notifier_type_from_name(const char *);
 int		 parse_duration(const char *, time_t *);
 int		 parse_price(const char *, double *);
 int		 parse_percent(const char *, double *);
-int		 secret_file_read(const char *, char **, char *, size_t);
-void		 secret_free(char *);
+int		 values_secret_read(const char *, char **, char *, size_t);
+void		 values_secret_free(char *);
 
 #endif /* TICKERD_CONF_H */

@@ -144,7 +144,7 @@ notifier_free(struct notifier *n)
 	free(n->smtp);
 	free(n->user);
 	free(n->password_file);
-	secret_free(n->password);
+	values_secret_free(n->password);
 	free(n->mbox);
 	free(n->sendmail);
 	free(n->ca_file);
@@ -154,17 +154,17 @@ notifier_free(struct notifier *n)
 	free(n->content_type);
 	free(n->header_name);
 	free(n->header_file);
-	secret_free(n->header_value);
+	values_secret_free(n->header_value);
 	free(n->api);
 	free(n->server);
 	free(n->topic);
 	free(n->chat_id);
 	free(n->token_file);
-	secret_free(n->token);
+	values_secret_free(n->token);
 	free(n->user_file);
-	secret_free(n->user_key);
+	values_secret_free(n->user_key);
 	free(n->url_file);
-	secret_free(n->secret_url);
+	values_secret_free(n->secret_url);
 	free(n->link);
 	free(n);
 }

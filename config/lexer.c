@@ -40,7 +40,7 @@ vreport(struct parser *p, const char *file, int line, const char *fmt,
 
 /* An error at a line of the file being read. */
 void
-perr(struct parser *p, int line, const char *fmt, ...)
+lex_error(struct parser *p, int line, const char *fmt, ...)
 {
 	va_list	 ap;
 
@@ -55,7 +55,7 @@ perr(struct parser *p, int line, const char *fmt, ...)
  * place of another file (a notify that names no notifier).
  */
 void
-perr_file(struct parser *p, const char *file, int line, const char *fmt, ...)
+lex_error_file(struct parser *p, const char *file, int line, const char *fmt, ...)
 {
 	va_list	 ap;
 
@@ -83,7 +83,7 @@ lex_string(struct parser *p, struct token *t)
 	lx->pos++;		/* opening quote */
 	for (;;) {
 		if (lx->pos >= lx->len || lx->src[lx->pos] == '\n') {
-			perr(p, t->line, "unterminated string");
+			lex_error(p, t->line, "unterminated string");
 			t->type = T_BAD;
 			buf_free(&b);
 			return;
@@ -92,7 +92,7 @@ lex_string(struct parser *p, struct token *t)
 		if (c == '"')
 			break;
 		if (c == '\0') {
-			perr(p, t->line, "NUL byte in string");
+			lex_error(p, t->line, "NUL byte in string");
 			t->type = T_BAD;
 			buf_free(&b);
 			return;
@@ -106,10 +106,10 @@ lex_string(struct parser *p, struct token *t)
 			case 't':  c = '\t'; break;
 			default:
 				if (isprint((unsigned char)c))
-					perr(p, t->line, "invalid escape "
+					lex_error(p, t->line, "invalid escape "
 					    "\\%c in string", c);
 				else
-					perr(p, t->line, "invalid escape "
+					lex_error(p, t->line, "invalid escape "
 					    "in string");
 				t->type = T_BAD;
 				buf_free(&b);
@@ -127,7 +127,7 @@ lex_string(struct parser *p, struct token *t)
 	}
 	buf_add(&b, "", 0);
 	if (!utf8_valid(b.data, b.len)) {
-		perr(p, t->line, "invalid UTF-8 in string (the configuration "
+		lex_error(p, t->line, "invalid UTF-8 in string (the configuration "
 		    "is read as UTF-8)");
 		t->type = T_BAD;
 		buf_free(&b);
@@ -183,7 +183,7 @@ lex(struct parser *p, struct token *t)
 	case ',': t->type = T_COMMA; lx->pos++; return;
 	case '"': lex_string(p, t); return;
 	case '\0':
-		perr(p, t->line, "NUL byte in configuration");
+		lex_error(p, t->line, "NUL byte in configuration");
 		lx->pos++;
 		t->type = T_BAD;
 		return;
@@ -192,7 +192,7 @@ lex(struct parser *p, struct token *t)
 	while (lx->pos < lx->len && isword((unsigned char)lx->src[lx->pos]))
 		lx->pos++;
 	if (!utf8_valid(lx->src + start, lx->pos - start)) {
-		perr(p, t->line, "invalid UTF-8 (the configuration is read as "
+		lex_error(p, t->line, "invalid UTF-8 (the configuration is read as "
 		    "UTF-8)");
 		t->type = T_BAD;
 		return;
@@ -203,7 +203,7 @@ lex(struct parser *p, struct token *t)
 
 /* The next token; the caller owns t->text. */
 void
-next(struct parser *p, struct token *t)
+lex_next(struct parser *p, struct token *t)
 {
 	if (p->lx->peeked) {
 		*t = p->lx->peek;
@@ -214,7 +214,7 @@ next(struct parser *p, struct token *t)
 }
 
 const struct token *
-peek(struct parser *p)
+lex_peek(struct parser *p)
 {
 	if (!p->lx->peeked) {
 		lex(p, &p->lx->peek);
@@ -225,37 +225,37 @@ peek(struct parser *p)
 
 /* Skip newlines, then peek. */
 const struct token *
-peek_nonl(struct parser *p)
+lex_peek_nonl(struct parser *p)
 {
 	const struct token	*t;
 
-	while ((t = peek(p))->type == T_NL) {
+	while ((t = lex_peek(p))->type == T_NL) {
 		struct token	 tt;
-		next(p, &tt);
+		lex_next(p, &tt);
 	}
 	return t;
 }
 
 /* Whether the next token is the word w. */
 int
-peek_word(struct parser *p, const char *w)
+lex_peek_word(struct parser *p, const char *w)
 {
-	const struct token	*t = peek(p);
+	const struct token	*t = lex_peek(p);
 
 	return t->type == T_WORD && strcmp(t->text, w) == 0;
 }
 
 void
-drop(struct parser *p)
+lex_drop(struct parser *p)
 {
 	struct token	 t;
 
-	next(p, &t);
+	lex_next(p, &t);
 	free(t.text);
 }
 
 const char *
-tokname(const struct token *t)
+lex_tokname(const struct token *t)
 {
 	switch (t->type) {
 	case T_EOF: return "end of file";
@@ -274,42 +274,42 @@ tokname(const struct token *t)
  * for its owner.
  */
 void
-recover(struct parser *p)
+lex_recover(struct parser *p)
 {
 	const struct token	*t;
 	int			 depth = 0;
 
 	for (;;) {
-		t = peek(p);
+		t = lex_peek(p);
 		if (t->type == T_EOF)
 			return;
 		if (t->type == T_RBRACE && depth == 0)
 			return;
 		if (t->type == T_NL && depth == 0) {
-			drop(p);
+			lex_drop(p);
 			return;
 		}
 		if (t->type == T_LBRACE)
 			depth++;
 		else if (t->type == T_RBRACE && --depth == 0) {
-			drop(p);
+			lex_drop(p);
 			return;
 		}
-		drop(p);
+		lex_drop(p);
 	}
 }
 
 /* Expect '{', allowing it on the next line. */
 int
-open_block(struct parser *p, const char *what)
+lex_open_block(struct parser *p, const char *what)
 {
-	const struct token	*t = peek_nonl(p);
+	const struct token	*t = lex_peek_nonl(p);
 
 	if (t->type != T_LBRACE) {
-		perr(p, t->line, "%s: expected '{', got %s", what, tokname(t));
+		lex_error(p, t->line, "%s: expected '{', got %s", what, lex_tokname(t));
 		return -1;
 	}
-	drop(p);
+	lex_drop(p);
 	return 0;
 }
 
@@ -318,37 +318,37 @@ open_block(struct parser *p, const char *what)
  * NULL at the closing brace (consumed) or on an error (reported).
  */
 char *
-block_keyword(struct parser *p, const char *what, int opened, int *line,
+lex_block_keyword(struct parser *p, const char *what, int opened, int *line,
     int *done)
 {
-	const struct token	*t = peek_nonl(p);
+	const struct token	*t = lex_peek_nonl(p);
 	struct token		 tt;
 
 	*done = 0;
 	if (t->type == T_RBRACE) {
-		drop(p);
+		lex_drop(p);
 		*done = 1;
 		return NULL;
 	}
 	if (t->type == T_EOF) {
-		perr(p, t->line, "%s: missing '}' for the block opened at "
+		lex_error(p, t->line, "%s: missing '}' for the block opened at "
 		    "line %d", what, opened);
 		*done = 1;
 		return NULL;
 	}
 	if (t->type != T_WORD) {
 		if (t->type != T_BAD)
-			perr(p, t->line, "%s: unexpected %s", what, tokname(t));
-		drop(p);
+			lex_error(p, t->line, "%s: unexpected %s", what, lex_tokname(t));
+		lex_drop(p);
 		return NULL;
 	}
-	next(p, &tt);
+	lex_next(p, &tt);
 	*line = tt.line;
 	return tt.text;
 }
 
 const char *
-intern_file(struct parser *p, const char *path)
+lex_intern_file(struct parser *p, const char *path)
 {
 	strlist_add(&p->conf->files, path);
 	return p->conf->files.v[p->conf->files.n - 1];
@@ -356,7 +356,7 @@ intern_file(struct parser *p, const char *path)
 
 /* Resolve path relative to the folder of the file being read. */
 char *
-relpath(struct parser *p, const char *path)
+lex_relpath(struct parser *p, const char *path)
 {
 	char	*dup, *dir, *out;
 
@@ -370,7 +370,7 @@ relpath(struct parser *p, const char *path)
 }
 
 void
-add_ref(struct parser *p, const char *name, int line)
+lex_add_ref(struct parser *p, const char *name, int line)
 {
 	p->refs = xreallocarray(p->refs, p->nrefs + 1, sizeof(*p->refs));
 	p->refs[p->nrefs].name = xstrdup(name);
@@ -385,7 +385,7 @@ add_ref(struct parser *p, const char *name, int line)
  * or for the main file without a line.
  */
 char *
-read_file(struct parser *p, const char *path, const char *from, int fromline,
+lex_read_file(struct parser *p, const char *path, const char *from, int fromline,
     size_t *lenp)
 {
 	struct stat	 st;
@@ -397,13 +397,13 @@ read_file(struct parser *p, const char *path, const char *from, int fromline,
 	const char	*inc = from ? "include " : "";
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		perr_file(p, ef, fromline, "%s%s: %s", inc, path,
+		lex_error_file(p, ef, fromline, "%s%s: %s", inc, path,
 		    strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
 	    st.st_size > CONF_FILE_MAX) {
-		perr_file(p, ef, fromline, "%s%s: %s", inc, path,
+		lex_error_file(p, ef, fromline, "%s%s: %s", inc, path,
 		    S_ISDIR(st.st_mode) ? "is a directory" :
 		    "not a regular file of at most 4 MiB");
 		close(fd);
@@ -412,7 +412,7 @@ read_file(struct parser *p, const char *path, const char *from, int fromline,
 	data = xmalloc((size_t)st.st_size + 1);
 	while (off < (size_t)st.st_size) {
 		if ((n = read(fd, data + off, (size_t)st.st_size - off)) == -1) {
-			perr_file(p, ef, fromline, "%s: %s", path,
+			lex_error_file(p, ef, fromline, "%s: %s", path,
 			    strerror(errno));
 			free(data);
 			close(fd);

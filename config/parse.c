@@ -62,12 +62,12 @@ parse_include(struct parser *p, const struct keyword *k, void *obj,
 	size_t	 i;
 	int	 rc;
 
-	if ((s = string_value(p, "include")) == NULL)
+	if ((s = read_string(p, "include")) == NULL)
 		return -1;
-	path = relpath(p, s);
+	path = lex_relpath(p, s);
 	free(s);
 	if (p->depth >= INCLUDE_DEPTH) {
-		perr(p, line, "include %s: nested too deeply (more than %d "
+		lex_error(p, line, "include %s: nested too deeply (more than %d "
 		    "levels; an include loop?)", path, INCLUDE_DEPTH);
 		free(path);
 		return -1;
@@ -87,7 +87,7 @@ parse_include(struct parser *p, const struct keyword *k, void *obj,
 		return 0;
 	}
 	if (rc != 0) {
-		perr(p, line, "include %s: %s", path, glob_errno ?
+		lex_error(p, line, "include %s: %s", path, glob_errno ?
 		    strerror(glob_errno) : "cannot read the folder");
 		free(path);
 		globfree(&g);
@@ -112,13 +112,13 @@ kw_default_notify(struct parser *p, const struct keyword *k, void *obj,
 	size_t		 i;
 
 	if (conf->default_notify.n > 0) {
-		perr(p, line, "notify: the default notifiers are already set");
+		lex_error(p, line, "notify: the default notifiers are already set");
 		return -1;
 	}
-	if (list_value(p, "notify", &conf->default_notify, lines, 64) == -1)
+	if (read_list(p, "notify", &conf->default_notify, lines, 64) == -1)
 		return -1;
 	for (i = 0; i < conf->default_notify.n; i++)
-		add_ref(p, conf->default_notify.v[i], i < 64 ? lines[i] : line);
+		lex_add_ref(p, conf->default_notify.v[i], i < 64 ? lines[i] : line);
 	return 0;
 }
 
@@ -128,8 +128,8 @@ kw_state_dir(struct parser *p, const struct keyword *k, void *obj, int line)
 {
 	struct config	*conf = p->conf;
 
-	if (peek_word(p, "memory")) {
-		drop(p);
+	if (lex_peek_word(p, "memory")) {
+		lex_drop(p);
 		free(conf->state_dir);
 		conf->state_dir = NULL;
 	} else if (kw_path(p, k, obj, line) == -1)
@@ -146,19 +146,19 @@ kw_control(struct parser *p, const struct keyword *k, void *obj, int line)
 	struct config	*conf = p->conf;
 	char		*s;
 
-	if (peek_word(p, "none"))
-		s = value(p, "control", NULL);
-	else if ((s = string_value(p, "control")) == NULL)
+	if (lex_peek_word(p, "none"))
+		s = read_value(p, "control", NULL);
+	else if ((s = read_string(p, "control")) == NULL)
 		return -1;
 	free(conf->control);
 	if (strcmp(s, "none") == 0) {
 		conf->control = s;
 		return 0;
 	}
-	conf->control = relpath(p, s);
+	conf->control = lex_relpath(p, s);
 	free(s);
 	if (strlen(conf->control) >= 100) {
-		perr(p, line, "control: path too long for a socket (at most "
+		lex_error(p, line, "control: path too long for a socket (at most "
 		    "99 bytes)");
 		return -1;
 	}
@@ -189,12 +189,12 @@ parse_statement(struct parser *p, const char *kw, int line)
 {
 	const struct keyword	*k;
 
-	if ((k = keyword_find(top_kws, kw)) != NULL)
+	if ((k = read_keyword(top_kws, kw)) != NULL)
 		return k->fn(p, k, p->conf, line);
 	if (watch_keyword(kw))
-		perr(p, line, "%s: only allowed inside a watch block", kw);
+		lex_error(p, line, "%s: only allowed inside a watch block", kw);
 	else
-		perr(p, line, "unknown keyword \"%s\"", kw);
+		lex_error(p, line, "unknown keyword \"%s\"", kw);
 	return -1;
 }
 
@@ -205,26 +205,26 @@ parse_file(struct parser *p, const char *path, const char *from, int fromline)
 	struct token	 t;
 
 	memset(&lx, 0, sizeof(lx));
-	if ((lx.src = read_file(p, path, from, fromline, &lx.len)) == NULL)
+	if ((lx.src = lex_read_file(p, path, from, fromline, &lx.len)) == NULL)
 		return -1;
-	lx.file = intern_file(p, path);
+	lx.file = lex_intern_file(p, path);
 	lx.line = 1;
 	p->lx = &lx;
 	p->depth++;
 	for (;;) {
-		next(p, &t);
+		lex_next(p, &t);
 		if (t.type == T_EOF)
 			break;
 		if (t.type == T_NL || t.type == T_BAD)
 			continue;
 		if (t.type != T_WORD) {
-			perr(p, t.line, "unexpected %s", tokname(&t));
+			lex_error(p, t.line, "unexpected %s", lex_tokname(&t));
 			free(t.text);	/* a string where a keyword belongs */
-			recover(p);
+			lex_recover(p);
 			continue;
 		}
 		if (parse_statement(p, t.text, t.line) == -1)
-			recover(p);
+			lex_recover(p);
 		free(t.text);
 		if (p->conf->errors > MAX_ERRORS)
 			break;
@@ -323,7 +323,7 @@ check_refs(struct parser *p)
 
 	for (i = 0; i < p->nrefs; i++) {
 		if (config_notifier(p->conf, p->refs[i].name) == NULL)
-			perr_file(p, p->refs[i].file, p->refs[i].line,
+			lex_error_file(p, p->refs[i].file, p->refs[i].line,
 			    "notify: no notifier named \"%s\"",
 			    p->refs[i].name);
 		free(p->refs[i].name);
@@ -391,9 +391,9 @@ config_load(const char *path, config_errfn errfn)
 	if (conf->errors == 0)
 		check_fallbacks(conf, p.errfn);
 	if (conf->errors == 0)
-		check_earnings(conf, p.errfn);
+		parse_check_earnings(conf, p.errfn);
 	if (conf->errors == 0)
-		check_review(conf, p.errfn);
+		parse_check_review(conf, p.errfn);
 	if (conf->errors > 0) {
 		config_free(conf);
 		return NULL;

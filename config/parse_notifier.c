@@ -24,14 +24,14 @@ kw_starttls(struct parser *p, const struct keyword *k, void *obj, int line)
 	char		*s;
 	int		 vline;
 
-	if ((s = value(p, "starttls", &vline)) == NULL)
+	if ((s = read_value(p, "starttls", &vline)) == NULL)
 		return -1;
 	if (strcmp(s, "required") == 0)
 		n->starttls = STARTTLS_REQUIRED;
 	else if (strcmp(s, "optional") == 0)
 		n->starttls = STARTTLS_OPTIONAL;
 	else {
-		perr(p, vline, "starttls: \"%s\" is neither required nor "
+		lex_error(p, vline, "starttls: \"%s\" is neither required nor "
 		    "optional", s);
 		free(s);
 		return -1;
@@ -47,10 +47,10 @@ kw_body(struct parser *p, const struct keyword *k, void *obj, int line)
 	struct notifier	*n = obj;
 	char		*s, err[512];
 
-	if ((s = string_value(p, k->name)) == NULL)
+	if ((s = read_string(p, k->name)) == NULL)
 		return -1;
 	if (template_check(s, err, sizeof(err)) == -1) {
-		perr(p, line, "body: %s", err);
+		lex_error(p, line, "body: %s", err);
 		free(s);
 		return -1;
 	}
@@ -67,11 +67,11 @@ kw_method(struct parser *p, const struct keyword *k, void *obj, int line)
 	char		*s;
 	int		 vline;
 
-	if ((s = value(p, k->name, &vline)) == NULL)
+	if ((s = read_value(p, k->name, &vline)) == NULL)
 		return -1;
 	if (strcmp(s, "POST") != 0 && strcmp(s, "PUT") != 0 &&
 	    strcmp(s, "PATCH") != 0) {
-		perr(p, vline, "method: \"%s\" is not POST, PUT or PATCH", s);
+		lex_error(p, vline, "method: \"%s\" is not POST, PUT or PATCH", s);
 		free(s);
 		return -1;
 	}
@@ -88,10 +88,10 @@ kw_content_type(struct parser *p, const struct keyword *k, void *obj,
 	struct notifier	*n = obj;
 	char		*s;
 
-	if ((s = string_value(p, k->name)) == NULL)
+	if ((s = read_string(p, k->name)) == NULL)
 		return -1;
 	if (strchr(s, '/') == NULL || s[strcspn(s, "\r\n")] != '\0') {
-		perr(p, line, "content-type: \"%s\" is not a media type", s);
+		lex_error(p, line, "content-type: \"%s\" is not a media type", s);
 		free(s);
 		return -1;
 	}
@@ -108,34 +108,34 @@ kw_header(struct parser *p, const struct keyword *k, void *obj, int line)
 	char		*name, *what, *s;
 	int		 vline;
 
-	if ((name = string_value(p, "header")) == NULL)
+	if ((name = read_string(p, "header")) == NULL)
 		return -1;
 	if (*name == '\0' || name[strcspn(name,
 	    "()<>@,;:\\\"/[]?={} \t\r\n")] != '\0') {
-		perr(p, line, "header: \"%s\" is not a header name", name);
+		lex_error(p, line, "header: \"%s\" is not a header name", name);
 		free(name);
 		return -1;
 	}
-	if ((what = value(p, "header", &vline)) == NULL) {
+	if ((what = read_value(p, "header", &vline)) == NULL) {
 		free(name);
 		return -1;
 	}
 	if (strcmp(what, "file") != 0) {
-		perr(p, vline, "header: expected file PATH after the name, not "
+		lex_error(p, vline, "header: expected file PATH after the name, not "
 		    "\"%s\" (the value comes from a file)", what);
 		free(what);
 		free(name);
 		return -1;
 	}
 	free(what);
-	if ((s = string_value(p, "header file")) == NULL) {
+	if ((s = read_string(p, "header file")) == NULL) {
 		free(name);
 		return -1;
 	}
 	free(n->header_name);
 	free(n->header_file);
 	n->header_name = name;
-	n->header_file = relpath(p, s);
+	n->header_file = lex_relpath(p, s);
 	free(s);
 	return 0;
 }
@@ -148,14 +148,14 @@ kw_syslog(struct parser *p, const struct keyword *k, void *obj, int line)
 	char	*s;
 	int	 v, vline, facility = strcmp(k->name, "facility") == 0;
 
-	if ((s = value(p, k->name, &vline)) == NULL)
+	if ((s = read_value(p, k->name, &vline)) == NULL)
 		return -1;
 	if ((v = facility ? log_facility(s) : log_priority(s)) == -1) {
 		if (facility)
-			perr(p, vline, "facility: unknown facility \"%s\" "
+			lex_error(p, vline, "facility: unknown facility \"%s\" "
 			    "(daemon, user, mail, local0 ... local7)", s);
 		else
-			perr(p, vline, "priority: unknown priority \"%s\" "
+			lex_error(p, vline, "priority: unknown priority \"%s\" "
 			    "(emerg, alert, crit, err, warning, notice, info, "
 			    "debug)", s);
 		free(s);
@@ -219,7 +219,7 @@ unknown(struct parser *p, const char *kw, int line, void *obj)
 {
 	struct notifier	*n = obj;
 
-	perr(p, line, "notifier %s \"%s\": unknown keyword \"%s\"",
+	lex_error(p, line, "notifier %s \"%s\": unknown keyword \"%s\"",
 	    notifier_type_name(n->type), n->name, kw);
 }
 
@@ -229,11 +229,11 @@ check_webhook(struct parser *p, struct notifier *n)
 	char	 err[512];
 
 	if (n->url == NULL)
-		perr(p, n->line, "notifier webhook \"%s\": url is required",
+		lex_error(p, n->line, "notifier webhook \"%s\": url is required",
 		    n->name);
-	if (n->header_file != NULL && secret_file_read(n->header_file,
+	if (n->header_file != NULL && values_secret_read(n->header_file,
 	    &n->header_value, err, sizeof(err)) == -1)
-		perr(p, n->line, "notifier webhook \"%s\": header file %s",
+		lex_error(p, n->line, "notifier webhook \"%s\": header file %s",
 		    n->name, err);
 }
 
@@ -252,7 +252,7 @@ check_address(struct parser *p, const struct notifier *n, const char *kw,
 		if ((unsigned char)*c <= ' ' || (unsigned char)*c >= 0x7f)
 			break;
 	if (*a == '\0' || *c != '\0' || strlen(a) > 254)
-		perr(p, n->line, "notifier mail \"%s\": %s \"%s\": the address "
+		lex_error(p, n->line, "notifier mail \"%s\": %s \"%s\": the address "
 		    "must be 1 to 254 characters of printable ASCII (SMTPUTF8 "
 		    "is not supported)", n->name, kw, a);
 	free(a);
@@ -268,7 +268,7 @@ check_mail(struct parser *p, struct notifier *n)
 	int		 transports;
 
 	if (n->to.n == 0)
-		perr(p, n->line, "notifier mail \"%s\": to is required", name);
+		lex_error(p, n->line, "notifier mail \"%s\": to is required", name);
 	for (i = 0; i < n->to.n; i++)
 		check_address(p, n, "to", n->to.v[i]);
 	if (n->from != NULL)
@@ -276,29 +276,29 @@ check_mail(struct parser *p, struct notifier *n)
 	transports = (n->smtp != NULL) + (n->mbox != NULL) +
 	    (n->sendmail != NULL);
 	if (transports == 0)
-		perr(p, n->line, "notifier mail \"%s\": one of smtp, sendmail "
+		lex_error(p, n->line, "notifier mail \"%s\": one of smtp, sendmail "
 		    "or mbox is required", name);
 	else if (transports > 1)
-		perr(p, n->line, "notifier mail \"%s\": smtp, sendmail and "
+		lex_error(p, n->line, "notifier mail \"%s\": smtp, sendmail and "
 		    "mbox exclude each other", name);
 	if ((n->user != NULL) != (n->password_file != NULL))
-		perr(p, n->line, "notifier mail \"%s\": user and "
+		lex_error(p, n->line, "notifier mail \"%s\": user and "
 		    "password-file go together", name);
 	if (n->user != NULL && n->smtp == NULL)
-		perr(p, n->line, "notifier mail \"%s\": user and "
+		lex_error(p, n->line, "notifier mail \"%s\": user and "
 		    "password-file need smtp", name);
 	if ((n->starttls == STARTTLS_REQUIRED || n->ca_file != NULL) &&
 	    n->smtp == NULL)
-		perr(p, n->line, "notifier mail \"%s\": starttls and ca-file "
+		lex_error(p, n->line, "notifier mail \"%s\": starttls and ca-file "
 		    "need smtp", name);
 	if (n->starttls == STARTTLS_REQUIRED && n->smtp != NULL &&
 	    strncmp(n->smtp, "smtps://", 8) == 0)
-		perr(p, n->line, "notifier mail \"%s\": starttls required "
+		lex_error(p, n->line, "notifier mail \"%s\": starttls required "
 		    "is for smtp://; smtps:// is always encrypted", name);
 	if (n->password_file != NULL && n->user != NULL &&
-	    secret_file_read(n->password_file, &n->password, err,
+	    values_secret_read(n->password_file, &n->password, err,
 	    sizeof(err)) == -1)
-		perr(p, n->line, "notifier mail \"%s\": password-file %s",
+		lex_error(p, n->line, "notifier mail \"%s\": password-file %s",
 		    name, err);
 }
 
@@ -310,25 +310,25 @@ notifier_new(struct parser *p, int line)
 	char		*type, *name;
 	int		 t, tline, nline;
 
-	if ((type = value(p, "notifier", &tline)) == NULL)
+	if ((type = read_value(p, "notifier", &tline)) == NULL)
 		return NULL;
 	if ((t = notifier_type_from_name(type)) == -1) {
-		perr(p, tline, "notifier: unknown type \"%s\" (mail, syslog, "
+		lex_error(p, tline, "notifier: unknown type \"%s\" (mail, syslog, "
 		    "webhook, telegram, discord, slack, ntfy, pushover, "
 		    "gotify)", type);
 		free(type);
 		return NULL;
 	}
 	free(type);
-	if ((name = value(p, "notifier name", &nline)) == NULL)
+	if ((name = read_value(p, "notifier name", &nline)) == NULL)
 		return NULL;
 	if (*name == '\0') {
-		perr(p, nline, "notifier: empty name");
+		lex_error(p, nline, "notifier: empty name");
 		free(name);
 		return NULL;
 	}
 	if ((o = config_notifier(p->conf, name)) != NULL) {
-		perr(p, nline, "notifier \"%s\": duplicate name (first at "
+		lex_error(p, nline, "notifier \"%s\": duplicate name (first at "
 		    "%s:%d)", name, o->file, o->line);
 		free(name);
 		return NULL;
@@ -354,9 +354,9 @@ parse_notifier(struct parser *p, const struct keyword *k, void *obj,
 	if ((n = notifier_new(p, line)) == NULL)
 		return -1;
 	TAILQ_INSERT_TAIL(&p->conf->notifiers, n, entry);
-	if (open_block(p, "notifier") == -1)
+	if (lex_open_block(p, "notifier") == -1)
 		return -1;
-	if (parse_block(p, "notifier", line, keywords(n->type), n,
+	if (read_block(p, "notifier", line, keywords(n->type), n,
 	    unknown) == -1)
 		return 0;
 	if (n->type == NOTIFIER_MAIL)
@@ -364,6 +364,6 @@ parse_notifier(struct parser *p, const struct keyword *k, void *obj,
 	else if (n->type == NOTIFIER_WEBHOOK)
 		check_webhook(p, n);
 	else if (NOTIFIER_IS_PUSH(n->type))
-		check_push(p, n);
+		parse_check_push(p, n);
 	return 0;
 }

@@ -38,16 +38,16 @@ kw_fallback(struct parser *p, const struct keyword *k, void *obj, int line)
 	char			*s;
 	int			 vline;
 
-	if ((s = value(p, "fallback", &vline)) == NULL)
+	if ((s = read_value(p, "fallback", &vline)) == NULL)
 		return -1;
 	if (provider_find(s) == NULL) {
-		perr(p, vline, "fallback: unknown provider \"%s\" (known: %s)",
+		lex_error(p, vline, "fallback: unknown provider \"%s\" (known: %s)",
 		    s, provider_names());
 		free(s);
 		return -1;
 	}
 	if (strcmp(s, pc->name) == 0) {
-		perr(p, vline, "fallback: provider %s cannot be its own "
+		lex_error(p, vline, "fallback: provider %s cannot be its own "
 		    "fallback", pc->name);
 		free(s);
 		return -1;
@@ -67,19 +67,19 @@ kw_rate(struct parser *p, const struct keyword *k, void *obj, int line)
 	int			 vline;
 	double			 n;
 
-	if ((s = value(p, "rate", &vline)) == NULL)
+	if ((s = read_value(p, "rate", &vline)) == NULL)
 		return -1;
 	slash = strchr(s, '/');
 	if (slash == NULL || slash[1] == '\0' || slash[2] != '\0' ||
 	    strchr("smhd", slash[1]) == NULL) {
-		perr(p, vline, "rate: \"%s\" is not N/s, N/m, N/h or N/d "
+		lex_error(p, vline, "rate: \"%s\" is not N/s, N/m, N/h or N/d "
 		    "(requests per second, minute, hour or day)", s);
 		free(s);
 		return -1;
 	}
 	*slash = '\0';
 	if (parse_price(s, &n) == -1 || n <= 0 || n > 1e6) {
-		perr(p, vline, "rate: invalid number of requests \"%s\"", s);
+		lex_error(p, vline, "rate: invalid number of requests \"%s\"", s);
 		free(s);
 		return -1;
 	}
@@ -98,15 +98,15 @@ kw_map(struct parser *p, const struct keyword *k, void *obj, int line)
 	char			*from, *to;
 	int			 vline;
 
-	if ((from = value(p, "map", &vline)) == NULL)
+	if ((from = read_value(p, "map", &vline)) == NULL)
 		return -1;
-	if ((to = value(p, "map", NULL)) == NULL) {
+	if ((to = read_value(p, "map", NULL)) == NULL) {
 		free(from);
 		return -1;
 	}
 	if (strlen(from) > SYMBOL_MAX || strlen(to) > SYMBOL_MAX ||
 	    *to == '\0') {
-		perr(p, vline, "map: symbols are 1 to %d characters",
+		lex_error(p, vline, "map: symbols are 1 to %d characters",
 		    SYMBOL_MAX);
 		free(from);
 		free(to);
@@ -126,10 +126,10 @@ kw_speed(struct parser *p, const struct keyword *k, void *obj, int line)
 	char			*s;
 	int			 vline;
 
-	if ((s = value(p, "speed", &vline)) == NULL)
+	if ((s = read_value(p, "speed", &vline)) == NULL)
 		return -1;
 	if (parse_price(s, &pc->speed) == -1 || pc->speed > 1e7) {
-		perr(p, vline, "speed: invalid number \"%s\"", s);
+		lex_error(p, vline, "speed: invalid number \"%s\"", s);
 		free(s);
 		return -1;
 	}
@@ -146,7 +146,7 @@ kw_window(struct parser *p, const struct keyword *k, void *obj, int line)
 	double			 v;
 	int			 vline;
 
-	if ((s = value(p, k->name, &vline)) == NULL)
+	if ((s = read_value(p, k->name, &vline)) == NULL)
 		return -1;
 	v = strtod(s, &end);
 	if (end != s && strcmp(end, "ms") == 0)
@@ -154,7 +154,7 @@ kw_window(struct parser *p, const struct keyword *k, void *obj, int line)
 	else if (end == s || (strcmp(end, "s") != 0 && *end != '\0'))
 		v = -1;
 	if (!(v >= 0 && v <= 10)) {
-		perr(p, vline, "%s: \"%s\" is not a time from 0 to 10s "
+		lex_error(p, vline, "%s: \"%s\" is not a time from 0 to 10s "
 		    "(100ms, 0.5s)", k->name, s);
 		free(s);
 		return -1;
@@ -199,7 +199,7 @@ unknown(struct parser *p, const char *kw, int line, void *obj)
 {
 	struct providerconf	*pc = obj;
 
-	perr(p, line, "provider %s: unknown keyword \"%s\"", pc->name, kw);
+	lex_error(p, line, "provider %s: unknown keyword \"%s\"", pc->name, kw);
 }
 
 /* What a whole block must say: a key where one is needed, a file. */
@@ -211,20 +211,20 @@ check(struct parser *p, struct providerconf *pc, int line)
 
 	if (strcmp(pc->name, "replay") == 0) {
 		if (pc->replay_file == NULL)
-			perr(p, line, "provider replay: file is required");
+			lex_error(p, line, "provider replay: file is required");
 		return;
 	}
 	prov = provider_find(pc->name);
 	if (pc->stream && prov->feed == NULL)
-		perr(p, line, "provider %s: has no stream (streams: finnhub, "
+		lex_error(p, line, "provider %s: has no stream (streams: finnhub, "
 		    "yahoo)", pc->name);
 	else if (prov->needs_key && pc->key_file == NULL)
-		perr(p, line, "provider %s: key-file is required", pc->name);
+		lex_error(p, line, "provider %s: key-file is required", pc->name);
 	else if (!prov->needs_key && pc->key_file != NULL)
-		perr(p, line, "provider %s: takes no key-file", pc->name);
-	else if (pc->key_file != NULL && secret_file_read(pc->key_file,
+		lex_error(p, line, "provider %s: takes no key-file", pc->name);
+	else if (pc->key_file != NULL && values_secret_read(pc->key_file,
 	    &pc->key, err, sizeof(err)) == -1)
-		perr(p, line, "provider %s: key-file %s", pc->name, err);
+		lex_error(p, line, "provider %s: key-file %s", pc->name, err);
 }
 
 int
@@ -236,17 +236,17 @@ parse_provider(struct parser *p, const struct keyword *k, void *obj,
 	char			*name;
 	int			 vline, replay, rc = 0;
 
-	if ((name = value(p, "provider", &vline)) == NULL)
+	if ((name = read_value(p, "provider", &vline)) == NULL)
 		return -1;
 	replay = strcmp(name, "replay") == 0;
 	if (!replay && provider_find(name) == NULL) {
-		perr(p, vline, "provider: unknown provider \"%s\" (known: %s, "
+		lex_error(p, vline, "provider: unknown provider \"%s\" (known: %s, "
 		    "replay)", name, provider_names());
 		free(name);
 		return -1;
 	}
 	if ((o = config_provider_named(conf, name)) != NULL) {
-		perr(p, vline, "provider %s: duplicate (first at %s:%d)", name,
+		lex_error(p, vline, "provider %s: duplicate (first at %s:%d)", name,
 		    o->file, o->line);
 		free(name);
 		return -1;
@@ -259,10 +259,10 @@ parse_provider(struct parser *p, const struct keyword *k, void *obj,
 	pc->batches = 1;
 	pc->stream_window = STREAM_WINDOW;
 	TAILQ_INSERT_TAIL(&conf->providers, pc, entry);
-	if (peek(p)->type == T_LBRACE) {
-		vline = peek(p)->line;
-		drop(p);
-		rc = parse_block(p, name, vline, replay ? replay_kws :
+	if (lex_peek(p)->type == T_LBRACE) {
+		vline = lex_peek(p)->line;
+		lex_drop(p);
+		rc = read_block(p, name, vline, replay ? replay_kws :
 		    provider_kws, pc, unknown);
 	}
 	if (rc == 0)

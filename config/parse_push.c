@@ -57,7 +57,7 @@ kw_priority(struct parser *p, const struct keyword *k, void *obj, int line)
 	int			 vline;
 	size_t			 off = 0;
 
-	if ((s = value(p, k->name, &vline)) == NULL)
+	if ((s = read_value(p, k->name, &vline)) == NULL)
 		return -1;
 	for (x = l; x->name != NULL; x++) {
 		if (strcmp(x->name, s) == 0) {
@@ -72,7 +72,7 @@ kw_priority(struct parser *p, const struct keyword *k, void *obj, int line)
 	}
 	v = strtol(s, &end, 10);
 	if (*s == '\0' || *end != '\0' || v < lo || v > hi) {
-		perr(p, vline, "priority: \"%s\" is neither a whole number from "
+		lex_error(p, vline, "priority: \"%s\" is neither a whole number from "
 		    "%ld to %ld nor one of %s", s, lo, hi, names);
 		free(s);
 		return -1;
@@ -90,17 +90,17 @@ kw_link(struct parser *p, const struct keyword *k, void *obj, int line)
 	struct notifier	*n = obj;
 	char		*s, err[512];
 
-	if ((s = string_value(p, k->name)) == NULL)
+	if ((s = read_string(p, k->name)) == NULL)
 		return -1;
 	if (*s != '\0' && strncmp(s, "https://", 8) != 0 &&
 	    strncmp(s, "http://", 7) != 0) {
-		perr(p, line, "link: \"%s\" is not an http:// or https:// URL",
+		lex_error(p, line, "link: \"%s\" is not an http:// or https:// URL",
 		    s);
 		free(s);
 		return -1;
 	}
 	if (template_check(s, err, sizeof(err)) == -1) {
-		perr(p, line, "link: %s", err);
+		lex_error(p, line, "link: %s", err);
 		free(s);
 		return -1;
 	}
@@ -117,14 +117,14 @@ kw_chat_id(struct parser *p, const struct keyword *k, void *obj, int line)
 	char		*s;
 	size_t		 skip;
 
-	if ((s = string_value(p, k->name)) == NULL)
+	if ((s = read_string(p, k->name)) == NULL)
 		return -1;
 	skip = s[0] == '-' ? 1 : 0;
 	if (!(s[0] == '@' && s[1] != '\0' && s[1 + strspn(s + 1,
 	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")]
 	    == '\0') && !(s[skip] != '\0' && strlen(s) < 21 &&
 	    s[skip + strspn(s + skip, "0123456789")] == '\0')) {
-		perr(p, line, "chat-id: \"%s\" is neither a chat's number "
+		lex_error(p, line, "chat-id: \"%s\" is neither a chat's number "
 		    "(\"-1001234567890\") nor a channel's @name", s);
 		free(s);
 		return -1;
@@ -143,11 +143,11 @@ kw_thread_id(struct parser *p, const struct keyword *k, void *obj, int line)
 	long long	 v;
 	int		 vline;
 
-	if ((s = value(p, k->name, &vline)) == NULL)
+	if ((s = read_value(p, k->name, &vline)) == NULL)
 		return -1;
 	v = strtoll(s, &end, 10);
 	if (*s == '\0' || *end != '\0' || v < 1) {
-		perr(p, vline, "thread-id: \"%s\" is not a topic's number", s);
+		lex_error(p, vline, "thread-id: \"%s\" is not a topic's number", s);
 		free(s);
 		return -1;
 	}
@@ -164,12 +164,12 @@ kw_topic(struct parser *p, const struct keyword *k, void *obj, int line)
 	char		*s;
 	size_t		 len;
 
-	if ((s = string_value(p, k->name)) == NULL)
+	if ((s = read_string(p, k->name)) == NULL)
 		return -1;
 	len = strlen(s);
 	if (len == 0 || len > 64 || s[strspn(s, "abcdefghijklmnopqrstuvwxyz"
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")] != '\0') {
-		perr(p, line, "topic: \"%s\" is not an ntfy topic (1 to 64 "
+		lex_error(p, line, "topic: \"%s\" is not an ntfy topic (1 to 64 "
 		    "letters, digits, - and _)", s);
 		free(s);
 		return -1;
@@ -254,12 +254,12 @@ secret(struct parser *p, const struct notifier *n, const char *kw,
 	int		 ok;
 
 	if (file == NULL) {
-		perr(p, n->line, "notifier %s \"%s\": %s is required", type,
+		lex_error(p, n->line, "notifier %s \"%s\": %s is required", type,
 		    n->name, kw);
 		return;
 	}
-	if (secret_file_read(file, out, err, sizeof(err)) == -1) {
-		perr(p, n->line, "notifier %s \"%s\": %s %s", type, n->name,
+	if (values_secret_read(file, out, err, sizeof(err)) == -1) {
+		lex_error(p, n->line, "notifier %s \"%s\": %s %s", type, n->name,
 		    kw, err);
 		return;
 	}
@@ -271,9 +271,9 @@ secret(struct parser *p, const struct notifier *n, const char *kw,
 		    strncmp(s, "http://", 7) == 0) &&
 		    s[strcspn(s, " \t\"<>\\^`{|}")] == '\0';
 	if (!ok) {
-		perr(p, n->line, "notifier %s \"%s\": %s %s does not hold %s",
+		lex_error(p, n->line, "notifier %s \"%s\": %s %s does not hold %s",
 		    type, n->name, kw, file, what);
-		secret_free(*out);
+		values_secret_free(*out);
 		*out = NULL;
 	}
 }
@@ -282,14 +282,14 @@ secret(struct parser *p, const struct notifier *n, const char *kw,
 
 /* What each service needs, once its block is read. */
 void
-check_push(struct parser *p, struct notifier *n)
+parse_check_push(struct parser *p, struct notifier *n)
 {
 	const char	*type = notifier_type_name(n->type);
 
 	switch (n->type) {
 	case NOTIFIER_TELEGRAM:
 		if (n->chat_id == NULL)
-			perr(p, n->line, "notifier telegram \"%s\": chat-id is "
+			lex_error(p, n->line, "notifier telegram \"%s\": chat-id is "
 			    "required", n->name);
 		secret(p, n, "token-file", n->token_file, &n->token,
 		    ALNUM ":-_", "a bot token (as @BotFather gives it)");
@@ -301,7 +301,7 @@ check_push(struct parser *p, struct notifier *n)
 		break;
 	case NOTIFIER_NTFY:
 		if (n->topic == NULL)
-			perr(p, n->line, "notifier ntfy \"%s\": topic is "
+			lex_error(p, n->line, "notifier ntfy \"%s\": topic is "
 			    "required", n->name);
 		if (n->token_file != NULL)
 			secret(p, n, "token-file", n->token_file, &n->token,
@@ -315,7 +315,7 @@ check_push(struct parser *p, struct notifier *n)
 		break;
 	default:
 		if (n->server == NULL && n->api == NULL)
-			perr(p, n->line, "notifier %s \"%s\": server is "
+			lex_error(p, n->line, "notifier %s \"%s\": server is "
 			    "required", type, n->name);
 		secret(p, n, "token-file", n->token_file, &n->token,
 		    ALNUM "-_.", "a Gotify application token");

@@ -25,6 +25,21 @@
 
 #define PERIOD_MAX	500	/* days: what the history can hold */
 
+/* A rule of kind, its figure v as written (valtext), at line. */
+struct rule *
+rule_new(struct parser *p, enum rule_kind kind, double v, const char *valtext,
+    int line)
+{
+	struct rule	*r = xcalloc(1, sizeof(*r));
+
+	r->kind = kind;
+	r->value = v;
+	r->valtext = xstrdup(valtext);
+	r->file = p->lx->file;
+	r->line = line;
+	return r;
+}
+
 /* The next word, which must be one of the two given; 0, 1, or -1. */
 static int
 either(struct parser *p, const char *kw, const char *a, const char *b)
@@ -32,14 +47,14 @@ either(struct parser *p, const char *kw, const char *a, const char *b)
 	char	*s;
 	int	 vline, k = -1;
 
-	if ((s = value(p, kw, &vline)) == NULL)
+	if ((s = read_value(p, kw, &vline)) == NULL)
 		return -1;
 	if (strcmp(s, a) == 0)
 		k = 0;
 	else if (strcmp(s, b) == 0)
 		k = 1;
 	else
-		perr(p, vline, "%s: expected %s or %s, got \"%s\"", kw, a, b, s);
+		lex_error(p, vline, "%s: expected %s or %s, got \"%s\"", kw, a, b, s);
 	free(s);
 	return k;
 }
@@ -51,10 +66,10 @@ expect(struct parser *p, const char *kw, const char *want)
 	char	*s;
 	int	 vline, ok;
 
-	if ((s = value(p, kw, &vline)) == NULL)
+	if ((s = read_value(p, kw, &vline)) == NULL)
 		return -1;
 	if (!(ok = strcmp(s, want) == 0))
-		perr(p, vline, "%s: expected \"%s\", got \"%s\"", kw, want, s);
+		lex_error(p, vline, "%s: expected \"%s\", got \"%s\"", kw, want, s);
 	free(s);
 	return ok ? 0 : -1;
 }
@@ -67,11 +82,11 @@ number(struct parser *p, const char *kw, long max, int *out)
 	long	 n;
 	int	 vline;
 
-	if ((s = value(p, kw, &vline)) == NULL)
+	if ((s = read_value(p, kw, &vline)) == NULL)
 		return -1;
 	n = strtol(s, &end, 10);
 	if (*s == '\0' || *end != '\0' || n < 1 || n > max) {
-		perr(p, vline, "%s: \"%s\" is not a whole number from 1 to %ld",
+		lex_error(p, vline, "%s: \"%s\" is not a whole number from 1 to %ld",
 		    kw, s, max);
 		free(s);
 		return -1;
@@ -134,7 +149,7 @@ rule_ma_cross(struct parser *p, const char *kw, int line)
 	    average(p, kw, NULL, &ma2, &m) == -1)
 		return NULL;
 	if (ma == ma2 && n == m) {
-		perr(p, line, "%s %d cross: an average cannot cross itself",
+		lex_error(p, line, "%s %d cross: an average cannot cross itself",
 		    ma_word(ma), n);
 		return NULL;
 	}
@@ -176,11 +191,11 @@ rule_rsi(struct parser *p, const char *kw, int line)
 
 	if (number(p, "rsi", PERIOD_MAX, &n) == -1 ||
 	    (dir = either(p, "rsi", "above", "below")) == -1 ||
-	    (s = value(p, "rsi", &vline)) == NULL)
+	    (s = read_value(p, "rsi", &vline)) == NULL)
 		return NULL;
 	x = strtod(s, &end);
 	if (*s == '\0' || *end != '\0' || !(x > 0 && x < 100)) {
-		perr(p, vline, "rsi: \"%s\" is not a level between 0 and 100",
+		lex_error(p, vline, "rsi: \"%s\" is not a level between 0 and 100",
 		    s);
 		free(s);
 		return NULL;
@@ -201,11 +216,11 @@ rule_volume(struct parser *p, const char *kw, int line)
 	double		 k;
 	int		 n, vline;
 
-	if ((s = value(p, "volume", &vline)) == NULL)
+	if ((s = read_value(p, "volume", &vline)) == NULL)
 		return NULL;
 	k = strtod(s, &end);
 	if (end == s || strcmp(end, "x") != 0 || !(k > 0 && k <= 1000)) {
-		perr(p, vline, "volume: \"%s\" is not a multiple such as 3x",
+		lex_error(p, vline, "volume: \"%s\" is not a multiple such as 3x",
 		    s);
 		free(s);
 		return NULL;
@@ -230,7 +245,7 @@ rule_percent(struct parser *p, const char *kw, int line)
 	char		*pct;
 	double		 v;
 
-	if (percent_value(p, kw, 100, &pct, &v) == -1)
+	if (read_percent(p, kw, 100, &pct, &v) == -1)
 		return NULL;
 	r = rule_new(p, strcmp(kw, "gap") == 0 ? RULE_GAP : RULE_TRAILING, v,
 	    pct, line);
@@ -248,11 +263,11 @@ rule_move_in(struct parser *p, double v, const char *pct, int line)
 	int		 vline;
 	time_t		 w;
 
-	drop(p);		/* "in" */
-	if ((d = value(p, "move", &vline)) == NULL)
+	lex_drop(p);		/* "in" */
+	if ((d = read_value(p, "move", &vline)) == NULL)
 		return NULL;
 	if (parse_duration(d, &w) == -1 || w < 60 || w > 6 * 3600) {
-		perr(p, vline, "move %s in: \"%s\" is not a duration from 1m "
+		lex_error(p, vline, "move %s in: \"%s\" is not a duration from 1m "
 		    "to 6h", pct, d);
 		free(d);
 		return NULL;
@@ -274,11 +289,11 @@ rule_earnings(struct parser *p, const char *kw, int line)
 	int		 vline;
 
 	if (expect(p, "earnings", "in") == -1 ||
-	    (s = value(p, "earnings", &vline)) == NULL)
+	    (s = read_value(p, "earnings", &vline)) == NULL)
 		return NULL;
 	n = strtol(s, &end, 10);
 	if (end == s || strcmp(end, "d") != 0 || n < 0 || n > 90) {
-		perr(p, vline, "earnings in: \"%s\" is not a number of days "
+		lex_error(p, vline, "earnings in: \"%s\" is not a number of days "
 		    "from 0d to 90d", s);
 		free(s);
 		return NULL;
@@ -296,7 +311,7 @@ rule_earnings(struct parser *p, const char *kw, int line)
  * calendar.  Said at each such rule, once the providers are known.
  */
 void
-check_earnings(struct config *conf, config_errfn errfn)
+parse_check_earnings(struct config *conf, config_errfn errfn)
 {
 	const struct providerconf	*pc;
 	const struct watch		*w;
@@ -332,7 +347,7 @@ kw_review_days(struct parser *p, const struct keyword *k, void *obj,
 	size_t		 i;
 	int		 bad = 0;
 
-	if (list_value(p, "review-days", &l, NULL, 0) == -1) {
+	if (read_list(p, "review-days", &l, NULL, 0) == -1) {
 		strlist_free(&l);	/* the values before the bad one */
 		return -1;
 	}
@@ -347,7 +362,7 @@ kw_review_days(struct parser *p, const struct keyword *k, void *obj,
 			conf->review_days[i] = (int)v;
 	}
 	if (bad)
-		perr(p, line, "review-days: expected 1 to %d session counts "
+		lex_error(p, line, "review-days: expected 1 to %d session counts "
 		    "from 1 to 250, ascending (1, 5, 20)", HORIZONS_MAX);
 	else
 		conf->nreview_days = (int)l.n;
@@ -365,7 +380,7 @@ kw_review(struct parser *p, const struct keyword *k, void *obj, int line)
 
 	if ((which = either(p, "review", "weekly", "monthly")) == -1)
 		return -1;
-	if ((name = string_value(p, "review")) == NULL)
+	if ((name = read_string(p, "review")) == NULL)
 		return -1;
 	free(conf->review_to);
 	conf->review_to = name;
@@ -376,7 +391,7 @@ kw_review(struct parser *p, const struct keyword *k, void *obj, int line)
 
 /* The review mail goes through a mail notifier. */
 void
-check_review(struct config *conf, config_errfn errfn)
+parse_check_review(struct config *conf, config_errfn errfn)
 {
 	const struct notifier	*n;
 	char			 msg[256];

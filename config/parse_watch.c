@@ -36,21 +36,6 @@ struct watchbody {
 	const struct exchange *ex;
 };
 
-/* A rule of kind, its figure v as written (valtext), at line. */
-struct rule *
-rule_new(struct parser *p, enum rule_kind kind, double v, const char *valtext,
-    int line)
-{
-	struct rule	*r = xcalloc(1, sizeof(*r));
-
-	r->kind = kind;
-	r->value = v;
-	r->valtext = xstrdup(valtext);
-	r->file = p->lx->file;
-	r->line = line;
-	return r;
-}
-
 /* 52w-high or 52w-low after `what'; -1 after reporting anything else. */
 static int
 which_52w(struct parser *p, const char *what, enum rule_kind high,
@@ -58,13 +43,13 @@ which_52w(struct parser *p, const char *what, enum rule_kind high,
 {
 	int	 vline;
 
-	if ((*word = value(p, what, &vline)) == NULL)
+	if ((*word = read_value(p, what, &vline)) == NULL)
 		return -1;
 	if (strcmp(*word, "52w-high") == 0)
 		return (int)high;
 	if (strcmp(*word, "52w-low") == 0)
 		return (int)low;
-	perr(p, vline, "%s: expected 52w-high or 52w-low, got \"%s\"", what,
+	lex_error(p, vline, "%s: expected 52w-high or 52w-low, got \"%s\"", what,
 	    *word);
 	return -1;
 }
@@ -78,10 +63,10 @@ rule_level(struct parser *p, const char *kw, int line)
 	double		 v;
 	int		 vline;
 
-	if ((s = value(p, kw, &vline)) == NULL)
+	if ((s = read_value(p, kw, &vline)) == NULL)
 		return NULL;
 	if (parse_price(s, &v) == -1)
-		perr(p, vline, "%s: invalid price \"%s\"", kw, s);
+		lex_error(p, vline, "%s: invalid price \"%s\"", kw, s);
 	else {
 		r = rule_new(p, kw[0] == 'a' ? RULE_ABOVE : kw[0] == 'b' ?
 		    RULE_BELOW : RULE_TARGET, v, s, line);
@@ -99,9 +84,9 @@ rule_move(struct parser *p, const char *kw, int line)
 	char		*pct;
 	double		 v;
 
-	if (percent_value(p, "move", 1000, &pct, &v) == -1)
+	if (read_percent(p, "move", 1000, &pct, &v) == -1)
 		return NULL;
-	if (peek_word(p, "in")) {	/* move P% in D */
+	if (lex_peek_word(p, "in")) {	/* move P% in D */
 		r = rule_move_in(p, v, pct, line);
 		free(pct);
 		return r;
@@ -121,12 +106,12 @@ rule_within(struct parser *p, const char *kw, int line)
 	double		 v;
 	int		 vline, kind;
 
-	if (percent_value(p, "within", 100, &pct, &v) == -1)
+	if (read_percent(p, "within", 100, &pct, &v) == -1)
 		return NULL;
-	if ((of = value(p, "within", &vline)) != NULL && strcmp(of, "of") != 0)
-		perr(p, vline, "within: expected \"of\", got \"%s\"", of);
-	else if (of != NULL && (peek_word(p, "sma") || peek_word(p, "ema"))) {
-		which = value(p, "within", &vline);
+	if ((of = read_value(p, "within", &vline)) != NULL && strcmp(of, "of") != 0)
+		lex_error(p, vline, "within: expected \"of\", got \"%s\"", of);
+	else if (of != NULL && (lex_peek_word(p, "sma") || lex_peek_word(p, "ema"))) {
+		which = read_value(p, "within", &vline);
 		r = rule_within_ma(p, which, v, pct, line);
 	} else if (of != NULL && (kind = which_52w(p, "within", RULE_NEAR_HIGH,
 	    RULE_NEAR_LOW, &which)) != -1) {
@@ -165,17 +150,17 @@ rule_close(struct parser *p, const char *kw, int line)
 	double		 v;
 	int		 vline;
 
-	if ((dir = value(p, "close", &vline)) == NULL)
+	if ((dir = read_value(p, "close", &vline)) == NULL)
 		return NULL;
 	if (strcmp(dir, "above") != 0 && strcmp(dir, "below") != 0) {
-		perr(p, vline, "close: expected above or below, got \"%s\"",
+		lex_error(p, vline, "close: expected above or below, got \"%s\"",
 		    dir);
 		free(dir);
 		return NULL;
 	}
-	if ((s = value(p, "close", &vline)) != NULL &&
+	if ((s = read_value(p, "close", &vline)) != NULL &&
 	    parse_price(s, &v) == -1)
-		perr(p, vline, "close %s: invalid price \"%s\"", dir, s);
+		lex_error(p, vline, "close %s: invalid price \"%s\"", dir, s);
 	else if (s != NULL) {
 		r = rule_new(p, dir[0] == 'a' ? RULE_CLOSE_ABOVE :
 		    RULE_CLOSE_BELOW, v, s, line);
@@ -209,14 +194,14 @@ kw_rule(struct parser *p, const struct keyword *k, void *obj, int line)
 
 	if ((r = rule_kws[k->arg].read(p, k->name, line)) == NULL)
 		return -1;
-	if (peek_word(p, "once")) {
-		drop(p);
+	if (lex_peek_word(p, "once")) {
+		lex_drop(p);
 		r->once = 1;
 	}
 	xasprintf(&r->id, "%s%s", r->text, r->once ? " once" : "");
 	TAILQ_FOREACH(o, &wb->rules, entry)
 		if (strcmp(o->text, r->text) == 0) {
-			perr(p, line, "%s: duplicate rule (first at line %d)",
+			lex_error(p, line, "%s: duplicate rule (first at line %d)",
 			    r->text, o->line);
 			rule_free(r);
 			return -1;
@@ -231,11 +216,11 @@ kw_notify(struct parser *p, const struct keyword *k, void *obj, int line)
 	struct watchbody	*wb = obj;
 
 	if (wb->has_notify) {
-		perr(p, line, "notify: given twice in one watch");
+		lex_error(p, line, "notify: given twice in one watch");
 		return -1;
 	}
 	wb->has_notify = 1;
-	return list_value(p, "notify", &wb->notify, wb->notify_lines,
+	return read_list(p, "notify", &wb->notify, wb->notify_lines,
 	    NOTIFY_LINES);
 }
 
@@ -247,10 +232,10 @@ kw_exchange(struct parser *p, const struct keyword *k, void *obj, int line)
 	char			*s;
 	int			 vline;
 
-	if ((s = value(p, k->name, &vline)) == NULL)
+	if ((s = read_value(p, k->name, &vline)) == NULL)
 		return -1;
 	if ((wb->ex = exchange_find(s)) == NULL) {
-		perr(p, vline, "exchange: unknown exchange \"%s\" (known: %s)",
+		lex_error(p, vline, "exchange: unknown exchange \"%s\" (known: %s)",
 		    s, exchange_names());
 		free(s);
 		return -1;
@@ -281,13 +266,13 @@ static const struct keyword watch_kws[] = {
 int
 watch_keyword(const char *kw)
 {
-	return keyword_find(watch_kws, kw) != NULL;
+	return read_keyword(watch_kws, kw) != NULL;
 }
 
 static void
 unknown(struct parser *p, const char *kw, int line, void *obj)
 {
-	perr(p, line, "watch: unknown keyword \"%s\"", kw);
+	lex_error(p, line, "watch: unknown keyword \"%s\"", kw);
 }
 
 /* The symbols of `watch A, B, C': valid, upper-cased, each watched once. */
@@ -300,13 +285,13 @@ read_symbols(struct parser *p, struct strlist *syms, int line)
 	size_t		 i;
 	char		*u;
 
-	if (list_value(p, "watch", syms, lines, SYMBOL_LINES) == -1)
+	if (read_list(p, "watch", syms, lines, SYMBOL_LINES) == -1)
 		return -1;
 	listed = strmap_new();
 	for (i = 0; i < syms->n; i++) {
 		sline = i < SYMBOL_LINES ? lines[i] : line;
 		if (!symbol_valid(syms->v[i])) {
-			perr(p, sline, "watch: invalid symbol \"%s\"",
+			lex_error(p, sline, "watch: invalid symbol \"%s\"",
 			    syms->v[i]);
 			bad = 1;
 			continue;
@@ -314,13 +299,13 @@ read_symbols(struct parser *p, struct strlist *syms, int line)
 		for (u = syms->v[i]; *u != '\0'; u++)
 			*u = (char)toupper((unsigned char)*u);
 		if (strmap_get(listed, syms->v[i]) != NULL) {
-			perr(p, sline, "watch: %s is listed twice",
+			lex_error(p, sline, "watch: %s is listed twice",
 			    syms->v[i]);
 			bad = 1;
 		}
 		strmap_put(listed, syms->v[i], syms->v[i]);
 		if ((o = config_watch(p->conf, syms->v[i])) != NULL) {
-			perr(p, sline, "watch %s: duplicate watch (first at "
+			lex_error(p, sline, "watch %s: duplicate watch (first at "
 			    "%s:%d)", syms->v[i], o->file, o->line);
 			bad = 1;
 		}
@@ -377,17 +362,17 @@ parse_watch(struct parser *p, const struct keyword *k, void *obj,
 	TAILQ_INIT(&wb.rules);
 	wb.hysteresis = -1;
 	if ((bad = read_symbols(p, &syms, line)) == -1 ||
-	    open_block(p, "watch") == -1) {
+	    lex_open_block(p, "watch") == -1) {
 		strlist_free(&syms);
 		return -1;
 	}
-	if (parse_block(p, "watch", line, watch_kws, &wb, unknown) == -1)
+	if (read_block(p, "watch", line, watch_kws, &wb, unknown) == -1)
 		bad = 1;
 	for (i = 0; i < wb.notify.n; i++)
-		add_ref(p, wb.notify.v[i], i < NOTIFY_LINES ?
+		lex_add_ref(p, wb.notify.v[i], i < NOTIFY_LINES ?
 		    wb.notify_lines[i] : line);
 	if (!bad && TAILQ_EMPTY(&wb.rules))
-		perr(p, line, "watch %s: no rules", syms.v[0]);
+		lex_error(p, line, "watch %s: no rules", syms.v[0]);
 	for (i = 0; !bad && i < syms.n; i++)
 		watch_add(p, &wb, syms.v[i], line);
 	while ((r = TAILQ_FIRST(&wb.rules)) != NULL) {

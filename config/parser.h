@@ -78,37 +78,37 @@ struct keyword {
 };
 
 /* config/lexer.c: tokens, errors, recovery, and reading files */
-void		 perr(struct parser *, int, const char *, ...)
+void		 lex_error(struct parser *, int, const char *, ...)
 		    __attribute__((__format__(printf, 3, 4)));
-void		 perr_file(struct parser *, const char *, int, const char *,
+void		 lex_error_file(struct parser *, const char *, int, const char *,
 		    ...) __attribute__((__format__(printf, 4, 5)));
-void		 next(struct parser *, struct token *);
-const struct token *peek(struct parser *);
-const struct token *peek_nonl(struct parser *);
-int		 peek_word(struct parser *, const char *);
-void		 drop(struct parser *);
-const char	*tokname(const struct token *);
-void		 recover(struct parser *);
-int		 open_block(struct parser *, const char *);
-char		*block_keyword(struct parser *, const char *, int, int *,
+void		 lex_next(struct parser *, struct token *);
+const struct token *lex_peek(struct parser *);
+const struct token *lex_peek_nonl(struct parser *);
+int		 lex_peek_word(struct parser *, const char *);
+void		 lex_drop(struct parser *);
+const char	*lex_tokname(const struct token *);
+void		 lex_recover(struct parser *);
+int		 lex_open_block(struct parser *, const char *);
+char		*lex_block_keyword(struct parser *, const char *, int, int *,
 		    int *);
-char		*read_file(struct parser *, const char *, const char *, int,
+char		*lex_read_file(struct parser *, const char *, const char *, int,
 		    size_t *);
-const char	*intern_file(struct parser *, const char *);
-char		*relpath(struct parser *, const char *);
-void		 add_ref(struct parser *, const char *, int);
+const char	*lex_intern_file(struct parser *, const char *);
+char		*lex_relpath(struct parser *, const char *);
+void		 lex_add_ref(struct parser *, const char *, int);
 
 /* config/readers.c: values, and the generic readers of keyword tables */
-char		*value(struct parser *, const char *, int *);
-char		*string_value(struct parser *, const char *);
-int		 list_value(struct parser *, const char *, struct strlist *,
+char		*read_value(struct parser *, const char *, int *);
+char		*read_string(struct parser *, const char *);
+int		 read_list(struct parser *, const char *, struct strlist *,
 		    int *, size_t);
-int		 duration_value(struct parser *, const char *, time_t,
+int		 read_duration(struct parser *, const char *, time_t,
 		    time_t *);
-int		 percent_value(struct parser *, const char *, double, char **,
+int		 read_percent(struct parser *, const char *, double, char **,
 		    double *);
-int		 hysteresis_value(struct parser *, double *);
-const struct keyword *keyword_find(const struct keyword *, const char *);
+int		 read_hysteresis(struct parser *, double *);
+const struct keyword *read_keyword(const struct keyword *, const char *);
 int		 kw_string(struct parser *, const struct keyword *, void *, int);
 int		 kw_path(struct parser *, const struct keyword *, void *, int);
 int		 kw_abspath(struct parser *, const struct keyword *, void *,
@@ -121,7 +121,7 @@ int		 kw_count(struct parser *, const struct keyword *, void *, int);
 int		 kw_list(struct parser *, const struct keyword *, void *, int);
 int		 kw_hysteresis(struct parser *, const struct keyword *, void *,
 		    int);
-int		 parse_block(struct parser *, const char *, int,
+int		 read_block(struct parser *, const char *, int,
 		    const struct keyword *, void *,
 		    void (*)(struct parser *, const char *, int, void *));
 
@@ -136,10 +136,9 @@ int		 parse_watch(struct parser *, const struct keyword *, void *,
 int		 watch_keyword(const char *);
 const struct keyword *push_keywords(enum notifier_type);
 
+/* config/parse_rules.c: a rule, and the rules on the daily history */
 struct rule	*rule_new(struct parser *, enum rule_kind, double,
 		    const char *, int);
-
-/* config/parse_rules.c: the rules on the daily history */
 struct rule	*rule_cross(struct parser *, const char *, int);
 struct rule	*rule_ma_cross(struct parser *, const char *, int);
 struct rule	*rule_within_ma(struct parser *, const char *, double,
@@ -149,12 +148,12 @@ struct rule	*rule_volume(struct parser *, const char *, int);
 struct rule	*rule_percent(struct parser *, const char *, int);
 struct rule	*rule_move_in(struct parser *, double, const char *, int);
 struct rule	*rule_earnings(struct parser *, const char *, int);
-void		 check_earnings(struct config *, config_errfn);
+void		 parse_check_earnings(struct config *, config_errfn);
 int		 kw_review_days(struct parser *, const struct keyword *, void *,
 		    int);
 int		 kw_review(struct parser *, const struct keyword *, void *, int);
-void		 check_review(struct config *, config_errfn);
-void		 check_push(struct parser *, struct notifier *);
+void		 parse_check_review(struct config *, config_errfn);
+void		 parse_check_push(struct parser *, struct notifier *);
 
 /* config/parse.c */
 int		 parse_file(struct parser *, const char *, const char *, int);

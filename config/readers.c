@@ -18,42 +18,42 @@
  * the text (caller frees) or NULL after reporting the error.
  */
 char *
-value(struct parser *p, const char *kw, int *line)
+read_value(struct parser *p, const char *kw, int *line)
 {
-	const struct token	*t = peek(p);
+	const struct token	*t = lex_peek(p);
 	struct token		 tt;
 
 	if (t->type == T_BAD) {
-		drop(p);
+		lex_drop(p);
 		return NULL;
 	}
 	if (t->type != T_WORD && t->type != T_STRING) {
-		perr(p, t->line, "%s: missing value", kw);
+		lex_error(p, t->line, "%s: missing value", kw);
 		return NULL;
 	}
-	next(p, &tt);
+	lex_next(p, &tt);
 	if (line != NULL)
 		*line = tt.line;
 	return tt.text;
 }
 
 char *
-string_value(struct parser *p, const char *kw)
+read_string(struct parser *p, const char *kw)
 {
-	const struct token	*t = peek(p);
+	const struct token	*t = lex_peek(p);
 	int			 line = t->line;
 	char			*s;
 
 	if (t->type == T_WORD) {
-		perr(p, line, "%s: expected a double-quoted string, got %s",
+		lex_error(p, line, "%s: expected a double-quoted string, got %s",
 		    kw, t->text);
-		drop(p);
+		lex_drop(p);
 		return NULL;
 	}
-	if ((s = value(p, kw, &line)) == NULL)
+	if ((s = read_value(p, kw, &line)) == NULL)
 		return NULL;
 	if (*s == '\0') {
-		perr(p, line, "%s: empty string", kw);
+		lex_error(p, line, "%s: empty string", kw);
 		free(s);
 		return NULL;
 	}
@@ -62,17 +62,17 @@ string_value(struct parser *p, const char *kw)
 
 /* A list of values separated by commas: "a", "b", "c". */
 int
-list_value(struct parser *p, const char *kw, struct strlist *out,
+read_list(struct parser *p, const char *kw, struct strlist *out,
     int *lines, size_t maxlines)
 {
 	char	*s;
 	int	 line;
 
 	for (;;) {
-		if ((s = value(p, kw, &line)) == NULL)
+		if ((s = read_value(p, kw, &line)) == NULL)
 			return -1;
 		if (*s == '\0') {
-			perr(p, line, "%s: empty value", kw);
+			lex_error(p, line, "%s: empty value", kw);
 			free(s);
 			return -1;
 		}
@@ -80,31 +80,31 @@ list_value(struct parser *p, const char *kw, struct strlist *out,
 			lines[out->n] = line;
 		out->v = xreallocarray(out->v, out->n + 1, sizeof(*out->v));
 		out->v[out->n++] = s;
-		if (peek(p)->type != T_COMMA)
+		if (lex_peek(p)->type != T_COMMA)
 			return 0;
-		drop(p);
-		while (peek(p)->type == T_NL)	/* a list may go on */
-			drop(p);
+		lex_drop(p);
+		while (lex_peek(p)->type == T_NL)	/* a list may go on */
+			lex_drop(p);
 	}
 }
 
 int
-duration_value(struct parser *p, const char *kw, time_t min, time_t *out)
+read_duration(struct parser *p, const char *kw, time_t min, time_t *out)
 {
 	int	 line;
 	char	*s;
 
-	if ((s = value(p, kw, &line)) == NULL)
+	if ((s = read_value(p, kw, &line)) == NULL)
 		return -1;
 	if (parse_duration(s, out) == -1) {
-		perr(p, line, "%s: invalid duration \"%s\" (a whole number "
+		lex_error(p, line, "%s: invalid duration \"%s\" (a whole number "
 		    "with a unit: 30s, 5m, 4h, 2d)", kw, s);
 		free(s);
 		return -1;
 	}
 	free(s);
 	if (*out < min) {
-		perr(p, line, "%s: must be at least %llds", kw,
+		lex_error(p, line, "%s: must be at least %llds", kw,
 		    (long long)min);
 		return -1;
 	}
@@ -112,22 +112,22 @@ duration_value(struct parser *p, const char *kw, time_t min, time_t *out)
 }
 
 int
-percent_value(struct parser *p, const char *kw, double max, char **text,
+read_percent(struct parser *p, const char *kw, double max, char **text,
     double *out)
 {
 	int	 line;
 	char	*s;
 
-	if ((s = value(p, kw, &line)) == NULL)
+	if ((s = read_value(p, kw, &line)) == NULL)
 		return -1;
 	if (parse_percent(s, out) == -1) {
-		perr(p, line, "%s: invalid percentage \"%s\" (a number "
+		lex_error(p, line, "%s: invalid percentage \"%s\" (a number "
 		    "followed by %%, such as 5%%)", kw, s);
 		free(s);
 		return -1;
 	}
 	if (*out <= 0 || *out > max) {
-		perr(p, line, "%s: %s is out of range (more than 0%%, at most "
+		lex_error(p, line, "%s: %s is out of range (more than 0%%, at most "
 		    "%g%%)", kw, s, max);
 		free(s);
 		return -1;
@@ -145,14 +145,14 @@ yesno_value(struct parser *p, const char *kw, int *out)
 	int	 line;
 	char	*s;
 
-	if ((s = value(p, kw, &line)) == NULL)
+	if ((s = read_value(p, kw, &line)) == NULL)
 		return -1;
 	if (strcmp(s, "yes") == 0)
 		*out = 1;
 	else if (strcmp(s, "no") == 0)
 		*out = 0;
 	else {
-		perr(p, line, "%s: expected yes or no, got \"%s\"", kw, s);
+		lex_error(p, line, "%s: expected yes or no, got \"%s\"", kw, s);
 		free(s);
 		return -1;
 	}
@@ -162,16 +162,16 @@ yesno_value(struct parser *p, const char *kw, int *out)
 
 /* `hysteresis 0%' turns it off; otherwise more than 0% and at most 50%. */
 int
-hysteresis_value(struct parser *p, double *out)
+read_hysteresis(struct parser *p, double *out)
 {
 	double	 v;
 
-	if (peek_word(p, "0%")) {
-		drop(p);
+	if (lex_peek_word(p, "0%")) {
+		lex_drop(p);
 		*out = 0;
 		return 0;
 	}
-	if (percent_value(p, "hysteresis", 50, NULL, &v) == -1)
+	if (read_percent(p, "hysteresis", 50, NULL, &v) == -1)
 		return -1;
 	*out = v / 100;
 	return 0;
@@ -183,7 +183,7 @@ hysteresis_value(struct parser *p, double *out)
 
 /* The keyword of that name in a table ending with a NULL name. */
 const struct keyword *
-keyword_find(const struct keyword *table, const char *name)
+read_keyword(const struct keyword *table, const char *name)
 {
 	for (; table->name != NULL; table++)
 		if (strcmp(table->name, name) == 0)
@@ -197,7 +197,7 @@ kw_string(struct parser *p, const struct keyword *k, void *obj, int line)
 {
 	char	**f = FIELD(obj, k, char *), *s;
 
-	if ((s = string_value(p, k->name)) == NULL)
+	if ((s = read_string(p, k->name)) == NULL)
 		return -1;
 	free(*f);
 	*f = s;
@@ -210,10 +210,10 @@ kw_path(struct parser *p, const struct keyword *k, void *obj, int line)
 {
 	char	**f = FIELD(obj, k, char *), *s;
 
-	if ((s = string_value(p, k->name)) == NULL)
+	if ((s = read_string(p, k->name)) == NULL)
 		return -1;
 	free(*f);
-	*f = relpath(p, s);
+	*f = lex_relpath(p, s);
 	free(s);
 	return 0;
 }
@@ -224,10 +224,10 @@ kw_abspath(struct parser *p, const struct keyword *k, void *obj, int line)
 {
 	char	**f = FIELD(obj, k, char *), *s;
 
-	if ((s = string_value(p, k->name)) == NULL)
+	if ((s = read_string(p, k->name)) == NULL)
 		return -1;
 	if (s[0] != '/') {
-		perr(p, line, "%s: \"%s\" is not an absolute path", k->name, s);
+		lex_error(p, line, "%s: \"%s\" is not an absolute path", k->name, s);
 		free(s);
 		return -1;
 	}
@@ -243,13 +243,13 @@ kw_url(struct parser *p, const struct keyword *k, void *obj, int line)
 	char	**f = FIELD(obj, k, char *), *s;
 	size_t	 i;
 
-	if ((s = string_value(p, k->name)) == NULL)
+	if ((s = read_string(p, k->name)) == NULL)
 		return -1;
 	for (i = 0; i < 2; i++)
 		if (strncmp(s, k->schemes[i], strlen(k->schemes[i])) == 0)
 			break;
 	if (i == 2) {
-		perr(p, line, "%s: \"%s\" is not an %s or %s URL", k->name, s,
+		lex_error(p, line, "%s: \"%s\" is not an %s or %s URL", k->name, s,
 		    k->schemes[0], k->schemes[1]);
 		free(s);
 		return -1;
@@ -263,7 +263,7 @@ kw_url(struct parser *p, const struct keyword *k, void *obj, int line)
 int
 kw_duration(struct parser *p, const struct keyword *k, void *obj, int line)
 {
-	return duration_value(p, k->name, (time_t)k->arg,
+	return read_duration(p, k->name, (time_t)k->arg,
 	    FIELD(obj, k, time_t));
 }
 
@@ -281,11 +281,11 @@ kw_count(struct parser *p, const struct keyword *k, void *obj, int line)
 	long	 n;
 	int	 vline;
 
-	if ((s = value(p, k->name, &vline)) == NULL)
+	if ((s = read_value(p, k->name, &vline)) == NULL)
 		return -1;
 	n = strtol(s, &end, 10);
 	if (*s == '\0' || *end != '\0' || n < 1 || n > k->arg) {
-		perr(p, vline, "%s: \"%s\" is not a whole number from 1 to %ld",
+		lex_error(p, vline, "%s: \"%s\" is not a whole number from 1 to %ld",
 		    k->name, s, k->arg);
 		free(s);
 		return -1;
@@ -299,13 +299,13 @@ kw_count(struct parser *p, const struct keyword *k, void *obj, int line)
 int
 kw_list(struct parser *p, const struct keyword *k, void *obj, int line)
 {
-	return list_value(p, k->name, FIELD(obj, k, struct strlist), NULL, 0);
+	return read_list(p, k->name, FIELD(obj, k, struct strlist), NULL, 0);
 }
 
 int
 kw_hysteresis(struct parser *p, const struct keyword *k, void *obj, int line)
 {
-	return hysteresis_value(p, FIELD(obj, k, double));
+	return read_hysteresis(p, FIELD(obj, k, double));
 }
 
 /*
@@ -315,7 +315,7 @@ kw_hysteresis(struct parser *p, const struct keyword *k, void *obj, int line)
  * skips the statement and goes on.  Returns -1 if any statement was bad.
  */
 int
-parse_block(struct parser *p, const char *what, int opened,
+read_block(struct parser *p, const char *what, int opened,
     const struct keyword *table, void *obj,
     void (*unknown)(struct parser *, const char *, int, void *))
 {
@@ -324,15 +324,15 @@ parse_block(struct parser *p, const char *what, int opened,
 	int			 kwline, done, rc, bad = 0;
 
 	for (;;) {
-		kw = block_keyword(p, what, opened, &kwline, &done);
+		kw = lex_block_keyword(p, what, opened, &kwline, &done);
 		if (done)
 			break;
 		if (kw == NULL) {
 			bad = 1;
-			recover(p);
+			lex_recover(p);
 			continue;
 		}
-		if ((k = keyword_find(table, kw)) != NULL)
+		if ((k = read_keyword(table, kw)) != NULL)
 			rc = k->fn(p, k, obj, kwline);
 		else {
 			unknown(p, kw, kwline, obj);
@@ -341,7 +341,7 @@ parse_block(struct parser *p, const char *what, int opened,
 		free(kw);
 		if (rc == -1) {
 			bad = 1;
-			recover(p);
+			lex_recover(p);
 		}
 	}
 	return bad ? -1 : 0;

@@ -110,7 +110,7 @@ parse_percent(const char *s, double *out)
  * never its contents, and returns -1.
  */
 int
-secret_file_read(const char *path, char **out, char *err, size_t errlen)
+values_secret_read(const char *path, char **out, char *err, size_t errlen)
 {
 	struct stat	 st;
 	char		 buf[4096];
@@ -161,7 +161,7 @@ secret_file_read(const char *path, char **out, char *err, size_t errlen)
 
 /* Forget a secret: overwritten, then freed.  NULL is fine. */
 void
-secret_free(char *s)
+values_secret_free(char *s)
 {
 	if (s == NULL)
 		return;
