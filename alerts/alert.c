@@ -86,7 +86,7 @@ alert_init(struct alert *a, const char *symbol, const char *note,
 	}
 	q = &a->quote;
 	a->threshold = rule_threshold(r, q, ref);
-	a->change_pct = change_pct(q);
+	a->change_pct = rule_change_pct(q);
 	a->range_pos = range_pos(q);
 	a->time = now;
 	a->note = note ? xstrdup(note) : NULL;
@@ -128,7 +128,7 @@ alert_test(struct alert *a, const char *name, const char *symbol,
 		a->quote.time = now;
 	}
 	a->threshold = a->range_pos = NAN;
-	a->change_pct = change_pct(&a->quote);
+	a->change_pct = rule_change_pct(&a->quote);
 	a->time = now;
 }
 
@@ -182,7 +182,7 @@ alert_late(const struct alert *a, char *out, size_t len)
 
 	if (!a->late)
 		return "";
-	fmt_exchange_time(a->quote.ex, a->time, 0, when, sizeof(when));
+	exchange_fmt_time(a->quote.ex, a->time, 0, when, sizeof(when));
 	if (isfinite(a->threshold)) {
 		fmt_price(a->threshold, thr, sizeof(thr));
 		snprintf(out, len, "price crossed %s at %s while the state "

@@ -200,8 +200,8 @@ void		 rule_band(const struct rule *, const struct rule_state *,
 		    double *, double *);
 double		 rule_threshold(const struct rule *, const struct quote *,
 		    const struct symref *);
-const char	*verdict_name(enum verdict);
-double		 change_pct(const struct quote *);
+const char	*rule_verdict_name(enum verdict);
+double		 rule_change_pct(const struct quote *);
 
 /* alerts/trader.c: the rules on the daily history */
 struct alert;
@@ -285,14 +285,14 @@ struct fact {
 	char			 label[16];
 	char			 value[128];
 };
-void		 text_init(struct text *, size_t, enum text_unit);
-int		 text_put(struct text *, const char *, enum text_markup);
-int		 text_whole(struct text *, const char *const *, const int *,
+void		 ptext_init(struct text *, size_t, enum text_unit);
+int		 ptext_put(struct text *, const char *, enum text_markup);
+int		 ptext_whole(struct text *, const char *const *, const int *,
 		    size_t, enum text_markup);
-int		 text_raw(struct text *, const char *);
-const char	*text_str(struct text *);
-void		 text_free(struct text *);
-void		 text_header(struct buf *, const char *);
+int		 ptext_raw(struct text *, const char *);
+const char	*ptext_str(struct text *);
+void		 ptext_free(struct text *);
+void		 ptext_header(struct buf *, const char *);
 int		 alert_direction(const struct alert *);
 size_t		 alert_facts(const struct alert *, struct fact *);
 
@@ -320,7 +320,7 @@ struct summary {
 void		 outcome_init(struct outcome *, const int *, int);
 int		 outcome_update(struct outcome *, const struct daily *, long,
 		    double, long);
-double		 median(double *, size_t);
+double		 outcome_median(double *, size_t);
 void		 outcome_summary(const struct outcome *const *, const int *,
 		    size_t, struct summary *);
 

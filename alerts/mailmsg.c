@@ -180,8 +180,8 @@ text_alert(struct buf *b, const struct alert *a)
 	fmt_price(q->prev_close, pc, sizeof(pc));
 	fmt_price(q->low52, lo, sizeof(lo));
 	fmt_price(q->high52, hi, sizeof(hi));
-	fmt_exchange_time(q->ex, a->time, 1, when, sizeof(when));
-	fmt_exchange_time(q->ex, q->time, 0, qt, sizeof(qt));
+	exchange_fmt_time(q->ex, a->time, 1, when, sizeof(when));
+	exchange_fmt_time(q->ex, q->time, 0, qt, sizeof(qt));
 	alert_describe(a, desc, sizeof(desc));
 
 	buf_printf(b, "%s\n\n", desc);
@@ -259,7 +259,7 @@ html_alert(struct buf *b, const struct alert *a)
 	fmt_price(q->prev_close, pc, sizeof(pc));
 	fmt_price(q->low52, lo, sizeof(lo));
 	fmt_price(q->high52, hi, sizeof(hi));
-	fmt_exchange_time(q->ex, a->time, 1, when, sizeof(when));
+	exchange_fmt_time(q->ex, a->time, 1, when, sizeof(when));
 	alert_describe(a, desc, sizeof(desc));
 
 	buf_puts(b, "<div style=\"margin:0 0 1.5em 0\">\n<p><b>");

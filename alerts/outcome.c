@@ -125,7 +125,7 @@ by_value(const void *a, const void *b)
 
 /* The median of n values (sorted in place); NaN for none. */
 double
-median(double *v, size_t n)
+outcome_median(double *v, size_t n)
 {
 	if (n == 0)
 		return NAN;
@@ -160,7 +160,7 @@ outcome_summary(const struct outcome *const *o, const int *dir, size_t n,
 		for (i = k = 0; i < n; i++)
 			if (h < o[i]->n && isfinite(o[i]->ret[h]))
 				v[k++] = o[i]->ret[h];
-		s->median[h] = median(v, k);
+		s->median[h] = outcome_median(v, k);
 		s->days[h] = n > 0 ? o[0]->days[h] : 0;
 	}
 	free(v);

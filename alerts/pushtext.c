@@ -21,7 +21,7 @@
 #define ELLIPSIS	"\xe2\x80\xa6"	/* U+2026, one unit in any count */
 
 void
-text_init(struct text *t, size_t limit, enum text_unit unit)
+ptext_init(struct text *t, size_t limit, enum text_unit unit)
 {
 	memset(t, 0, sizeof(*t));
 	t->limit = limit;
@@ -108,7 +108,7 @@ escape_char(enum text_markup m, const char *c, size_t n, char *out)
  * when all of s went in, -1 when it was cut.
  */
 int
-text_put(struct text *t, const char *s, enum text_markup m)
+ptext_put(struct text *t, const char *s, enum text_markup m)
 {
 	char	 e[16];
 	size_t	 n, el, eu, ell = units(t, ELLIPSIS, 3);
@@ -141,7 +141,7 @@ text_put(struct text *t, const char *s, enum text_markup m)
  * fits.  Returns 0, or -1 when it did not fit (nothing more goes in).
  */
 int
-text_whole(struct text *t, const char *const *piece, const int *escaped,
+ptext_whole(struct text *t, const char *const *piece, const int *escaped,
     size_t n, enum text_markup m)
 {
 	struct text	 x;
@@ -149,10 +149,10 @@ text_whole(struct text *t, const char *const *piece, const int *escaped,
 
 	if (t->cut)
 		return -1;
-	text_init(&x, t->limit - t->used, t->unit);
+	ptext_init(&x, t->limit - t->used, t->unit);
 	for (i = 0; i < n; i++) {
-		if (escaped[i] ? text_put(&x, piece[i], m) :
-		    text_put(&x, piece[i], MARKUP_NONE)) {
+		if (escaped[i] ? ptext_put(&x, piece[i], m) :
+		    ptext_put(&x, piece[i], MARKUP_NONE)) {
 			buf_free(&x.b);
 			t->cut = 1;
 			return -1;
@@ -167,16 +167,16 @@ text_whole(struct text *t, const char *const *piece, const int *escaped,
 
 /* Raw text (our own markup, no escapes), if it fits whole. */
 int
-text_raw(struct text *t, const char *s)
+ptext_raw(struct text *t, const char *s)
 {
 	static const int	 no[] = { 0 };
 
-	return text_whole(t, &s, no, 1, MARKUP_NONE);
+	return ptext_whole(t, &s, no, 1, MARKUP_NONE);
 }
 
 /* The text so far; t keeps owning it. */
 const char *
-text_str(struct text *t)
+ptext_str(struct text *t)
 {
 	if (t->b.data == NULL)
 		buf_add(&t->b, "", 0);
@@ -184,7 +184,7 @@ text_str(struct text *t)
 }
 
 void
-text_free(struct text *t)
+ptext_free(struct text *t)
 {
 	buf_free(&t->b);
 }
@@ -194,7 +194,7 @@ text_free(struct text *t)
  * word when it is not plain ASCII.
  */
 void
-text_header(struct buf *b, const char *s)
+ptext_header(struct buf *b, const char *s)
 {
 	const char	*p;
 	size_t		 start = b->len, i;
@@ -297,6 +297,6 @@ alert_facts(const struct alert *a, struct fact *f)
 		snprintf(f[n++].value, sizeof(f[0].value), "%s", q->ex->title);
 	}
 	snprintf(f[n].label, sizeof(f[0].label), "Time");
-	fmt_exchange_time(q->ex, a->time, 1, f[n].value, sizeof(f[0].value));
+	exchange_fmt_time(q->ex, a->time, 1, f[n].value, sizeof(f[0].value));
 	return n + 1;
 }

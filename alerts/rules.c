@@ -131,7 +131,7 @@ symref_update(struct symref *ref, const struct quote *q)
 
 /* The change from the previous close, in percent; NaN when unknown. */
 double
-change_pct(const struct quote *q)
+rule_change_pct(const struct quote *q)
 {
 	if (!isfinite(q->prev_close) || q->prev_close <= 0)
 		return NAN;
@@ -254,7 +254,7 @@ rule_condition(const struct rule *r, const struct quote *q,
 	case RULE_BELOW:
 		return q->price <= t;
 	case RULE_MOVE:
-		c = change_pct(q);
+		c = rule_change_pct(q);
 		if (!isfinite(c))
 			break;
 		/* a small tolerance: 5% of 40.00 is exactly 42.00 */
@@ -333,7 +333,7 @@ rule_rearmed(const struct rule *r, const struct quote *q,
 	case RULE_NEW_LOW:
 		return q->price > t * (1 + h);
 	case RULE_MOVE:
-		c = change_pct(q);
+		c = rule_change_pct(q);
 		return fabs(c) < r->value - h * 100;
 	case RULE_CLOSE_ABOVE:
 		return ref->close < t * (1 - h);
@@ -461,7 +461,7 @@ rule_kind_from_name(const char *name)
 }
 
 const char *
-verdict_name(enum verdict v)
+rule_verdict_name(enum verdict v)
 {
 	switch (v) {
 	case VERDICT_NONE: return "none";

@@ -7,6 +7,6 @@
 #include <jansson.h>
 
 /* ctl/review.c: tickerctl review */
-void		 print_review(json_t *, const char *, const char *, int);
+void		 ctl_review_print(json_t *, const char *, const char *, int);
 
 #endif /* TICKERD_CTL_H */

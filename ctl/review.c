@@ -176,7 +176,7 @@ print_summaries(json_t *sums, const char *key, const char *title)
 
 /* The answer to "review": as text, or (json) as one JSON object. */
 void
-print_review(json_t *j, const char *symbol, const char *since, int json)
+ctl_review_print(json_t *j, const char *symbol, const char *since, int json)
 {
 	json_t	*rows = chosen(json_object_get(j, "alerts"), symbol, since);
 	json_t	*out;

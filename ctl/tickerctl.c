@@ -392,7 +392,7 @@ main(int argc, char *argv[])
 	if (argc < 1)
 		usage();
 	c = request(argc, argv, req, sizeof(req));
-	answer = ask(path ? path : control_default_path(), req);
+	answer = ask(path ? path : ctlpath_default(), req);
 	if ((j = json_loads(answer, 0, &err)) == NULL || !json_is_object(j)) {
 		fprintf(stderr, "tickerctl: a garbled answer from tickerd: "
 		    "%s\n", err.text);
@@ -408,7 +408,7 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	if (c->print == NULL)		/* review: its own JSON */
-		print_review(j, argc == 2 ? argv[1] : NULL, since, json);
+		ctl_review_print(j, argc == 2 ? argv[1] : NULL, since, json);
 	else if (!json)
 		c->print(j, argc == 2 ? argv[1] : NULL);
 	json_decref(j);

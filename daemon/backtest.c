@@ -4,7 +4,8 @@
  * times as fast as the real one, and each symbol's timer serves the
  * newest quote the clock has reached.  With --once the whole file is
  * judged as fast as it can be read (a backtest): in memory, sending
- * nothing, ending with a table of what fired.
+ * nothing, ending with a table of what fired.  The replay is a source
+ * like the poller and the streams: its quotes go to the arbiter.
  */
 #include "config.h"
 
@@ -13,72 +14,147 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/event.h>
+
 #include "lib/lib.h"
 #include "daemon/daemon.h"
 
-/* The next quote of the replay into P->rnext; P->rstate says what came. */
+/* The replay's state: a stream of quotes, read one ahead. */
+struct replaying {
+	struct arbiter		*A;		/* where its quotes go */
+	struct config		*conf;
+	struct replay		*replay;
+	const char		*file;
+	struct quote		 next;		/* the next quote */
+	struct replay_sym	*next_sym;
+	int			 state;		/* 1: next is one; 0: end; -1 */
+	time_t			 first;		/* the first quote's time */
+	double			 start;		/* clock_mono() */
+	double			 speed;
+	struct strmap		*bysym;		/* rsyms by symbol */
+	struct rsym		*rsyms;
+	size_t			 nrsyms;
+};
+
+/* A watched symbol, as the replay serves it. */
+struct rsym {
+	struct replaying	*R;
+	struct sym		*s;
+	struct event		*timer;
+	int			 done;		/* past its last quote */
+	int			 has_pending;
+	struct quote		 pending;	/* its latest, unserved */
+};
+
+/* The next quote of the replay into R->next; R->state says what came. */
 static void
-read_next(struct poller *P)
+read_next(struct replaying *R)
 {
 	char	 err[512];
 
-	P->rstate = replay_next(P->replay, &P->rnext, &P->rnext_sym, err,
+	R->state = replay_next(R->replay, &R->next, &R->next_sym, err,
 	    sizeof(err));
-	if (P->rstate == -1)
+	if (R->state == -1)
 		log_warnx("replay: %s", err);
 }
 
 /*
  * Open the replay the run asks for: --replay FILE, or the replay
- * provider's file; none when the provider is another.  Returns -1 after
- * logging why the file cannot be read.
+ * provider's file.  NULL when the provider is another, or (*failed set)
+ * after logging why the file cannot be read.
  */
-int
-replay_begin(struct poller *P, const char *file)
+struct replaying *
+replaying_open(struct config *conf, const char *file, int *failed)
 {
-	struct providerconf	*pc = config_provider(P->conf);
+	struct providerconf	*pc = config_provider(conf);
+	struct replaying	*R;
 	char			 err[512];
+	double			 speed = 1;
 
+	*failed = 0;
 	if (strcmp(pc->name, "replay") == 0) {
-		P->replay_speed = pc->speed;
+		speed = pc->speed;
 		if (file == NULL)
 			file = pc->replay_file;
 	}
 	if (file == NULL)
-		return 0;
-	if ((P->replay = replay_open(file, err, sizeof(err))) == NULL) {
+		return NULL;
+	R = xcalloc(1, sizeof(*R));
+	R->conf = conf;
+	R->speed = speed;
+	R->file = file;
+	if ((R->replay = replay_open(file, err, sizeof(err))) == NULL) {
 		log_warnx("replay: %s", err);
-		return -1;
+		goto fail;
 	}
-	P->replay_file = file;
-	read_next(P);
-	if (P->rstate == 0)
+	read_next(R);
+	if (R->state == 0)
 		log_warnx("replay: %s: no quotes", file);
-	if (P->rstate != 1) {
-		replay_free(P->replay);
-		P->replay = NULL;
-		return -1;
+	if (R->state != 1)
+		goto fail;
+	R->first = R->next.time;
+	R->start = clock_mono();
+	return R;
+ fail:
+	replaying_free(R);
+	*failed = 1;
+	return NULL;
+}
+
+int
+replaying_failed(const struct replaying *R)
+{
+	return R->state == -1;
+}
+
+double
+replaying_speed(const struct replaying *R)
+{
+	return R->speed;
+}
+
+void
+replaying_free(struct replaying *R)
+{
+	size_t	 i;
+
+	if (R == NULL)
+		return;
+	for (i = 0; i < R->nrsyms; i++)
+		if (R->rsyms[i].timer != NULL)
+			event_free(R->rsyms[i].timer);
+	free(R->rsyms);
+	replay_free(R->replay);
+	strmap_free(R->bysym);
+	free(R);
+}
+
+/* The watched symbols, each the replay's to serve. */
+static void
+take_syms(struct replaying *R, struct arbiter *A, struct symlist *syms)
+{
+	struct sym	*s;
+	size_t		 n = 0;
+
+	R->A = A;
+	TAILQ_FOREACH(s, syms, entry)
+		n++;
+	R->rsyms = xcalloc(n + 1, sizeof(*R->rsyms));
+	R->bysym = strmap_new();
+	TAILQ_FOREACH(s, syms, entry) {
+		R->rsyms[R->nrsyms].R = R;
+		R->rsyms[R->nrsyms].s = s;
+		strmap_put(R->bysym, s->w->symbol, &R->rsyms[R->nrsyms]);
+		R->nrsyms++;
 	}
-	P->replay_first = P->rnext.time;
-	P->replay_start = clock_mono();
-	log_info("replaying recorded quotes from %s%s", file,
-	    P->opts.once ? " (backtest)" : "");
-	return 0;
 }
 
 /* The watched symbol a replayed one is, found once per symbol; or NULL. */
-static struct sym *
-resolve(struct poller *P, struct replay_sym *rs)
+static struct rsym *
+resolve(struct replaying *R, struct replay_sym *rs)
 {
-	struct sym	*s;
-
 	if (!rs->resolved) {
-		if (P->bysym == NULL) {
-			P->bysym = strmap_new();
-			TAILQ_FOREACH(s, &P->syms, entry)
-				strmap_put(P->bysym, s->w->symbol, s);
-		}
-		rs->user = strmap_get(P->bysym, rs->symbol);
+		rs->user = strmap_get(R->bysym, rs->symbol);
 		rs->resolved = 1;
 	}
 	return rs->user;
@@ -86,14 +162,14 @@ resolve(struct poller *P, struct replay_sym *rs)
 
 /* At the end of the file: the watched symbols it never quoted. */
 static void
-replay_end(struct poller *P)
+replay_end(struct replaying *R)
 {
-	struct sym	*s;
+	size_t	 i;
 
-	TAILQ_FOREACH(s, &P->syms, entry)
-		if (replay_symbol(P->replay, s->w->symbol) == NULL)
+	for (i = 0; i < R->nrsyms; i++)
+		if (replay_symbol(R->replay, R->rsyms[i].s->w->symbol) == NULL)
 			log_warnx("%s: unknown symbol: no recorded quotes in "
-			    "%s", s->w->symbol, P->replay_file);
+			    "%s", R->rsyms[i].s->w->symbol, R->file);
 }
 
 /*
@@ -102,68 +178,91 @@ replay_end(struct poller *P)
  * not wait for another's, so the whole file must be in time order.
  */
 static void
-pump(struct poller *P, time_t sim)
+pump(struct replaying *R, time_t sim)
 {
-	struct sym	*s;
+	struct rsym	*x;
 	time_t		 t;
 	char		 where[512];
 
-	while (P->rstate == 1 && P->rnext.time <= sim) {
-		t = P->rnext.time;
-		if ((s = resolve(P, P->rnext_sym)) != NULL) {
-			if (s->pending == NULL)
-				s->pending = xmalloc(sizeof(*s->pending));
-			*s->pending = P->rnext;
-			s->has_pending = 1;
+	while (R->state == 1 && R->next.time <= sim) {
+		t = R->next.time;
+		if ((x = resolve(R, R->next_sym)) != NULL) {
+			x->pending = R->next;
+			x->has_pending = 1;
 		}
-		read_next(P);
-		if (P->rstate == 1 && P->rnext.time < t) {
-			replay_where(P->replay, where, sizeof(where));
+		read_next(R);
+		if (R->state == 1 && R->next.time < t) {
+			replay_where(R->replay, where, sizeof(where));
 			log_warnx("replay: %s: earlier than the line before: a "
 			    "replay at a speed needs the file in time order",
 			    where);
-			P->rstate = -1;
+			R->state = -1;
 		}
-		if (P->rstate != 1)
-			replay_end(P);
+		if (R->state != 1)
+			replay_end(R);
 	}
 }
 
 /* Replay: serve the newest quote the simulated clock has reached. */
-void
-replay_tick(struct sym *s)
+static void
+replay_cb(evutil_socket_t fd, short ev, void *arg)
 {
-	struct poller	*P = s->P;
-	time_t		 sim;
+	struct rsym		*x = arg;
+	struct replaying	*R = x->R;
+	time_t			 sim;
 
-	sim = P->replay_first + (time_t)((clock_mono() - P->replay_start) *
-	    P->replay_speed);
-	pump(P, sim);
-	if (s->has_pending) {
-		s->has_pending = 0;
-		eval_quote(P, s, s->pending, sim);
+	sim = R->first + (time_t)((clock_mono() - R->start) * R->speed);
+	pump(R, sim);
+	if (x->has_pending) {
+		x->has_pending = 0;
+		arbiter_quote(R->A, x->s, &x->pending, sim, ORIGIN_REPLAY);
 	}
-	if (P->rstate != 1) {
-		s->done = 1;
+	if (R->state != 1) {
+		x->done = 1;
 		work_end();
 		return;
 	}
-	poll_schedule(s, (double)P->conf->poll);
+	timer_in(x->timer, (double)R->conf->poll);
+}
+
+/*
+ * A replay at its speed: each symbol is polled every `poll' seconds of
+ * the real clock, as a provider would be, all within the first second.
+ */
+void
+replaying_start(struct replaying *R, struct arbiter *A,
+    struct event_base *base, struct symlist *syms)
+{
+	double	 spread;
+	size_t	 i;
+
+	log_info("replaying recorded quotes from %s", R->file);
+	take_syms(R, A, syms);
+	spread = R->nrsyms > 1 ? 1.0 / (double)R->nrsyms : 0;
+	for (i = 0; i < R->nrsyms; i++) {
+		if ((R->rsyms[i].timer = evtimer_new(base, replay_cb,
+		    &R->rsyms[i])) == NULL)
+			fatalx("evtimer_new");
+		work_begin();	/* ends when the replay is over */
+		timer_in(R->rsyms[i].timer, spread * (double)i);
+	}
 }
 
 /* --replay FILE --once: every recorded quote, in order, now. */
 void
-backtest_run(struct poller *P)
+backtest_run(struct replaying *R, struct arbiter *A, struct symlist *syms)
 {
-	struct sym	*s;
+	struct rsym	*x;
 
-	P->backtest = 1;
-	while (P->rstate == 1) {
-		if ((s = resolve(P, P->rnext_sym)) != NULL)
-			eval_quote(P, s, &P->rnext, P->rnext.time);
-		read_next(P);
+	log_info("replaying recorded quotes from %s (backtest)", R->file);
+	take_syms(R, A, syms);
+	while (R->state == 1) {
+		if ((x = resolve(R, R->next_sym)) != NULL)
+			arbiter_quote(A, x->s, &R->next, R->next.time,
+			    ORIGIN_REPLAY);
+		read_next(R);
 	}
-	replay_end(P);
+	replay_end(R);
 }
 
 /*
@@ -276,7 +375,7 @@ daily_of(const char *symbol)
 
 /* The backtest's closing table: alerts per symbol and rule. */
 void
-backtest_summary(const struct poller *P)
+backtest_summary(const struct config *conf, const struct symlist *syms)
 {
 	const struct sym	*s;
 	const struct rule	*r;
@@ -287,7 +386,7 @@ backtest_summary(const struct poller *P)
 	size_t			 nv;
 	int			 h;
 
-	TAILQ_FOREACH(s, &P->syms, entry)	/* the file's last session */
+	TAILQ_FOREACH(s, syms, entry)	/* the file's last session */
 		if (s->ss->ref.daily != NULL) {
 			review_session(s->ss->ref.daily);
 			daily_close(s->ss->ref.daily);
@@ -297,10 +396,10 @@ backtest_summary(const struct poller *P)
 	v = sorted_reviews(&nv);
 	printf("%-8s %-28s %6s  %-20s  %-20s  %9s", "SYMBOL", "RULE", "ALERTS",
 	    "FIRST", "LAST", "FOLLOWED");
-	for (h = 0; h < P->conf->nreview_days; h++)
-		printf(" %5s%-3d", "MED+", P->conf->review_days[h]);
+	for (h = 0; h < conf->nreview_days; h++)
+		printf(" %5s%-3d", "MED+", conf->review_days[h]);
 	printf("\n");
-	TAILQ_FOREACH(s, &P->syms, entry) {
+	TAILQ_FOREACH(s, syms, entry) {
 		rs = s->ss->rules;
 		TAILQ_FOREACH(r, &s->w->rules, entry) {
 			if (rs->st.count > 0) {

@@ -6,7 +6,9 @@
  * connections allow: quotes first, several symbols a request where the
  * API takes them, then 52-week ranges.  Over HTTP/1.1 a request needs a
  * connection of its own; once the server is seen to speak HTTP/2, each
- * connection carries several at once.
+ * connection carries several at once.  A request goes out through the
+ * provider's send (fetch.c's, given down by the pipeline), whose answers
+ * dispatch again.
  */
 #include "config.h"
 
@@ -97,6 +99,7 @@ bucket_init(struct src *r)
 		r->host_reported = k->host_reported;
 		r->host_until = k->host_until;
 	}
+	r->ready = bucket_dispatch;	/* for the session's handshake */
 	if ((r->wake = evtimer_new(r->P->base, wake_cb, r)) == NULL)
 		fatalx("evtimer_new");
 }
@@ -183,11 +186,11 @@ bucket_dispatch(struct src *r)
 		}
 		r->tokens -= cost;
 		if (!TAILQ_EMPTY(&r->queue))
-			fetch_send(r, list, take(r, list, max), 0);
+			r->send(r, list, take(r, list, max), 0);
 		else {
 			list[0] = TAILQ_FIRST(&r->rqueue);
 			TAILQ_REMOVE(&r->rqueue, list[0], rentry);
-			fetch_send(r, list, 1, 1);
+			r->send(r, list, 1, 1);
 		}
 	}
 }

@@ -220,7 +220,7 @@ quotes_json(void)
 			json_object_set_new(o, "prev_close",
 			    jnum(q->prev_close));
 			json_object_set_new(o, "change_pct",
-			    jnum(change_pct(q)));
+			    jnum(rule_change_pct(q)));
 			json_object_set_new(o, "high52", jnum(q->high52));
 			json_object_set_new(o, "low52", jnum(q->low52));
 			json_object_set_new(o, "time", json_integer(q->time));
@@ -475,7 +475,7 @@ control_start(struct event_base *base, struct config *conf,
     const struct control_hooks *h)
 {
 	const char	*path = conf->control ? conf->control :
-			    control_default_path();
+			    ctlpath_default();
 
 	ctl_base = base;
 	ctl_conf = conf;
@@ -490,7 +490,7 @@ void
 control_reconfigure(struct config *conf)
 {
 	const char	*path = conf->control ? conf->control :
-			    control_default_path();
+			    ctlpath_default();
 
 	ctl_conf = conf;
 	if (ctl_base == NULL)

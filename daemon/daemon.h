@@ -1,12 +1,26 @@
 /*
- * daemon/: the running daemon.  main() (tickerd.c) owns the loop, the
- * signals and reloads; the poller asks the providers for quotes on each
- * symbol's schedule (poll.c), sends the requests and reads the answers
- * (fetch.c) within each provider's budget (bucket.c), and hands each good
- * quote to the evaluate pipeline (evaluate.c), which judges the rules and
- * commits the alerts before they are sent (or, while the state directory
- * is full, keeps them until it can: waiting.c).  Replays and backtests are in
- * backtest.c, the control socket in control.c.  Uses every layer below.
+ * daemon/: the running daemon, a pipeline that reads top to bottom:
+ *
+ *   sources  -> arbiter  -> judge    -> commit      -> notify/
+ *   poll.c      arbiter.c   evaluate.c  evaluate.c
+ *   stream.c                            waiting.c
+ *   backtest.c
+ *
+ * The sources make quotes: the poller asks the providers on each
+ * symbol's schedule (poll.c), within each provider's budget (bucket.c,
+ * with the batch endpoint's session, session.c), and reads the answers
+ * (fetch.c); the streams read trades off WebSockets (stream.c) and
+ * gather them (tick.c); the replay serves recorded quotes (backtest.c).
+ * Each hands its quotes to the arbiter with arbiter_quote(): the arbiter
+ * alone decides what is judged (a stream before a poll, a polled price
+ * that only lends its references, freshness, earlier sessions).  The
+ * judge runs the rules, stages the alerts and commits them before they
+ * are sent (or, while the state directory is full, keeps them until it
+ * can: waiting.c).  pipeline.c builds the stages and wires them, and is
+ * the only file that knows them all; main() (tickerd.c) owns the loop,
+ * the signals and reloads; control.c the control socket.  No file calls
+ * one above it: what a lower stage must hear back is a callback it was
+ * given.  Uses every layer below.
  */
 #ifndef TICKERD_DAEMON_H
 #define TICKERD_DAEMON_H
@@ -53,9 +67,6 @@ struct sym {
 	int			 said_unknown;
 	int			 in_round;	/* --once: counted as work */
 	int			 quoted;	/* at least one judged */
-	int			 done;		/* replay: past its last quote */
-	struct quote		*pending;	/* replay: its latest, unserved */
-	int			 has_pending;
 	/* from a range endpoint: 52-week range, last closes */
 	int			 range_busy;
 	int			 range_reported;
@@ -65,15 +76,20 @@ struct sym {
 	struct quote		*held;		/* waits for the range */
 	struct feed		*feed;		/* its stream, if subscribed */
 	struct wtick		*tick;		/* its trades, gathered */
-	double			 streamed;	/* its last trade, clock_mono() */
-	int			 trade;		/* a trade is being judged */
+	double			 live_until;	/* clock_mono(): its stream's
+						 * trades are the newer until
+						 * then (stream.c says) */
 	struct psym		 ps[];		/* one a provider of the chain */
 };
 TAILQ_HEAD(symlist, sym);
 
 /* A provider of the chain, at run time. */
+struct src;
+typedef void	 src_send_fn(struct src *, struct sym **, size_t, int);
 struct src {
 	struct poller		*P;
+	src_send_fn		*send;		/* fetch.c's, given down */
+	void			(*ready)(struct src *);	/* bucket.c's */
 	const struct provider	*p;
 	struct providerconf	*pc;
 	const char		*base;
@@ -113,33 +129,17 @@ TAILQ_HEAD(heldlist, held);
 struct waiting;
 TAILQ_HEAD(waitlist, waiting);
 
-/* How the poller runs: --once, --replay FILE, both (a backtest). */
+/* How the daemon runs: --once, --replay FILE, both (a backtest). */
 struct poll_opts {
 	int		 once;
 	const char	*replay;	/* --replay FILE, or NULL */
 };
 
-/* Everything the poller knows, passed to each of its parts. */
-struct poller {
+/* The judge: the rules run, the alerts staged, committed, announced. */
+struct judge {
 	struct event_base	*base;
 	struct config		*conf;
-	struct poll_opts	 opts;
-	struct src		 srcs[CHAIN_MAX];
-	size_t			 nsrc;
-	struct symlist		 syms;
-	struct reqlist		 reqs;
-	/* replay: a stream, read one quote ahead */
-	struct replay		*replay;
-	const char		*replay_file;
-	struct quote		 rnext;		/* the next quote */
-	struct replay_sym	*rnext_sym;
-	int			 rstate;	/* 1: rnext is one; 0: end; -1 */
-	time_t			 replay_first;	/* the first quote's time */
-	double			 replay_start;	/* clock_mono() */
-	double			 replay_speed;
-	struct strmap		*bysym;		/* syms by symbol, for it */
-	int			 backtest;
-	/* the evaluate pipeline */
+	int			 backtest;	/* in memory, sends nothing */
 	unsigned		 alerts;	/* fired since start */
 	int			 dirty;		/* state changed, not saved */
 	struct event		*save_ev;	/* saves what is dirty */
@@ -151,41 +151,89 @@ struct poller {
 	double			 committed;	/* the last, clock_mono() */
 	off_t			 hist_mark;	/* history before them */
 	size_t			 hist_lines;	/* and their lines */
+};
+
+/* The arbiter: which quotes are judged, and when they are. */
+struct arbiter {
+	struct config		*conf;
+	struct judge		*J;
+	int			 replayed;	/* the clock is the replay's */
+	double			 speed;		/* its speed */
+};
+/* Where a quote comes from, for the arbiter. */
+enum origin {
+	ORIGIN_POLL,		/* a provider's answer */
+	ORIGIN_TRADE,		/* a streamed trade */
+	ORIGIN_REPLAY,		/* a recorded quote */
+};
+
+/* The watched symbols and the provider chain, and the poller's state. */
+struct poller {
+	struct event_base	*base;
+	struct config		*conf;
+	struct poll_opts	 opts;
+	struct arbiter		*A;		/* where its quotes go */
+	struct src		 srcs[CHAIN_MAX];
+	size_t			 nsrc;
+	struct symlist		 syms;
+	struct reqlist		 reqs;
 	struct event		*daily_ev;	/* daily histories to fetch */
 };
 
-/* daemon/stream.c: streamed quotes, over WebSockets */
-void		 stream_start(struct poller *);
-void		 stream_stop(struct poller *);
-json_t		*stream_json(void);
-int		 stream_live(const struct sym *);
+/* daemon/waiting.c: alerts that wait for room in the state directory */
+void		 waiting_keep(struct judge *, struct watch *,
+		    struct symstate *, struct alert *, size_t);
+int		 waiting_retry(struct judge *);
+void		 waiting_drop(struct judge *);
+void		 waiting_cb(int, short, void *);
+
+/* daemon/evaluate.c: the judge, and the commit of what it fired */
+struct judge	*judge_new(struct event_base *, struct config *, int);
+void		 judge_free(struct judge *);
+void		 judge_quote(struct judge *, struct watch *,
+		    struct symstate *, const struct quote *, time_t);
+void		 judge_flush(struct judge *);
+
+/* daemon/arbiter.c: what is judged */
+void		 arbiter_place(struct sym *, struct quote *, time_t);
+void		 arbiter_quote(struct arbiter *, struct sym *, struct quote *,
+		    time_t, enum origin);
 
 /* daemon/tick.c: a symbol's streamed trades, gathered and judged */
 struct ticker;
-struct ticker	*ticker_new(struct event_base *, double);
+struct ticker	*ticker_new(struct event_base *, struct arbiter *, double);
 void		 ticker_free(struct ticker *);
 void		 ticker_trade(struct ticker *, struct sym *,
 		    const struct trade *);
-void		 tick_free(struct sym *);
+void		 ticker_forget(struct sym *);
 
-/* daemon/dailyfetch.c: each symbol's daily history, from its provider */
-void		 dailyfetch_start(struct poller *);
-void		 dailyfetch_stop(struct poller *);
+/* daemon/stream.c: streamed quotes, over WebSockets; a symbol whose
+ * stream is lost goes to lost_fn (the poller's, to be polled now) */
+typedef void	 stream_lost_fn(struct sym *);
+void		 stream_start(struct poller *, stream_lost_fn *);
+void		 stream_stop(struct poller *);
+json_t		*stream_json(void);
 
-/* daemon/poll.c: each symbol's schedule, and the provider chain */
-struct poller	*poll_start(struct event_base *, struct config *,
-		    const struct poll_opts *);
-void		 poll_stop(struct poller *);
-int		 poll_all_quoted(const struct poller *);
-void		 poll_schedule(struct sym *, double);
-void		 poll_again(struct sym *, double);
-void		 poll_route(struct sym *);
-void		 poll_round_end(struct sym *);
-int		 poll_pick(struct sym *, time_t, double *);
-void		 poll_enqueue(struct sym *, int);
-void		 poll_enqueue_range(struct sym *, int);
-int		 poll_range_due(struct sym *, int, time_t);
-void		 src_net_opts(const struct src *, struct net_opts *);
+/* daemon/backtest.c: the replay of recorded quotes, and backtests */
+struct replaying;
+struct replaying *replaying_open(struct config *, const char *, int *);
+void		 replaying_start(struct replaying *, struct arbiter *,
+		    struct event_base *, struct symlist *);
+double		 replaying_speed(const struct replaying *);
+int		 replaying_failed(const struct replaying *);
+void		 replaying_free(struct replaying *);
+void		 backtest_run(struct replaying *, struct arbiter *,
+		    struct symlist *);
+void		 backtest_summary(const struct config *,
+		    const struct symlist *);
+
+/* daemon/session.c: the cookie and crumb of a batch endpoint */
+void		 session_net_opts(const struct src *, struct net_opts *);
+int		 session_wait(struct src *);
+void		 session_refused(struct src *, const char *);
+void		 session_good(struct src *);
+size_t		 session_batch_max(const struct src *);
+void		 session_stop(struct src *);
 
 /* daemon/bucket.c: each provider's budget, and what it sends next */
 void		 bucket_init(struct src *);
@@ -193,45 +241,47 @@ void		 bucket_keep(const struct src *);
 void		 bucket_dispatch(struct src *);
 void		 bucket_wake_in(struct src *, double);
 
-/* daemon/session.c: the cookie and crumb of a batch endpoint */
-int		 session_wait(struct src *);
-void		 session_refused(struct src *, const char *);
-void		 session_good(struct src *);
-size_t		 session_batch_max(const struct src *);
-void		 session_stop(struct src *);
+/* daemon/poll.c: the watched symbols, the provider chain, each symbol's
+ * schedule */
+struct poller	*poll_new(struct event_base *, struct config *,
+		    const struct poll_opts *, struct arbiter *, int);
+void		 poll_begin(struct poller *);
+void		 poll_free(struct poller *);
+int		 poll_all_quoted(const struct poller *);
+void		 poll_now(struct sym *);
+void		 poll_again(struct sym *, double);
+void		 poll_route(struct sym *);
+void		 poll_round_end(struct sym *);
+int		 poll_pick(struct sym *, time_t, double *);
+void		 poll_enqueue(struct sym *, int);
+void		 poll_enqueue_range(struct sym *, int);
+int		 poll_range_due(struct sym *, int, time_t);
 
 /* daemon/fetch.c: requests and what their answers say */
+void		 fetch_attach(struct poller *);
 void		 fetch_send(struct src *, struct sym **, size_t, int);
 void		 fetch_cancel_all(struct poller *);
 
-/* daemon/evaluate.c: a quote through the rules, committed, announced */
-void		 eval_place(struct sym *, struct quote *, time_t);
-void		 eval_quote(struct poller *, struct sym *, struct quote *,
-		    time_t);
-void		 eval_commit(struct poller *, struct watch *,
-		    struct symstate *, const struct quote *, time_t);
-void		 eval_init(struct poller *);
-void		 eval_flush(struct poller *);
+/* daemon/dailyfetch.c: each symbol's daily history, from its provider */
+void		 dailyfetch_start(struct poller *);
+void		 dailyfetch_stop(struct poller *);
 
-/* daemon/waiting.c: alerts that wait for room in the state directory */
-void		 eval_wait_for_room(struct poller *, struct watch *,
-		    struct symstate *, struct alert *, size_t);
-int		 eval_retry_waiting(struct poller *);
-void		 eval_drop_waiting(struct poller *);
-void		 eval_wait_cb(int, short, void *);
-
-/* daemon/backtest.c: replays, backtests and the backtest's table */
-int		 replay_begin(struct poller *, const char *);
-void		 replay_tick(struct sym *);
-void		 backtest_run(struct poller *);
-void		 backtest_summary(const struct poller *);
+/* daemon/pipeline.c: the stages, built and wired */
+struct pipeline;
+struct pipeline	*pipeline_start(struct event_base *, struct config *,
+		    const struct poll_opts *);
+void		 pipeline_stop(struct pipeline *);
+unsigned	 pipeline_alerts(const struct pipeline *);
+int		 pipeline_all_quoted(const struct pipeline *);
+void		 pipeline_summary(const struct pipeline *);
+int		 pipeline_replay_failed(const struct pipeline *);
 
 /* daemon/fetchhist.c: tickerd --fetch-history */
-struct providerconf *history_pick(const struct config *, int,
+struct providerconf *fetchhist_pick(const struct config *, int,
 		    const struct bars_api **);
-void		 history_spell(const struct providerconf *,
+void		 fetchhist_spell(const struct providerconf *,
 		    const struct provider *, const char *, char *, size_t);
-int		 fetch_history(struct config *, char **, size_t, const char *,
+int		 fetchhist_run(struct config *, char **, size_t, const char *,
 		    const char *, const char *);
 
 /* daemon/control.c: the control socket, for tickerctl */

@@ -193,7 +193,7 @@ ask(struct poller *P, struct sym *s, const struct providerconf *pc,
 
 	options(P, pc, &opts);
 	tk_strlcpy(x->symbol, s->w->symbol, sizeof(x->symbol));
-	history_spell(pc, p, s->w->symbol, name, sizeof(name));
+	fetchhist_spell(pc, p, s->w->symbol, name, sizeof(name));
 	x->api = api;
 	x->provider = xstrdup(pc->name);
 	x->day = day;
@@ -279,14 +279,14 @@ ask_earnings(struct poller *P, struct sym *s, const struct providerconf *pc,
 
 	options(P, pc, &opts);
 	tk_strlcpy(x->symbol, s->w->symbol, sizeof(x->symbol));
-	history_spell(pc, p, s->w->symbol, name, sizeof(name));
+	fetchhist_spell(pc, p, s->w->symbol, name, sizeof(name));
 	x->provider = xstrdup(pc->name);
 	x->day = day;
 	x->body.max = ANSWER_MAX;
 	url = earnings_url(pc->name, pc->url ? pc->url : p->default_url,
 	    pc->key, name, day);
 	easy = net_easy(url, &opts);
-	secret_free(url);
+	values_secret_free(url);
 	net_collect(easy, &x->body);
 	s->ss->ref.daily->earnings_fetching = 1;
 	s->ss->ref.daily->earnings_asked = day;
@@ -300,7 +300,7 @@ scan(evutil_socket_t fd, short ev, void *arg)
 {
 	struct poller		*P = arg;
 	const struct bars_api	*api;
-	struct providerconf	*pc = history_pick(P->conf, 0, &api);
+	struct providerconf	*pc = fetchhist_pick(P->conf, 0, &api);
 	struct providerconf	*epc = earnings_provider(P->conf);
 	struct daily		*d;
 	struct sym		*s;
@@ -348,7 +348,7 @@ dailyfetch_start(struct poller *P)
 		return;
 	TAILQ_FOREACH(s, &P->syms, entry)
 		any |= s->ss->ref.daily != NULL;
-	if (any && history_pick(P->conf, 0, &api) == NULL)
+	if (any && fetchhist_pick(P->conf, 0, &api) == NULL)
 		log_warnx("rules on the daily history: no provider of the "
 		    "chain serves daily history (yahoo, stooq, alphavantage "
 		    "and twelvedata do); the history grows from quotes only");

@@ -1,7 +1,7 @@
 /*
- * The evaluate pipeline: a good quote of a watched symbol is checked for
- * freshness, every rule of the watch is judged on it by the rule engine,
- * and the alerts that fire are made durable before anyone hears of them.
+ * The judge: every rule of a watch is judged on a quote the arbiter
+ * (arbiter.c) let through, by the rule engine, and the alerts that fire
+ * are made durable before anyone hears of them.
  *
  * Write-ahead, in groups: when alerts fire, their messages go to the
  * outbox and their lines to the history at once, without waiting for
@@ -33,7 +33,6 @@
 #include "notify/notify.h"
 #include "daemon/daemon.h"
 
-#define FUTURE_MAX	3600	/* how far ahead a quote's time may be */
 #define SAVE_DELAY	1.0	/* a change without an alert waits this long */
 #define SAVE_RETRY	5.0	/* a failed save is tried again this often */
 #define COMMIT_WINDOW	0.05	/* alerts wait this long for others */
@@ -45,7 +44,7 @@
  * nothing).
  */
 static struct alert *
-judge(struct poller *P, struct watch *w, struct symstate *ss,
+run_rules(struct judge *J, struct watch *w, struct symstate *ss,
     const struct quote *q, time_t now, size_t *na, int *changed)
 {
 	struct rule		*r;
@@ -65,8 +64,8 @@ judge(struct poller *P, struct watch *w, struct symstate *ss,
 			ss->ref.daily->nalerts = ss->ref.daily->ndayp = 0;
 		}
 	}
-	*changed = !P->backtest && !symref_same(&before, &ss->ref);
-	params.hysteresis = watch_hysteresis(P->conf, w);
+	*changed = !J->backtest && !symref_same(&before, &ss->ref);
+	params.hysteresis = watch_hysteresis(J->conf, w);
 	params.cooldown = w->cooldown;
 	TAILQ_FOREACH(r, &w->rules, entry) {
 		switch (rule_eval(r, &params, q, &ss->ref, &rs->st, &next,
@@ -93,7 +92,7 @@ judge(struct poller *P, struct watch *w, struct symstate *ss,
 		case VERDICT_NONE:
 			break;
 		}
-		if (!*changed && !P->backtest &&
+		if (!*changed && !J->backtest &&
 		    !rulestate_same(&next, &rs->st))
 			*changed = 1;
 		rs->st = next;
@@ -110,7 +109,7 @@ judge(struct poller *P, struct watch *w, struct symstate *ss,
  * directory cannot take it (a full disk).
  */
 static int
-stage(struct poller *P, struct watch *w, struct symstate *ss,
+stage(struct judge *J, struct watch *w, struct symstate *ss,
     const struct quote *q, struct alert *alerts, size_t na,
     struct outlist *msgs)
 {
@@ -126,21 +125,21 @@ stage(struct poller *P, struct watch *w, struct symstate *ss,
 		hist[i] = history_line(&alerts[i], line, batch);
 	}
 	snap = state_snapshot(ss);
-	notify_build(P->conf, w, snap, alerts, na, batch, hist, msgs);
+	notify_build(J->conf, w, snap, alerts, na, batch, hist, msgs);
 	free(snap);
 	TAILQ_FOREACH(m, msgs, entry) {
 		if (outbox_stage(m) == -1) {
 			outbox_unwrite(msgs, m);
 			goto out;
 		}
-		crashpoint("outbox");
+		work_crashpoint("outbox");
 	}
-	crashpoint("history");
+	work_crashpoint("history");
 	if (history_stage(hist, na) == -1) {
 		outbox_unwrite(msgs, NULL);
 		goto out;
 	}
-	P->hist_lines += na;
+	J->hist_lines += na;
 	rc = 0;
  out:
 	for (i = 0; i < na; i++)
@@ -183,7 +182,7 @@ follow(struct symstate *ss, const struct alert *a)
 
 /* The commit worked: say the alerts, and send them. */
 static void
-announce(struct poller *P, struct held *h)
+announce(struct judge *J, struct held *h)
 {
 	struct outmsg	*m;
 	char		 line[512];
@@ -192,7 +191,7 @@ announce(struct poller *P, struct held *h)
 	for (i = 0; i < h->na; i++) {
 		alert_line(&h->alerts[i], line, sizeof(line));
 		log_alert(line);
-		P->alerts++;
+		J->alerts++;
 		follow(h->ss, &h->alerts[i]);
 	}
 	while ((m = TAILQ_FIRST(&h->msgs)) != NULL) {
@@ -205,27 +204,27 @@ announce(struct poller *P, struct held *h)
  * Commit what is staged: one sync for every message and history line,
  * then state.json, once.  When the state directory cannot take it, every
  * staged evaluation's files are removed, and its alerts wait in memory
- * for room (eval_wait_for_room()).
+ * for room (waiting_keep()).
  */
 static void
-commit(struct poller *P)
+commit(struct judge *J)
 {
 	struct heldlist	 done = TAILQ_HEAD_INITIALIZER(done);
 	struct held	*h;
 	int		 ok;
 
-	if (TAILQ_EMPTY(&P->held))
+	if (TAILQ_EMPTY(&J->held))
 		return;
-	evtimer_del(P->commit_ev);
-	crashpoint("commit");
-	ok = state_save(P->conf) == 0;
+	evtimer_del(J->commit_ev);
+	work_crashpoint("commit");
+	ok = state_save(J->conf) == 0;
 	if (ok) {
-		P->dirty = 0;
-		crashpoint("committed");
+		J->dirty = 0;
+		work_crashpoint("committed");
 	} else
-		history_cut(P->hist_mark, P->hist_lines);
-	while ((h = TAILQ_LAST(&P->held, heldlist)) != NULL) {
-		TAILQ_REMOVE(&P->held, h, entry);
+		history_cut(J->hist_mark, J->hist_lines);
+	while ((h = TAILQ_LAST(&J->held, heldlist)) != NULL) {
+		TAILQ_REMOVE(&J->held, h, entry);
 		if (!ok) {
 			outbox_unwrite(&h->msgs, NULL);
 			outlist_free(&h->msgs);
@@ -235,14 +234,14 @@ commit(struct poller *P)
 	while ((h = TAILQ_FIRST(&done)) != NULL) {
 		TAILQ_REMOVE(&done, h, entry);
 		if (ok)
-			announce(P, h);
+			announce(J, h);
 		else		/* oldest first */
-			eval_wait_for_room(P, config_watch(P->conf, h->ss->symbol),
+			waiting_keep(J, config_watch(J->conf, h->ss->symbol),
 			    h->ss, h->alerts, h->na);
 		held_free(h);
 	}
-	P->hist_lines = 0;
-	P->committed = clock_mono();
+	J->hist_lines = 0;
+	J->committed = clock_mono();
 	work_end();
 }
 
@@ -255,61 +254,82 @@ commit_cb(evutil_socket_t fd, short ev, void *arg)
 static void
 save_cb(evutil_socket_t fd, short ev, void *arg)
 {
-	eval_flush(arg);
+	judge_flush(arg);
 }
 
-void
-eval_init(struct poller *P)
+/* A judge; a backtest's judges in memory, and sends nothing. */
+struct judge *
+judge_new(struct event_base *base, struct config *conf, int backtest)
 {
-	TAILQ_INIT(&P->held);
-	TAILQ_INIT(&P->waiting);
-	if ((P->save_ev = evtimer_new(P->base, save_cb, P)) == NULL ||
-	    (P->commit_ev = evtimer_new(P->base, commit_cb, P)) == NULL ||
-	    (P->wait_ev = evtimer_new(P->base, eval_wait_cb, P)) == NULL)
+	struct judge	*J = xcalloc(1, sizeof(*J));
+
+	J->base = base;
+	J->conf = conf;
+	J->backtest = backtest;
+	TAILQ_INIT(&J->held);
+	TAILQ_INIT(&J->waiting);
+	if ((J->save_ev = evtimer_new(base, save_cb, J)) == NULL ||
+	    (J->commit_ev = evtimer_new(base, commit_cb, J)) == NULL ||
+	    (J->wait_ev = evtimer_new(base, waiting_cb, J)) == NULL)
 		fatalx("evtimer_new");
+	return J;
+}
+
+/* Commit what is staged and save; what still waits for room is lost. */
+void
+judge_free(struct judge *J)
+{
+	if (J == NULL)
+		return;
+	judge_flush(J);
+	waiting_drop(J);
+	event_free(J->save_ev);
+	event_free(J->commit_ev);
+	event_free(J->wait_ev);
+	free(J);
 }
 
 /* Commit what is staged, and save what changed besides; retried. */
 void
-eval_flush(struct poller *P)
+judge_flush(struct judge *J)
 {
-	commit(P);
-	if (eval_retry_waiting(P) == -1)	/* before any other save */
+	commit(J);
+	if (waiting_retry(J) == -1)	/* before any other save */
 		return;
-	if (!P->dirty)
+	if (!J->dirty)
 		return;
-	if (state_save(P->conf) == -1) {
-		timer_in(P->save_ev, SAVE_RETRY);
+	if (state_save(J->conf) == -1) {
+		timer_in(J->save_ev, SAVE_RETRY);
 		return;
 	}
-	P->dirty = 0;
+	J->dirty = 0;
 }
 
 /* Stage the alerts of h, to be committed with the others of the window. */
 static void
-hold(struct poller *P, struct watch *w, struct held *h, const struct quote *q)
+hold(struct judge *J, struct watch *w, struct held *h, const struct quote *q)
 {
 	double	 since;
 
-	if (TAILQ_EMPTY(&P->held))
-		P->hist_mark = history_mark();
-	if ((!TAILQ_EMPTY(&P->waiting) && eval_retry_waiting(P) == -1) ||
-	    stage(P, w, h->ss, q, h->alerts, h->na, &h->msgs) == -1) {
+	if (TAILQ_EMPTY(&J->held))
+		J->hist_mark = history_mark();
+	if ((!TAILQ_EMPTY(&J->waiting) && waiting_retry(J) == -1) ||
+	    stage(J, w, h->ss, q, h->alerts, h->na, &h->msgs) == -1) {
 		/* after those that wait already, in order */
 		outlist_free(&h->msgs);
-		eval_wait_for_room(P, w, h->ss, h->alerts, h->na);
+		waiting_keep(J, w, h->ss, h->alerts, h->na);
 		held_free(h);
 		return;
 	}
-	if (TAILQ_EMPTY(&P->held)) {
+	if (TAILQ_EMPTY(&J->held)) {
 		work_begin();		/* a --once run waits for the commit */
-		since = clock_mono() - P->committed;
+		since = clock_mono() - J->committed;
 		if (since >= COMMIT_WINDOW)	/* after this turn */
-			event_active(P->commit_ev, EV_TIMEOUT, 0);
+			event_active(J->commit_ev, EV_TIMEOUT, 0);
 		else
-			timer_in(P->commit_ev, COMMIT_WINDOW - since);
+			timer_in(J->commit_ev, COMMIT_WINDOW - since);
 	}
-	TAILQ_INSERT_TAIL(&P->held, h, entry);
+	TAILQ_INSERT_TAIL(&J->held, h, entry);
 }
 
 /*
@@ -319,7 +339,7 @@ hold(struct poller *P, struct watch *w, struct held *h, const struct quote *q)
  * replaying).
  */
 void
-eval_commit(struct poller *P, struct watch *w, struct symstate *ss,
+judge_quote(struct judge *J, struct watch *w, struct symstate *ss,
     const struct quote *q, time_t now)
 {
 	struct held	*h;
@@ -328,8 +348,8 @@ eval_commit(struct poller *P, struct watch *w, struct symstate *ss,
 	size_t		 na, i;
 	int		 changed;
 
-	if (P->backtest) {	/* in memory: nothing to stage or undo */
-		alerts = judge(P, w, ss, q, now, &na, &changed);
+	if (J->backtest) {	/* in memory: nothing to stage or undo */
+		alerts = run_rules(J, w, ss, q, now, &na, &changed);
 
 		for (i = 0; i < na; i++) {
 			alert_line(&alerts[i], line, sizeof(line));
@@ -337,14 +357,14 @@ eval_commit(struct poller *P, struct watch *w, struct symstate *ss,
 			fmt_time(q->time, FMT_ISO, when, sizeof(when));
 			log_debug("backtest: %s %s fired at %s", w->symbol,
 			    alerts[i].rule_text, when);
-			P->alerts++;
+			J->alerts++;
 			follow(ss, &alerts[i]);
 			alert_clear(&alerts[i]);
 		}
 		free(alerts);
 		return;
 	}
-	alerts = judge(P, w, ss, q, now, &na, &changed);
+	alerts = run_rules(J, w, ss, q, now, &na, &changed);
 	if (na > 0) {
 		/* only what fires is kept for the commit */
 		h = xcalloc(1, sizeof(*h));
@@ -352,208 +372,12 @@ eval_commit(struct poller *P, struct watch *w, struct symstate *ss,
 		TAILQ_INIT(&h->msgs);
 		h->alerts = alerts;
 		h->na = na;
-		hold(P, w, h, q);
+		hold(J, w, h, q);
 		return;
 	}
 	free(alerts);
-	if (changed && !P->dirty && store_dir() != NULL) {
-		P->dirty = 1;
-		timer_in(P->save_ev, SAVE_DELAY);
+	if (changed && !J->dirty && store_dir() != NULL) {
+		J->dirty = 1;
+		timer_in(J->save_ev, SAVE_DELAY);
 	}
-}
-
-/*
- * Where and when a quote is: its exchange (the watch's `exchange', or
- * what the provider said, which is then remembered, or what the symbol
- * was placed on), its currency (the exchange's when the answer has
- * none), and the time of a quote that only gave a date: its trading
- * day's close once that has passed, else (the session in progress) the
- * time it came.  mnow is the market clock.
- */
-void
-eval_place(struct sym *s, struct quote *q, time_t mnow)
-{
-	struct symstate	*ss = s->ss;
-	time_t		 open, close;
-
-	if (q->ex != NULL && s->w->ex == NULL && q->ex != ss->ex) {
-		log_debug("%s: trades on %s (%s)", s->w->symbol, q->ex->name,
-		    q->ex->zone);
-		ss->ex = q->ex;
-	}
-	q->ex = ss->ex;
-	if (q->currency[0] == '\0') {
-		if (ss->last.ex == q->ex && ss->last.currency[0] != '\0')
-			memcpy(q->currency, ss->last.currency,
-			    sizeof(q->currency));	/* as the last one */
-		else
-			tk_strlcpy(q->currency, exchange_currency(q->ex,
-			    s->w->symbol), sizeof(q->currency));
-	}
-	if (q->date != 0) {
-		if (!market_day_session(q->ex, q->date, &open, &close))
-			close = market_time(q->ex, q->date, q->ex->close);
-		q->time = close <= mnow ? close : mnow;
-		q->date = 0;
-	}
-	if (q->time == 0)
-		q->time = mnow;
-}
-
-/*
- * Whether q is stale: older, while its exchange is in session, than
- * `stale' as configured, or else three poll intervals plus the lag of
- * free quotes of its exchange (or the provider's own word for it, when
- * longer): London's quotes are 20 minutes behind on Yahoo, and that is
- * not stale.  *limit gets the limit.
- */
-static int
-is_stale(const struct poller *P, const struct watch *w,
-    const struct quote *q, time_t mnow, time_t *limit)
-{
-	int	 lag = q->ex->delay > q->delay ? q->ex->delay : q->delay;
-
-	*limit = watch_stale(P->conf, w);
-	if (w->stale == 0 && P->conf->stale == 0)
-		*limit += (time_t)lag * 60;
-	if (P->replay != NULL)	/* polls are `speed' times as far apart */
-		*limit = (time_t)((double)*limit * P->replay_speed);
-	return market_open(q->ex, mnow) && mnow - q->time > *limit;
-}
-
-/*
- * Whether q belongs to a session before the latest one that opened (a
- * quote served days late, a date-only quote of last week): such a quote
- * is not evaluated, or its close would be judged as the latest one.
- * Said once.  Not for markets open around the clock.
- */
-static int
-old_session(struct sym *s, const struct quote *q, time_t mnow)
-{
-	struct symstate	*ss = s->ss;
-	time_t		 open = market_last_open(q->ex, mnow);
-	char		 when[64], last[64];
-
-	if (exchange_always(q->ex) || open == 0 || q->time >= open) {
-		if (ss->old_logged)
-			log_info("%s: quotes of the current session again",
-			    s->w->symbol);
-		ss->old_logged = 0;
-		return 0;
-	}
-	if (!ss->old_logged) {
-		fmt_exchange_time(q->ex, q->time, 1, when, sizeof(when));
-		fmt_exchange_time(q->ex, open, 1, last, sizeof(last));
-		log_warnx("%s: the quote is of %s, older than the last "
-		    "session of %s, which opened %s; not evaluated",
-		    s->w->symbol, when, q->ex->name, last);
-	}
-	ss->old_logged = 1;
-	symstate_set_problem(ss, NULL, "quote of an earlier session");
-	return 1;
-}
-
-/*
- * What a quote older than the last one evaluated still tells: the
- * references of its session (a poll behind a stream's trades).  Its price
- * is not judged: evaluating a quote again changes nothing, but an older
- * one could re-arm a rule (a replay restarted from its beginning).
- */
-static void
-lend(struct symstate *ss, const struct quote *q)
-{
-	struct quote	*l = &ss->last;
-
-	if (market_day(ss->ex, q->time) != market_day(ss->ex, l->time))
-		return;
-	if (isfinite(q->prev_close))
-		l->prev_close = q->prev_close;
-	if (isfinite(q->high52))
-		l->high52 = q->high52;
-	if (isfinite(q->low52))
-		l->low52 = q->low52;
-	if (q->open > 0)
-		l->open = q->open;
-	if (q->day_high > l->day_high)
-		l->day_high = q->day_high;
-	if (q->day_low > 0 && (l->day_low == 0 || q->day_low < l->day_low))
-		l->day_low = q->day_low;
-	if (q->volume > l->volume)
-		l->volume = q->volume;
-	if (q->earnings != 0)
-		l->earnings = q->earnings;
-	if (l->currency[0] == '\0')
-		memcpy(l->currency, q->currency, sizeof(l->currency));
-}
-
-/*
- * A good quote.  now is the wall clock, or the replay's simulated clock.
- * A quote older than the last one evaluated is not evaluated; one older
- * than `stale' while the market is open, or of a session before the
- * latest, is not evaluated at all, and said once: the symbol then does
- * not count as quoted (--once exits 2).
- */
-void
-eval_quote(struct poller *P, struct sym *s, struct quote *q, time_t now)
-{
-	struct watch	*w = s->w;
-	struct symstate	*ss = s->ss;
-	time_t		 limit, mnow = P->replay ? now : clock_market();
-	char		 p[32], when[64];
-
-	eval_place(s, q, mnow);
-	if (q->time > mnow + FUTURE_MAX) {
-		/* a clock gone wrong, or a unit: never let it hold back the
-		 * quotes that follow (they would all look older) */
-		fmt_time(q->time, FMT_UTC, when, sizeof(when));
-		if (!ss->future_logged)
-			log_warnx("%s: the quote's time %s is in the future; "
-			    "taken as the time it came", w->symbol, when);
-		ss->future_logged = 1;
-		q->time = mnow;
-	} else
-		ss->future_logged = 0;
-	if (q->time < ss->last_time) {
-		if (ss->last_seen > 0)
-			lend(ss, q);
-		log_debug("%s: quote older than the last evaluated", w->symbol);
-		s->quoted = 1;
-		return;
-	}
-	if (!s->trade && stream_live(s)) {	/* the stream's are newer */
-		lend(ss, q);
-		s->quoted = 1;
-		return;
-	}
-	if (!s->trade)
-		ss->feed = NULL;
-	ss->last = *q;
-	ss->last_seen = now;
-	symstate_set_problem(ss, NULL, NULL);
-	if (log_getverbose() > 0) {	/* format only what is logged */
-		fmt_price(q->price, p, sizeof(p));
-		log_debug("quote %s %s at %lld", w->symbol, p,
-		    (long long)q->time);
-	}
-	if (!P->backtest && is_stale(P, w, q, mnow, &limit)) {
-		if (!ss->stale_logged) {
-			fmt_exchange_time(q->ex, q->time, 1, when,
-			    sizeof(when));
-			log_warnx("%s: stale quote (market time %s, %llds old, "
-			    "more than %llds, %s open); not evaluated until "
-			    "fresh", w->symbol, when,
-			    (long long)(mnow - q->time), (long long)limit,
-			    q->ex->name);
-		}
-		ss->stale_logged = 1;
-		symstate_set_problem(ss, NULL, "stale");
-		return;
-	}
-	if (ss->stale_logged)
-		log_info("%s: quotes are fresh again", w->symbol);
-	ss->stale_logged = 0;
-	if (!P->backtest && old_session(s, q, mnow))
-		return;
-	s->quoted = 1;
-	eval_commit(P, w, ss, q, P->replay ? q->time : now);
 }

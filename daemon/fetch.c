@@ -3,7 +3,7 @@
  * the quotes of n symbols (or one symbol's 52-week range) through
  * lib/net.c, never blocking the loop; req_done() reads the answer with
  * the provider's parser and settles each symbol: a good quote goes to the
- * evaluate pipeline, a failure backs off (exponentially, with jitter,
+ * arbiter, a failure backs off (exponentially, with jitter,
  * honouring Retry-After) and asks the fallback, an unknown symbol is
  * reported once, and a host that cannot be reached at all is backed off
  * as a whole.
@@ -72,7 +72,7 @@ fetch_send(struct src *r, struct sym **list, size_t n, int range)
 		q->url = r->p->session->url(r->base, r->crumb, q->names, n);
 	else
 		q->url = r->p->url(r->base, r->pc->key, q->names, n);
-	src_net_opts(r, &opts);
+	session_net_opts(r, &opts);
 	q->easy = net_easy(q->url, &opts);
 	q->body.max = BODY_MAX;
 	net_collect(q->easy, &q->body);
@@ -104,9 +104,9 @@ evaluate(struct sym *s, struct quote *q)
 {
 	time_t	 now = clock_now();
 
-	eval_place(s, q, clock_market());
+	arbiter_place(s, q, clock_market());
 	merge_range(s, q);
-	eval_quote(s->P, s, q, now);
+	arbiter_quote(s->P->A, s, q, now, ORIGIN_POLL);
 	poll_round_end(s);
 	poll_again(s, (double)s->P->conf->poll);
 }
@@ -213,7 +213,7 @@ quote_failed(struct sym *s, int at, struct fetch_result *res,
 		delay = (double)(r->host_until > now ? r->host_until - now :
 		    KEY_RETRY);
 	else {
-		delay = backoff(poll, (unsigned)ps->st->fails, BACKOFF_MAX);
+		delay = clock_backoff(poll, (unsigned)ps->st->fails, BACKOFF_MAX);
 		if (res->status == FETCH_RATELIMIT && retry_after > 0 &&
 		    (double)retry_after > delay)
 			delay = (double)retry_after;
@@ -313,7 +313,7 @@ host_failed(struct src *r, unsigned epoch, const char *why, const char *url)
 	if (epoch == r->host_epoch || r->host_until <= now) {
 		r->host_epoch++;
 		r->host_fails++;
-		d = ceil(backoff((double)r->P->conf->poll,
+		d = ceil(clock_backoff((double)r->P->conf->poll,
 		    (unsigned)(r->host_fails - 1), BACKOFF_MAX));
 		if (d < 1)
 			d = 1;
@@ -451,6 +451,16 @@ req_done(void *easy, int code, void *arg)
 	free(red);
 	req_free(q);
 	bucket_dispatch(r);
+}
+
+/* The chain's providers send their requests through fetch_send(). */
+void
+fetch_attach(struct poller *P)
+{
+	size_t	 i;
+
+	for (i = 0; i < P->nsrc; i++)
+		P->srcs[i].send = fetch_send;
 }
 
 /* Abort every request in flight (a stop or a reload). */

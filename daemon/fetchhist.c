@@ -167,7 +167,7 @@ start_next(struct fetchhist *F)
 
 /* The provider's spelling: the map lines first, then its own rule. */
 void
-history_spell(const struct providerconf *pc, const struct provider *p,
+fetchhist_spell(const struct providerconf *pc, const struct provider *p,
     const char *sym, char *out, size_t len)
 {
 	size_t	 i;
@@ -182,7 +182,7 @@ history_spell(const struct providerconf *pc, const struct provider *p,
 
 /* The first provider of the chain with history (minute bars if asked). */
 struct providerconf *
-history_pick(const struct config *conf, int minute,
+fetchhist_pick(const struct config *conf, int minute,
     const struct bars_api **api)
 {
 	struct providerconf	*pc = config_provider(conf);
@@ -398,7 +398,7 @@ idle(size_t pending, void *arg)
  * when nothing could be.
  */
 int
-fetch_history(struct config *conf, char **syms, size_t n, const char *range,
+fetchhist_run(struct config *conf, char **syms, size_t n, const char *range,
     const char *interval, const char *out)
 {
 	struct fetchhist	 F;
@@ -424,7 +424,7 @@ fetch_history(struct config *conf, char **syms, size_t n, const char *range,
 		    "served for the last 30 days, a week at a time)");
 		return 1;
 	}
-	if ((F.pc = history_pick(conf, F.minute, &F.api)) == NULL) {
+	if ((F.pc = fetchhist_pick(conf, F.minute, &F.api)) == NULL) {
 		log_warnx("no provider of the chain serves %s history "
 		    "(yahoo%s do)", F.minute ? "minute" : "daily", F.minute ?
 		    "" : ", stooq, alphavantage and twelvedata");
@@ -445,7 +445,7 @@ fetch_history(struct config *conf, char **syms, size_t n, const char *range,
 			return 1;
 		}
 		F.jobs[i].symbol = syms[i];
-		history_spell(F.pc, F.p, syms[i], F.jobs[i].name,
+		fetchhist_spell(F.pc, F.p, syms[i], F.jobs[i].name,
 		    sizeof(F.jobs[i].name));
 	}
 	if ((base = event_base_new()) == NULL || net_init(base) == -1)

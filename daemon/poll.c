@@ -5,10 +5,9 @@
  * provider's queue; the bucket sends the queue (bucket.c), and the
  * answers come back through fetch.c, which schedules the next poll.  With
  * `market-hours yes' a symbol is polled only in the session, plus once
- * after the close.
- *
- * The replay provider takes the network's place: a simulated clock runs
- * through the recorded quotes (see backtest.c).
+ * after the close.  The watched symbols are made here, with each
+ * provider's spelling, for every source; when the quotes are replayed
+ * there is no chain, and the replay (backtest.c) drives them instead.
  */
 #include "config.h"
 
@@ -26,10 +25,18 @@
 #define WAIT_MAX	3600	/* the longest a chain is waited for */
 
 /* Poll s in `seconds'. */
-void
+static void
 poll_schedule(struct sym *s, double seconds)
 {
 	timer_in(s->timer, seconds);
+}
+
+/* Poll s now, unless it is being asked already (its stream was lost). */
+void
+poll_now(struct sym *s)
+{
+	if (!s->busy)
+		poll_schedule(s, 0);
 }
 
 /* The seconds after the close at which the closing price is polled. */
@@ -53,7 +60,7 @@ poll_again(struct sym *s, double delay)
 
 	if (s->P->opts.once)
 		return;
-	if (conf->market_hours && s->P->replay == NULL) {
+	if (conf->market_hours) {
 		now = clock_market();
 		at = market_next_poll(s->ss->ex, now + (time_t)delay -
 		    conf->poll, conf->poll, after_close(conf));
@@ -153,12 +160,7 @@ poll_route(struct sym *s)
 static void
 poll_cb(evutil_socket_t fd, short ev, void *arg)
 {
-	struct sym	*s = arg;
-
-	if (s->P->replay != NULL)
-		replay_tick(s);
-	else
-		poll_route(s);
+	poll_route(arg);
 }
 
 /* The provider's spelling of a watched symbol: map lines first. */
@@ -176,22 +178,6 @@ map_symbol(const struct src *r, const char *sym, char *out, size_t outlen)
 		r->p->map(sym, out, outlen);
 	else
 		tk_strlcpy(out, sym, outlen);
-}
-
-/* How every request to provider r is made: its timeouts, its
- * User-Agent, its connections shared, its cookies. */
-void
-src_net_opts(const struct src *r, struct net_opts *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->protocols = "http,https";
-	o->redirects = 3;
-	o->timeout = o->connect_timeout = (long)r->P->conf->timeout;
-	o->user_agent = r->pc->user_agent ? r->pc->user_agent :
-	    TICKERD_USER_AGENT;
-	o->multiplex = r->mux;
-	o->share = r->jar;
-	o->ca_file = r->pc->ca_file;
 }
 
 /* The first provider and its fallbacks, as the configuration says. */
@@ -240,8 +226,6 @@ sym_new(struct poller *P, struct watch *w)
 	if ((s->ss = symstate_find(w->symbol)) == NULL)
 		fatalx("%s: no state (symstate_sync was not called)",
 		    w->symbol);
-	if ((s->timer = evtimer_new(P->base, poll_cb, s)) == NULL)
-		fatalx("evtimer_new");
 	/* where it trades: as the watch says, as a provider said before,
 	 * as its suffix says, or the default */
 	if (w->ex != NULL)
@@ -270,8 +254,7 @@ closed_until(struct poller *P, struct sym *s, time_t now, time_t *next,
 	const struct exchange	*ex = s->ss->ex;
 	size_t			 i;
 
-	if (P->replay != NULL || !P->conf->market_hours ||
-	    market_open(ex, now))
+	if (!P->conf->market_hours || market_open(ex, now))
 		return 0;
 	*next = market_next_poll(ex, now, P->conf->poll,
 	    after_close(P->conf));
@@ -312,10 +295,6 @@ first_polls(struct poller *P, size_t n)
 	if (P->nsrc > 0 && session_batch_max(&P->srcs[0]) > 1)
 		spread = 0;
 	TAILQ_FOREACH(s, &P->syms, entry) {
-		if (s->done)
-			continue;
-		if (P->replay != NULL)
-			work_begin();	/* ends when the replay is over */
 		if (closed_until(P, s, now, &next, said, &nsaid)) {
 			poll_schedule(s, (double)(next - now) + 0.05 * k++);
 			continue;
@@ -325,45 +304,42 @@ first_polls(struct poller *P, size_t n)
 }
 
 /*
- * Start polling every watched symbol.  Returns the poller, or NULL (after
- * logging why) when the provider cannot start.
+ * The watched symbols and, unless the quotes are replayed, the provider
+ * chain that is asked about them; their quotes go to A.
  */
 struct poller *
-poll_start(struct event_base *base, struct config *conf,
-    const struct poll_opts *o)
+poll_new(struct event_base *base, struct config *conf,
+    const struct poll_opts *o, struct arbiter *A, int replayed)
 {
 	struct poller	*P = xcalloc(1, sizeof(*P));
 	struct watch	*w;
-	size_t		 n = 0;
 
 	P->base = base;
 	P->conf = conf;
 	P->opts = *o;
-	P->replay_speed = 1;
+	P->A = A;
 	TAILQ_INIT(&P->syms);
 	TAILQ_INIT(&P->reqs);
-	eval_init(P);
-	if (replay_begin(P, o->replay) == -1) {
-		event_free(P->save_ev);
-		event_free(P->commit_ev);
-		event_free(P->wait_ev);
-		free(P);
-		return NULL;
-	}
-	if (P->replay == NULL)
+	if (!replayed)
 		chain_start(P);
-	TAILQ_FOREACH(w, &conf->watches, entry) {
+	TAILQ_FOREACH(w, &conf->watches, entry)
 		sym_new(P, w);
+	return P;
+}
+
+/* Start polling every watched symbol. */
+void
+poll_begin(struct poller *P)
+{
+	struct sym	*s;
+	size_t		 n = 0;
+
+	TAILQ_FOREACH(s, &P->syms, entry) {
+		if ((s->timer = evtimer_new(P->base, poll_cb, s)) == NULL)
+			fatalx("evtimer_new");
 		n++;
 	}
-	if (P->replay != NULL && P->opts.once)
-		backtest_run(P);
-	else {
-		first_polls(P, n);
-		dailyfetch_start(P);
-		stream_start(P);
-	}
-	return P;
+	first_polls(P, n);
 }
 
 /* Whether every symbol got at least one good quote. */
@@ -379,21 +355,13 @@ poll_all_quoted(const struct poller *P)
 }
 
 void
-poll_stop(struct poller *P)
+poll_free(struct poller *P)
 {
 	struct sym	*s;
 	size_t		 i;
 
 	if (P == NULL)
 		return;
-	stream_stop(P);
-	eval_flush(P);
-	eval_drop_waiting(P);
-	event_free(P->save_ev);
-	event_free(P->commit_ev);
-	event_free(P->wait_ev);
-	dailyfetch_stop(P);
-	fetch_cancel_all(P);
 	for (i = 0; i < P->nsrc; i++) {
 		session_stop(&P->srcs[i]);
 		bucket_keep(&P->srcs[i]);
@@ -401,12 +369,10 @@ poll_stop(struct poller *P)
 	}
 	while ((s = TAILQ_FIRST(&P->syms)) != NULL) {
 		TAILQ_REMOVE(&P->syms, s, entry);
-		event_free(s->timer);
-		free(s->pending);
+		if (s->timer != NULL)
+			event_free(s->timer);
 		free(s->held);
 		free(s);
 	}
-	replay_free(P->replay);
-	strmap_free(P->bysym);
 	free(P);
 }

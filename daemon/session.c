@@ -26,6 +26,22 @@
 #define REFUSED_MAX	3	/* sessions refused in a row: give up */
 #define CRUMB_ANSWER_MAX (64 * 1024)	/* a page in place of a crumb */
 
+/* How every request to provider r is made: its timeouts, its
+ * User-Agent, its connections shared, its cookies. */
+void
+session_net_opts(const struct src *r, struct net_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->protocols = "http,https";
+	o->redirects = 3;
+	o->timeout = o->connect_timeout = (long)r->P->conf->timeout;
+	o->user_agent = r->pc->user_agent ? r->pc->user_agent :
+	    TICKERD_USER_AGENT;
+	o->multiplex = r->mux;
+	o->share = r->jar;
+	o->ca_file = r->pc->ca_file;
+}
+
 /* One request of the handshake. */
 struct hand {
 	struct src	*src;
@@ -47,7 +63,7 @@ hand_send(struct src *r, int crumb)
 	h->src = r;
 	h->crumb = crumb;
 	url = crumb ? api->crumb_url(r->base) : api->cookie_url(r->base);
-	src_net_opts(r, &opts);
+	session_net_opts(r, &opts);
 	h->easy = net_easy(url, &opts);
 	free(url);
 	h->body.max = CRUMB_ANSWER_MAX;
@@ -92,7 +108,7 @@ crumb_read(struct src *r, struct hand *h, long status, long retry_after)
 		r->session_reported = 0;
 		break;
 	case CRUMB_THROTTLED:
-		d = backoff(THROTTLE_MIN, (unsigned)++r->session_throttled,
+		d = clock_backoff(THROTTLE_MIN, (unsigned)++r->session_throttled,
 		    SESSION_RETRY);
 		session_off(r, why, retry_after > d ? (double)retry_after : d);
 		break;
@@ -139,7 +155,7 @@ hand_done(void *easy, int code, void *arg)
 	buf_free(&h->body.buf);
 	free(h);
 	if (r->session != SESSION_ASKING)
-		bucket_dispatch(r);
+		r->ready(r);	/* the bucket's: send what waits */
 }
 
 /*

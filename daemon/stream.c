@@ -2,14 +2,16 @@
  * Streamed quotes: a provider with `stream yes' (finnhub, yahoo) keeps a
  * WebSocket open to its feed (lib/ws.c), subscribes the watched symbols
  * its plan allows (the rest are polled only), and hands each trade to
- * the symbol's ticker (tick.c), which judges it through the evaluate
- * pipeline, as a polled quote is.
+ * the symbol's ticker (tick.c), which hands it to the arbiter, as the
+ * poller hands a polled quote.
  *
  * Polling goes on, at `poll': it brings what a feed does not carry (the
- * previous close, the 52-week range, the daily bars), and a quote older
- * than the last streamed trade only lends the trade those.  When a feed
- * is lost (the connection ends, or nothing comes for `stream-timeout'
- * while a market of its symbols is open), its symbols are polled at
+ * previous close, the 52-week range, the daily bars), and while a symbol
+ * trades on its stream (within stream-timeout: live_until) a polled
+ * quote only lends the trades those.  When a feed is lost (the
+ * connection ends, or nothing comes for `stream-timeout' while a market
+ * of its symbols is open), its symbols are handed to lost_fn (the
+ * poller's poll_now(), given down by the pipeline) to be polled at
  * once, and the feed is tried again after a backoff with jitter, then
  * subscribed again.  The loss is said once, and so is the return.
  */
@@ -66,6 +68,7 @@ struct feed {
 TAILQ_HEAD(feedlist, feed);
 
 static struct feedlist feeds = TAILQ_HEAD_INITIALIZER(feeds);
+static stream_lost_fn	*lost_fn;	/* the poller's: poll it now */
 
 static void	connect_feed(struct feed *);
 
@@ -81,8 +84,10 @@ unmark(struct feed *f)
 {
 	size_t	 i;
 
-	for (i = 0; i < f->nsubs; i++)
+	for (i = 0; i < f->nsubs; i++) {
 		f->subs[i]->ss->feed = NULL;
+		f->subs[i]->live_until = 0;
+	}
 }
 
 static time_t
@@ -90,20 +95,6 @@ timeout_of(const struct feed *f)
 {
 	return f->r->pc->stream_timeout ? f->r->pc->stream_timeout :
 	    STREAM_TIMEOUT;
-}
-
-/*
- * Whether s's prices come from its stream: the stream is up, and s traded
- * on it within stream-timeout.  Then a polled quote only lends its
- * references (the stream's trades are newer, and a delayed poll must
- * not re-arm a rule they fired); else the poll's price is judged.
- */
-int
-stream_live(const struct sym *s)
-{
-	return s->feed != NULL && s->feed->state == FEED_UP &&
-	    s->streamed > 0 &&
-	    clock_mono() - s->streamed < (double)timeout_of(s->feed);
 }
 
 /* The feed is gone: its symbols are polled now, and it is tried again. */
@@ -124,8 +115,7 @@ lost(struct feed *f, const char *why)
 	if (f->state == FEED_UP || (!f->lost && !f->ever_up)) {
 		unmark(f);
 		for (i = 0; i < f->nsubs; i++)
-			if (!f->subs[i]->busy)
-				poll_schedule(f->subs[i], 0);
+			lost_fn(f->subs[i]);
 		if (f->ever_up)
 			log_warnx("stream %s: lost (%s); its %zu symbol%s "
 			    "%s polled until it is back", feed_name(f), why,
@@ -141,7 +131,7 @@ lost(struct feed *f, const char *why)
 	} else
 		log_debug("stream %s: %s", feed_name(f), why);
 	f->state = FEED_DOWN;
-	wait = backoff(RETRY_FIRST, f->fails++, RETRY_MAX);
+	wait = clock_backoff(RETRY_FIRST, f->fails++, RETRY_MAX);
 	log_debug("stream %s: trying again in %.1fs", feed_name(f), wait);
 	timer_in(f->retry, wait);
 }
@@ -284,7 +274,9 @@ ws_message(struct ws *ws, const char *msg, size_t len, void *arg)
 				continue;
 			}
 			f->trades++;
-			s->streamed = f->last_msg;
+			/* a poll only lends its references while the
+			 * stream's trades are newer (arbiter.c) */
+			s->live_until = f->last_msg + (double)timeout_of(f);
 			s->ss->feed = feed_name(f);
 			ticker_trade(f->ticker, s, &t.v[i]);
 		}
@@ -298,7 +290,7 @@ ws_message(struct ws *ws, const char *msg, size_t len, void *arg)
 		malformed(f, msg, len, err);
 		break;
 	}
-	trades_free(&t);
+	feed_trades_free(&t);
 }
 
 static void
@@ -405,7 +397,7 @@ feed_new(struct poller *P, size_t k)
 		log_info("stream %s: %zu of %zu symbols streamed, the plan's "
 		    "limit (stream-symbols); %zu are polled only", r->p->name,
 		    f->nsubs, f->nsubs + beyond, beyond);
-	f->ticker = ticker_new(P->base, r->pc->stream_window);
+	f->ticker = ticker_new(P->base, P->A, r->pc->stream_window);
 	if ((f->retry = evtimer_new(P->base, retry_cb, f)) == NULL ||
 	    (f->quiet = evtimer_new(P->base, quiet_cb, f)) == NULL)
 		fatalx("evtimer_new");
@@ -418,11 +410,12 @@ feed_new(struct poller *P, size_t k)
 
 /* The streams of the chain's providers that have `stream yes'. */
 void
-stream_start(struct poller *P)
+stream_start(struct poller *P, stream_lost_fn *lost_to)
 {
 	size_t	 k;
 
-	if (P->replay != NULL || P->opts.once)
+	lost_fn = lost_to;
+	if (P->opts.once)
 		return;
 	for (k = 0; k < P->nsrc; k++)
 		if (P->srcs[k].pc->stream && P->srcs[k].p->feed != NULL)
@@ -446,7 +439,7 @@ stream_stop(struct poller *P)
 		unmark(f);
 		for (i = 0; i < f->nsubs; i++) {
 			f->subs[i]->feed = NULL;
-			tick_free(f->subs[i]);
+			ticker_forget(f->subs[i]);
 		}
 		event_free(f->retry);
 		event_free(f->quiet);

@@ -13,8 +13,8 @@
  * A judged trade becomes a quote on what the symbol's last quote knows
  * (the previous close, the 52-week range, the session's open, high and
  * low), with what the feed said of its own (Yahoo's previous close, day
- * range and volume), and goes through the same evaluate pipeline as a
- * polled one.
+ * range and volume), and goes to the arbiter (arbiter.c) as a polled one
+ * does, marked as a trade.
  */
 #include "config.h"
 
@@ -35,6 +35,7 @@
 
 struct wtick {
 	TAILQ_ENTRY(wtick)	 entry;		/* in its ticker's windows */
+	struct ticker		*T;
 	struct sym		*s;
 	int			 open;		/* a window runs */
 	double			 end;		/* clock_mono() */
@@ -47,6 +48,7 @@ struct wtick {
 TAILQ_HEAD(wticklist, wtick);
 
 struct ticker {
+	struct arbiter		*A;		/* where its trades go */
 	struct event		*ev;
 	double			 window;
 	struct wticklist		 windows;	/* by their ends */
@@ -109,7 +111,7 @@ band(struct wtick *k)
 	struct sym	*s = k->s;
 	struct rule	*r;
 	struct rulestate *rs = s->ss->rules;
-	double		 h = watch_hysteresis(s->P->conf, s->w);
+	double		 h = watch_hysteresis(k->T->A->conf, s->w);
 
 	k->band_lo = -INFINITY;
 	k->band_hi = INFINITY;
@@ -126,9 +128,7 @@ judge(struct wtick *k, const struct trade *t)
 	struct quote	 q;
 
 	trade_quote(k->s, t, &q);
-	k->s->trade = 1;
-	eval_quote(k->s->P, k->s, &q, clock_now());
-	k->s->trade = 0;
+	arbiter_quote(k->T->A, k->s, &q, clock_now(), ORIGIN_TRADE);
 	band(k);
 }
 
@@ -214,10 +214,11 @@ window_cb(evutil_socket_t fd, short ev, void *arg)
 }
 
 struct ticker *
-ticker_new(struct event_base *base, double window)
+ticker_new(struct event_base *base, struct arbiter *A, double window)
 {
 	struct ticker	*T = xcalloc(1, sizeof(*T));
 
+	T->A = A;
 	T->window = window;
 	TAILQ_INIT(&T->windows);
 	if ((T->ev = evtimer_new(base, window_cb, T)) == NULL)
@@ -242,8 +243,9 @@ ticker_free(struct ticker *T)
 	free(T);
 }
 
+/* s leaves its stream: what its window gathered was judged already. */
 void
-tick_free(struct sym *s)
+ticker_forget(struct sym *s)
 {
 	free(s->tick);
 	s->tick = NULL;
@@ -257,6 +259,7 @@ ticker_trade(struct ticker *T, struct sym *s, const struct trade *t)
 
 	if (k == NULL) {
 		k = s->tick = xcalloc(1, sizeof(*k));
+		k->T = T;
 		k->s = s;
 		k->band_lo = k->band_hi = NAN;
 	}

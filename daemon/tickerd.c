@@ -53,7 +53,7 @@ struct args {
 static struct config		*conf;
 static char			*conf_path;
 static struct event_base	*base;
-static struct poller		*poller;
+static struct pipeline		*pipeline;
 static struct poll_opts		 po;
 static int			 exit_when_idle;
 static int			 stopping;
@@ -69,7 +69,7 @@ static char			 reload_error[512];
 static unsigned
 alerts(void)
 {
-	return alerts_before + (poller ? poller->alerts : 0);
+	return alerts_before + (pipeline ? pipeline_alerts(pipeline) : 0);
 }
 
 /*
@@ -192,14 +192,14 @@ reload(void *arg)
 		new->state_dir = old->state_dir ? xstrdup(old->state_dir) :
 		    NULL;
 	}
-	alerts_before += poller->alerts;
-	poll_stop(poller);
+	alerts_before += pipeline_alerts(pipeline);
+	pipeline_stop(pipeline);
 	kept = symstate_sync(new);
 	reconfigure(new);
 	review_horizons(conf->review_days, conf->nreview_days);
 	if (state_save(conf) == -1)
 		log_warnx("reload: the state could not be saved");
-	if ((poller = poll_start(base, conf, &po)) == NULL)
+	if ((pipeline = pipeline_start(base, conf, &po)) == NULL)
 		fatalx("reload: cannot start polling");
 	config_free(old);
 	TAILQ_FOREACH(w, &conf->watches, entry)
@@ -275,9 +275,9 @@ stop(const char *why)
 	stop_time = clock_now();
 	log_info("received %s, stopping", why);
 	sd_say("STOPPING=1");
-	alerts_before += poller->alerts;
-	poll_stop(poller);
-	poller = NULL;
+	alerts_before += pipeline_alerts(pipeline);
+	pipeline_stop(pipeline);
+	pipeline = NULL;
 	notify_stop();
 	control_stop();
 	if (in_flight() == 0) {
@@ -437,7 +437,7 @@ run(const struct args *a)
 		clock_market_set((time_t)strtoll(fake, NULL, 10));
 		log_info("market hours judged by a clock set to %s", fake);
 	}
-	if ((poller = poll_start(base, conf, &po)) == NULL)
+	if ((pipeline = pipeline_start(base, conf, &po)) == NULL)
 		return 2;
 	sd_say("READY=1");
 	status_cb(-1, 0, NULL);	/* the first STATUS= */
@@ -445,14 +445,14 @@ run(const struct args *a)
 	if (work_pending() > 0 || !exit_when_idle)
 		event_base_dispatch(base);
 	finished = 1;
-	if (a->once && a->replay != NULL && poller != NULL)
-		backtest_summary(poller);
+	if (a->once && a->replay != NULL && pipeline != NULL)
+		pipeline_summary(pipeline);
 	else if (!a->once && exit_when_idle && !stopping)
 		log_info("replay finished");
-	if (a->once && ((poller && !poll_all_quoted(poller)) ||
+	if (a->once && ((pipeline && !pipeline_all_quoted(pipeline)) ||
 	    notify_failures() > 0))
 		rc = 2;
-	if (poller != NULL && poller->replay != NULL && poller->rstate == -1)
+	if (pipeline != NULL && pipeline_replay_failed(pipeline))
 		rc = 1;		/* a fault in the replay file, said */
 	return rc;
 }
@@ -475,7 +475,7 @@ main(int argc, char *argv[])
 		log_init(1, a.verbose);
 		exchange_zones_load();
 		signal(SIGPIPE, SIG_IGN);
-		rc = fetch_history(conf, a.syms, a.nsyms, a.range, a.interval,
+		rc = fetchhist_run(conf, a.syms, a.nsyms, a.range, a.interval,
 		    a.out);
 	} else
 		rc = -1;
@@ -515,7 +515,7 @@ main(int argc, char *argv[])
 	info.config = conf_path;
 	rc = run(&a);
 
-	poll_stop(poller);
+	pipeline_stop(pipeline);
 	notify_stop();
 	control_stop();
 	ws_shutdown();

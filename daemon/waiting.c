@@ -1,7 +1,7 @@
 /*
  * Alerts that fired while the state directory could not take them (a
- * full disk), kept in memory until it can: the evaluate pipeline's
- * (evaluate.c) way round a commit that failed.
+ * full disk), kept in memory until it can: the judge's (evaluate.c) way
+ * round a commit that failed.
  */
 #include "config.h"
 
@@ -50,7 +50,7 @@ waiting_free(struct waiting *x)
 }
 
 void
-eval_wait_for_room(struct poller *P, struct watch *w, struct symstate *ss,
+waiting_keep(struct judge *J, struct watch *w, struct symstate *ss,
     struct alert *alerts, size_t na)
 {
 	struct waiting	*x = xcalloc(1, sizeof(*x));
@@ -71,14 +71,14 @@ eval_wait_for_room(struct poller *P, struct watch *w, struct symstate *ss,
 	}
 	snap = state_snapshot(ss);
 	if (w != NULL)
-		notify_build(P->conf, w, snap, alerts, na, batch, x->hist,
+		notify_build(J->conf, w, snap, alerts, na, batch, x->hist,
 		    &x->msgs);
 	free(snap);
 	log_warnx("%s: %zu alert%s kept in memory until the state directory "
 	    "can be written", ss->symbol, na, na == 1 ? "" : "s");
-	TAILQ_INSERT_TAIL(&P->waiting, x, entry);
-	if (!evtimer_pending(P->wait_ev, NULL))
-		timer_in(P->wait_ev, WAIT_RETRY);
+	TAILQ_INSERT_TAIL(&J->waiting, x, entry);
+	if (!evtimer_pending(J->wait_ev, NULL))
+		timer_in(J->wait_ev, WAIT_RETRY);
 }
 
 /*
@@ -86,7 +86,7 @@ eval_wait_for_room(struct poller *P, struct watch *w, struct symstate *ss,
  * full, oldest first, all or none; 0 when none waits any more.
  */
 int
-eval_retry_waiting(struct poller *P)
+waiting_retry(struct judge *J)
 {
 	struct waiting	*x;
 	struct outmsg	*m;
@@ -94,12 +94,12 @@ eval_retry_waiting(struct poller *P)
 	size_t		 lines = 0, i;
 	int		 ok = 1;
 
-	if (TAILQ_EMPTY(&P->waiting))
+	if (TAILQ_EMPTY(&J->waiting))
 		return 0;
-	if (!TAILQ_EMPTY(&P->held))	/* after that commit */
+	if (!TAILQ_EMPTY(&J->held))	/* after that commit */
 		goto later;
 	mark = history_mark();
-	TAILQ_FOREACH(x, &P->waiting, entry) {
+	TAILQ_FOREACH(x, &J->waiting, entry) {
 		TAILQ_FOREACH(m, &x->msgs, entry)
 			if ((ok = outbox_stage(m) == 0) == 0)
 				break;
@@ -107,13 +107,13 @@ eval_retry_waiting(struct poller *P)
 			break;
 		lines += x->na;
 	}
-	if (ok && state_save(P->conf) == 0) {
-		P->dirty = 0;
-		while ((x = TAILQ_FIRST(&P->waiting)) != NULL) {
-			TAILQ_REMOVE(&P->waiting, x, entry);
+	if (ok && state_save(J->conf) == 0) {
+		J->dirty = 0;
+		while ((x = TAILQ_FIRST(&J->waiting)) != NULL) {
+			TAILQ_REMOVE(&J->waiting, x, entry);
 			for (i = 0; i < x->na; i++) {
 				log_alert(x->lines[i]);
-				P->alerts++;
+				J->alerts++;
 			}
 			while ((m = TAILQ_FIRST(&x->msgs)) != NULL) {
 				TAILQ_REMOVE(&x->msgs, m, entry);
@@ -124,22 +124,22 @@ eval_retry_waiting(struct poller *P)
 		return 0;
 	}
 	history_cut(mark, lines);
-	TAILQ_FOREACH(x, &P->waiting, entry)
+	TAILQ_FOREACH(x, &J->waiting, entry)
 		outbox_unwrite(&x->msgs, NULL);
  later:
-	timer_in(P->wait_ev, WAIT_RETRY);
+	timer_in(J->wait_ev, WAIT_RETRY);
 	return -1;
 }
 
 /* At the stop: what still waits is lost with the process, and said. */
 void
-eval_drop_waiting(struct poller *P)
+waiting_drop(struct judge *J)
 {
 	struct waiting	*x;
 	size_t		 n = 0;
 
-	while ((x = TAILQ_FIRST(&P->waiting)) != NULL) {
-		TAILQ_REMOVE(&P->waiting, x, entry);
+	while ((x = TAILQ_FIRST(&J->waiting)) != NULL) {
+		TAILQ_REMOVE(&J->waiting, x, entry);
 		n += x->na;
 		waiting_free(x);
 	}
@@ -151,8 +151,8 @@ eval_drop_waiting(struct poller *P)
 }
 
 void
-eval_wait_cb(evutil_socket_t fd, short ev, void *arg)
+waiting_cb(evutil_socket_t fd, short ev, void *arg)
 {
-	eval_retry_waiting(arg);
+	waiting_retry(arg);
 }
 

@@ -63,7 +63,7 @@ buf_free(struct buf *b)
  * (used to make appends idempotent: an mbox, the history).
  */
 int
-tail_contains(int fd, const char *needle, size_t max)
+buf_tail_contains(int fd, const char *needle, size_t max)
 {
 	off_t	 size, from;
 	ssize_t	 n;

@@ -88,7 +88,7 @@ clock_jitter(unsigned max)
  * max, then spread by -10% to +10% so that many retries do not meet.
  */
 double
-backoff(double first, unsigned n, double max)
+clock_backoff(double first, unsigned n, double max)
 {
 	double		 d = first;
 	unsigned	 i;

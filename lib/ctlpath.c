@@ -15,7 +15,7 @@
 
 /* $RUNTIME_DIRECTORY/control.sock under systemd, else /run/tickerd/... */
 const char *
-control_default_path(void)
+ctlpath_default(void)
 {
 	static char	 path[108];
 	const char	*rd = getenv("RUNTIME_DIRECTORY");

@@ -74,7 +74,7 @@ void		 buf_printf(struct buf *, const char *, ...)
 void		 buf_base64(struct buf *, const void *, size_t);
 int		 buf_unbase64(struct buf *, const char *, size_t);
 void		 buf_free(struct buf *);
-int		 tail_contains(int, const char *, size_t);
+int		 buf_tail_contains(int, const char *, size_t);
 
 /* lib/utf8.c: text from outside, valid before it goes anywhere */
 int		 utf8_valid(const char *, size_t);
@@ -149,7 +149,7 @@ time_t		 clock_market(void);
 void		 clock_market_set(time_t);
 void		 timer_in(struct event *, double);
 unsigned	 clock_jitter(unsigned);
-double		 backoff(double, unsigned, double);
+double		 clock_backoff(double, unsigned, double);
 
 /* lib/work.c: work the loop must finish before a --once run may exit */
 typedef void	(*work_idle_fn)(size_t pending, void *arg);
@@ -157,7 +157,7 @@ void		 work_begin(void);
 void		 work_end(void);
 size_t		 work_pending(void);
 void		 work_on_change(work_idle_fn, void *);
-void		 crashpoint(const char *);
+void		 work_crashpoint(const char *);
 
 /* lib/net.c: the libcurl multi handle, driven by the libevent loop */
 /*
@@ -216,6 +216,6 @@ void		 ws_close(struct ws *);
 const char	*ws_url(const struct ws *);
 
 /* lib/ctlpath.c: where the control socket is by default */
-const char	*control_default_path(void);
+const char	*ctlpath_default(void);
 
 #endif /* TICKERD_LIB_H */

@@ -52,7 +52,7 @@ work_on_change(work_idle_fn fn, void *arg)
  * passes that point, so tests can crash it exactly between two writes.
  */
 void
-crashpoint(const char *name)
+work_crashpoint(const char *name)
 {
 	static const char	*want;
 	static int		 checked;

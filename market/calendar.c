@@ -277,7 +277,7 @@ market_next_poll(const struct exchange *ex, time_t now, time_t poll,
  * beside it: "2026-03-02 14:40 EST (19:40 UTC)", or without the date.
  */
 void
-fmt_exchange_time(const struct exchange *ex, time_t t, int date, char *out,
+exchange_fmt_time(const struct exchange *ex, time_t t, int date, char *out,
     size_t len)
 {
 	struct zone	*z = ex_zone(ex_or_default(ex));

@@ -111,7 +111,7 @@ time_t		 market_last_close(const struct exchange *, time_t);
 time_t		 market_last_open(const struct exchange *, time_t);
 time_t		 market_next_poll(const struct exchange *, time_t, time_t,
 		    time_t);
-void		 fmt_exchange_time(const struct exchange *, time_t, int,
+void		 exchange_fmt_time(const struct exchange *, time_t, int,
 		    char *, size_t);
 
 /* market/symbol.c */

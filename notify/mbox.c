@@ -42,7 +42,7 @@ mbox_has(int fd, const struct outmsg *m)
 		return 0;
 	memcpy(id, h, len);
 	id[len] = '\0';
-	return tail_contains(fd, id, MBOX_TAIL);
+	return buf_tail_contains(fd, id, MBOX_TAIL);
 }
 
 /*

@@ -142,7 +142,7 @@ compose(struct push *h, const struct notifier *n, const struct outmsg *m)
 		xasprintf(&line, "X-Gotify-Key: %s", n->token);
 	if (line != NULL) {
 		h->headers = curl_slist_append(h->headers, line);
-		secret_free(line);
+		values_secret_free(line);
 	}
 	if (n->type == NOTIFIER_PUSHOVER)
 		xasprintf(&h->body, "token=%s&user=%s&%s", n->token,
@@ -272,8 +272,8 @@ static void
 push_free(struct push *h)
 {
 	curl_slist_free_all(h->headers);
-	secret_free(h->url);
-	secret_free(h->body);
+	values_secret_free(h->url);
+	values_secret_free(h->body);
 	buf_free(&h->answer.buf);
 	free(h);
 }

@@ -102,7 +102,7 @@ more(struct text *t, size_t left, size_t reserved)
 	    left == 1 ? "" : "s");
 	t->cut = 0;
 	t->limit += reserved;
-	text_raw(t, s);
+	ptext_raw(t, s);
 	t->cut = 1;
 }
 
@@ -115,13 +115,13 @@ note_put(struct text *t, const char *prefix, const char *note, size_t max,
 
 	if (note == NULL || *note == '\0' || t->cut)
 		return;
-	if (text_raw(t, prefix) == -1)
+	if (ptext_raw(t, prefix) == -1)
 		return;
-	text_init(&x, max < t->limit - t->used ? max : t->limit - t->used,
+	ptext_init(&x, max < t->limit - t->used ? max : t->limit - t->used,
 	    t->unit);
-	text_put(&x, note, m);
-	text_raw(t, text_str(&x));
-	text_free(&x);
+	ptext_put(&x, note, m);
+	ptext_raw(t, ptext_str(&x));
+	ptext_free(&x);
 }
 
 /* An alert in plain text: what happened, the figures, the link. */
@@ -134,16 +134,16 @@ plain_alert(struct text *t, const struct alert *a, const char *link,
 	size_t		 i, nf = alert_facts(a, f);
 
 	alert_describe(a, line, sizeof(line));
-	text_put(t, line, m);
-	text_raw(t, "\n\n");
+	ptext_put(t, line, m);
+	ptext_raw(t, "\n\n");
 	for (i = 0; i < nf; i++) {
 		snprintf(line, sizeof(line), "%.15s: %.127s\n", f[i].label,
 		    f[i].value);
-		text_put(t, line, m);
+		ptext_put(t, line, m);
 	}
 	if (*link != '\0') {
-		text_put(t, link, m);
-		text_raw(t, "\n");
+		ptext_put(t, link, m);
+		ptext_raw(t, "\n");
 	}
 }
 
@@ -161,12 +161,12 @@ telegram_text(struct text *t, const struct notifier *n,
 		alert_subject(&a[0], subj, sizeof(subj));
 		link_of(n, &a[0], link, sizeof(link));
 		piece[0] = "<b>", piece[1] = subj, piece[2] = "</b>\n";
-		text_whole(t, piece, esc, 3, MARKUP_HTML);
+		ptext_whole(t, piece, esc, 3, MARKUP_HTML);
 		plain_alert(t, &a[0], "", MARKUP_HTML);
 		if (*link != '\0') {
 			piece[0] = "<a href=\"", piece[1] = link;
 			piece[2] = "\">Quote page</a>\n";
-			text_whole(t, piece, esc, 3, MARKUP_HTML);
+			ptext_whole(t, piece, esc, 3, MARKUP_HTML);
 		}
 		note_put(t, "\n<b>Note:</b> ", a[0].note, t->limit,
 		    MARKUP_HTML);
@@ -174,14 +174,14 @@ telegram_text(struct text *t, const struct notifier *n,
 	}
 	t->limit -= 40;		/* for "and N more" */
 	snprintf(head, sizeof(head), "<b>tickerd: %zu alerts</b>\n", na);
-	text_raw(t, head);
+	ptext_raw(t, head);
 	for (i = 0; i < na && !t->cut; i++) {
 		alert_subject(&a[i], subj, sizeof(subj));
 		piece[0] = "\n<b>", piece[1] = subj, piece[2] = "</b>\n";
-		if (text_whole(t, piece, esc, 3, MARKUP_HTML) == -1)
+		if (ptext_whole(t, piece, esc, 3, MARKUP_HTML) == -1)
 			break;
 		note_put(t, "", a[i].note, DIGEST_NOTE, MARKUP_HTML);
-		text_raw(t, "\n");
+		ptext_raw(t, "\n");
 	}
 	more(t, na - i, 40);
 }
@@ -195,18 +195,18 @@ telegram(struct buf *b, const struct notifier *n, const struct alert *a,
 	char		*end;
 	long long	 id;
 
-	text_init(&t, 4096, TEXT_UTF16);
+	ptext_init(&t, 4096, TEXT_UTF16);
 	telegram_text(&t, n, a, na);
 	id = strtoll(n->chat_id, &end, 10);
 	j = json_pack("{s:o, s:s, s:s, s:{s:b}}", "chat_id", *end == '\0' ?
-	    json_integer(id) : json_string(n->chat_id), "text", text_str(&t),
+	    json_integer(id) : json_string(n->chat_id), "text", ptext_str(&t),
 	    "parse_mode", "HTML", "link_preview_options", "is_disabled", 1);
 	if (j != NULL && n->thread_id > 0)
 		json_object_set_new(j, "message_thread_id",
 		    json_integer(n->thread_id));
 	if (j != NULL && n->silent)
 		json_object_set_new(j, "disable_notification", json_true());
-	text_free(&t);
+	ptext_free(&t);
 	request_json(b, j);
 }
 
@@ -220,11 +220,11 @@ discord_fields(const struct alert *a)
 	size_t		 i, nf = alert_facts(a, f);
 
 	for (i = 0; i < nf; i++) {
-		text_init(&v, 1024, TEXT_UTF16);
-		text_put(&v, f[i].value, MARKUP_DISCORD);
+		ptext_init(&v, 1024, TEXT_UTF16);
+		ptext_put(&v, f[i].value, MARKUP_DISCORD);
 		json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "name",
-		    f[i].label, "value", text_str(&v), "inline", 1));
-		text_free(&v);
+		    f[i].label, "value", ptext_str(&v), "inline", 1));
+		ptext_free(&v);
 	}
 	return arr;
 }
@@ -239,27 +239,27 @@ discord(struct buf *b, const struct notifier *n, const struct alert *a,
 	size_t		 i;
 	int		 dir = na == 1 ? alert_direction(&a[0]) : 0;
 
-	text_init(&content, 2000, TEXT_UTF16);
-	text_init(&title, 256, TEXT_UTF16);
-	text_init(&desc, 4096, TEXT_UTF16);
+	ptext_init(&content, 2000, TEXT_UTF16);
+	ptext_init(&title, 256, TEXT_UTF16);
+	ptext_init(&desc, 4096, TEXT_UTF16);
 	if (na == 1) {
 		alert_subject(&a[0], s, sizeof(s));
-		text_put(&content, s, MARKUP_DISCORD);
-		text_put(&title, s, MARKUP_DISCORD);
+		ptext_put(&content, s, MARKUP_DISCORD);
+		ptext_put(&title, s, MARKUP_DISCORD);
 		alert_describe(&a[0], s, sizeof(s));
-		text_put(&desc, s, MARKUP_DISCORD);
+		ptext_put(&desc, s, MARKUP_DISCORD);
 		note_put(&desc, "\n\n**Note:** ", a[0].note, desc.limit,
 		    MARKUP_DISCORD);
 	} else {
 		snprintf(s, sizeof(s), "tickerd: %zu alerts", na);
-		text_put(&content, s, MARKUP_DISCORD);
-		text_put(&title, s, MARKUP_DISCORD);
+		ptext_put(&content, s, MARKUP_DISCORD);
+		ptext_put(&title, s, MARKUP_DISCORD);
 		desc.limit -= 40;
 		for (i = 0; i < na && !desc.cut; i++) {
 			alert_subject(&a[i], s, sizeof(s));
-			if (text_raw(&desc, i ? "\n\n**" : "**") == -1 ||
-			    text_put(&desc, s, MARKUP_DISCORD) == -1 ||
-			    text_raw(&desc, "**") == -1)
+			if (ptext_raw(&desc, i ? "\n\n**" : "**") == -1 ||
+			    ptext_put(&desc, s, MARKUP_DISCORD) == -1 ||
+			    ptext_raw(&desc, "**") == -1)
 				break;
 			note_put(&desc, "\n", a[i].note, DIGEST_NOTE,
 			    MARKUP_DISCORD);
@@ -268,7 +268,7 @@ discord(struct buf *b, const struct notifier *n, const struct alert *a,
 	}
 	fmt_time(a[na - 1].time, FMT_ISO, when, sizeof(when));
 	embed = json_pack("{s:s, s:s, s:i, s:s, s:{s:s}}", "title",
-	    text_str(&title), "description", text_str(&desc), "color",
+	    ptext_str(&title), "description", ptext_str(&desc), "color",
 	    dir > 0 ? COLOR_UP : dir < 0 ? COLOR_DOWN : COLOR_NONE,
 	    "timestamp", when, "footer", "text", "tickerd");
 	if (embed != NULL && na == 1) {
@@ -277,13 +277,13 @@ discord(struct buf *b, const struct notifier *n, const struct alert *a,
 		if (*link != '\0')
 			json_object_set_new(embed, "url", json_string(link));
 	}
-	j = json_pack("{s:s, s:[o], s:{s:[]}}", "content", text_str(&content),
+	j = json_pack("{s:s, s:[o], s:{s:[]}}", "content", ptext_str(&content),
 	    "embeds", embed, "allowed_mentions", "parse");
 	if (j != NULL && n->silent)	/* SUPPRESS_NOTIFICATIONS */
 		json_object_set_new(j, "flags", json_integer(1 << 12));
-	text_free(&content);
-	text_free(&title);
-	text_free(&desc);
+	ptext_free(&content);
+	ptext_free(&title);
+	ptext_free(&desc);
 	request_json(b, j);
 }
 
@@ -294,12 +294,12 @@ slack_text(const char *type, const char *s, size_t max)
 	struct text	 t;
 	json_t		*j;
 
-	text_init(&t, max, TEXT_CHARS);
-	text_put(&t, s, MARKUP_SLACK);
-	j = json_pack("{s:s, s:s}", "type", type, "text", text_str(&t));
+	ptext_init(&t, max, TEXT_CHARS);
+	ptext_put(&t, s, MARKUP_SLACK);
+	j = json_pack("{s:s, s:s}", "type", type, "text", ptext_str(&t));
 	if (j != NULL && strcmp(type, "plain_text") == 0)
 		json_object_set_new(j, "emoji", json_false());
-	text_free(&t);
+	ptext_free(&t);
 	return j;
 }
 
@@ -345,15 +345,15 @@ slack(struct buf *b, const struct notifier *n, const struct alert *a,
 	char		 s[256];
 	size_t		 i;
 
-	text_init(&fb, 3000, TEXT_CHARS);	/* the notification's text */
+	ptext_init(&fb, 3000, TEXT_CHARS);	/* the notification's text */
 	if (na == 1) {
 		slack_one(blocks, n, &a[0]);
 		alert_subject(&a[0], s, sizeof(s));
-		text_put(&fb, s, MARKUP_SLACK);
+		ptext_put(&fb, s, MARKUP_SLACK);
 		note_put(&fb, "\n", a[0].note, fb.limit, MARKUP_SLACK);
 	} else {
 		snprintf(s, sizeof(s), "tickerd: %zu alerts", na);
-		text_put(&fb, s, MARKUP_SLACK);
+		ptext_put(&fb, s, MARKUP_SLACK);
 		json_array_append_new(blocks, json_pack("{s:s, s:o}", "type",
 		    "header", "text", slack_text("plain_text", s, 150)));
 		/* at most 50 blocks: two an alert, one for the rest */
@@ -376,9 +376,9 @@ slack(struct buf *b, const struct notifier *n, const struct alert *a,
 			    s, 3000)));
 		}
 	}
-	request_json(b, json_pack("{s:s, s:o}", "text", text_str(&fb),
+	request_json(b, json_pack("{s:s, s:o}", "text", ptext_str(&fb),
 	    "blocks", blocks));
-	text_free(&fb);
+	ptext_free(&fb);
 }
 
 /* A plain body of the alerts, within limit units (ntfy, pushover). */
@@ -398,8 +398,8 @@ plain_body(struct text *t, const struct notifier *n, const struct alert *a,
 	t->limit -= 40;
 	for (i = 0; i < na && !t->cut; i++) {
 		alert_subject(&a[i], s, sizeof(s));
-		if (text_raw(t, i ? "\n\n" : "") == -1 ||
-		    text_put(t, s, MARKUP_NONE) == -1)
+		if (ptext_raw(t, i ? "\n\n" : "") == -1 ||
+		    ptext_put(t, s, MARKUP_NONE) == -1)
 			break;
 		note_put(t, "\nNote: ", a[i].note, DIGEST_NOTE, MARKUP_NONE);
 	}
@@ -427,7 +427,7 @@ ntfy(struct buf *b, const struct notifier *n, const struct alert *a,
 
 	title_of(a, na, title, sizeof(title));
 	buf_puts(&h, "Title: ");
-	text_header(&h, title);
+	ptext_header(&h, title);
 	buf_puts(&h, "\n");
 	if (n->has_priority)
 		buf_printf(&h, "Priority: %d\n", n->push_priority);
@@ -437,10 +437,10 @@ ntfy(struct buf *b, const struct notifier *n, const struct alert *a,
 	if (na == 1 && *link != '\0')
 		buf_printf(&h, "Click: %s\n", link);
 	buf_puts(&h, "Content-Type: text/plain; charset=utf-8\n");
-	text_init(&t, 4096, TEXT_BYTES);	/* more is an attachment */
+	ptext_init(&t, 4096, TEXT_BYTES);	/* more is an attachment */
 	plain_body(&t, n, a, na);
-	request(b, h.data, text_str(&t));
-	text_free(&t);
+	request(b, h.data, ptext_str(&t));
+	ptext_free(&t);
 	buf_free(&h);
 }
 
@@ -466,13 +466,13 @@ pushover(struct buf *b, const struct notifier *n, const struct alert *a,
 	struct text	 t, title;
 	char		 s[256], link[512];
 
-	text_init(&t, 1024, TEXT_CHARS);
+	ptext_init(&t, 1024, TEXT_CHARS);
 	plain_body(&t, n, a, na);
-	text_init(&title, 250, TEXT_CHARS);
+	ptext_init(&title, 250, TEXT_CHARS);
 	title_of(a, na, s, sizeof(s));
-	text_put(&title, s, MARKUP_NONE);
-	form(&f, "message", text_str(&t));
-	form(&f, "title", text_str(&title));
+	ptext_put(&title, s, MARKUP_NONE);
+	form(&f, "message", ptext_str(&t));
+	form(&f, "title", ptext_str(&title));
 	link_of(n, &a[0], link, sizeof(link));
 	if (na == 1 && *link != '\0' && strlen(link) <= 512) {
 		form(&f, "url", link);
@@ -491,8 +491,8 @@ pushover(struct buf *b, const struct notifier *n, const struct alert *a,
 	form(&f, "timestamp", s);
 	request(b, "Content-Type: application/x-www-form-urlencoded\n",
 	    f.data);
-	text_free(&t);
-	text_free(&title);
+	ptext_free(&t);
+	ptext_free(&title);
 	buf_free(&f);
 }
 
@@ -505,10 +505,10 @@ gotify(struct buf *b, const struct notifier *n, const struct alert *a,
 	char		 title[256], link[512];
 
 	title_of(a, na, title, sizeof(title));
-	text_init(&t, 16384, TEXT_BYTES);
+	ptext_init(&t, 16384, TEXT_BYTES);
 	plain_body(&t, n, a, na);
 	j = json_pack("{s:s, s:s, s:{s:{s:s}}}", "title", title, "message",
-	    text_str(&t), "extras", "client::display", "contentType",
+	    ptext_str(&t), "extras", "client::display", "contentType",
 	    "text/plain");
 	link_of(n, &a[0], link, sizeof(link));
 	if (j != NULL && na == 1 && *link != '\0')
@@ -518,7 +518,7 @@ gotify(struct buf *b, const struct notifier *n, const struct alert *a,
 	if (j != NULL && n->has_priority)
 		json_object_set_new(j, "priority",
 		    json_integer(n->push_priority));
-	text_free(&t);
+	ptext_free(&t);
 	request_json(b, j);
 }
 

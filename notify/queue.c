@@ -197,7 +197,7 @@ failed(struct outmsg *m, const char *why)
 		delay = m->retry_after;
 		hold(m->notifier, delay);
 	} else
-		delay = backoff((double)first, (unsigned)(m->attempts - 1),
+		delay = clock_backoff((double)first, (unsigned)(m->attempts - 1),
 		    RETRY_MAX);
 	log_warnx("%s %s: \"%s\" not delivered (attempt %d): %s; next try "
 	    "in %.1fs", notifier_type_name(m->type), m->notifier, m->subject,
@@ -219,7 +219,7 @@ done(struct outmsg *m, int ok, const char *why)
 	 * in which a message goes twice (tickerd(8), EXACTLY ONCE).
 	 */
 	if (!m->is_test) {
-		crashpoint("delivered");
+		work_crashpoint("delivered");
 		outbox_each(m, outbox_remove);
 	}
 	if (m->retry_after > 0)		/* delivered, but wait for the next */

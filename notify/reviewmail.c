@@ -111,7 +111,7 @@ summary(struct buf *t, struct buf *h, const struct review **v, size_t n)
 	size_t			 i, j, k;
 	int			 d;
 
-	buf_puts(t, "\nBy rule: alerts, how many the move followed, median "
+	buf_puts(t, "\nBy rule: alerts, how many the move followed, outcome_median "
 	    "returns\n");
 	buf_puts(h, "<h3>By rule</h3>\n<table style=\"border-collapse:collapse"
 	    "\"><tr><th>Rule</th><th>Alerts</th><th>Followed</th>");

@@ -295,7 +295,7 @@ const struct feed_api feed_yahoo = {
 };
 
 void
-trades_free(struct trades *t)
+feed_trades_free(struct trades *t)
 {
 	free(t->v);
 	memset(t, 0, sizeof(*t));

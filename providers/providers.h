@@ -97,7 +97,7 @@ struct feed_api {
 			    char *, size_t);
 };
 extern const struct feed_api feed_finnhub, feed_yahoo;
-void		 trades_free(struct trades *);
+void		 feed_trades_free(struct trades *);
 
 struct provider {
 	const char	*name;

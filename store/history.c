@@ -270,7 +270,7 @@ history_has(const char *batch)
 	xasprintf(&path, "%s/history.jsonl", store_dir());
 	if ((fd = store_file(path, O_RDONLY, 0)) != -1) {
 		xasprintf(&needle, "\"batch\":\"%s\"", batch);
-		found = tail_contains(fd, needle, 256 * 1024);
+		found = buf_tail_contains(fd, needle, 256 * 1024);
 		free(needle);
 		close(fd);
 	}

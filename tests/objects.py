@@ -1,15 +1,21 @@
 #!/usr/bin/env python3
-"""The file-level circles of the built objects, as the linker sees them.
+"""What the built objects say of the source: its circles and its names.
 
-A.o -> B.o when A.o leaves undefined a symbol that B.o defines
-(nm -u against nm --defined-only -g).  A circle is a strongly connected
-component of that graph.  The rule (issue 29): no circle of more than two
-files anywhere, and none at all inside daemon/, store/ or notify/.
+Circles, as the linker sees them: A.o -> B.o when A.o leaves undefined a
+symbol that B.o defines (nm -u against nm --defined-only -g).  A circle
+is a strongly connected component of that graph.  The rule: no circle of
+more than two files anywhere, and none at all inside daemon/, store/ or
+notify/.
 
-    circles.py BUILDDIR [-v]
+Names: in one program every external name says its module.  A symbol
+defined in FOLDER/FILE.o starts with FILE_ or FOLDER_, or with one of
+the prefixes PREFIXES grants that file (a family named for what it is:
+x* for the allocator, hol_ for the holiday tables).
 
-prints every circle, and with -v the edges inside each; exits 1 when the
-rule is broken.
+    objects.py BUILDDIR [-v]
+
+prints every circle (with -v the edges inside each) and every name out
+of place; exits 1 when a rule is broken.
 """
 import os
 import subprocess
@@ -18,6 +24,49 @@ import sys
 LAYERS = ["lib", "market", "alerts", "providers", "config", "store",
           "notify", "daemon", "ctl"]
 NONE_INSIDE = {"daemon", "store", "notify"}
+
+# The prefixes a file may use besides FILE_ and FOLDER_ ("FOLDER/*": any
+# file of the folder).
+PREFIXES = {
+    "lib/xmalloc": ["x", "tk_", "strlist_"],
+    "lib/sink": ["fatal"],
+    "lib/json": ["j"],
+    "lib/utf8": ["text_"],
+    "lib/clock": ["timer_"],
+    "market/calendar": ["exchange_"],
+    "market/holidays": ["hol_"],
+    "market/holidays_asia": ["hol_"],
+    "alerts/daily": ["dbar_"],
+    "alerts/indicators": ["ind_"],
+    "alerts/mailmsg": ["mail_"],
+    "alerts/pushtext": ["ptext_", "alert_"],
+    "alerts/rules": ["rule_", "rulestate_", "symref_"],
+    "config/*": ["parse_"],
+    "config/config": ["notifier_", "watch_"],
+    "config/lexer": ["lex_"],
+    "config/parse_push": ["push_"],
+    "config/parse_rules": ["kw_", "rule_"],
+    "config/parse_watch": ["watch_"],
+    "config/readers": ["kw_", "read_"],
+    "daemon/backtest": ["replaying_"],
+    "daemon/evaluate": ["judge_"],
+    "daemon/tick": ["ticker_"],
+    "daemon/tickerd": ["main"],
+    "ctl/tickerctl": ["main"],
+    "notify/child": ["children_"],
+    "notify/mailid": ["mail_"],
+    "notify/pushmsg": ["push_"],
+    "providers/*": ["provider_"],
+    "store/outbox": ["outlist_", "outmsg_"],
+}
+
+
+def misnamed(name, syms):
+    """The symbols of file `name' (FOLDER/FILE) that do not say it."""
+    folder, f = name.split("/")
+    ok = [f + "_", folder + "_"] + PREFIXES.get(name, []) + \
+        PREFIXES.get(folder + "/*", [])
+    return [s for s in syms if not any(s.startswith(p) for p in ok)]
 
 
 def objects(build):
@@ -40,9 +89,10 @@ def nm(args, obj):
 
 def label(build, obj):
     rel = os.path.relpath(obj, build)[:-2]
-    # automake names a program's objects PROG-FILE.o
+    # automake names a program's objects PROG-FILE.o (with per-program
+    # flags); protoc-c's are FILE.pb-c.o
     d, f = os.path.split(rel)
-    if "-" in f:
+    if "-" in f and "." not in f.split("-", 1)[0]:
         f = f.split("-", 1)[1]
     return d + "/" + f
 
@@ -83,12 +133,19 @@ def main():
     if len(sys.argv) < 2:
         sys.exit("usage: circles.py BUILDDIR [-v]")
     build, verbose = sys.argv[1], "-v" in sys.argv[2:]
-    defined, undefined = {}, {}
+    defined, undefined, bad = {}, {}, 0
     for obj in objects(build):
         name = label(build, obj)
+        if name.endswith(".pb-c"):
+            continue        # protoc-c's, not ours to name
+        syms = nm(["--defined-only", "-g"], obj)
+        for s in misnamed(name, syms):
+            print("FAIL: %s defines %s, a name that does not say its "
+                  "module" % (name, s))
+            bad += 1
         if name in ("daemon/tickerd", "ctl/tickerctl"):
             continue        # the programs' mains: nothing calls them
-        for sym in nm(["--defined-only", "-g"], obj):
+        for sym in syms:
             defined.setdefault(sym, name)
         undefined[name] = nm(["-u"], obj)
     edges, why = {}, {}
@@ -98,7 +155,6 @@ def main():
             if b and b != a:
                 edges.setdefault(a, set()).add(b)
                 why.setdefault((a, b), []).append(s)
-    bad = 0
     files = 0
     comps = [c for c in sccs(sorted(undefined), edges) if len(c) > 1]
     for c in comps:
@@ -114,8 +170,8 @@ def main():
                     if b in c:
                         print("        %s -> %s: %s" % (a, b,
                               " ".join(sorted(why[(a, b)])[:6])))
-    print("%d circles over %d of %d files" % (len(comps), files,
-                                               len(undefined)))
+    print("%d circles over %d of %d files; %d names out of place" % (
+        len(comps), files, len(undefined), bad))
     sys.exit(1 if bad else 0)
 
 

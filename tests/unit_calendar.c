@@ -210,9 +210,9 @@ START_TEST(test_exchange_time)
 {
 	char	 s[64];
 
-	fmt_exchange_time(NULL, 1772480400, 1, s, sizeof(s));
+	exchange_fmt_time(NULL, 1772480400, 1, s, sizeof(s));
 	ck_assert_str_eq(s, "2026-03-02 14:40 EST (19:40 UTC)");
-	fmt_exchange_time(NULL, 1782936000, 0, s, sizeof(s));
+	exchange_fmt_time(NULL, 1782936000, 0, s, sizeof(s));
 	ck_assert_str_eq(s, "16:00 EDT (20:00 UTC)");
 }
 END_TEST

@@ -226,13 +226,13 @@ START_TEST(test_exchange_time)
 {
 	char	 s[64];
 
-	fmt_exchange_time(exchange_find("JPX"), utc(2026, 3, 2, 5, 40), 1, s,
+	exchange_fmt_time(exchange_find("JPX"), utc(2026, 3, 2, 5, 40), 1, s,
 	    sizeof(s));
 	ck_assert_str_eq(s, "2026-03-02 14:40 JST (05:40 UTC)");
-	fmt_exchange_time(exchange_find("LSE"), utc(2026, 7, 1, 15, 30), 0, s,
+	exchange_fmt_time(exchange_find("LSE"), utc(2026, 7, 1, 15, 30), 0, s,
 	    sizeof(s));
 	ck_assert_str_eq(s, "16:30 BST (15:30 UTC)");
-	fmt_exchange_time(exchange_find("CRYPTO"), utc(2026, 3, 8, 3, 0), 1,
+	exchange_fmt_time(exchange_find("CRYPTO"), utc(2026, 3, 8, 3, 0), 1,
 	    s, sizeof(s));
 	ck_assert_str_eq(s, "2026-03-08 03:00 UTC");
 }

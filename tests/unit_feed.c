@@ -50,7 +50,7 @@ START_TEST(test_finnhub)
 	ck_assert(fabs(t.v[0].price - 7296.89) < 1e-9);
 	ck_assert(fabs(t.v[0].time - 1575526691.134) < 1e-6);
 	ck_assert(fabs(t.v[0].size - 0.011467) < 1e-9);
-	trades_free(&t);
+	feed_trades_free(&t);
 	free(m);
 	m = line_of("finnhub/stream.txt", 1);
 	ck_assert_int_eq(parse(&feed_finnhub, m, &t, err), FEED_ALIVE);
@@ -60,7 +60,7 @@ START_TEST(test_finnhub)
 	ck_assert_uint_eq(t.n, 2);
 	ck_assert(fabs(t.v[1].price - 261.75) < 1e-9);
 	ck_assert_str_eq(err, "");
-	trades_free(&t);
+	feed_trades_free(&t);
 	free(m);
 	m = line_of("finnhub/stream.txt", 3);
 	ck_assert_int_eq(parse(&feed_finnhub, m, &t, err), FEED_ERROR);
@@ -83,7 +83,7 @@ START_TEST(test_finnhub)
 	    err), FEED_TRADES);
 	ck_assert_uint_eq(t.n, 1);
 	ck_assert(strstr(err, "1 of 2") != NULL);
-	trades_free(&t);
+	feed_trades_free(&t);
 }
 END_TEST
 
@@ -103,14 +103,14 @@ START_TEST(test_yahoo)
 	ck_assert(fabs(t.v[0].open - 92529.99) < 1e-9);
 	ck_assert(fabs(t.v[0].day_high - 95227.56) < 0.011);
 	ck_assert_str_eq(t.v[0].currency, "USD");
-	trades_free(&t);
+	feed_trades_free(&t);
 	free(m);
 	/* version 2: the same in a JSON envelope */
 	m = line_of("yahoo/stream.txt", 1);
 	ck_assert_int_eq(parse(&feed_yahoo, m, &t, err), FEED_TRADES);
 	ck_assert_str_eq(t.v[0].symbol, "DKNG");
 	ck_assert(fabs(t.v[0].price - 24.53) < 1e-9);
-	trades_free(&t);
+	feed_trades_free(&t);
 	free(m);
 
 	ck_assert_int_eq(parse(&feed_yahoo, "{\"type\":\"pricing\","

@@ -1,5 +1,5 @@
 /*
- * lib/: UTF-8 checks and cuts, backoff with jitter, time formats, the
+ * lib/: UTF-8 checks and cuts, clock_backoff with jitter, time formats, the
  * JSON getters.
  */
 #include "config.h"
@@ -85,11 +85,11 @@ START_TEST(test_backoff)
 	int	 i;
 
 	for (i = 0; i < 200; i++) {
-		d = backoff(30, 0, 3600);
+		d = clock_backoff(30, 0, 3600);
 		ck_assert(d >= 27 && d <= 33);
-		d = backoff(30, 3, 3600);
+		d = clock_backoff(30, 3, 3600);
 		ck_assert(d >= 216 && d <= 264);
-		d = backoff(30, 40, 3600);
+		d = clock_backoff(30, 40, 3600);
 		ck_assert(d >= 3240 && d <= 3960);
 	}
 }

@@ -539,20 +539,20 @@ START_TEST(test_secret_file)
 
 	path = unit_write("key", "s3cr3t-value\nignored\n");
 	chmod(path, 0644);
-	ck_assert_int_eq(secret_file_read(path, &secret, err, sizeof(err)),
+	ck_assert_int_eq(values_secret_read(path, &secret, err, sizeof(err)),
 	    -1);
 	ck_assert_msg(strstr(err, "accessible by others") != NULL, "%s", err);
 	ck_assert_msg(strstr(err, "s3cr3t") == NULL, "secret leaked: %s",
 	    err);
 	chmod(path, 0640);
-	ck_assert_int_eq(secret_file_read(path, &secret, err, sizeof(err)),
+	ck_assert_int_eq(values_secret_read(path, &secret, err, sizeof(err)),
 	    0);
 	ck_assert_str_eq(secret, "s3cr3t-value");
 	free(secret);
 	free(path);
 	path = unit_write("emptykey", "\n");
 	chmod(path, 0600);
-	ck_assert_int_eq(secret_file_read(path, &secret, err, sizeof(err)),
+	ck_assert_int_eq(values_secret_read(path, &secret, err, sizeof(err)),
 	    -1);
 	ck_assert_msg(strstr(err, "empty secret file") != NULL, "%s", err);
 	free(path);

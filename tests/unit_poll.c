@@ -44,13 +44,21 @@ fetch_send(struct src *r, struct sym **list, size_t n, int range)
 	r->inflight++;
 }
 
-void
-fetch_cancel_all(struct poller *P)
-{
-}
-
 static struct event_base	*ebase;
 static struct config		*tconf;
+
+/* The poller alone, its requests sent to the fake transport. */
+static struct poller *
+poll_start(const struct poll_opts *o)
+{
+	struct poller	*P = poll_new(ebase, tconf, o, NULL, 0);
+	size_t		 i;
+
+	for (i = 0; i < P->nsrc; i++)
+		P->srcs[i].send = fetch_send;
+	poll_begin(P);
+	return P;
+}
 
 /* A configuration of `head' and n symbols S0..S(n-1), each `above 1'. */
 static struct poller *
@@ -75,13 +83,13 @@ start(const char *head, int n, int once)
 	clock_market_set(NOW);
 	symstate_sync(tconf);
 	nsent = 0;
-	return poll_start(ebase, tconf, &o);
+	return poll_start(&o);
 }
 
 static void
 stop(struct poller *P)
 {
-	poll_stop(P);
+	poll_free(P);
 	symstate_clear();
 	config_free(tconf);
 	event_base_free(ebase);
@@ -194,8 +202,8 @@ START_TEST(test_market_hours)
 
 	P = start("market-hours yes\npoll 60s", 1, 0);
 	clock_market_set(sat);
-	poll_stop(P);
-	P = poll_start(ebase, tconf, &(struct poll_opts){ 0, NULL });
+	poll_free(P);
+	P = poll_start(&(struct poll_opts){ 0, NULL });
 	s = TAILQ_FIRST(&P->syms);
 	d = due_in(s->timer);
 	ck_assert_msg(d > (double)(open - sat) - 2 && d < (double)(open -

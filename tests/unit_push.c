@@ -94,35 +94,35 @@ START_TEST(test_cut_between_characters)
 {
 	struct text	 t;
 
-	text_init(&t, 8, TEXT_UTF16);
-	ck_assert_int_eq(text_put(&t, "ab\xf0\x9f\x98\x80" "cdefgh",
+	ptext_init(&t, 8, TEXT_UTF16);
+	ck_assert_int_eq(ptext_put(&t, "ab\xf0\x9f\x98\x80" "cdefgh",
 	    MARKUP_NONE), -1);
-	ck_assert_str_eq(text_str(&t), "ab\xf0\x9f\x98\x80" "cde\xe2\x80\xa6");
+	ck_assert_str_eq(ptext_str(&t), "ab\xf0\x9f\x98\x80" "cde\xe2\x80\xa6");
 	ck_assert_uint_eq(t.used, 8);
-	ck_assert_int_eq(text_put(&t, "more", MARKUP_NONE), -1);
-	text_free(&t);
+	ck_assert_int_eq(ptext_put(&t, "more", MARKUP_NONE), -1);
+	ptext_free(&t);
 
 	/* an escape goes in whole or not at all */
-	text_init(&t, 12, TEXT_UTF16);
-	text_put(&t, "&&&&", MARKUP_HTML);
-	ck_assert_str_eq(text_str(&t), "&amp;&amp;\xe2\x80\xa6");
-	text_free(&t);
-	text_init(&t, 6, TEXT_UTF16);
-	text_put(&t, "a*b*c", MARKUP_DISCORD);
-	ck_assert_str_eq(text_str(&t), "a\\*b\xe2\x80\xa6");
-	text_free(&t);
+	ptext_init(&t, 12, TEXT_UTF16);
+	ptext_put(&t, "&&&&", MARKUP_HTML);
+	ck_assert_str_eq(ptext_str(&t), "&amp;&amp;\xe2\x80\xa6");
+	ptext_free(&t);
+	ptext_init(&t, 6, TEXT_UTF16);
+	ptext_put(&t, "a*b*c", MARKUP_DISCORD);
+	ck_assert_str_eq(ptext_str(&t), "a\\*b\xe2\x80\xa6");
+	ptext_free(&t);
 
 	/* bytes: the ellipsis is three */
-	text_init(&t, 5, TEXT_BYTES);
-	text_put(&t, "\xc3\xa9\xc3\xa9\xc3\xa9", MARKUP_NONE);
-	ck_assert_str_eq(text_str(&t), "\xc3\xa9\xe2\x80\xa6");
-	text_free(&t);
+	ptext_init(&t, 5, TEXT_BYTES);
+	ptext_put(&t, "\xc3\xa9\xc3\xa9\xc3\xa9", MARKUP_NONE);
+	ck_assert_str_eq(ptext_str(&t), "\xc3\xa9\xe2\x80\xa6");
+	ptext_free(&t);
 
 	/* what fits exactly is not cut */
-	text_init(&t, 3, TEXT_CHARS);
-	ck_assert_int_eq(text_put(&t, "\xc3\xa9\xc3\xa9\xc3\xa9",
+	ptext_init(&t, 3, TEXT_CHARS);
+	ck_assert_int_eq(ptext_put(&t, "\xc3\xa9\xc3\xa9\xc3\xa9",
 	    MARKUP_NONE), 0);
-	text_free(&t);
+	ptext_free(&t);
 }
 END_TEST
 
@@ -130,10 +130,10 @@ START_TEST(test_header_value)
 {
 	struct buf	 b = { 0 };
 
-	text_header(&b, "Z\xc3\xbcrich");
+	ptext_header(&b, "Z\xc3\xbcrich");
 	ck_assert_str_eq(b.data, "=?UTF-8?B?WsO8cmljaA==?=");
 	buf_free(&b);
-	text_header(&b, "a\r\nInjected: yes");
+	ptext_header(&b, "a\r\nInjected: yes");
 	ck_assert_str_eq(b.data, "a  Injected: yes");
 	buf_free(&b);
 }

@@ -44,6 +44,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case FEED_ALIVE:
 		break;
 	}
-	trades_free(&t);
+	feed_trades_free(&t);
 	return 0;
 }
