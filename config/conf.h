@@ -2,8 +2,11 @@
  * config/: the configuration language of tickerd.conf(5) and the values
  * it gives.  config_load() reads a file and every file it includes into a
  * new struct config, or reports every error as FILE:LINE: and returns
- * NULL; the running daemon then keeps the configuration it has.  Uses
- * providers/ (to check provider names), alerts/ (rules), market/, lib/.
+ * NULL; the running daemon then keeps the configuration it has.  Inside,
+ * bottom to top: lexer.c (lex_), readers.c (read_, kw_), the rules
+ * (parse_rules.c) and each block's keyword table (parse_*.c), parse.c.
+ * Uses providers/ (to check provider names), alerts/ (rules), market/,
+ * lib/.
  */
 #ifndef TICKERD_CONF_H
 #define TICKERD_CONF_H

@@ -2,12 +2,15 @@
  * lib/: what every other layer may use, and which uses none of them:
  * logging, allocation, strings and buffers, JSON helpers, formatting,
  * the clock and its timers, the count of pending work, and the one
- * owner of the libcurl multi handle inside the libevent loop.
+ * owner of the libcurl multi handle inside the libevent loop.  Inside,
+ * bottom to top: sink.c (where lines go, fatal()), xmalloc.c, buf.c,
+ * secret.c, utf8.c (text_take(): the one way in for outside text), log.c,
+ * and the rest on them.
  *
  * The layers of tickerd, each a folder, each using only those below it:
  *
  *	ctl/		tickerctl
- *	daemon/		main, polling, the evaluate pipeline, control socket
+ *	daemon/		main; sources -> arbiter -> judge; control socket
  *	notify/		delivery queue, digests, mail, webhook, syslog
  *	store/		state.json, history, outbox
  *	config/		the configuration language and its values

@@ -1,7 +1,10 @@
 /*
  * market/: what a quote is, and where and when its exchange trades.
  * No event loop, and the caller passes every time; the only I/O is the
- * tz database, read once for each zone asked about.  Uses lib/ only.
+ * tz database, read once for each zone asked about.  Inside, bottom to
+ * top: cal.c (civil dates) and zone.c (tzdata), holidays.c and
+ * holidays_asia.c, exchange.c (the table), calendar.c (sessions and
+ * trading days).  Uses lib/ only.
  */
 #ifndef TICKERD_MARKET_H
 #define TICKERD_MARKET_H

@@ -5,8 +5,11 @@
  * transport makes one attempt and reports its outcome through the
  * callback it was given.  The configuration is pushed in at start and
  * at each reload (notify_reconfigure); each attempt looks its notifier
- * up by name in the configuration of the moment.  Uses store/, config/,
- * alerts/, market/ and lib/.
+ * up by name in the configuration of the moment.  Inside: compose.c
+ * (the messages, made) below digest.c and queue.c; the queue gives the
+ * digests its notify_send(), and the transports report through the
+ * callback they are given.  Uses store/, config/, alerts/, market/ and
+ * lib/.
  */
 #ifndef TICKERD_NOTIFY_H
 #define TICKERD_NOTIFY_H

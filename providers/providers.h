@@ -3,7 +3,9 @@
  * and pure functions: how it spells a symbol, the URL of one request for
  * n symbols, and how to read the answer into one fetch_result per symbol.
  * No event loop and no I/O here: daemon/ sends the requests.  Also the
- * replay reader of recorded quotes.  Uses market/ and lib/.
+ * replay reader of recorded quotes.  Inside: api.c (what they share)
+ * below each provider's file, provider.c (the table) above them all.
+ * Uses market/ and lib/.
  */
 #ifndef TICKERD_PROVIDERS_H
 #define TICKERD_PROVIDERS_H

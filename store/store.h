@@ -9,9 +9,12 @@
  *   lock		held while a daemon uses the folder
  *
  * Every file is written atomically (a temporary file, fsync, rename,
- * fsync of the folder).  The store owns the outbox message: it makes,
- * writes, reads back and frees it; notify/ only delivers it.  Uses
- * config/, alerts/, market/ and lib/.
+ * fsync of the folder: file.c, below everything else here).  Above it,
+ * dailystore.c, review.c, history.c, symstate.c, state.c, outbox.c, each
+ * calling only those before it; dir.c, on top, opens and closes them.
+ * The store owns the outbox message: it makes, writes, reads back and
+ * frees it; notify/ only delivers it.  Uses config/, alerts/, market/
+ * and lib/.
  */
 #ifndef TICKERD_STORE_H
 #define TICKERD_STORE_H
