@@ -82,9 +82,12 @@ def objects(build):
 
 
 def nm(args, obj):
+    """The symbols nm lists, but those the compiler makes (ASan's
+    __odr_asan.NAME, __asan_*, ...)."""
     out = subprocess.run(["nm"] + args + [obj], capture_output=True,
                          text=True, check=True).stdout
-    return [line.split()[-1] for line in out.splitlines() if line.strip()]
+    names = [line.split()[-1] for line in out.splitlines() if line.strip()]
+    return [n for n in names if not n.startswith("__")]
 
 
 def label(build, obj):
