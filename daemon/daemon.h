@@ -51,8 +51,10 @@ struct symrange {
 	double		 close[2];
 };
 
-/* A watched symbol, as the poller follows it: kept small, for there may
- * be tens of thousands. */
+/* A watched symbol: what the poller follows of it (its timer is the
+ * poller's, or none when replayed), what its stream says, and whether the
+ * arbiter judged a quote of it.  Kept small, for there may be tens of
+ * thousands. */
 struct sym {
 	TAILQ_ENTRY(sym)	 entry;
 	TAILQ_ENTRY(sym)	 qentry;	/* in a provider's queue */
@@ -60,7 +62,7 @@ struct sym {
 	struct poller		*P;
 	struct watch		*w;
 	struct symstate		*ss;
-	struct event		*timer;
+	struct event		*timer;		/* its polls; NULL: replayed */
 	int			 busy;		/* queued or in flight */
 	int			 solo;		/* asked alone after a bad batch */
 	int			 source;	/* the last that answered */
