@@ -192,7 +192,8 @@ arbiter_quote(struct arbiter *A, struct sym *s, struct quote *q, time_t now,
 		s->quoted = 1;
 		return;
 	}
-	if (from != ORIGIN_TRADE && clock_mono() < s->live_until) {
+	if (from != ORIGIN_TRADE && s->live_until > 0 &&
+	    clock_mono() < s->live_until) {
 		lend(ss, q);	/* the stream's are newer */
 		s->quoted = 1;
 		return;
