@@ -96,6 +96,9 @@ struct daily {
 	size_t		 nalerts, calerts;
 	double		*dayp;		/* that session's prices since */
 	size_t		 ndayp, cdayp;
+	unsigned long	*pend;		/* review numbers of its alerts whose
+					   outcomes wait for sessions */
+	size_t		 npend, cpend;
 	/* the daemon's fetching of it (daemon/dailyfetch.c) */
 	long		 fetched_day;	/* the session it was last fetched */
 	time_t		 retry_at;	/* after a failure, not before */

@@ -42,6 +42,7 @@ daily_free(struct daily *d)
 	free(d->alerts);
 	free(d->apos);
 	free(d->dayp);
+	free(d->pend);
 	free(d);
 }
 
@@ -107,6 +108,11 @@ daily_alert(struct daily *d, long day, unsigned long seq)
 	}
 	d->apos[d->nalerts] = d->ndayp;
 	d->alerts[d->nalerts++] = seq;
+	if (d->npend == d->cpend) {
+		d->cpend = d->cpend ? d->cpend * 2 : 4;
+		d->pend = xreallocarray(d->pend, d->cpend, sizeof(*d->pend));
+	}
+	d->pend[d->npend++] = seq;
 }
 
 /* A price of the session of the latest alerts, after them. */

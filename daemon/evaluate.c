@@ -53,9 +53,13 @@ run_rules(struct judge *J, struct watch *w, struct symstate *ss,
 	struct rule_params	 params;
 	struct alert		*alerts = NULL, *a;
 	struct symref		 before = ss->ref;
+	struct daily		*d = ss->ref.daily;
+	unsigned		 version = d != NULL ? d->version : 0;
 
 	*na = 0;
 	symref_update(&ss->ref, q);
+	if (d != NULL && d->npend > 0 && d->version != version)
+		review_follow(d, ss->ref.cal_day);	/* a session is over */
 	if (ss->ref.daily != NULL && ss->ref.daily->nalerts > 0) {
 		if (ss->ref.daily->alert_day == ss->ref.cal_day)
 			daily_after_alert(ss->ref.daily, q->price);

@@ -185,6 +185,28 @@ review_update(const char *symbol, const struct daily *d, long today)
 			dirty = 1;
 }
 
+/*
+ * A session of d completed: the outcomes of its alerts that wait for it
+ * follow, while the bars after each are still in the history (it keeps
+ * DAILY_MAX sessions), and those that are known leave d's list.
+ */
+void
+review_follow(struct daily *d, long today)
+{
+	struct review	*r;
+	size_t		 i, k;
+
+	for (i = k = 0; i < d->npend; i++) {
+		if ((r = by_seq(d->pend[i])) == NULL)
+			continue;	/* dropped */
+		if (outcome_update(&r->o, d, r->day0, r->price, today))
+			dirty = 1;
+		if (!r->o.done && !r->o.ended)
+			d->pend[k++] = d->pend[i];
+	}
+	d->npend = k;
+}
+
 /* Every alert's outcome, each from its symbol's history (find's). */
 void
 review_update_all(struct daily *(*find)(const char *), long today)

@@ -173,6 +173,7 @@ int		 review_pending(const char *);
 long		 review_oldest_pending(const char *);
 void		 review_update(const char *, const struct daily *, long);
 void		 review_session(const struct daily *);
+void		 review_follow(struct daily *, long);
 void		 review_update_all(struct daily *(*)(const char *), long);
 size_t		 review_count(void);
 const struct review *review_at(size_t);

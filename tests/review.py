@@ -3,6 +3,8 @@
 replay file, for tests/review.sh.
 
     review.py gen FILE              writes four months of intraday quotes
+    review.py years FILE N          writes N sessions of daily closes (one
+                                    quote each, as from Stooq's daily CSV)
     review.py check FILE OUT        checks every "forward" line of OUT (a
                                     backtest's) against FILE, to the cent
     review.py daemon BARS JSON      checks tickerctl review --json's rows
@@ -37,6 +39,29 @@ def gen(path):
                         timedelta(minutes=55 * m)
                     p = max(0.5, p * (1 + rnd.gauss(0, 0.012)))
                     rows.append((t.astimezone(timezone.utc), sym, round(p, 2)))
+            d += timedelta(days=1)
+    rows.sort()
+    with open(path, "w") as f:
+        f.write("time,symbol,price,prev_close,high52,low52,volume\n")
+        for t, s, p in rows:
+            f.write("%s,%s,%.2f,,,,\n" % (t.strftime("%Y-%m-%dT%H:%M:%SZ"), s, p))
+
+
+def years(path, n):
+    """n sessions of three symbols, one quote at each close; long enough
+    that the history kept (600 sessions) slides many times."""
+    rows = []
+    for k, sym in enumerate(("AAPL", "MSFT", "NVDA")):
+        rnd = random.Random(11 + k)
+        p = (24.0, 50.0, 5.0)[k]
+        d, got = date(2016, 1, 4), 0
+        while got < n:
+            if d.weekday() < 5 and not (d.month == 12 and d.day == 25) \
+                    and not (d.month == 1 and d.day == 1):
+                t = datetime(d.year, d.month, d.day, 15, 59, tzinfo=NY)
+                p = max(0.5, p * (1 + rnd.gauss(0.0004, 0.02)))
+                rows.append((t.astimezone(timezone.utc), sym, round(p, 2)))
+                got += 1
             d += timedelta(days=1)
     rows.sort()
     with open(path, "w") as f:
@@ -141,5 +166,6 @@ def daemon(barspath, jsonpath):
 
 if __name__ == "__main__":
     {"gen": lambda: gen(sys.argv[2]),
+     "years": lambda: years(sys.argv[2], int(sys.argv[3])),
      "check": lambda: check(sys.argv[2], sys.argv[3]),
      "daemon": lambda: daemon(sys.argv[2], sys.argv[3])}[sys.argv[1]]()

@@ -26,6 +26,25 @@ check "a forward line for each alert" grep -qx "$n alerts" "$T/out"
 $REF check "$T/q.csv" "$T/out" > "$T/check"
 cat "$T/check"
 check "every return, rise and fall as computed independently" grep -q "^forward lines [1-9][0-9]*, 0 wrong" "$T/check"
+
+# ---- ten years of daily closes: the history kept (600 sessions) slides
+# under the alerts, and each outcome is still its own sessions'
+$REF years "$T/y.csv" 2520
+cat > "$T/y.conf" <<'END'
+state-dir memory
+control none
+notifier syslog "log" { }
+notify "log"
+watch AAPL { rsi 14 below 30  move 4%  cross above sma 50 }
+watch MSFT { rsi 14 above 70  move 4% }
+watch NVDA { rsi 14 below 30  rsi 14 above 70  move 5% }
+END
+"$TICKERD" --once --replay "$T/y.csv" -f "$T/y.conf" >"$T/yout" 2>"$T/yerr"
+check "the ten-year backtest ran" test $? -eq 0
+$REF check "$T/y.csv" "$T/yout" > "$T/ycheck"
+cat "$T/ycheck"
+check "over 2,520 sessions every return equals the independent one" \
+    grep -Eq "^forward lines [0-9]{3,}, 0 wrong" "$T/ycheck"
 check "the table has the review's columns" grep -q '^SYMBOL .* FOLLOWED  MED+1    MED+5    MED+20' "$T/out"
 check "a row says how often the move followed" grep -Eq '^QCOM +below 145 +[0-9]+ .* [0-9]+/[0-9]+ +[-+][0-9.]+%' "$T/out"
 
