@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -217,6 +218,90 @@ START_TEST(test_exchange_time)
 }
 END_TEST
 
+/*
+ * The zone table read from the TZif files against the C library's own
+ * reading of them: every day from 1970 to 2100 at a time of day that
+ * moves, and each change to the second.  The zones are the exchanges'
+ * and those whose rules are unusual: the southern half, negative
+ * daylight saving (Dublin), times past 24:00 (Jerusalem), a rule that
+ * starts at -1:00 (Nuuk), one that was abolished (Sao Paulo), 45-minute
+ * offsets (Chatham), and Casablanca's many changes.
+ */
+static int
+libc_off(time_t t, char *abbr, size_t len)
+{
+	struct tm	 tm;
+
+	localtime_r(&t, &tm);
+	tk_strlcpy(abbr, tm.tm_zone ? tm.tm_zone : "", len);
+	return (int)tm.tm_gmtoff;
+}
+
+static void
+zone_against_libc(const char *name)
+{
+	struct zone	*z = zone_get(name);
+	const char	*ab;
+	char		 want[16], prev[16];
+	time_t		 t, lo, hi, mid;
+	int		 off, poff, k, bad = 0;
+
+	ck_assert_msg(z != NULL, "%s", name);
+	setenv("TZ", name, 1);
+	tzset();
+	poff = libc_off(0, prev, sizeof(prev));
+	for (k = 1; k < 47482 && bad < 3; k++) {	/* to 2100 */
+		t = (time_t)k * 86400 + (time_t)(k * 3607L % 86400);
+		off = libc_off(t, want, sizeof(want));
+		if (zone_offset(z, t, &ab) != off || strcmp(ab, want) != 0) {
+			bad++;
+			fprintf(stderr, "%s at %lld: %d %s, libc %d %s\n",
+			    name, (long long)t, zone_offset(z, t, NULL), ab,
+			    off, want);
+		}
+		if (off != poff) {	/* the change itself, to the second */
+			lo = t - 86400 - 3607;
+			hi = t;
+			while (hi - lo > 1) {
+				mid = lo + (hi - lo) / 2;
+				if (libc_off(mid, want, sizeof(want)) == poff)
+					lo = mid;
+				else
+					hi = mid;
+			}
+			if (zone_offset(z, lo, NULL) != poff ||
+			    zone_offset(z, hi, NULL) != off) {
+				bad++;
+				fprintf(stderr, "%s: the change at %lld\n",
+				    name, (long long)hi);
+			}
+		}
+		poff = off;
+	}
+	unsetenv("TZ");
+	tzset();
+	ck_assert_msg(bad == 0, "%s differs from the C library", name);
+}
+
+START_TEST(test_zones_match_libc)
+{
+	static const char *const names[] = {
+		"America/New_York", "Europe/London", "Asia/Tokyo",
+		"Australia/Sydney", "Europe/Dublin", "Asia/Jerusalem",
+		"America/Nuuk", "America/Sao_Paulo", "Pacific/Chatham",
+		"Africa/Casablanca", "Asia/Kolkata", "Europe/Berlin",
+		"America/Santiago", "Asia/Tehran", "UTC",
+	};
+	const struct exchange	*ex;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		zone_against_libc(names[i]);
+	for (i = 0; (ex = exchange_at(i)) != NULL; i++)
+		zone_against_libc(ex->zone);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -228,6 +313,8 @@ main(void)
 	tcase_add_test(tc, test_sessions);
 	tcase_add_test(tc, test_next_poll);
 	tcase_add_test(tc, test_exchange_time);
+	tcase_add_test(tc, test_zones_match_libc);
+	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
