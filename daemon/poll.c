@@ -21,7 +21,6 @@
 #include "daemon/daemon.h"
 
 #define AFTER_CLOSE_MAX	900	/* the after-close poll, at the latest */
-#define BATCH_WAIT	0.2	/* seconds a batch waits for more symbols */
 #define WAIT_MAX	3600	/* the longest a chain is waited for */
 
 /* Poll s in `seconds'. */
@@ -114,7 +113,8 @@ poll_enqueue(struct sym *s, int at)
 	TAILQ_INSERT_TAIL(&r->queue, s, qentry);
 	r->nqueue++;
 	if (session_batch_max(r) > 1 && r->nqueue < session_batch_max(r))
-		bucket_wake_in(r, BATCH_WAIT);	/* let the others due join */
+		bucket_wake_in(r, 0);	/* those due in this turn of the
+					   loop join; no wait */
 	else
 		bucket_dispatch(r);
 }
