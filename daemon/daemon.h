@@ -151,8 +151,7 @@ struct judge {
 	struct event		*wait_ev;	/* tries them again */
 	struct event		*commit_ev;	/* commits them */
 	double			 committed;	/* the last, clock_mono() */
-	off_t			 hist_mark;	/* history before them */
-	size_t			 hist_lines;	/* and their lines */
+	struct event		*snap_ev;	/* compacts the journal */
 };
 
 /* The arbiter: which quotes are judged, and when they are. */

@@ -36,6 +36,7 @@
 #define SAVE_DELAY	1.0	/* a change without an alert waits this long */
 #define SAVE_RETRY	5.0	/* a failed save is tried again this often */
 #define COMMIT_WINDOW	0.05	/* alerts wait this long for others */
+#define SNAPSHOT_QUIET	5.0	/* nothing committed this long: compact */
 
 /*
  * Judge every rule of w on q at now.  The new states are applied to ss;
@@ -118,8 +119,8 @@ stage(struct judge *J, struct watch *w, struct symstate *ss,
     struct outlist *msgs)
 {
 	struct outmsg	*m;
-	char		 line[512], batch[128], **hist, *snap;
-	size_t		 i;
+	char		 line[512], batch[128], **hist;
+	size_t		 i, mark = journal_mark();
 	int		 rc = -1;
 
 	notify_batch(w->symbol, q, batch, sizeof(batch));
@@ -128,12 +129,11 @@ stage(struct judge *J, struct watch *w, struct symstate *ss,
 		alert_line(&alerts[i], line, sizeof(line));
 		hist[i] = history_line(&alerts[i], line, batch);
 	}
-	snap = state_snapshot(ss);
-	notify_build(J->conf, w, snap, alerts, na, batch, hist, msgs);
-	free(snap);
+	notify_build(J->conf, w, alerts, na, batch, hist, msgs);
 	TAILQ_FOREACH(m, msgs, entry) {
 		if (outbox_stage(m) == -1) {
 			outbox_unwrite(msgs, m);
+			journal_rewind(mark);
 			goto out;
 		}
 		work_crashpoint("outbox");
@@ -141,9 +141,9 @@ stage(struct judge *J, struct watch *w, struct symstate *ss,
 	work_crashpoint("history");
 	if (history_stage(hist, na) == -1) {
 		outbox_unwrite(msgs, NULL);
+		journal_rewind(mark);
 		goto out;
 	}
-	J->hist_lines += na;
 	rc = 0;
  out:
 	for (i = 0; i < na; i++)
@@ -205,6 +205,30 @@ announce(struct judge *J, struct held *h)
 }
 
 /*
+ * The journal is compacted when it is due (store_snapshot_due()), or
+ * once nothing has been committed for SNAPSHOT_QUIET.
+ */
+static void
+compact(struct judge *J)
+{
+	if (J->backtest)
+		return;
+	if (store_snapshot_due(0))
+		(void)store_snapshot(J->conf);
+	else if (store_snapshot_due(1))
+		timer_in(J->snap_ev, SNAPSHOT_QUIET);
+}
+
+static void
+snap_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct judge	*J = arg;
+
+	if (TAILQ_EMPTY(&J->held) && store_snapshot_due(1))
+		(void)store_snapshot(J->conf);
+}
+
+/*
  * Commit what is staged: one sync for every message and history line,
  * then state.json, once.  When the state directory cannot take it, every
  * staged evaluation's files are removed, and its alerts wait in memory
@@ -221,18 +245,15 @@ commit(struct judge *J)
 		return;
 	evtimer_del(J->commit_ev);
 	work_crashpoint("commit");
-	ok = state_save(J->conf) == 0;
+	ok = store_commit(J->conf) == 0;
 	if (ok) {
 		J->dirty = 0;
 		work_crashpoint("committed");
-	} else
-		history_cut(J->hist_mark, J->hist_lines);
+	}
 	while ((h = TAILQ_LAST(&J->held, heldlist)) != NULL) {
 		TAILQ_REMOVE(&J->held, h, entry);
-		if (!ok) {
-			outbox_unwrite(&h->msgs, NULL);
+		if (!ok)
 			outlist_free(&h->msgs);
-		}
 		TAILQ_INSERT_HEAD(&done, h, entry);
 	}
 	while ((h = TAILQ_FIRST(&done)) != NULL) {
@@ -244,8 +265,8 @@ commit(struct judge *J)
 			    h->ss, h->alerts, h->na);
 		held_free(h);
 	}
-	J->hist_lines = 0;
 	J->committed = clock_mono();
+	compact(J);
 	work_end();
 }
 
@@ -274,7 +295,8 @@ judge_new(struct event_base *base, struct config *conf, int backtest)
 	TAILQ_INIT(&J->waiting);
 	if ((J->save_ev = evtimer_new(base, save_cb, J)) == NULL ||
 	    (J->commit_ev = evtimer_new(base, commit_cb, J)) == NULL ||
-	    (J->wait_ev = evtimer_new(base, waiting_cb, J)) == NULL)
+	    (J->wait_ev = evtimer_new(base, waiting_cb, J)) == NULL ||
+	    (J->snap_ev = evtimer_new(base, snap_cb, J)) == NULL)
 		fatalx("evtimer_new");
 	return J;
 }
@@ -290,6 +312,7 @@ judge_free(struct judge *J)
 	event_free(J->save_ev);
 	event_free(J->commit_ev);
 	event_free(J->wait_ev);
+	event_free(J->snap_ev);
 	free(J);
 }
 
@@ -302,11 +325,12 @@ judge_flush(struct judge *J)
 		return;
 	if (!J->dirty)
 		return;
-	if (state_save(J->conf) == -1) {
+	if (store_commit(J->conf) == -1) {
 		timer_in(J->save_ev, SAVE_RETRY);
 		return;
 	}
 	J->dirty = 0;
+	compact(J);
 }
 
 /* Stage the alerts of h, to be committed with the others of the window. */
@@ -315,8 +339,6 @@ hold(struct judge *J, struct watch *w, struct held *h, const struct quote *q)
 {
 	double	 since;
 
-	if (TAILQ_EMPTY(&J->held))
-		J->hist_mark = history_mark();
 	if ((!TAILQ_EMPTY(&J->waiting) && waiting_retry(J) == -1) ||
 	    stage(J, w, h->ss, q, h->alerts, h->na, &h->msgs) == -1) {
 		/* after those that wait already, in order */

@@ -197,7 +197,7 @@ reload(void *arg)
 	kept = symstate_sync(new);
 	reconfigure(new);
 	review_horizons(conf->review_days, conf->nreview_days);
-	if (state_save(conf) == -1)
+	if (store_snapshot(conf) == -1)
 		log_warnx("reload: the state could not be saved");
 	if ((pipeline = pipeline_start(base, conf, &po)) == NULL)
 		fatalx("reload: cannot start polling");
@@ -504,9 +504,6 @@ main(int argc, char *argv[])
 		log_warnx("%s", err);
 		return 2;
 	}
-	review_horizons(conf->review_days, conf->nreview_days);
-	review_load();
-	symstate_daily_load();
 	po.once = a.once;
 	po.replay = a.replay;
 	exit_when_idle = a.once || a.replay != NULL ||
@@ -523,7 +520,7 @@ main(int argc, char *argv[])
 	children_shutdown();
 	reviewmail_stop();
 	notify_free();
-	store_close();
+	store_close(conf);
 	event_free(tick_ev);
 	event_free(status_ev);
 	status_ev = NULL;

@@ -55,7 +55,7 @@ waiting_keep(struct judge *J, struct watch *w, struct symstate *ss,
 {
 	struct waiting	*x = xcalloc(1, sizeof(*x));
 	const struct quote *q = &alerts[0].quote;
-	char		 line[512], batch[128], *snap;
+	char		 line[512], batch[128];
 	size_t		 i;
 
 	TAILQ_INIT(&x->msgs);
@@ -69,11 +69,9 @@ waiting_keep(struct judge *J, struct watch *w, struct symstate *ss,
 		x->lines[i] = xstrdup(line);
 		x->hist[i] = history_line(&alerts[i], line, batch);
 	}
-	snap = state_snapshot(ss);
 	if (w != NULL)
-		notify_build(J->conf, w, snap, alerts, na, batch, x->hist,
+		notify_build(J->conf, w, alerts, na, batch, x->hist,
 		    &x->msgs);
-	free(snap);
 	log_warnx("%s: %zu alert%s kept in memory until the state directory "
 	    "can be written", ss->symbol, na, na == 1 ? "" : "s");
 	TAILQ_INSERT_TAIL(&J->waiting, x, entry);
@@ -90,24 +88,26 @@ waiting_retry(struct judge *J)
 {
 	struct waiting	*x;
 	struct outmsg	*m;
-	off_t		 mark;
-	size_t		 lines = 0, i;
+	size_t		 i, mark = journal_mark();
 	int		 ok = 1;
 
 	if (TAILQ_EMPTY(&J->waiting))
 		return 0;
 	if (!TAILQ_EMPTY(&J->held))	/* after that commit */
 		goto later;
-	mark = history_mark();
 	TAILQ_FOREACH(x, &J->waiting, entry) {
 		TAILQ_FOREACH(m, &x->msgs, entry)
 			if ((ok = outbox_stage(m) == 0) == 0)
 				break;
 		if (!ok || (ok = history_stage(x->hist, x->na) == 0) == 0)
 			break;
-		lines += x->na;
 	}
-	if (ok && state_save(J->conf) == 0) {
+	if (!ok) {
+		journal_rewind(mark);
+		TAILQ_FOREACH(x, &J->waiting, entry)
+			outbox_unwrite(&x->msgs, NULL);
+	}
+	if (ok && store_commit(J->conf) == 0) {
 		J->dirty = 0;
 		while ((x = TAILQ_FIRST(&J->waiting)) != NULL) {
 			TAILQ_REMOVE(&J->waiting, x, entry);
@@ -123,9 +123,6 @@ waiting_retry(struct judge *J)
 		}
 		return 0;
 	}
-	history_cut(mark, lines);
-	TAILQ_FOREACH(x, &J->waiting, entry)
-		outbox_unwrite(&x->msgs, NULL);
  later:
 	timer_in(J->wait_ev, WAIT_RETRY);
 	return -1;

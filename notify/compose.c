@@ -105,12 +105,11 @@ notify_message(const struct notifier *n, const struct alert *a, const char *id,
 
 /*
  * Build the messages announcing na alerts of watch w, one per alert and
- * notifier, into out.  They share the batch id, carry the symbol's state
- * after the alerts (snap, from state_snapshot()) and each alert's history
- * line, so that recovery can complete what a crash interrupted.
+ * notifier, into out.  They share the batch id and carry each alert's
+ * history line.
  */
 void
-notify_build(struct config *c, const struct watch *w, const char *snap,
+notify_build(struct config *c, const struct watch *w,
     const struct alert *a, size_t na, const char *batch, char *const *hist,
     struct outlist *out)
 {
@@ -129,7 +128,6 @@ notify_build(struct config *c, const struct watch *w, const char *snap,
 			m = notify_message(n, &a[i], id, a[i].rule->id, clock_now());
 			m->count = a[i].count;
 			m->batch = xstrdup(batch);
-			m->snapshot = xstrdup(snap);
 			m->history = xstrdup(hist[i] ? hist[i] : "");
 			TAILQ_INSERT_TAIL(out, m, entry);
 			size++;

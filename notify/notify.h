@@ -31,8 +31,8 @@ const struct notifier *notify_lookup(const char *);
 void		 notify_batch(const char *, const struct quote *, char *,
 		    size_t);
 void		 notify_build(struct config *, const struct watch *,
-		    const char *, const struct alert *, size_t, const char *,
-		    char *const *, struct outlist *);
+		    const struct alert *, size_t, const char *, char *const *,
+		    struct outlist *);
 void		 notify_compose(struct outmsg *, const struct notifier *,
 		    const struct alert *, size_t, const char *);
 struct outmsg	*notify_message(const struct notifier *,

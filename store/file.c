@@ -68,6 +68,15 @@ store_problem(void)
 	return problem[0] != '\0' ? problem : NULL;
 }
 
+/* The size of a file of the state directory; 0 when it has none. */
+off_t
+store_size(const char *path)
+{
+	struct stat	 st;
+
+	return stat(path, &st) == 0 ? st.st_size : 0;
+}
+
 int
 store_fsync_dir(const char *dir)
 {

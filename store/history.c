@@ -152,9 +152,13 @@ history_tail(size_t n)
 	return a;
 }
 
-/* The history's size, to cut it back to (history_cut). */
-off_t
-history_mark(void)
+/* The lines of the commit under way: written once it is made. */
+static char	**staged;
+static size_t	 nstaged, cstaged;
+
+/* The history's size, to cut a failed append back to. */
+static off_t
+history_size(void)
 {
 	struct stat	 st;
 	char		*path;
@@ -169,22 +173,6 @@ history_mark(void)
 	return size;
 }
 
-/* Cut the history back to a mark: what a failed batch appended goes. */
-void
-history_cut(off_t mark, size_t lines)
-{
-	char	*path;
-
-	if (store_dir() == NULL)
-		return;
-	xasprintf(&path, "%s/history.jsonl", store_dir());
-	if (truncate(path, mark) == -1 && errno != ENOENT)
-		log_warn("state: cutting back %s", path);
-	free(path);
-	history_lines -= lines < history_lines ? lines : history_lines;
-	ring_next -= lines < ring_next ? lines : ring_next;
-}
-
 /*
  * Append n lines to history.jsonl in one write, synced now or (later)
  * at the next store_sync().  Returns 0, or -1 (said through
@@ -195,7 +183,7 @@ append(char *const *text, size_t n, int later)
 {
 	struct buf	 b = { 0 };
 	char		*path;
-	off_t		 mark = history_mark();
+	off_t		 mark = history_size();
 	size_t		 i;
 	ssize_t		 w;
 	int		 fd, rc = -1;
@@ -244,11 +232,65 @@ history_add_lines(char *const *text, size_t n)
 	return append(text, n, 0);
 }
 
-/* Append n lines, durable at the next store_sync(). */
+/*
+ * Stage n lines for the commit under way: journaled with it, and written
+ * to history.jsonl once it is made (history_flush()).
+ */
 int
 history_stage(char *const *text, size_t n)
 {
-	return append(text, n, 1);
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (text[i] == NULL)	/* could not be made: that line only */
+			continue;
+		journal_add_string("h", text[i]);
+		if (nstaged == cstaged) {
+			cstaged = cstaged ? cstaged * 2 : 16;
+			staged = xreallocarray(staged, cstaged,
+			    sizeof(*staged));
+		}
+		staged[nstaged++] = xstrdup(text[i]);
+	}
+	return 0;
+}
+
+/*
+ * The commit was made (made: 1) or not: the staged lines are written,
+ * without a sync (the journal holds them), or dropped.
+ */
+void
+history_flush(int made)
+{
+	size_t	 i;
+
+	if (made && nstaged > 0)
+		(void)append(staged, nstaged, 1);
+	for (i = 0; i < nstaged; i++)
+		free(staged[i]);
+	nstaged = 0;
+}
+
+/*
+ * A journal's history line: appended unless history.jsonl's tail has it
+ * already (the journal was replayed over a snapshot that holds it).
+ */
+void
+history_apply(const char *line)
+{
+	char	*path;
+	int	 fd, found = 0;
+
+	if (*line == '\0')
+		return;
+	xasprintf(&path, "%s/history.jsonl", store_dir());
+	if ((fd = store_file(path, O_RDONLY, 0)) != -1) {
+		found = buf_tail_contains(fd, line, 256 * 1024);
+		close(fd);
+	}
+	free(path);
+	if (!found)
+		(void)append((char *const *)&line, 1, 1);
 }
 
 /* Append a line to history.jsonl; -1 when it could not be written. */
@@ -290,4 +332,8 @@ history_close(void)
 	}
 	ring_next = 0;
 	history_lines = 0;
+	history_flush(0);
+	free(staged);
+	staged = NULL;
+	cstaged = 0;
 }

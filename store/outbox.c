@@ -28,20 +28,13 @@
 
 #define OUTBOX_VERSION	1
 
-/*
- * Write a message to the outbox: durable when this returns 0 or, with
- * later, at the next store_sync().  In memory-only mode there is nothing
- * to write.
- */
-static int
-write_msg(const struct outmsg *m, int later)
+/* A message as its outbox file holds it; NULL when out of memory. */
+static char *
+msg_text(const struct outmsg *m)
 {
 	json_t	*j;
-	char	*text, *dir, *name;
-	int	 rc;
+	char	*text;
 
-	if (store_dir() == NULL)
-		return 0;
 	/* jtext(): a message is never lost to a byte of its text */
 	j = json_pack("{s:i, s:o, s:o, s:s, s:I, s:o, s:o, s:i, s:o, s:i, "
 	    "s:o, s:o, s:o, s:o, s:o}", "version", OUTBOX_VERSION,
@@ -50,49 +43,126 @@ write_msg(const struct outmsg *m, int later)
 	    "created", (json_int_t)m->created, "symbol", jtext(m->symbol),
 	    "rule", jtext(m->rule), "count", (int)m->count,
 	    "batch", jtext(m->batch), "batch_size", m->batch_size,
-	    "subject", jtext(m->subject), "snapshot", jtext(m->snapshot),
-	    "history", jtext(m->history), "alert", jtext(m->alert),
-	    "payload", jtextn(m->payload.data, m->payload.len));
+	    "subject", jtext(m->subject), "snapshot", jtext(m->snapshot ?
+	    m->snapshot : ""), "history", jtext(m->history),
+	    "alert", jtext(m->alert), "payload", jtextn(m->payload.data,
+	    m->payload.len));
 	text = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
 	json_decref(j);
-	if (text == NULL) {	/* out of memory: as a failed write */
+	if (text == NULL)
 		log_warnx("outbox: %s: the message could not be encoded",
 		    m->id);
-		return -1;
-	}
+	return text;
+}
+
+/* Whether an id can name a file of the outbox (the journal's word). */
+static int
+good_id(const char *id)
+{
+	return id[0] != '\0' && id[0] != '.' && strlen(id) < 200 &&
+	    id[strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789._-")] == '\0';
+}
+
+/* outbox/ID.json, written without a sync: the journal holds it. */
+static int
+write_file(const char *id, const char *text)
+{
+	char	*dir, *name;
+	int	 rc;
+
 	xasprintf(&dir, "%s/outbox", store_dir());
-	xasprintf(&name, "%s.json", m->id);
-	rc = later ? store_write_later(dir, name, text, strlen(text)) :
-	    store_write(dir, name, text, strlen(text));
-	free(text);
+	xasprintf(&name, "%s.json", id);
+	rc = store_write_later(dir, name, text, strlen(text));
 	free(dir);
 	free(name);
 	return rc;
 }
 
-int
-outbox_write(const struct outmsg *m)
-{
-	return write_msg(m, 0);
-}
+/* The messages of the commit under way: their files, once it is made. */
+static struct staged {
+	char	*id, *text;
+}		*staged;
+static size_t	 nstaged, cstaged;
 
-/* Write a message, durable at the next store_sync(). */
+/*
+ * Stage a message for the commit under way: journaled with it, and its
+ * file written once it is made (outbox_flush()).  In memory-only mode
+ * there is nothing to write.  Returns 0, or -1 when it cannot be encoded.
+ */
 int
 outbox_stage(const struct outmsg *m)
 {
-	return write_msg(m, 1);
+	char	*text;
+
+	if (store_dir() == NULL)
+		return 0;
+	if ((text = msg_text(m)) == NULL)
+		return -1;
+	journal_add("o", text, strlen(text));
+	if (nstaged == cstaged) {
+		cstaged = cstaged ? cstaged * 2 : 16;
+		staged = xreallocarray(staged, cstaged, sizeof(*staged));
+	}
+	staged[nstaged].id = xstrdup(m->id);
+	staged[nstaged++].text = text;
+	return 0;
 }
 
-/* Remove the outbox files of msgs, up to upto (NULL: all of them). */
+/* The commit was made (1) or not (0): the staged files follow, or go. */
+void
+outbox_flush(int made)
+{
+	size_t	 i;
+
+	for (i = 0; i < nstaged; i++) {
+		if (made)
+			(void)write_file(staged[i].id, staged[i].text);
+		free(staged[i].id);
+		free(staged[i].text);
+	}
+	nstaged = 0;
+	if (!made) {
+		free(staged);
+		staged = NULL;
+		cstaged = 0;
+	}
+}
+
+/* A message alone, durable when this returns 0 (the review's mail). */
+int
+outbox_write(const struct outmsg *m)
+{
+	if (store_dir() == NULL)
+		return 0;
+	if (outbox_stage(m) == -1)
+		return -1;
+	if (journal_commit(1) == -1) {
+		outbox_flush(0);
+		return -1;
+	}
+	outbox_flush(1);
+	return 0;
+}
+
+/* The messages of msgs, up to upto (NULL: all), are not to be written
+ * after all: their staged files go (their records, journal_rewind()). */
 void
 outbox_unwrite(struct outlist *msgs, const struct outmsg *upto)
 {
 	struct outmsg	*m;
+	size_t		 i, k;
 
 	TAILQ_FOREACH(m, msgs, entry) {
 		if (m == upto)
 			break;
-		outbox_remove(m);
+		for (i = k = 0; i < nstaged; i++)
+			if (strcmp(staged[i].id, m->id) == 0) {
+				free(staged[i].id);
+				free(staged[i].text);
+			} else
+				staged[k++] = staged[i];
+		nstaged = k;
 	}
 }
 
@@ -108,22 +178,53 @@ outlist_free(struct outlist *msgs)
 	}
 }
 
-/* A message was delivered: forget it. */
+/* Remove outbox/ID.json. */
+static void
+unlink_msg(const char *id)
+{
+	char	*path;
+
+	xasprintf(&path, "%s/outbox/%s.json", store_dir(), id);
+	if (unlink(path) == -1 && errno != ENOENT)
+		log_warn("outbox: removing %s", path);
+	free(path);
+}
+
+/*
+ * A message was delivered: forget it, durably (a record of its own in
+ * the journal, synced), so that a crash after this sends it no more.
+ */
 void
 outbox_remove(const struct outmsg *m)
 {
-	char	*path, *dir;
-
 	if (store_dir() == NULL)
 		return;
-	xasprintf(&dir, "%s/outbox", store_dir());
-	xasprintf(&path, "%s/%s.json", dir, m->id);
-	if (unlink(path) == -1 && errno != ENOENT)
-		log_warn("outbox: removing %s", path);
-	else
-		store_fsync_dir(dir);
+	journal_record("d", m->id, 1);
+	unlink_msg(m->id);
+}
+
+/* A journal's record of the outbox: a message to keep, or one gone. */
+void
+outbox_apply(const char *kind, json_t *v)
+{
+	const char	*id;
+	char		*path, *text;
+	struct stat	 st;
+
+	if (strcmp(kind, "d") == 0) {
+		if (json_is_string(v) && good_id(json_string_value(v)))
+			unlink_msg(json_string_value(v));
+		return;
+	}
+	if (!json_is_object(v) || !good_id(id = jstr(v, "id")))
+		return;
+	xasprintf(&path, "%s/outbox/%s.json", store_dir(), id);
+	if (lstat(path, &st) == -1 && errno == ENOENT &&
+	    (text = json_dumps(v, JSON_COMPACT)) != NULL) {
+		(void)write_file(id, text);
+		free(text);
+	}
 	free(path);
-	free(dir);
 }
 
 /* A message given up on: keep it in outbox/failed/. */
@@ -138,8 +239,10 @@ outbox_fail(const struct outmsg *m)
 	xasprintf(&to, "%s/outbox/failed/%s.json", store_dir(), m->id);
 	if (rename(from, to) == -1)
 		log_warn("outbox: moving %s to failed/", from);
-	else
+	else {
+		journal_record("d", m->id, 1);
 		log_warnx("outbox: kept the undelivered message in %s", to);
+	}
 	free(from);
 	free(to);
 }
@@ -355,8 +458,10 @@ outbox_recover(struct config *conf, store_queue_fn queue)
 		else
 			rolled += commit_batch(conf, v, n, i);
 	}
-	if (rolled > 0)
-		state_save(conf);
+	if (rolled > 0) {		/* committed now */
+		state_journal(conf);
+		(void)journal_commit(1);
+	}
 	for (i = 0; i < n; i++)
 		if (v[i] != NULL) {
 			queue(v[i]);

@@ -32,6 +32,8 @@ static int		 nhorizons = 3;
 static int		 dirty;
 static long		 mailed;	/* the last period mailed */
 static unsigned long	 seqs;		/* the alerts' numbers, ascending */
+static unsigned long	 journaled;	/* the last number in the journal */
+static long		 journaled_mailed;
 
 /* The first day of the last period whose review was mailed; 0: none. */
 long
@@ -349,9 +351,69 @@ review_load(void)
 		else if (entry_read(o, entry_new()) == -1)
 			nall--;		/* not one */
 		else
-			all[nall - 1].seq = ++seqs;
+			all[nall - 1].seq = journaled = ++seqs;
+	journaled_mailed = mailed;
 	json_decref(root);
 	free(path);
+}
+
+/*
+ * The journal's records of a commit: each alert added since the last,
+ * and the period mailed when it changed.  Outcomes are not journaled:
+ * they go with the snapshot, and are made again from the daily history.
+ */
+void
+review_journal(void)
+{
+	size_t	 i;
+	json_t	*j;
+	char	*text, num[32];
+
+	for (i = nall; i > 0 && all[i - 1].seq > journaled; i--)
+		;
+	for (; i < nall; i++) {
+		if ((j = review_entry_json(&all[i])) == NULL)
+			continue;
+		text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(12));
+		json_decref(j);
+		if (text != NULL)
+			journal_add("r", text, strlen(text));
+		free(text);
+		journaled = all[i].seq;
+	}
+	if (mailed != journaled_mailed) {
+		snprintf(num, sizeof(num), "%ld", mailed);
+		journal_add("m", num, strlen(num));
+		journaled_mailed = mailed;
+	}
+}
+
+/* A journal's record of an alert: added unless review.json has it. */
+void
+review_apply(json_t *o)
+{
+	struct review	 r;
+	size_t		 i;
+
+	if (json_is_integer(o)) {	/* the period mailed */
+		mailed = journaled_mailed = (long)json_integer_value(o);
+		dirty = 1;
+		return;
+	}
+	memset(&r, 0, sizeof(r));
+	if (!json_is_object(o) || entry_read(o, &r) == -1) {
+		entry_free(&r);
+		return;
+	}
+	for (i = nall; i-- > 0;)
+		if (all[i].time == r.time && strcmp(all[i].symbol,
+		    r.symbol) == 0 && strcmp(all[i].rule, r.rule) == 0) {
+			entry_free(&r);
+			return;
+		}
+	*entry_new() = r;
+	all[nall - 1].seq = journaled = ++seqs;
+	dirty = 1;
 }
 
 /* Write review.json if it changed. */
@@ -396,5 +458,6 @@ review_free(void)
 	all = NULL;
 	nall = cap = 0;
 	dirty = 0;
-	mailed = 0;
+	mailed = journaled_mailed = 0;
+	journaled = 0;
 }

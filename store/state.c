@@ -128,17 +128,6 @@ rules_forgotten(struct symstate *ss, json_t *o)
 	return n;
 }
 
-/* The symbol's state as a JSON string, for the outbox (caller frees). */
-char *
-state_snapshot(const struct symstate *ss)
-{
-	json_t	*j = symstate_json(ss);
-	char	*s = json_dumps(j, JSON_COMPACT);
-
-	json_decref(j);
-	return s != NULL ? s : xstrdup("{}");	/* out of memory */
-}
-
 /* What a symbol's entry is made of, as bytes, to tell when it changed. */
 static void
 entry_of(const struct symstate *ss, struct buf *b)
@@ -157,20 +146,25 @@ entry_of(const struct symstate *ss, struct buf *b)
 
 /* A symbol's entry of state.json, "SYM":{...}: made again only when its
  * state changed since the last save, so that a save of ten thousand
- * symbols costs what the few that changed cost, and a copy. */
+ * symbols costs what the few that changed cost, and a copy.  *fresh
+ * (when not NULL) says whether it was made again. */
 static const char *
-entry(struct symstate *ss)
+entry(struct symstate *ss, int *fresh)
 {
 	struct buf	 now = { 0 };
 	json_t		*o;
 	char		*v, *k;
 
 	entry_of(ss, &now);
+	if (fresh != NULL)
+		*fresh = 0;
 	if (ss->saved != NULL && now.len == ss->saved_of.len &&
 	    memcmp(now.data, ss->saved_of.data, now.len) == 0) {
 		buf_free(&now);
 		return ss->saved;
 	}
+	if (fresh != NULL)
+		*fresh = 1;
 	buf_free(&ss->saved_of);
 	ss->saved_of = now;
 	o = symstate_json(ss);
@@ -192,8 +186,43 @@ entry(struct symstate *ss)
 	return ss->saved;
 }
 
+/*
+ * The journal's records of a commit: the entry of each symbol whose
+ * state changed since the last, and the review's new alerts.
+ */
+void
+state_journal(struct config *conf)
+{
+	struct watch	*w;
+	struct symstate	*ss;
+	struct buf	 b = { 0 };
+	const char	*e;
+	int		 fresh;
+
+	if (store_dir() == NULL)
+		return;
+	TAILQ_FOREACH(w, &conf->watches, entry) {
+		if ((ss = symstate_find(w->symbol)) == NULL)
+			continue;
+		e = entry(ss, &fresh);
+		if (!fresh)
+			continue;
+		b.len = 0;
+		buf_puts(&b, "{");
+		buf_puts(&b, e);
+		buf_puts(&b, "}");
+		journal_add("s", b.data, b.len);
+	}
+	buf_free(&b);
+	review_journal();
+}
+
+/*
+ * The snapshot's state.json, whole, and each symbol's daily history and
+ * the review with it: written, durable at the next store_sync().
+ */
 int
-state_save(struct config *conf)
+state_write(struct config *conf)
 {
 	struct buf	 b = { 0 };
 	struct watch	*w;
@@ -211,16 +240,29 @@ state_save(struct config *conf)
 			continue;
 		if (!first)
 			buf_puts(&b, ",");
-		buf_puts(&b, entry(ss));
+		buf_puts(&b, entry(ss, NULL));
 		first = 0;
 		if (ss->ref.daily != NULL)
 			dailystore_save(ss->symbol, ss->ref.daily);
 	}
 	buf_puts(&b, "}}\n");
 	review_save();
-	rc = store_write(store_dir(), "state.json", b.data, b.len);
+	rc = store_write_later(store_dir(), "state.json", b.data, b.len);
 	buf_free(&b);
 	return rc;
+}
+
+/* A journal's record of a symbol's state, {"SYM":{...}}: restored. */
+void
+state_apply(json_t *v)
+{
+	const char	*sym;
+	json_t		*o;
+	struct symstate	*ss;
+
+	json_object_foreach(v, sym, o)
+		if ((ss = symstate_find(sym)) != NULL && json_is_object(o))
+			symstate_read(ss, o);
 }
 
 void
@@ -272,9 +314,8 @@ state_load(struct config *conf)
 		restored++;
 	}
 	json_decref(root);
-	/* what is no longer configured is forgotten on disk too, at once */
-	if (forgotten > 0)
-		state_save(conf);
+	/* what is no longer configured is forgotten on disk too, at the
+	 * snapshot store_open() takes */
 	log_info("state: restored %zu symbol%s from %s%s", restored,
 	    restored == 1 ? "" : "s", path, forgotten ? " (forgot the rules "
 	    "and symbols no longer watched)" : "");

@@ -1,17 +1,24 @@
 /*
  * store/: the state directory, written by this layer only.
  *
+ *   journal		what each commit changed, appended and synced
+ *			(journal.c); the files below are its snapshot
  *   state.json		rule states, 52-week references and the newest quote
  *			time per symbol, keyed by symbol and rule identity
+ *   review.json	each alert and what followed it
  *   history.jsonl	the alerts that fired, newest last (bounded)
  *   outbox/ID.json	messages not yet delivered, one file each
  *   outbox/failed/	messages given up on after retry-for
+ *   daily/SYMBOL.csv	each symbol's daily history
  *   lock		held while a daemon uses the folder
  *
- * Every file is written atomically (a temporary file, fsync, rename,
- * fsync of the folder: file.c, below everything else here).  Above it,
- * dailystore.c, review.c, history.c, symstate.c, state.c, outbox.c, each
- * calling only those before it; dir.c, on top, opens and closes them.
+ * A commit is one append to the journal and one fdatasync(2) of it; the
+ * snapshot's files follow without a sync, and are made durable together
+ * when the journal is compacted.  Every file is written atomically (a
+ * temporary file and a rename: file.c, below everything else here).
+ * Above it, journal.c, dailystore.c, review.c, history.c, symstate.c,
+ * state.c, outbox.c, each calling only those before it; dir.c, on top,
+ * opens, commits, compacts and closes them.
  * The store owns the outbox message: it makes, writes, reads back and
  * frees it; notify/ only delivers it.  Uses config/, alerts/, market/
  * and lib/.
@@ -120,11 +127,29 @@ void		 symstate_daily_load(void);
 void		 symstate_follow(struct symstate *);
 void		 symstate_clear(void);
 
-/* store/dir.c: the state directory's life: made, locked, read, closed */
+/* store/dir.c: the state directory's life: made, locked, read,
+ * committed to, compacted, closed */
 typedef void	(*store_queue_fn)(struct outmsg *);
 int		 store_open(struct config *, const char *, store_queue_fn,
 		    char *, size_t);
-void		 store_close(void);
+int		 store_commit(struct config *);
+int		 store_snapshot(struct config *);
+int		 store_snapshot_due(int);
+void		 store_close(struct config *);
+
+/* store/journal.c: the journal of commits */
+typedef void	(*journal_apply_fn)(const char *, json_t *, int);
+long		 journal_open(journal_apply_fn);
+void		 journal_add(const char *, const char *, size_t);
+void		 journal_add_string(const char *, const char *);
+void		 journal_abort(void);
+size_t		 journal_mark(void);
+void		 journal_rewind(size_t);
+int		 journal_record(const char *, const char *, int);
+int		 journal_commit(int);
+off_t		 journal_size(double *);
+int		 journal_reset(void);
+void		 journal_close(void);
 
 /* store/file.c: the folder, its lock, its files written atomically and
  * read within bounds */
@@ -152,6 +177,7 @@ int		 store_write_later(const char *, const char *, const void *,
 int		 store_sync(void);
 void		 store_owe(void);
 int		 store_fsync_dir(const char *);
+off_t		 store_size(const char *);
 void		 store_quarantine(const char *, const char *);
 
 /* store/review.c: review.json, each alert and what followed it */
@@ -179,6 +205,8 @@ size_t		 review_count(void);
 const struct review *review_at(size_t);
 json_t		*review_entry_json(const struct review *);
 void		 review_load(void);
+void		 review_journal(void);
+void		 review_apply(json_t *);
 long		 review_mailed(void);
 void		 review_set_mailed(long);
 int		 review_save(void);
@@ -189,9 +217,10 @@ void		 dailystore_load(const char *, struct daily *);
 int		 dailystore_save(const char *, struct daily *);
 
 /* store/state.c: state.json */
-int		 state_save(struct config *);
+void		 state_journal(struct config *);
+int		 state_write(struct config *);
+void		 state_apply(json_t *);
 void		 state_load(struct config *);
-char		*state_snapshot(const struct symstate *);
 int		 state_restore(struct symstate *, const char *);
 
 /* store/history.c: history.jsonl, and the newest alerts in memory */
@@ -201,8 +230,8 @@ void		 history_open(void);
 int		 history_add(const char *);
 int		 history_add_lines(char *const *, size_t);
 int		 history_stage(char *const *, size_t);
-off_t		 history_mark(void);
-void		 history_cut(off_t, size_t);
+void		 history_flush(int);
+void		 history_apply(const char *);
 int		 history_has(const char *);
 json_t		*history_tail(size_t);
 void		 history_close(void);
@@ -216,6 +245,8 @@ void		 outbox_remove(const struct outmsg *);
 void		 outbox_unwrite(struct outlist *, const struct outmsg *);
 void		 outlist_free(struct outlist *);
 void		 outbox_fail(const struct outmsg *);
+void		 outbox_flush(int);
+void		 outbox_apply(const char *, json_t *);
 size_t		 outbox_recover(struct config *, store_queue_fn);
 
 #endif /* TICKERD_STORE_H */

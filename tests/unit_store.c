@@ -2,7 +2,8 @@
  * The store: rule states kept across reloads by identity, state.json
  * written and read back, and the outbox recovered after a crash: a
  * committed batch is delivered, a whole uncommitted one is committed
- * first, an incomplete one is dropped.  Under a stopped clock.
+ * first, an incomplete one is dropped; the journal replayed after a
+ * crash, its torn tail dropped.  Under a stopped clock.
  */
 #include "config.h"
 
@@ -139,8 +140,8 @@ START_TEST(test_state_round_trip)
 	ss->last_time = NOW - 60;
 	ss->rules[1].st.count = 2;
 	ss->rules[1].st.session_ref = 40.95;
-	ck_assert_int_eq(state_save(conf), 0);
-	store_close();
+	ck_assert_int_eq(store_commit(conf), 0);
+	store_close(conf);
 
 	symstate_sync(conf);
 	ck_assert_int_eq(store_open(conf, dir, queue, err, sizeof(err)), 0);
@@ -153,7 +154,7 @@ START_TEST(test_state_round_trip)
 	ck_assert_double_eq(ss->rules[1].st.session_ref, 40.95);
 	ck_assert_uint_eq(ss->rules[0].st.count, 0);
 	ck_assert_uint_eq(nqueued, 0);
-	store_close();
+	store_close(conf);
 	clock_fake(0);
 	config_free(conf);
 	free(dir);
@@ -185,6 +186,16 @@ message(const char *id, const char *batch, int size, unsigned count,
 	return m;
 }
 
+static void
+unlink_outbox_file(const char *dir, const char *name)
+{
+	char	*path;
+
+	xasprintf(&path, "%s/outbox/%s.json", dir, name);
+	unlink(path);
+	free(path);
+}
+
 static int
 exists(const char *dir, const char *name)
 {
@@ -214,7 +225,7 @@ START_TEST(test_outbox_recovery)
 	symstate_sync(conf);
 	ck_assert_int_eq(store_open(conf, dir, queue, err, sizeof(err)), 0);
 	symstate_find("CALX")->rules[0].st.count = 1;
-	ck_assert_int_eq(state_save(conf), 0);
+	ck_assert_int_eq(store_commit(conf), 0);
 	/* committed (count 1 is in state.json): delivered as it is */
 	m[0] = message("A-0", "A", 1, 1, NOW - 30, "{}");
 	/* whole, not committed: committed from its snapshot, delivered */
@@ -223,7 +234,7 @@ START_TEST(test_outbox_recovery)
 	m[2] = message("C-0", "C", 2, 3, NOW - 10, "{}");
 	for (i = 0; i < 3; i++)
 		ck_assert_int_eq(outbox_write(m[i]), 0);
-	store_close();
+	store_close(conf);
 
 	nqueued = 0;
 	symstate_sync(conf);
@@ -245,9 +256,91 @@ START_TEST(test_outbox_recovery)
 	}
 	for (i = 0; i < 3; i++)
 		outmsg_free(m[i]);
-	store_close();
+	store_close(conf);
 	clock_fake(0);
 	config_free(conf);
+	free(dir);
+}
+END_TEST
+
+/*
+ * The journal: a process that commits and dies without a snapshot (as
+ * kill -9 would) leaves its commits in the journal alone; the next start
+ * replays them: the rule state, the message (its outbox file made again)
+ * and the history line, each once.  A torn tail (a record cut short, a
+ * commit without its mark) is dropped, and the file cut back to it.
+ */
+START_TEST(test_journal_replay)
+{
+	struct config	*conf;
+	struct outmsg	*m;
+	struct stat	 st;
+	json_t		*hist;
+	char		 err[512], *dir = state_dir("journal"), *path, *line;
+	pid_t		 pid;
+	int		 status;
+	FILE		*f;
+
+	clock_fake(NOW);
+	conf = conf_of("journal.conf", "watch CALX { above 1 }\n"
+	    "notifier syslog \"log\" { }\n");
+	symstate_sync(conf);
+	if ((pid = fork()) == 0) {
+		if (store_open(conf, dir, queue, err, sizeof(err)) == -1)
+			_exit(1);
+		symstate_find("CALX")->rules[0].st.count = 3;
+		symstate_find("CALX")->rules[0].st.fired = 1;
+		m = message("J-0", "J", 1, 3, NOW, "");
+		line = xstrdup("{\"batch\":\"J\",\"message\":\"J-0\"}");
+		if (outbox_stage(m) == -1 || history_stage(&line, 1) == -1 ||
+		    store_commit(conf) == -1)
+			_exit(1);
+		unlink_outbox_file(dir, "J-0");	/* as if the file were lost */
+		_exit(0);			/* no snapshot: a crash */
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	xasprintf(&path, "%s/journal", dir);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_gt(st.st_size, 0);
+	/* a torn tail: a whole record without its commit, and half a one */
+	ck_assert_ptr_nonnull(f = fopen(path, "a"));
+	fputs("ecf1c52e {\"d\":\"J-0\"}\n0badc0de {\"s\":{\"CA", f);
+	fclose(f);
+
+	nqueued = 0;
+	symstate_sync(conf);
+	ck_assert_int_eq(store_open(conf, dir, queue, err, sizeof(err)), 0);
+	ck_assert_uint_eq(symstate_find("CALX")->rules[0].st.count, 3);
+	ck_assert_int_eq(symstate_find("CALX")->rules[0].st.fired, 1);
+	ck_assert_uint_eq(nqueued, 1);
+	ck_assert_str_eq(queued[0]->id, "J-0");
+	ck_assert(exists(dir, "J-0"));
+	hist = history_tail(10);
+	ck_assert_uint_eq(json_array_size(hist), 1);
+	ck_assert_str_eq(jstr(json_array_get(hist, 0), "message"), "J-0");
+	json_decref(hist);
+	/* replayed into the snapshot, the journal starts empty */
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_size, 0);
+	/* delivered: a record of its own; after a crash it stays gone */
+	outbox_remove(queued[0]);
+	outmsg_free(queued[0]);
+	ck_assert(!exists(dir, "J-0"));
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_gt(st.st_size, 0);
+	store_close(conf);
+	nqueued = 0;
+	symstate_sync(conf);
+	ck_assert_int_eq(store_open(conf, dir, queue, err, sizeof(err)), 0);
+	ck_assert_uint_eq(nqueued, 0);
+	hist = history_tail(10);	/* and its line is not doubled */
+	ck_assert_uint_eq(json_array_size(hist), 1);
+	json_decref(hist);
+	store_close(conf);
+	clock_fake(0);
+	config_free(conf);
+	free(path);
 	free(dir);
 }
 END_TEST
@@ -268,7 +361,7 @@ START_TEST(test_lock)
 		    strstr(err, "in use by another tickerd") != NULL ? 0 : 1);
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	store_close();
+	store_close(conf);
 	config_free(conf);
 	free(dir);
 }
@@ -284,6 +377,7 @@ main(void)
 	tcase_add_test(tc, test_sync_many);
 	tcase_add_test(tc, test_state_round_trip);
 	tcase_add_test(tc, test_outbox_recovery);
+	tcase_add_test(tc, test_journal_replay);
 	tcase_add_test(tc, test_lock);
 	suite_add_tcase(s, tc);
 	return unit_run(s);

@@ -38,7 +38,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		}
 		daily_free(d);
-		store_close();
+		store_close(NULL);
 	}
 	snprintf(err, sizeof(err), "%s/daily", dir);
 	fuzz_clean(err);

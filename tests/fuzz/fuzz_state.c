@@ -42,7 +42,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_put(dir, "outbox/x.json", data, size);
 	symstate_sync(conf);
 	if (store_open(conf, dir, queued, err, sizeof(err)) == 0)
-		store_close();
+		store_close(conf);
 	fuzz_clean(dir);
 	snprintf(err, sizeof(err), "%s/outbox", dir);
 	fuzz_clean(err);

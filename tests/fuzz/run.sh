@@ -85,6 +85,12 @@ seeds() {
 		printf '%s' 'USD caf\303\251 \360\237\230\200 _x_ `y` [z](u)' > "$d/n2" ;;
 	review)
 		printf '%s' '{"version":1,"mailed":0,"alerts":[{"time":1772480400,"day":"2026-03-02","symbol":"CALX","note":"n","rule":"above 44.53","price":45.12,"currency":"USD","direction":1,"returns":{"1":0.012,"5":-0.03},"closes":{"1":45.66,"5":43.77},"rise":0.02,"fall":-0.04,"sessions":5,"done":false,"ended":false,"after_high":46.1,"after_low":43.2}]}' > "$d/review" ;;
+	journal)
+		printf '%s\n' '{"s":{"CALX":{"last":1772480400,"exchange":"NYSE","ref":{"day":20514,"high":44.53,"low":27.73,"seen_high":44.53,"seen_low":27.73,"close_day":20513,"close":40.95},"rules":{"above 1":{"fired":true,"spent":false,"last_notify":1772480400,"ref":null,"count":2}}}}}' \
+		    '{"r":{"time":1772480400,"day":"2026-03-02","symbol":"CALX","note":null,"rule":"above 1","price":45.12,"currency":"USD","direction":1,"returns":{"1":null},"closes":{"1":null},"rise":null,"fall":null,"sessions":0,"done":false,"ended":false,"after_high":null,"after_low":null}}' \
+		    '{"h":"{\"symbol\":\"CALX\",\"batch\":\"CALX-1-2-3\"}"}' \
+		    '{"o":{"version":1,"id":"CALX-1-2-3-0","notifier":"me","type":"mail","created":1772480400,"symbol":"CALX","rule":"above 1","count":2,"batch":"CALX-1-2-3","batch_size":1,"subject":"s","snapshot":"","history":"{}","alert":"","payload":"x"}}' \
+		    '{"c":1}' '{"d":"CALX-1-2-3-0"}' '{"m":20514}' '{"c":2}' '!0000 torn' > "$d/journal" ;;
 	daily)
 		printf 'date,open,high,low,close,volume\n2026-03-02,40.10,41.50,39.80,41.20,812000\n2026-03-03,41.20,42.00,40.90,41.80,700000\n2026-03-04,,,,41.90,\n' > "$d/daily" ;;
 	control)
@@ -111,7 +117,7 @@ fi
 objs=$(cut -d' ' -f2 "$out/objs")
 
 failed=0
-for t in providers replay config state control feed push pushmsg review daily; do
+for t in providers replay config state control feed push pushmsg review daily journal; do
 	srcs=$objs
 	[ "$t" = control ] && srcs=$(echo "$objs" | \
 	    grep -v '/daemon_control\.o$' | tr '\n' ' ')
