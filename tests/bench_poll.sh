@@ -10,7 +10,8 @@
 # Each with its floor: N/K x L with K requests at once, and for batches
 # (N/B/K + 2) x L, the handshake's two requests included.  Wall time,
 # CPU time and peak RSS; tickerd with a real state directory, every
-# symbol firing an alert.  Prints figures; asserts nothing.
+# symbol firing an alert; and the bytes a round writes into the state
+# directory, per alert.  Prints figures; asserts nothing.
 #
 #   make bench            or   sh tests/bench_poll.sh [N...]
 . "${top_srcdir:-.}/tests/lib.sh"
@@ -53,6 +54,21 @@ run() {
 	: > "$QLOG"
 }
 
+# statebytes LABEL COMMAND...: the bytes written into the state directory
+# a run writes (strace -y names each write's file), per alert
+statebytes() {
+	label=$1
+	shift
+	command -v strace >/dev/null || { echo "  ($label: strace is not installed)"; return; }
+	strace -f -y -e trace=write,pwrite64,writev -o "$T/strace" "$@" >/dev/null 2>"$T/err"
+	awk -v dir="$T/state/" -v a="$(grep -c '^alert' "$T/err")" -v l="$label" '
+	    index($0, "<" dir) && match($0, /= [0-9]+$/) {
+		b += substr($0, RSTART + 2); n++ }
+	    END { printf "  %-32s %9.0f bytes written to the state directory (%d writes), %.1f KB an alert\n",
+		l, b, n, a ? b / a / 1000 : 0 }' "$T/strace"
+	: > "$QLOG"
+}
+
 floor() {	# N K [BATCH [EXTRA]]: the floor in seconds
 	awk -v n="$1" -v k="$2" -v b="${3:-1}" -v x="${4:-0}" -v l=$L \
 	    'BEGIN { r = int((n + b - 1) / b); print (int((r + k - 1) / k) + x) * l / 1000 }'
@@ -75,6 +91,9 @@ for n in $SIZES; do
 	run "Python, 16 threads, urllib" "$(floor "$n" 16)" \
 	    $PY "$SRCDIR/tests/bench/poll_threads.py" "http://127.0.0.1:$QPORT" \
 	    "$T/symbols" 40
+	conf "rate 100000/s connections 32"
+	statebytes "tickerd, 1 a request, 32 conns" \
+	    "$TICKERD" -d --once -f "$T/bench.conf"
 done
 
 # The daemon polling 1,000 symbols every 2 s, one a request, for 16 s:
