@@ -125,6 +125,23 @@ __attribute__((__noreturn__)) void fatal(const char *, ...)
 __attribute__((__noreturn__)) void fatalx(const char *, ...)
 		    __attribute__((__format__(printf, 1, 2)));
 
+/* lib/jscan.c: a selective pass over JSON text, decoding only what is
+ * asked for */
+struct jspan {
+	const char	*p;
+	size_t		 len;
+};
+struct jscan {
+	const char	*p, *end;
+	int		 kind;		/* '{' or '[' */
+};
+int		 jscan_open(struct jscan *, const char *, size_t, int);
+int		 jscan_enter(struct jscan *, const struct jspan *);
+int		 jscan_next(struct jscan *, struct jspan *, struct jspan *);
+int		 jscan_is(const struct jspan *, const char *);
+json_t		*jscan_decode(const struct jspan *);
+json_t		*jscan_pick(const struct jspan *, const char *const *);
+
 /* lib/json.c: small Jansson getters; missing members read as NaN, 0, "" */
 json_t		*jnum(double);
 double		 jget(json_t *, const char *);

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "lib/lib.h"
@@ -54,8 +55,19 @@ utf8_valid(const char *s, size_t n)
 {
 	const unsigned char	*p = (const unsigned char *)s;
 	size_t			 i = 0, l;
+	uint64_t		 w;
 
 	while (i < n) {
+		/* eight ASCII bytes, none of them NUL, at a time */
+		if (n - i >= 8) {
+			memcpy(&w, p + i, 8);
+			if (((w | ~((w | 0x8080808080808080ULL) -
+			    0x0101010101010101ULL)) & 0x8080808080808080ULL)
+			    == 0) {
+				i += 8;
+				continue;
+			}
+		}
 		if (p[i] == '\0' || (l = char_len(p + i, n - i)) == 0)
 			return 0;
 		i += l;

@@ -274,6 +274,62 @@ yahoo_finance_error(json_t *root, long status, struct fetch_result *res,
 	return 1;
 }
 
+/* What yahoo_meta() reads of a quote: all a batch's quotes decode. */
+static const char *const yahoo_fields[] = {
+	"symbol", "regularMarketPrice", "previousClose", "chartPreviousClose",
+	"regularMarketPreviousClose", "fiftyTwoWeekHigh", "fiftyTwoWeekLow",
+	"regularMarketVolume", "earningsTimestampStart", "earningsTimestamp",
+	"regularMarketOpen", "regularMarketDayHigh", "regularMarketDayLow",
+	"regularMarketTime", "currency", "exchangeName", "exchange",
+	"exchangeTimezoneName", "exchangeDataDelayedBy", NULL
+};
+
+/*
+ * quoteResponse.result of a plain answer, each quote of only the fields
+ * yahoo_meta() reads, in one selective pass (lib/jscan.c) instead of a
+ * DOM of every field; NULL for any other answer (not valid JSON, an
+ * error, another shape), which the DOM then reads and names.
+ */
+static json_t *
+yahoo_results(const char *body, size_t len)
+{
+	struct jscan	 it;
+	struct jspan	 k, v, qr = { NULL, 0 }, res = { NULL, 0 };
+	json_t		*list, *o;
+	int		 r;
+
+	if (jscan_open(&it, body, len, '{') == -1)
+		return NULL;
+	while ((r = jscan_next(&it, &k, &v)) == 1) {
+		if (jscan_is(&k, "finance"))
+			return NULL;	/* its error, said by the DOM's path */
+		if (jscan_is(&k, "quoteResponse"))
+			qr = v;		/* the last one, as Jansson keeps */
+	}
+	if (r == -1 || qr.p == NULL || qr.p[0] != '{' ||
+	    jscan_enter(&it, &qr) == -1)
+		return NULL;
+	while ((r = jscan_next(&it, &k, &v)) == 1)
+		if (jscan_is(&k, "result"))
+			res = v;
+	if (r == -1 || res.p == NULL || res.p[0] != '[' ||
+	    jscan_enter(&it, &res) == -1)
+		return NULL;
+	list = json_array();
+	while ((r = jscan_next(&it, NULL, &v)) == 1) {
+		if (v.p[0] != '{')
+			continue;	/* not a quote: no symbol to match */
+		if ((o = jscan_pick(&v, yahoo_fields)) == NULL)
+			break;
+		json_array_append_new(list, o);
+	}
+	if (r != 0) {
+		json_decref(list);
+		return NULL;
+	}
+	return list;
+}
+
 /* Each symbol's object of quoteResponse.result; absent: unknown. */
 static void
 yahoo_batch_parse(const char *const *syms, size_t n, long status,
@@ -281,7 +337,7 @@ yahoo_batch_parse(const char *const *syms, size_t n, long status,
 {
 	json_t		*root, *list, *o;
 	json_error_t	 jerr;
-	const char	*s;
+	const char	*s, **names;
 	size_t		 i, k;
 
 	if (status == 429) {
@@ -293,6 +349,10 @@ yahoo_batch_parse(const char *const *syms, size_t n, long status,
 		api_fail_all(res, n, FETCH_SESSION, "HTTP 404: no v7 quote "
 		    "API at this address");
 		return;
+	}
+	if (status == 200 && (list = yahoo_results(body, len)) != NULL) {
+		root = list;		/* the fast path: a plain answer */
+		goto quotes;
 	}
 	if ((root = json_loadb(body, len, 0, &jerr)) == NULL) {
 		if (status == 401)
@@ -313,20 +373,25 @@ yahoo_batch_parse(const char *const *syms, size_t n, long status,
 		    "array in the answer");
 		goto out;
 	}
+ quotes:
+	names = xcalloc(json_array_size(list) + 1, sizeof(*names));
+	json_array_foreach(list, k, o)	/* once, not once a symbol */
+		names[k] = json_string_value(json_object_get(o, "symbol"));
 	for (i = 0; i < n; i++) {
 		memset(&res[i], 0, sizeof(res[i]));
 		res[i].status = FETCH_UNKNOWN;
 		text_printf(res[i].error, sizeof(res[i].error), "not in Yahoo's "
 		    "answer");
-		json_array_foreach(list, k, o) {
-			s = json_string_value(json_object_get(o, "symbol"));
+		for (k = 0; k < json_array_size(list); k++) {
+			s = names[k];
 			if (s == NULL || strcasecmp(s, syms[i]) != 0)
 				continue;
 			res[i].status = FETCH_BAD;
-			yahoo_meta(syms[i], o, &res[i]);
+			yahoo_meta(syms[i], json_array_get(list, k), &res[i]);
 			break;
 		}
 	}
+	free(names);
  out:
 	json_decref(root);
 }

@@ -73,9 +73,13 @@ journal_add(const char *kind, const char *value, size_t len)
 void
 journal_add_string(const char *kind, const char *s)
 {
-	json_t	*j = jtext(s);
-	char	*v = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
+	json_t	*j;
+	char	*v;
 
+	if (jfd == -1)
+		return;
+	j = jtext(s);
+	v = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
 	json_decref(j);
 	if (v == NULL)
 		fatalx("journal: out of memory");

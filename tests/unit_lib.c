@@ -22,6 +22,12 @@ START_TEST(test_utf8)
 	ck_assert(!utf8_valid("\xed\xa0\x80", 3));	/* a surrogate */
 	ck_assert(!utf8_valid("\xe2\x82", 2));		/* cut short */
 	ck_assert(!utf8_valid("a\0b", 3));		/* NUL */
+	/* eight ASCII bytes at a time: what hides in a word is found */
+	ck_assert(utf8_valid("abcdefghijklmnopq", 17));
+	ck_assert(!utf8_valid("abcdefghij\0lmnopq", 17));
+	ck_assert(!utf8_valid("abcdefg\x80ijklmnopq", 17));
+	ck_assert(!utf8_valid("abcdefghijklmno\xff", 16));
+	ck_assert(utf8_valid("abcdefg\xc3\xa9ijklmnop", 17));
 	strcpy(s, "x\xff y \xe2\x82");
 	utf8_clean(s);
 	ck_assert_str_eq(s, "x? y ??");
@@ -163,6 +169,59 @@ START_TEST(test_json)
 }
 END_TEST
 
+/*
+ * The selective pass takes exactly the texts Jansson takes, for the
+ * grammar's corners; what it decodes is what Jansson decodes.
+ */
+START_TEST(test_jscan)
+{
+	static const char *const texts[] = {
+		"{}", "[]", " { \"a\" : [1, -0.5e+3, true, false, null] } ",
+		"{\"a\":\"x\\\"y\\u00e9\\n\"}", "[{\"a\":{\"b\":[[]]}}]",
+		"{\"a\":1,}", "[1,]", "{\"a\"}", "{\"a\":01}", "[1.]",
+		"[.5]", "[-]", "[1e]", "[tru]", "[\"\\x\"]", "[\"\\u12\"]",
+		"{\"a\":1} x", "{\"a\":1}}", "[\"a\tb\"]", "[\"\xff\"]",
+		"{\"a\" 1}", "[1 2]", "", "  ", "{", "[[[",
+	};
+	static const char *const keys[] = { "price", "sym", NULL };
+	struct jscan	 it;
+	struct jspan	 k, v;
+	json_t		*j, *o;
+	size_t		 i;
+	int		 mine, theirs, n;
+	const char	*text;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		j = json_loads(texts[i], 0, NULL);
+		theirs = j != NULL;
+		mine = jscan_open(&it, texts[i], strlen(texts[i]),
+		    strchr(texts[i], '[') == texts[i] ? '[' : '{') == 0 ||
+		    jscan_open(&it, texts[i], strlen(texts[i]), '[') == 0;
+		ck_assert_msg(mine == theirs, "%s: jscan %d, jansson %d",
+		    texts[i], mine, theirs);
+		json_decref(j);
+	}
+	/* members in order, each its slice; only those asked decoded */
+	text = "{\"sym\":\"CALX\",\"x\":{\"deep\":[1,{\"price\":9}]},"
+	    "\"price\":45.12,\"price\":45.2}";
+	ck_assert_int_eq(jscan_open(&it, text, strlen(text), '{'), 0);
+	for (n = 0; jscan_next(&it, &k, &v) == 1; n++)
+		;
+	ck_assert_int_eq(n, 4);
+	k.p = text;
+	k.len = strlen(text);
+	ck_assert_ptr_nonnull(o = jscan_pick(&k, keys));
+	ck_assert_uint_eq(json_object_size(o), 2);
+	ck_assert_str_eq(jstr(o, "sym"), "CALX");
+	ck_assert_double_eq(jget(o, "price"), 45.2);	/* the last, as Jansson */
+	json_decref(o);
+	/* a key with escapes is not guessed at */
+	text = "{\"pr\\u0069ce\":1}";
+	ck_assert_int_eq(jscan_open(&it, text, strlen(text), '{'), 0);
+	ck_assert_int_eq(jscan_next(&it, &k, &v), -1);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -175,6 +234,7 @@ main(void)
 	tcase_add_test(tc, test_formats);
 	tcase_add_test(tc, test_json);
 	tcase_add_test(tc, test_strmap);
+	tcase_add_test(tc, test_jscan);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
