@@ -336,18 +336,20 @@ row_summary(const struct review **v, size_t nv, const char *symbol,
 	size_t			 i, n = 0, off;
 	int			 h;
 
-	o = xcalloc(nv + 1, sizeof(*o));
-	dir = xcalloc(nv + 1, sizeof(*dir));
 	tk_strlcpy(key.symbol, symbol, sizeof(key.symbol));
 	key.rule = (char *)rule;
-	if ((at = bsearch(&kp, v, nv, sizeof(*v), by_symbol_rule)) != NULL) {
+	if ((at = bsearch(&kp, v, nv, sizeof(*v), by_symbol_rule)) != NULL)
 		while (at > v && by_symbol_rule(at - 1, &kp) == 0)
 			at--;
-		for (i = (size_t)(at - v); i < nv &&
-		    by_symbol_rule(&v[i], &kp) == 0; i++) {
-			o[n] = &v[i]->o;
-			dir[n++] = v[i]->dir;
-		}
+	for (i = at != NULL ? (size_t)(at - v) : nv; i < nv &&
+	    by_symbol_rule(&v[i], &kp) == 0; i++)
+		n++;			/* the row's alerts: room for them only */
+	o = xcalloc(n + 1, sizeof(*o));
+	dir = xcalloc(n + 1, sizeof(*dir));
+	for (n = 0, i = at != NULL ? (size_t)(at - v) : nv; i < nv &&
+	    by_symbol_rule(&v[i], &kp) == 0; i++) {
+		o[n] = &v[i]->o;
+		dir[n++] = v[i]->dir;
 	}
 	outcome_summary(o, dir, n, &s);
 	off = (size_t)snprintf(out, len, "  %4zu/%-4zu", s.followed,

@@ -11,15 +11,54 @@
 
 #include "lib/lib.h"
 
+/*
+ * v with `places' decimals, as printf("%.*f") writes it, without its
+ * cost for the usual price: the scaled value rounded, unless it lies so
+ * near a half that the product's rounding could decide it (then printf
+ * decides); only below 10^7.  0 when it did not.
+ */
+static int
+fixed(double v, int places, char *out, size_t len)
+{
+	double		 x = fabs(v) * (places == 2 ? 100.0 : 10000.0), f;
+	long long	 c;
+	char		 d[32];
+	size_t		 n = 0, i = 0;
+	int		 k;
+
+	if (!(fabs(v) < 1e7))
+		return 0;
+	f = x - floor(x);
+	if (fabs(f - 0.5) < 1e-6)
+		return 0;
+	c = (long long)floor(x) + (f > 0.5);
+	for (k = 0; k < places; k++, c /= 10)	/* backwards */
+		d[n++] = (char)('0' + c % 10);
+	d[n++] = '.';
+	do {
+		d[n++] = (char)('0' + c % 10);
+		c /= 10;
+	} while (c > 0);
+	if (len < n + 2)
+		return 0;
+	if (signbit(v))
+		out[i++] = '-';
+	while (n > 0)
+		out[i++] = d[--n];
+	out[i] = '\0';
+	return 1;
+}
+
 /* Prices: two decimals, four for penny stocks; "n/a" when unknown. */
 void
 fmt_price(double v, char *out, size_t len)
 {
 	if (!isfinite(v))
 		snprintf(out, len, "n/a");
-	else if (fabs(v) < 1)
-		snprintf(out, len, "%.4f", v);
-	else
+	else if (fabs(v) < 1) {
+		if (!fixed(v, 4, out, len))
+			snprintf(out, len, "%.4f", v);
+	} else if (!fixed(v, 2, out, len))
 		snprintf(out, len, "%.2f", v);
 }
 

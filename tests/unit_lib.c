@@ -222,6 +222,36 @@ START_TEST(test_jscan)
 }
 END_TEST
 
+/* fmt_price() writes what printf("%.2f") (or "%.4f") writes, for
+ * every kind of price: random ones, exact halves, their neighbours. */
+START_TEST(test_fmt_price)
+{
+	char		 got[64], want[64];
+	double		 v, vals[] = { 0, -0.0, 0.125, 1.005, 2.675, 44.53,
+			    -0.00004, 0.99995, 9999999.995, 1e7, 123.455 };
+	size_t		 i;
+	unsigned	 seed = 7;
+
+	for (i = 0; i < 400000; i++) {
+		if (i < sizeof(vals) / sizeof(vals[0]))
+			v = vals[i];
+		else {
+			seed = seed * 1103515245u + 12345u;
+			v = (double)(seed % 100000000u) / (i % 3 == 0 ? 1e6 :
+			    i % 3 == 1 ? 1e4 : 1e3);
+			if (i % 7 == 0)
+				v = nextafter(v, i % 2 ? 0 : 1e9);
+			if (i % 11 == 0)
+				v = -v;
+		}
+		fmt_price(v, got, sizeof(got));
+		snprintf(want, sizeof(want), fabs(v) < 1 ? "%.4f" : "%.2f", v);
+		ck_assert_msg(strcmp(got, want) == 0, "%.17g: %s, printf %s",
+		    v, got, want);
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -235,6 +265,7 @@ main(void)
 	tcase_add_test(tc, test_json);
 	tcase_add_test(tc, test_strmap);
 	tcase_add_test(tc, test_jscan);
+	tcase_add_test(tc, test_fmt_price);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
