@@ -343,7 +343,7 @@ jscan_pick(const struct jspan *obj, const char *const *keys)
 			continue;
 		if ((x = jscan_decode(&v)) == NULL)
 			break;
-		json_object_set_new(o, keys[i], x);
+		json_object_set_new_nocheck(o, keys[i], x);	/* ours */
 	}
 	if (r != 0) {
 		json_decref(o);
