@@ -96,6 +96,27 @@ for n in $SIZES; do
 	    "$TICKERD" -d --once -f "$T/bench.conf"
 done
 
+# Instructions a polled quote costs, in Yahoo's batches of 100 (the
+# difference between 1,100 and 100 symbols, which leaves out the start),
+# when it fires nothing and when it fires an alert; state-dir memory.
+if command -v valgrind >/dev/null; then
+	many_symbols 1100 "$T/scenario" "CRUMB value=Bench.crumb"
+	for rule in "above 50" "above 40"; do
+		for n in 100 1100; do
+			list=$(awk -v n=$n 'BEGIN { for (i = 0; i < n; i++) printf "%sS%d", i ? ", " : "", i }')
+			printf 'provider yahoo { url "http://127.0.0.1:%s" rate 100000/s }\nstate-dir memory\ncontrol none\nwatch %s { %s }\n' \
+			    "$QPORT" "$list" "$rule" > "$T/cg.conf"
+			valgrind --tool=callgrind --callgrind-out-file="$T/cg.$n" \
+			    "$TICKERD" -d --once -f "$T/cg.conf" >/dev/null 2>"$T/vg.$n"
+		done
+		awk -v a="$(sed -n 's/.*Collected : //p' "$T/vg.100")" \
+		    -v b="$(sed -n 's/.*Collected : //p' "$T/vg.1100")" -v r="$rule" 'BEGIN {
+			printf "callgrind: %.0f instructions a polled quote in batches (%s: %s)\n",
+			    (b - a) / 1000, r, r == "above 50" ? "no alert" : "every quote alerts" }'
+	done
+	: > "$QLOG"
+fi
+
 # The daemon polling 1,000 symbols every 2 s, one a request, for 16 s:
 # CPU per quote, with the state directory's work (no alert after the
 # first round).

@@ -76,5 +76,13 @@ if command -v valgrind >/dev/null; then
 	awk -v a="$a" -v b="$b" 'BEGIN {
 		printf "callgrind: %.0f instructions a quote (alert lines included)\n",
 		    (b - a) / 200000 }'
+	# the whole of a one-symbol backtest: the start-up's cost
+	{ head -n 1 "$T/big.csv"; grep ',S000,' "$T/big.csv" | head -n 300; } > "$T/one.csv"
+	grep '^watch S000 ' "$T/bench.conf" > "$T/one.body"
+	{ grep -v '^watch ' "$T/bench.conf"; cat "$T/one.body"; } > "$T/one.conf"
+	valgrind --tool=callgrind --callgrind-out-file="$T/cg.one" \
+	    "$TICKERD" -d --once --replay "$T/one.csv" -f "$T/one.conf" \
+	    >/dev/null 2>"$T/vg.one"
+	echo "callgrind: a one-symbol backtest (300 quotes) executes $(sed -n 's/.*Collected : //p' "$T/vg.one") instructions in all"
 fi
 finish
