@@ -5,6 +5,9 @@ replay file, for tests/review.sh.
     review.py gen FILE              writes four months of intraday quotes
     review.py years FILE N          writes N sessions of daily closes (one
                                     quote each, as from Stooq's daily CSV)
+    review.py bars FILE N           writes N sessions of daily bars
+                                    (date,symbol,open,high,low,close,volume)
+    review.py checkbars FILE OUT    checks OUT's forward lines against them
     review.py check FILE OUT        checks every "forward" line of OUT (a
                                     backtest's) against FILE, to the cent
     review.py daemon BARS JSON      checks tickerctl review --json's rows
@@ -68,6 +71,69 @@ def years(path, n):
         f.write("time,symbol,price,prev_close,high52,low52,volume\n")
         for t, s, p in rows:
             f.write("%s,%s,%.2f,,,,\n" % (t.strftime("%Y-%m-%dT%H:%M:%SZ"), s, p))
+
+
+def bars(path, n):
+    """n sessions of daily bars of three symbols, as a Stooq or Yahoo
+    daily CSV would give them; each row is a quote at its close."""
+    rows = []
+    for k, sym in enumerate(("AAPL", "MSFT", "NVDA")):
+        rnd = random.Random(5 + k)
+        p = (24.0, 50.0, 5.0)[k]
+        d, got = date(2016, 1, 4), 0
+        while got < n:
+            if d.weekday() < 5 and not (d.month == 12 and d.day == 25) \
+                    and not (d.month == 1 and d.day == 1):
+                o = p
+                c = max(0.5, p * (1 + rnd.gauss(0.0004, 0.02)))
+                h = max(o, c) * (1 + abs(rnd.gauss(0, 0.008)))
+                lo = min(o, c) * (1 - abs(rnd.gauss(0, 0.008)))
+                rows.append((d, sym, o, h, lo, c, rnd.randint(1000, 90000)))
+                p = round(c, 2)
+                got += 1
+            d += timedelta(days=1)
+    rows.sort()
+    with open(path, "w") as f:
+        f.write("date,symbol,open,high,low,close,volume\n")
+        for r in rows:
+            f.write("%s,%s,%.2f,%.2f,%.2f,%.2f,%d\n" % (r[0].isoformat(), *r[1:]))
+
+
+def checkbars(path, outpath):
+    """The return after N days is the close of the N-th session after the
+    alert's; rise and fall, the highest high and lowest low of the
+    sessions after it up to the last horizon (the alert is at a close)."""
+    import re
+    by = {}
+    for r in csv.DictReader(open(path)):
+        by.setdefault(r["symbol"], []).append(
+            (r["date"], float(r["high"]), float(r["low"]), float(r["close"])))
+    n = bad = 0
+    for line in open(outpath):
+        m = re.match(r"forward (\S+) (.*) at (\S+): price ([\d.]+)(.*)", line)
+        if not m:
+            continue
+        n += 1
+        ses = by[m.group(1)]
+        price = float(m.group(4))
+        i0 = [x[0] for x in ses].index(m.group(3)[:10])
+        ok = True
+        for h, c, r in re.findall(r"\+(\d+)d ([\d.]+) \(([-+][\d.]+)%\)", m.group(5)):
+            k = i0 + int(h)
+            ok = ok and k < len(ses) and abs(ses[k][3] - float(c)) < 1e-9 and \
+                abs((ses[k][3] / price - 1) * 100 - float(r)) <= 0.005 + 1e-9
+        win = ses[i0 + 1:i0 + 1 + max(H)]
+        rf = re.search(r"rise ([-+][\d.]+)%, fall ([-+][\d.]+)%", m.group(5))
+        if win and rf:
+            hi = max(max(x[1], x[3]) for x in win)
+            lo = min(min(x[2], x[3]) for x in win)
+            ok = ok and abs((hi / price - 1) * 100 - float(rf.group(1))) <= 0.005 + 1e-9 \
+                and abs((lo / price - 1) * 100 - float(rf.group(2))) <= 0.005 + 1e-9
+        if not ok:
+            bad += 1
+            if bad < 5:
+                print("line:", line.strip())
+    print("forward lines %d, %d wrong" % (n, bad))
 
 
 def sessions(path):
@@ -167,5 +233,7 @@ def daemon(barspath, jsonpath):
 if __name__ == "__main__":
     {"gen": lambda: gen(sys.argv[2]),
      "years": lambda: years(sys.argv[2], int(sys.argv[3])),
+     "bars": lambda: bars(sys.argv[2], int(sys.argv[3])),
+     "checkbars": lambda: checkbars(sys.argv[2], sys.argv[3]),
      "check": lambda: check(sys.argv[2], sys.argv[3]),
      "daemon": lambda: daemon(sys.argv[2], sys.argv[3])}[sys.argv[1]]()

@@ -45,6 +45,14 @@ $REF check "$T/y.csv" "$T/yout" > "$T/ycheck"
 cat "$T/ycheck"
 check "over 2,520 sessions every return equals the independent one" \
     grep -Eq "^forward lines [0-9]{3,}, 0 wrong" "$T/ycheck"
+# ---- the same over ten years of daily bars, as from a daily CSV
+$REF bars "$T/b.csv" 2520
+"$TICKERD" --once --replay "$T/b.csv" -f "$T/y.conf" >"$T/bout" 2>"$T/berr"
+check "the ten-year backtest of daily bars ran" test $? -eq 0
+$REF checkbars "$T/b.csv" "$T/bout" > "$T/bcheck"
+cat "$T/bcheck"
+check "over 2,520 daily bars every return, rise and fall equals the independent one" \
+    grep -Eq "^forward lines [0-9]{3,}, 0 wrong" "$T/bcheck"
 check "the table has the review's columns" grep -q '^SYMBOL .* FOLLOWED  MED+1    MED+5    MED+20' "$T/out"
 check "a row says how often the move followed" grep -Eq '^QCOM +below 145 +[0-9]+ .* [0-9]+/[0-9]+ +[-+][0-9.]+%' "$T/out"
 
