@@ -194,6 +194,7 @@ reload(void *arg)
 	}
 	alerts_before += pipeline_alerts(pipeline);
 	pipeline_stop(pipeline);
+	store_thaw();	/* what waited for room is dropped, as before */
 	kept = symstate_sync(new);
 	reconfigure(new);
 	review_horizons(conf->review_days, conf->nreview_days);

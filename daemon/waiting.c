@@ -140,11 +140,12 @@ waiting_drop(struct judge *J)
 		n += x->na;
 		waiting_free(x);
 	}
-	if (n > 0)
-		log_warnx("state: %zu alert%s that fired while the state "
-		    "directory was full could not be written; their quotes "
-		    "are judged again at the next start", n, n == 1 ? "" :
-		    "s");
+	if (n == 0)
+		return;
+	log_warnx("state: %zu alert%s that fired while the state directory "
+	    "was full could not be written; their quotes are judged again at "
+	    "the next start", n, n == 1 ? "" : "s");
+	store_freeze();		/* their rules' states are not to be saved */
 }
 
 void

@@ -36,6 +36,7 @@
 #define SNAPSHOT_AGE	600.0		/* seconds of journal: compact */
 
 static off_t	 snapshot_size;		/* state.json and review.json */
+static int	 frozen;		/* nothing more may be written */
 
 /* A record of the journal, to the file it is of. */
 static void
@@ -89,15 +90,39 @@ store_open(struct config *conf, const char *dir, store_queue_fn queue,
 int
 store_commit(struct config *conf)
 {
+	if (frozen)
+		return -1;
 	state_journal(conf);
 	if (journal_commit(1) == -1) {
+		state_unjournal(conf);
 		outbox_flush(0);
 		history_flush(0);
 		return -1;
 	}
 	outbox_flush(1);
 	history_flush(1);
+	if (journal_lost())	/* the folder was made again: all of it */
+		(void)store_snapshot(conf);
 	return 0;
+}
+
+/*
+ * Alerts that could not be written were dropped (a stop while the state
+ * directory was full): the rule states in memory count them as fired,
+ * and must not reach the disk, so that the next start judges their
+ * quotes again.  Nothing is written from now on.
+ */
+void
+store_freeze(void)
+{
+	frozen = 1;
+}
+
+/* A reload goes on with the states as they are (store_freeze()). */
+void
+store_thaw(void)
+{
+	frozen = 0;
 }
 
 /* Whether the journal should be compacted now; quiet: the daemon has
@@ -127,7 +152,7 @@ store_snapshot(struct config *conf)
 	off_t	 size;
 	double	 t0;
 
-	if (store_dir() == NULL)
+	if (store_dir() == NULL || frozen)
 		return 0;
 	t0 = clock_mono();
 	if (store_commit(conf) == -1 || state_write(conf) == -1)
@@ -160,4 +185,5 @@ store_close(struct config *conf)
 	review_free();
 	symstate_clear();
 	store_release();
+	frozen = 0;
 }

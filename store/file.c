@@ -31,6 +31,7 @@ static char	*sdir;			/* NULL: memory only */
 static char	 problem[300];		/* why it cannot be written, or "" */
 static int	 owed;			/* written, not yet synced */
 static int	 lockfd = -1;		/* the lock, held */
+static unsigned	 made;			/* times the folder was made */
 
 /*
  * A write into the state directory failed (errno says why): said once,
@@ -431,6 +432,15 @@ store_check(void)
 	}
 	close(lockfd);
 	lockfd = fd;
+	made++;
+}
+
+/* How many times the folder was made again while it ran: a file held
+ * open from before (the journal) is then in a folder that is gone. */
+unsigned
+store_generation(void)
+{
+	return made;
 }
 
 /*

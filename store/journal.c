@@ -44,6 +44,8 @@ static off_t		 jsize;		/* what the file holds */
 static struct buf	 pending;	/* the records of the next commit */
 static size_t		 npending;
 static unsigned long	 commits;
+static unsigned		 jgen;		/* store_generation() it is of */
+static int		 lost;		/* the folder was made again */
 static double		 first_at;	/* the oldest record's; 0: none */
 
 /* Add a record {"kind":value} to the next commit; value is JSON text. */
@@ -118,6 +120,45 @@ journal_abort(void)
  * the process keeps them; a crash of the machine may not).  Returns 0,
  * or -1 after saying why, with the file as it was.
  */
+/*
+ * The folder was removed and made again under the running daemon: the
+ * journal open is in the folder that is gone.  A new one is opened, and
+ * what the old one held is lost: journal_lost() asks for a snapshot.
+ */
+static void
+reopen(void)
+{
+	char	*path;
+	int	 fd;
+
+	store_check();
+	if (store_generation() == jgen)
+		return;
+	xasprintf(&path, "%s/%s", store_dir(), JOURNAL_NAME);
+	if ((fd = store_file(path, O_RDWR | O_CREAT | O_APPEND | O_TRUNC,
+	    0600)) == -1)
+		store_failed("opening", path);
+	else {
+		close(jfd);
+		jfd = fd;
+		jsize = 0;
+		jgen = store_generation();
+		lost = 1;
+	}
+	free(path);
+}
+
+/* Whether the journal lost what it held (then a snapshot is due); asked
+ * once. */
+int
+journal_lost(void)
+{
+	int	 was = lost;
+
+	lost = 0;
+	return was;
+}
+
 /* Append b and a commit mark in one write; synced when sync. */
 static int
 append(struct buf *b, int sync)
@@ -126,6 +167,7 @@ append(struct buf *b, int sync)
 	size_t		 off = 0;
 	ssize_t		 n;
 
+	reopen();
 	snprintf(mark, sizeof(mark), "{\"c\":%lu}", ++commits);
 	snprintf(line, sizeof(line), "%08lx %s\n", crc32(0L, (const Bytef *)
 	    mark, (uInt)strlen(mark)), mark);
@@ -318,6 +360,7 @@ journal_open(journal_apply_fn apply)
 		return journal_open(apply);
 	}
 	free(path);
+	jgen = store_generation();
 	b = xmalloc((size_t)st.st_size + 1);
 	while (len < (size_t)st.st_size && ((n = pread(jfd, b + len,
 	    (size_t)st.st_size - len, (off_t)len)) > 0 || (n == -1 &&

@@ -34,6 +34,8 @@ static long		 mailed;	/* the last period mailed */
 static unsigned long	 seqs;		/* the alerts' numbers, ascending */
 static unsigned long	 journaled;	/* the last number in the journal */
 static long		 journaled_mailed;
+static unsigned long	 was_journaled;	/* before the commit under way */
+static long		 was_mailed;
 
 /* The first day of the last period whose review was mailed; 0: none. */
 long
@@ -369,6 +371,8 @@ review_journal(void)
 	json_t	*j;
 	char	*text, num[32];
 
+	was_journaled = journaled;
+	was_mailed = journaled_mailed;
 	for (i = nall; i > 0 && all[i - 1].seq > journaled; i--)
 		;
 	for (; i < nall; i++) {
@@ -386,6 +390,14 @@ review_journal(void)
 		journal_add("m", num, strlen(num));
 		journaled_mailed = mailed;
 	}
+}
+
+/* The commit failed: what it would have journaled goes with the next. */
+void
+review_unjournal(void)
+{
+	journaled = was_journaled;
+	journaled_mailed = was_mailed;
 }
 
 /* A journal's record of an alert: added unless review.json has it. */

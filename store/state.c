@@ -187,6 +187,29 @@ entry(struct symstate *ss, int *fresh)
 }
 
 /*
+ * Whether ss changed since the journal last had it, in anything but the
+ * time of its newest quote: a quote that changes nothing else (the many
+ * trades of a stream) is not worth a record; that time goes with the
+ * next record or the snapshot.  sig is scratch.  By a 64-bit FNV-1a of
+ * what its entry is made of.
+ */
+static int
+significant(struct symstate *ss, struct buf *sig)
+{
+	uint64_t	 h = 14695981039346656037ULL;
+	size_t		 i;
+
+	entry_of(ss, sig);
+	for (i = sizeof(ss->last_time); i < sig->len; i++)
+		h = (h ^ (unsigned char)sig->data[i]) * 1099511628211ULL;
+	h |= 1;				/* 0: never journaled */
+	if (h == ss->journaled)
+		return 0;
+	ss->journaled = h;
+	return 1;
+}
+
+/*
  * The journal's records of a commit: the entry of each symbol whose
  * state changed since the last, and the review's new alerts.
  */
@@ -195,18 +218,16 @@ state_journal(struct config *conf)
 {
 	struct watch	*w;
 	struct symstate	*ss;
-	struct buf	 b = { 0 };
+	struct buf	 b = { 0 }, sig = { 0 };
 	const char	*e;
-	int		 fresh;
 
 	if (store_dir() == NULL)
 		return;
 	TAILQ_FOREACH(w, &conf->watches, entry) {
-		if ((ss = symstate_find(w->symbol)) == NULL)
+		if ((ss = symstate_find(w->symbol)) == NULL ||
+		    !significant(ss, &sig))
 			continue;
-		e = entry(ss, &fresh);
-		if (!fresh)
-			continue;
+		e = entry(ss, NULL);
 		b.len = 0;
 		buf_puts(&b, "{");
 		buf_puts(&b, e);
@@ -214,7 +235,21 @@ state_journal(struct config *conf)
 		journal_add("s", b.data, b.len);
 	}
 	buf_free(&b);
+	buf_free(&sig);
 	review_journal();
+}
+
+/* A commit failed: what it would have journaled goes with the next. */
+void
+state_unjournal(struct config *conf)
+{
+	struct watch	*w;
+	struct symstate	*ss;
+
+	TAILQ_FOREACH(w, &conf->watches, entry)
+		if ((ss = symstate_find(w->symbol)) != NULL)
+			ss->journaled = 0;
+	review_unjournal();
 }
 
 /*

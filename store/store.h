@@ -28,6 +28,7 @@
 
 #include <sys/queue.h>
 #include <sys/types.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -113,6 +114,8 @@ struct symstate {
 	/* state.c: its entry of state.json as last written, and of what */
 	char			*saved;
 	struct buf		 saved_of;
+	uint64_t		 journaled;	/* what the journal has of it,
+						   its quote time aside */
 };
 
 /* store/symstate.c: each watched symbol's state, by symbol */
@@ -135,6 +138,8 @@ int		 store_open(struct config *, const char *, store_queue_fn,
 int		 store_commit(struct config *);
 int		 store_snapshot(struct config *);
 int		 store_snapshot_due(int);
+void		 store_freeze(void);
+void		 store_thaw(void);
 void		 store_close(struct config *);
 
 /* store/journal.c: the journal of commits */
@@ -149,6 +154,7 @@ int		 journal_record(const char *, const char *, int);
 int		 journal_commit(int);
 off_t		 journal_size(double *);
 int		 journal_reset(void);
+int		 journal_lost(void);
 void		 journal_close(void);
 
 /* store/file.c: the folder, its lock, its files written atomically and
@@ -157,6 +163,7 @@ const char	*store_dir(void);
 int		 store_take(const char *, char *, size_t);
 void		 store_release(void);
 void		 store_check(void);
+unsigned	 store_generation(void);
 int		 store_same_dir(const char *, const char *);
 void		 store_failed(const char *, const char *);
 void		 store_ok(void);
@@ -206,6 +213,7 @@ const struct review *review_at(size_t);
 json_t		*review_entry_json(const struct review *);
 void		 review_load(void);
 void		 review_journal(void);
+void		 review_unjournal(void);
 void		 review_apply(json_t *);
 long		 review_mailed(void);
 void		 review_set_mailed(long);
@@ -218,6 +226,7 @@ int		 dailystore_save(const char *, struct daily *);
 
 /* store/state.c: state.json */
 void		 state_journal(struct config *);
+void		 state_unjournal(struct config *);
 int		 state_write(struct config *);
 void		 state_apply(json_t *);
 void		 state_load(struct config *);
