@@ -10,8 +10,8 @@
 # Each with its floor: N/K x L with K requests at once, and for batches
 # (N/B/K + 2) x L, the handshake's two requests included.  Wall time,
 # CPU time and peak RSS; tickerd with a real state directory, every
-# symbol firing an alert; and the bytes a round writes into the state
-# directory, per alert.  Prints figures; asserts nothing.
+# symbol firing an alert (and the same in memory, to see what the state
+# directory costs); and the bytes a round writes into it, per alert.  Prints figures; asserts nothing.
 #
 #   make bench            or   sh tests/bench_poll.sh [N...]
 . "${top_srcdir:-.}/tests/lib.sh"
@@ -82,6 +82,9 @@ for n in $SIZES; do
 	scenario "$n" "CRUMB status=404"
 	conf "rate 100000/s connections 32"
 	run "tickerd, 1 a request, 32 conns" "$(floor "$n" 32)" \
+	    "$TICKERD" -d --once -f "$T/bench.conf"
+	sed -i 's|^state-dir .*|state-dir memory|' "$T/bench.conf"
+	run "the same, state-dir memory" "$(floor "$n" 32)" \
 	    "$TICKERD" -d --once -f "$T/bench.conf"
 	scenario "$n" "CRUMB value=Bench.crumb"
 	conf "rate 100000/s"	# the network's floor, not the budget's
