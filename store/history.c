@@ -156,23 +156,6 @@ history_tail(size_t n)
 static char	**staged;
 static size_t	 nstaged, cstaged;
 
-/* The history's size, to cut a failed append back to. */
-static off_t
-history_size(void)
-{
-	struct stat	 st;
-	char		*path;
-	off_t		 size = 0;
-
-	if (store_dir() == NULL)
-		return 0;
-	xasprintf(&path, "%s/history.jsonl", store_dir());
-	if (stat(path, &st) == 0)
-		size = st.st_size;
-	free(path);
-	return size;
-}
-
 /*
  * Append n lines to history.jsonl in one write, synced now or (later)
  * at the next store_sync().  Returns 0, or -1 (said through
@@ -183,7 +166,7 @@ append(char *const *text, size_t n, int later)
 {
 	struct buf	 b = { 0 };
 	char		*path;
-	off_t		 mark = history_size();
+	off_t		 mark;
 	size_t		 i;
 	ssize_t		 w;
 	int		 fd, rc = -1;
@@ -201,6 +184,7 @@ append(char *const *text, size_t n, int later)
 		return 0;
 	}
 	xasprintf(&path, "%s/history.jsonl", store_dir());
+	mark = store_size(path);	/* to cut a failed append back to */
 	if ((fd = store_file(path, O_WRONLY | O_APPEND | O_CREAT, 0600))
 	    == -1)
 		store_failed("opening", path);
