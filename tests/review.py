@@ -29,6 +29,26 @@ NY = ZoneInfo("America/New_York")
 H = (1, 5, 20)
 
 
+def write_quotes(path, rows):
+    """(time, symbol, price) rows, in order, as a replay file."""
+    rows.sort()
+    with open(path, "w") as f:
+        f.write("time,symbol,price,prev_close,high52,low52,volume\n")
+        for t, s, p in rows:
+            f.write("%s,%s,%.2f,,,,\n" % (t.strftime("%Y-%m-%dT%H:%M:%SZ"), s, p))
+
+
+def weekdays(n):
+    """n trading days from 2016-01-04: weekdays but Jan 1 and Dec 25."""
+    d, got = date(2016, 1, 4), 0
+    while got < n:
+        if d.weekday() < 5 and not (d.month == 12 and d.day == 25) \
+                and not (d.month == 1 and d.day == 1):
+            yield d
+            got += 1
+        d += timedelta(days=1)
+
+
 def gen(path):
     rows = []
     for k, sym in enumerate(("CALX", "QCOM", "NIO")):
@@ -43,11 +63,7 @@ def gen(path):
                     p = max(0.5, p * (1 + rnd.gauss(0, 0.012)))
                     rows.append((t.astimezone(timezone.utc), sym, round(p, 2)))
             d += timedelta(days=1)
-    rows.sort()
-    with open(path, "w") as f:
-        f.write("time,symbol,price,prev_close,high52,low52,volume\n")
-        for t, s, p in rows:
-            f.write("%s,%s,%.2f,,,,\n" % (t.strftime("%Y-%m-%dT%H:%M:%SZ"), s, p))
+    write_quotes(path, rows)
 
 
 def years(path, n):
@@ -57,20 +73,11 @@ def years(path, n):
     for k, sym in enumerate(("AAPL", "MSFT", "NVDA")):
         rnd = random.Random(11 + k)
         p = (24.0, 50.0, 5.0)[k]
-        d, got = date(2016, 1, 4), 0
-        while got < n:
-            if d.weekday() < 5 and not (d.month == 12 and d.day == 25) \
-                    and not (d.month == 1 and d.day == 1):
-                t = datetime(d.year, d.month, d.day, 15, 59, tzinfo=NY)
-                p = max(0.5, p * (1 + rnd.gauss(0.0004, 0.02)))
-                rows.append((t.astimezone(timezone.utc), sym, round(p, 2)))
-                got += 1
-            d += timedelta(days=1)
-    rows.sort()
-    with open(path, "w") as f:
-        f.write("time,symbol,price,prev_close,high52,low52,volume\n")
-        for t, s, p in rows:
-            f.write("%s,%s,%.2f,,,,\n" % (t.strftime("%Y-%m-%dT%H:%M:%SZ"), s, p))
+        for d in weekdays(n):
+            t = datetime(d.year, d.month, d.day, 15, 59, tzinfo=NY)
+            p = max(0.5, p * (1 + rnd.gauss(0.0004, 0.02)))
+            rows.append((t.astimezone(timezone.utc), sym, round(p, 2)))
+    write_quotes(path, rows)
 
 
 def bars(path, n):
@@ -80,18 +87,13 @@ def bars(path, n):
     for k, sym in enumerate(("AAPL", "MSFT", "NVDA")):
         rnd = random.Random(5 + k)
         p = (24.0, 50.0, 5.0)[k]
-        d, got = date(2016, 1, 4), 0
-        while got < n:
-            if d.weekday() < 5 and not (d.month == 12 and d.day == 25) \
-                    and not (d.month == 1 and d.day == 1):
-                o = p
-                c = max(0.5, p * (1 + rnd.gauss(0.0004, 0.02)))
-                h = max(o, c) * (1 + abs(rnd.gauss(0, 0.008)))
-                lo = min(o, c) * (1 - abs(rnd.gauss(0, 0.008)))
-                rows.append((d, sym, o, h, lo, c, rnd.randint(1000, 90000)))
-                p = round(c, 2)
-                got += 1
-            d += timedelta(days=1)
+        for d in weekdays(n):
+            o = p
+            c = max(0.5, p * (1 + rnd.gauss(0.0004, 0.02)))
+            h = max(o, c) * (1 + abs(rnd.gauss(0, 0.008)))
+            lo = min(o, c) * (1 - abs(rnd.gauss(0, 0.008)))
+            rows.append((d, sym, o, h, lo, c, rnd.randint(1000, 90000)))
+            p = round(c, 2)
     rows.sort()
     with open(path, "w") as f:
         f.write("date,symbol,open,high,low,close,volume\n")

@@ -39,20 +39,20 @@ watch AAPL { rsi 14 below 30  move 4%  cross above sma 50 }
 watch MSFT { rsi 14 above 70  move 4% }
 watch NVDA { rsi 14 below 30  rsi 14 above 70  move 5% }
 END
-"$TICKERD" --once --replay "$T/y.csv" -f "$T/y.conf" >"$T/yout" 2>"$T/yerr"
-check "the ten-year backtest ran" test $? -eq 0
-$REF check "$T/y.csv" "$T/yout" > "$T/ycheck"
-cat "$T/ycheck"
-check "over 2,520 sessions every return equals the independent one" \
-    grep -Eq "^forward lines [0-9]{3,}, 0 wrong" "$T/ycheck"
+# years NAME CHECKER WHAT: the backtest of $T/NAME.csv, its forward lines
+# checked by review.py CHECKER
+years() {
+	"$TICKERD" --once --replay "$T/$1.csv" -f "$T/y.conf" >"$T/$1.out" 2>"$T/$1.err"
+	check "the ten-year backtest of $3 ran" test $? -eq 0
+	$REF "$2" "$T/$1.csv" "$T/$1.out" > "$T/$1.check"
+	cat "$T/$1.check"
+	check "over 2,520 $3 every return, rise and fall equals the independent one" \
+	    grep -Eq "^forward lines [0-9]{3,}, 0 wrong" "$T/$1.check"
+}
+years y check "sessions"
 # ---- the same over ten years of daily bars, as from a daily CSV
 $REF bars "$T/b.csv" 2520
-"$TICKERD" --once --replay "$T/b.csv" -f "$T/y.conf" >"$T/bout" 2>"$T/berr"
-check "the ten-year backtest of daily bars ran" test $? -eq 0
-$REF checkbars "$T/b.csv" "$T/bout" > "$T/bcheck"
-cat "$T/bcheck"
-check "over 2,520 daily bars every return, rise and fall equals the independent one" \
-    grep -Eq "^forward lines [0-9]{3,}, 0 wrong" "$T/bcheck"
+years b checkbars "daily bars"
 check "the table has the review's columns" grep -q '^SYMBOL .* FOLLOWED  MED+1    MED+5    MED+20' "$T/out"
 check "a row says how often the move followed" grep -Eq '^QCOM +below 145 +[0-9]+ .* [0-9]+/[0-9]+ +[-+][0-9.]+%' "$T/out"
 
