@@ -35,6 +35,7 @@ struct child {
 	deliver_done_fn		 done;
 	char			*name;		/* the program, or what it does */
 	int			 output_why;	/* its output is the reason */
+	int			 permanent_exit;
 	time_t			 timeout;
 	pid_t			 pid;
 	int			 in;		/* the child's stdin */
@@ -160,6 +161,8 @@ child_exited(struct child *c, int status)
 		snprintf(why, sizeof(why), "%s did not take the whole message",
 		    c->name);
 	utf8_clean(why);
+	c->m->permanent = c->permanent_exit != 0 && WIFEXITED(status) &&
+	    WEXITSTATUS(status) == c->permanent_exit;
 	c->done(c->m, 0, why);
 	child_free(c);
 }
@@ -304,6 +307,7 @@ child_deliver(const struct child_spec *cs, const struct buf *input,
 	c->done = done;
 	c->name = xstrdup(cs->name);
 	c->output_why = cs->output_why;
+	c->permanent_exit = cs->permanent_exit;
 	c->timeout = cs->timeout;
 	if (input != NULL)
 		buf_add(&c->data, input->data, input->len);

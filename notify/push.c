@@ -238,17 +238,79 @@ accepted(enum notifier_type t, json_t *j)
 }
 
 /*
+ * Whether a failed answer is the service's documented word that this
+ * notifier cannot deliver at all (a bad token, chat, user or webhook),
+ * not an outage; then fix gets what to check.
+ */
+static int
+permanent(enum notifier_type t, long status, json_t *j, const char *said,
+    const char **fix)
+{
+	static const char *const slack_gone[] = { "invalid_token",
+	    "channel_not_found", "no_service", "no_team", "team_disabled",
+	    "channel_is_archived", "action_prohibited", NULL };
+	size_t	 i;
+
+	*fix = "check the notifier's settings";
+	switch (t) {
+	case NOTIFIER_TELEGRAM:
+		if (status == 401) {
+			*fix = "check token-file";
+			return 1;
+		}
+		if (status == 403) {
+			*fix = "start a chat with the bot, or check chat-id";
+			return 1;
+		}
+		if (status == 400 && strstr(said, "chat not found") != NULL) {
+			*fix = "check chat-id";
+			return 1;
+		}
+		return 0;
+	case NOTIFIER_DISCORD:
+		*fix = "check url-file: the webhook was deleted or its token "
+		    "is wrong";
+		return status == 401 || status == 403 || status == 404;
+	case NOTIFIER_SLACK:
+		*fix = "check url-file: the webhook was revoked or its "
+		    "channel is gone";
+		for (i = 0; slack_gone[i] != NULL; i++)
+			if (strstr(said, slack_gone[i]) != NULL)
+				return status >= 400;
+		return 0;
+	case NOTIFIER_PUSHOVER:
+		if (status != 400 || !json_is_array(json_object_get(j,
+		    "errors")))
+			return 0;
+		*fix = json_object_get(j, "user") != NULL ? "check user-file" :
+		    json_object_get(j, "token") != NULL ? "check token-file" :
+		    "check the notifier's settings";
+		return 1;
+	case NOTIFIER_GOTIFY:
+		*fix = "check token-file (an application token)";
+		return status == 401 || status == 403;
+	case NOTIFIER_NTFY:
+		*fix = "check token-file and the topic's access";
+		return status == 401 || status == 403;
+	default:
+		return 0;
+	}
+}
+
+/*
  * A service's answer of status and the len bytes at body, read as the
- * service documents it: 1 when it delivered; else 0, with the reason in
- * why (of size len, the service's words, secrets hidden before the cut)
- * and, for a 429, how long its JSON asks to wait in *wait (0: not said).
+ * service documents it: 1 when it delivered; 0 when it failed, with the
+ * reason in why (of size len, the service's words, secrets hidden before
+ * the cut) and, for a 429, how long its JSON asks to wait in *wait (0:
+ * not said); -1 when it failed for good (permanent()), why ending in
+ * what to fix.
  */
 int
 push_answer(enum notifier_type t, long status, const char *body, size_t len,
     char *why, size_t whylen, double *wait)
 {
 	json_t		*j = len > 0 ? json_loadb(body, len, 0, NULL) : NULL;
-	const char	*said;
+	const char	*said, *fix;
 	char		*raw;
 	int		 ok = 0;
 
@@ -258,8 +320,14 @@ push_answer(enum notifier_type t, long status, const char *body, size_t len,
 	else {
 		raw = xstrndup(body, len);	/* up to a NUL, if any */
 		said = described(t, j, raw);
-		text_printf(why, whylen, "%s answered HTTP %ld%s%s",
-		    service_names[t], status, *said ? ": " : "", said);
+		if (permanent(t, status, j, said, &fix)) {
+			text_printf(why, whylen, "%s answered HTTP %ld%s%s; %s",
+			    service_names[t], status, *said ? ": " : "", said,
+			    fix);
+			ok = -1;
+		} else
+			text_printf(why, whylen, "%s answered HTTP %ld%s%s",
+			    service_names[t], status, *said ? ": " : "", said);
 		free(raw);
 		if (status == 429)
 			*wait = wait_said(j);
@@ -285,12 +353,16 @@ push_done(void *easy, int code, void *arg)
 	long		 status = 0;
 	char		 why[CURL_ERROR_SIZE + 600];
 	double		 answered = clock_mono(), wait = 0;
+	int		 said = 0;
 
 	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
 	h->m->retry_after = 0;
-	if (code == CURLE_OK && push_answer(h->type, status,
-	    h->answer.buf.data ? h->answer.buf.data : "", h->answer.buf.len,
-	    why, 512, &wait)) {
+	h->m->permanent = 0;
+	if (code == CURLE_OK)
+		said = push_answer(h->type, status, h->answer.buf.data ?
+		    h->answer.buf.data : "", h->answer.buf.len, why, 512,
+		    &wait);
+	if (said == 1) {
 		h->m->retry_after = bucket_empty(easy);
 		curl_easy_cleanup(easy);
 		h->done(h->m, 1, NULL);		/* forgets it, at once */
@@ -307,6 +379,7 @@ push_done(void *easy, int code, void *arg)
 		    h->answer.over ? "" : h->error);
 	else if (status == 429)
 		h->m->retry_after = wait > 0 ? wait : wait_headed(easy);
+	h->m->permanent = said == -1;
 	curl_easy_cleanup(easy);
 	h->done(h->m, 0, why);
 	push_free(h);

@@ -30,19 +30,24 @@
 #include "notify/notify.h"
 
 #define RETRY_MAX	3600
+#define BROKEN_RETRY	(6 * 3600.0)	/* a notifier that failed for good */
 
 static struct event_base	*notify_base;
 static struct outlist		 queue = TAILQ_HEAD_INITIALIZER(queue);
 static int			 once;		/* --once: no retries */
 static unsigned			 failures;	/* --once: not delivered */
 static int			 stopping;
-/* A notifier whose service asked to wait, until when (clock_mono()). */
+/* A notifier whose service asked to wait, until when (clock_mono()), or
+ * that failed for good (broken: why, what to fix). */
 struct hold {
 	SLIST_ENTRY(hold)	 entry;
 	char			*notifier;
 	double			 until;
+	char			*broken;
 };
 static SLIST_HEAD(, hold)	 holds = SLIST_HEAD_INITIALIZER(holds);
+/* Who hears of a notifier that failed for good, and of give-ups. */
+static const struct notify_watcher *watcher;
 
 static void	deliver(struct outmsg *);
 
@@ -124,7 +129,7 @@ later(struct outmsg *m, double delay)
  * A service asked to wait (a 429, an empty rate-limit bucket): the
  * notifier's messages are held for so many seconds.
  */
-static void
+static struct hold *
 hold(const char *name, double secs)
 {
 	struct hold	*h;
@@ -138,6 +143,84 @@ hold(const char *name, double secs)
 		SLIST_INSERT_HEAD(&holds, h, entry);
 	}
 	h->until = clock_mono() + secs;
+	return h;
+}
+
+/*
+ * m's notifier failed for good (a wrong chat id, a deleted webhook):
+ * its messages are held, not retried every few seconds, until a reload
+ * (notify_retry_held()) or BROKEN_RETRY; said once, and told above.
+ */
+static void
+broken(struct outmsg *m, const char *why)
+{
+	struct hold	*h = hold(m->notifier, BROKEN_RETRY);
+
+	if (h->broken != NULL && strcmp(h->broken, why) == 0)
+		return;
+	free(h->broken);
+	h->broken = xstrdup(why);
+	log_warnx("%s %s: %s; its messages are held, and tried again after "
+	    "a reload and every %.0fh", notifier_type_name(m->type),
+	    m->notifier, why, BROKEN_RETRY / 3600);
+	if (watcher != NULL && watcher->broken != NULL)
+		watcher->broken(watcher->arg, m->notifier, why);
+}
+
+/* A delivery through a notifier that had failed for good: it works. */
+static void
+mended(const char *name)
+{
+	struct hold	*h;
+
+	SLIST_FOREACH(h, &holds, entry)
+		if (strcmp(h->notifier, name) == 0 && h->broken != NULL)
+			break;
+	if (h == NULL)
+		return;
+	free(h->broken);
+	h->broken = NULL;
+	log_info("notifier %s delivers again", name);
+	if (watcher != NULL && watcher->broken != NULL)
+		watcher->broken(watcher->arg, name, NULL);
+}
+
+/* Why the notifier failed for good, and what to fix; NULL: it did not. */
+const char *
+notify_broken(const char *name)
+{
+	struct hold	*h;
+
+	SLIST_FOREACH(h, &holds, entry)
+		if (strcmp(h->notifier, name) == 0)
+			return h->broken;
+	return NULL;
+}
+
+/* After a reload: what waits for a notifier that failed for good (or
+ * that asked to wait) is tried again now. */
+void
+notify_retry_held(void)
+{
+	struct outmsg	*m;
+	struct hold	*h;
+
+	SLIST_FOREACH(h, &holds, entry) {
+		if (h->broken == NULL)
+			continue;
+		h->until = 0;
+		TAILQ_FOREACH(m, &queue, entry)
+			if (m->timer != NULL && strcmp(m->notifier,
+			    h->notifier) == 0)
+				timer_in(m->timer, 0);
+	}
+}
+
+/* w hears of notifiers failing for good and of messages given up. */
+void
+notify_watch(const struct notify_watcher *w)
+{
+	watcher = w;
 }
 
 /* How long the notifier's messages are still held; 0: not. */
@@ -177,6 +260,9 @@ failed_for_good(struct outmsg *m, const char *why, time_t limit)
 		    "over %llds: %s", type, m->notifier, m->subject,
 		    m->attempts, (long long)age, why);
 		outbox_each(m, outbox_fail);
+		if (watcher != NULL && watcher->gave_up != NULL)
+			watcher->gave_up(watcher->arg, m->notifier,
+			    message_count(m), why);
 	} else
 		return 0;
 	dequeue(m);
@@ -193,6 +279,11 @@ failed(struct outmsg *m, const char *why)
 
 	if (failed_for_good(m, why, n ? n->retry_for : DEFAULT_RETRY_FOR))
 		return;
+	if (m->permanent) {		/* until a reload, or for hours */
+		broken(m, why);
+		later(m, BROKEN_RETRY);
+		return;
+	}
 	if (m->retry_after > 0) {	/* as the service asked */
 		delay = m->retry_after;
 		hold(m->notifier, delay);
@@ -221,7 +312,9 @@ done(struct outmsg *m, int ok, const char *why)
 	if (!m->is_test) {
 		work_crashpoint("delivered");
 		outbox_each(m, outbox_remove);
+		mended(m->notifier);
 	}
+	m->permanent = 0;
 	if (m->retry_after > 0)		/* delivered, but wait for the next */
 		hold(m->notifier, m->retry_after);
 	if (m->type != NOTIFIER_SYSLOG)
@@ -301,6 +394,25 @@ notify_waiting(void)
 	return n;
 }
 
+/* The messages waiting for notifier name (being delivered, or to try
+ * again), and the time the oldest was made (*oldest; 0: none). */
+size_t
+notify_queued(const char *name, time_t *oldest)
+{
+	struct outmsg	*m;
+	size_t		 n = 0;
+
+	*oldest = 0;
+	TAILQ_FOREACH(m, &queue, entry) {
+		if (m->is_test || strcmp(m->notifier, name) != 0)
+			continue;
+		n += message_count(m);
+		if (*oldest == 0 || m->created < *oldest)
+			*oldest = m->created;
+	}
+	return n;
+}
+
 /* Messages a --once run could not deliver. */
 unsigned
 notify_failures(void)
@@ -376,6 +488,7 @@ notify_free(void)
 	n += digest_free();
 	while ((h = SLIST_FIRST(&holds)) != NULL) {
 		SLIST_REMOVE_HEAD(&holds, entry);
+		free(h->broken);
 		free(h->notifier);
 		free(h);
 	}

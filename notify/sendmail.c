@@ -18,8 +18,8 @@ sendmail_deliver(const struct notifier *n, struct outmsg *m,
     deliver_done_fn done)
 {
 	char			*argv[] = { n->sendmail, "-t", "-i", NULL };
-	struct child_spec	 cs = { n->sendmail, argv, NULL, NULL, 0,
-				    SENDMAIL_TIMEOUT };
+	struct child_spec	 cs = { .name = n->sendmail, .argv = argv,
+				    .timeout = SENDMAIL_TIMEOUT };
 	struct buf		 lf = { 0 };
 
 	/* local mail takes the local line ending */

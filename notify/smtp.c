@@ -80,9 +80,13 @@ setup(CURL *e, struct smtp *x, struct curl_slist **rcpt, char *error)
 	free(addr);
 }
 
+#define SMTP_PERMANENT	3	/* the child's exit: a 5xx to RCPT or AUTH */
+
 /*
  * In the child: the transfer, to its end.  Exits 0 when the server took
- * the message, else 1 after writing why to stdout.
+ * the message, else 1 after writing why to stdout, or SMTP_PERMANENT
+ * when the server refused a recipient or the login for good (a 5xx
+ * reply, RFC 5321 4.2.1): no retry of the same message will pass.
  */
 static int
 transfer(void *arg)
@@ -116,6 +120,16 @@ transfer(void *arg)
 	    error);
 	if (status > 0)
 		printf(" (last reply %ld)", status);
+	if (status >= 500 && status < 600 && code == CURLE_LOGIN_DENIED) {
+		printf("; check user and password-file");
+		fflush(stdout);
+		return SMTP_PERMANENT;
+	}
+	if (status >= 500 && status < 600 && strstr(error, "RCPT") != NULL) {
+		printf("; check the notifier's to addresses");
+		fflush(stdout);
+		return SMTP_PERMANENT;
+	}
 	fflush(stdout);
 	return 1;
 }
@@ -124,8 +138,10 @@ void
 smtp_deliver(const struct notifier *n, struct outmsg *m, deliver_done_fn done)
 {
 	struct smtp		 x = { n, m, 0 };
-	struct child_spec	 cs = { "SMTP", NULL, transfer, &x, 1,
-				    SMTP_DEADLINE };
+	struct child_spec	 cs = { .name = "SMTP", .fn = transfer,
+				    .arg = &x, .output_why = 1,
+				    .permanent_exit = SMTP_PERMANENT,
+				    .timeout = SMTP_DEADLINE };
 
 	child_deliver(&cs, NULL, m, done);
 }

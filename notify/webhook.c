@@ -44,6 +44,16 @@ write_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 	return size * nmemb;
 }
 
+/* A receiver's answer that no retry will change: the URL is unknown
+ * (404, 410) or refused (401, 403).  Outages (5xx), throttling (429) and
+ * everything else are retried. */
+static int
+webhook_gone(long status)
+{
+	return status == 401 || status == 403 || status == 404 ||
+	    status == 410;
+}
+
 static void
 hook_done(void *easy, int code, void *arg)
 {
@@ -67,8 +77,11 @@ hook_done(void *easy, int code, void *arg)
 		snprintf(why, sizeof(why), "%s%s%s", curl_easy_strerror(code),
 		    h->error[0] ? ": " : "", h->error);
 	else
-		snprintf(why, sizeof(why), "HTTP %ld%s%s", status,
-		    h->alen ? ": " : "", h->answer);
+		snprintf(why, sizeof(why), "HTTP %ld%s%s%s", status,
+		    h->alen ? ": " : "", h->answer, webhook_gone(status) ?
+		    "; check url (or url-file): the receiver does not know "
+		    "it, or refuses tickerd" : "");
+	h->m->permanent = code == CURLE_OK && webhook_gone(status);
 	h->done(h->m, 0, why);
 	free(h);
 }

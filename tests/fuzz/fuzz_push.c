@@ -32,8 +32,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 2)
 		return 0;
 	why[0] = '\0';
-	if (!push_answer(types[data[0] % 6], statuses[data[1] % 10],
-	    (const char *)data + 2, size - 2, why, sizeof(why), &wait)) {
+	if (push_answer(types[data[0] % 6], statuses[data[1] % 10],
+	    (const char *)data + 2, size - 2, why, sizeof(why), &wait) != 1) {
 		if (strlen(why) >= sizeof(why) || !utf8_valid(why, strlen(why)))
 			abort();
 	}
