@@ -24,6 +24,7 @@
 #define DEFAULT_HYSTERESIS	0.005
 #define DEFAULT_RETRY		30
 #define DEFAULT_RETRY_FOR	(2 * 86400)
+#define DEFAULT_PROBLEM_AFTER	(15 * 60)
 #ifndef LOCALSTATEDIR
 #define LOCALSTATEDIR		"/var"
 #endif
@@ -168,6 +169,15 @@ struct config {
 	time_t			 stale;		/* 0: 3 poll intervals */
 	struct notifierlist	 notifiers;
 	struct strlist		 default_notify;
+	/* problems and health (parse_health.c) */
+	struct strlist		 problems;	/* who hears of them */
+	int			 problems_set;	/* given; 0: the default */
+	int			 problems_none;	/* `problems none' */
+	time_t			 problem_after;	/* before one is announced */
+	char			*heartbeat;	/* a dead man's switch URL */
+	char			*heartbeat_fail;
+	time_t			 heartbeat_every;
+	char			*metrics;	/* "HOST:PORT" or a socket path */
 	struct watchlist	 watches;
 	struct strmap		*watchmap;	/* the watches by symbol */
 	size_t			 nwatches;
@@ -190,6 +200,7 @@ struct providerconf *config_provider_named(const struct config *,
 void		 config_chain(const struct config *, char *, size_t);
 const struct strlist *watch_notifiers(const struct config *,
 		    const struct watch *);
+const struct strlist *config_problem_notifiers(const struct config *);
 double		 watch_hysteresis(const struct config *, const struct watch *);
 time_t		 watch_stale(const struct config *, const struct watch *);
 int		 notifier_json(const struct notifier *);

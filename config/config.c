@@ -110,6 +110,14 @@ watch_notifiers(const struct config *conf, const struct watch *w)
 	return w->has_notify ? &w->notify : &conf->default_notify;
 }
 
+/* Who hears of problems: `problems', or the default (parse.c's
+ * defaults()); none with `problems none'. */
+const struct strlist *
+config_problem_notifiers(const struct config *conf)
+{
+	return &conf->problems;
+}
+
 double
 watch_hysteresis(const struct config *conf, const struct watch *w)
 {
@@ -218,6 +226,10 @@ config_free(struct config *conf)
 	}
 	strmap_free(conf->watchmap);
 	strlist_free(&conf->default_notify);
+	strlist_free(&conf->problems);
+	free(conf->heartbeat);
+	free(conf->heartbeat_fail);
+	free(conf->metrics);
 	strlist_free(&conf->files);
 	free(conf->state_dir);
 	free(conf->review_to);

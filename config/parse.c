@@ -181,6 +181,10 @@ static const struct keyword top_kws[] = {
 	{ "stale",	kw_duration,	C(stale),	1, { 0 } },
 	{ "review-days", kw_review_days, 0,		0, { 0 } },
 	{ "review",	kw_review,	0,		0, { 0 } },
+	{ "problems",	parse_problems,	0,		0, { 0 } },
+	{ "problem-after", kw_duration,	C(problem_after), 1, { 0 } },
+	{ "heartbeat",	parse_heartbeat,	0,		0, { 0 } },
+	{ "metrics",	parse_metrics,	0,		0, { 0 } },
 	{ NULL, NULL, 0, 0, { 0 } }
 };
 
@@ -331,6 +335,26 @@ check_refs(struct parser *p)
 	free(p->refs);
 }
 
+/* Who hears of problems when `problems' is not given: the global
+ * `notify' list, else every notifier a watch names. */
+static void
+problem_defaults(struct config *conf)
+{
+	struct watch	*w;
+	size_t		 i;
+
+	if (conf->problems_set)
+		return;
+	for (i = 0; i < conf->default_notify.n; i++)
+		strlist_add(&conf->problems, conf->default_notify.v[i]);
+	if (conf->problems.n > 0)
+		return;
+	TAILQ_FOREACH(w, &conf->watches, entry)
+		for (i = 0; i < w->notify.n; i++)
+			if (!strlist_has(&conf->problems, w->notify.v[i]))
+				strlist_add(&conf->problems, w->notify.v[i]);
+}
+
 /* What the files did not say: the state folder, the provider, and the
  * request timeout that webhooks use too. */
 static void
@@ -355,6 +379,7 @@ defaults(struct config *conf)
 	}
 	TAILQ_FOREACH(n, &conf->notifiers, entry)
 		n->timeout = conf->timeout;
+	problem_defaults(conf);
 }
 
 /*
@@ -381,6 +406,7 @@ config_load(const char *path, config_errfn errfn)
 	conf->review_days[1] = 5;
 	conf->review_days[2] = 20;
 	conf->nreview_days = 3;
+	conf->problem_after = DEFAULT_PROBLEM_AFTER;
 
 	memset(&p, 0, sizeof(p));
 	p.conf = conf;

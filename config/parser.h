@@ -125,6 +125,13 @@ int		 read_block(struct parser *, const char *, int,
 		    const struct keyword *, void *,
 		    void (*)(struct parser *, const char *, int, void *));
 
+/* config/parse_health.c: problems, heartbeat, metrics */
+int		 parse_problems(struct parser *, const struct keyword *, void *,
+		    int);
+int		 parse_heartbeat(struct parser *, const struct keyword *, void *,
+		    int);
+int		 parse_metrics(struct parser *, const struct keyword *, void *,
+		    int);
 /* config/parse_provider.c, parse_notifier.c, parse_push.c, parse_watch.c:
  * the blocks */
 int		 parse_provider(struct parser *, const struct keyword *, void *,
