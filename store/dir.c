@@ -36,6 +36,12 @@
 #define SNAPSHOT_AGE	600.0		/* seconds of journal: compact */
 
 static off_t	 snapshot_size;		/* state.json and review.json */
+/* how long commits take, for the metrics: a histogram */
+static const double	 commit_bounds[STORE_COMMIT_BUCKETS] = {
+	0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1,
+};
+static unsigned long	 commit_counts[STORE_COMMIT_BUCKETS + 1];
+static double		 commit_sum;
 static int	 frozen;		/* nothing more may be written */
 
 /* A record of the journal, to the file it is of. */
@@ -51,6 +57,8 @@ apply(const char *kind, json_t *v, int last)
 		history_apply(json_string_value(v));
 	else if (strcmp(kind, "o") == 0 || strcmp(kind, "d") == 0)
 		outbox_apply(kind, v);
+	else if (strcmp(kind, "p") == 0)
+		problem_apply(v);
 }
 
 /*
@@ -72,6 +80,7 @@ store_open(struct config *conf, const char *dir, store_queue_fn queue,
 		return -1;
 	state_load(conf);
 	review_load();
+	problem_load();
 	history_open();
 	symstate_daily_load();
 	if (journal_open(apply) > 0)
@@ -90,6 +99,9 @@ store_open(struct config *conf, const char *dir, store_queue_fn queue,
 int
 store_commit(struct config *conf)
 {
+	double	 t0 = clock_mono(), d;
+	size_t	 i;
+
 	if (frozen)
 		return -1;
 	state_journal(conf);
@@ -101,9 +113,25 @@ store_commit(struct config *conf)
 	}
 	outbox_flush(1);
 	history_flush(1);
+	d = clock_mono() - t0;
+	for (i = 0; i < STORE_COMMIT_BUCKETS && d > commit_bounds[i]; i++)
+		;
+	commit_counts[i]++;
+	commit_sum += d;
 	if (journal_lost())	/* the folder was made again: all of it */
 		(void)store_snapshot(conf);
 	return 0;
+}
+
+/* The commits' durations: the bounds of the buckets, the commits in
+ * each (and past the last, counts[STORE_COMMIT_BUCKETS]), their sum. */
+void
+store_commit_times(const double **bounds, const unsigned long **counts,
+    double *sum)
+{
+	*bounds = commit_bounds;
+	*counts = commit_counts;
+	*sum = commit_sum;
 }
 
 /*
@@ -155,7 +183,8 @@ store_snapshot(struct config *conf)
 	if (store_dir() == NULL || frozen)
 		return 0;
 	t0 = clock_mono();
-	if (store_commit(conf) == -1 || state_write(conf) == -1)
+	if (store_commit(conf) == -1 || state_write(conf) == -1 ||
+	    problem_save() == -1)
 		return -1;
 	store_owe();
 	if (store_sync() == -1)
@@ -183,6 +212,7 @@ store_close(struct config *conf)
 	history_close();
 	review_save();
 	review_free();
+	problem_clear();
 	symstate_clear();
 	store_release();
 	frozen = 0;

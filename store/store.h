@@ -7,6 +7,7 @@
  *			time per symbol, keyed by symbol and rule identity
  *   review.json	each alert and what followed it
  *   history.jsonl	the alerts that fired, newest last (bounded)
+ *   problems.json	the problems announced and not over (problem.c)
  *   outbox/ID.json	messages not yet delivered, one file each
  *   outbox/failed/	messages given up on after retry-for
  *   daily/SYMBOL.csv	each symbol's daily history
@@ -61,6 +62,8 @@ struct outmsg {
 	/* delivery, in memory (notify/) */
 	int			 attempts;
 	double			 retry_after;	/* the service asked to wait */
+	int			 permanent;	/* the last failure will not pass
+						   by itself (a bad chat id) */
 	struct event		*timer;
 	struct outlist		 members;	/* a digest's messages */
 	int			 is_digest;
@@ -118,6 +121,25 @@ struct symstate {
 						   its quote time aside */
 };
 
+/* store/problem.c: the problems announced, and when each kind last was */
+struct problem {
+	char			*key;		/* "provider yahoo" */
+	char			*kind;		/* "provider" */
+	char			*text;		/* the notice */
+	time_t			 since;		/* when it began */
+	time_t			 told;		/* when it was announced */
+};
+const struct problem *problem_find(const char *);
+const struct problem *problem_at(size_t);
+time_t		 problem_last(const char *);
+void		 problem_told(const char *, const char *, const char *,
+		    time_t, time_t);
+void		 problem_ended(const char *);
+void		 problem_apply(json_t *);
+void		 problem_load(void);
+int		 problem_save(void);
+void		 problem_clear(void);
+
 /* store/symstate.c: each watched symbol's state, by symbol */
 struct symstate	*symstate_find(const char *);
 struct rulestate *symstate_rule(struct symstate *, const char *);
@@ -136,6 +158,9 @@ typedef void	(*store_queue_fn)(struct outmsg *);
 int		 store_open(struct config *, const char *, store_queue_fn,
 		    char *, size_t);
 int		 store_commit(struct config *);
+#define STORE_COMMIT_BUCKETS	10
+void		 store_commit_times(const double **, const unsigned long **,
+		    double *);
 int		 store_snapshot(struct config *);
 int		 store_snapshot_due(int);
 void		 store_freeze(void);
