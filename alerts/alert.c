@@ -132,11 +132,24 @@ alert_test(struct alert *a, const char *name, const char *symbol,
 	a->time = now;
 }
 
+/* A problem notice (tickerd.conf(5), PROBLEMS): no rule, no quote. */
+void
+alert_notice(struct alert *a, const char *subject, const char *text,
+    time_t now)
+{
+	alert_test(a, "", "", NULL, now);
+	a->test = 0;
+	tk_strlcpy(a->rule_text, subject, sizeof(a->rule_text));
+	a->notice = xstrdup(text);
+}
+
 void
 alert_clear(struct alert *a)
 {
 	free(a->note);
 	a->note = NULL;
+	free(a->notice);
+	a->notice = NULL;
 }
 
 /* alert CALX above 44.53: price 45.12 (+3.2% today), 52w 27.73-44.53 */
@@ -149,6 +162,10 @@ alert_line(const struct alert *a, char *out, size_t len)
 	if (a->test) {
 		snprintf(out, len, "test message from tickerd (%s)",
 		    a->rule_text);
+		return;
+	}
+	if (a->notice != NULL) {
+		snprintf(out, len, "problem: %s", a->rule_text);
 		return;
 	}
 	money(a, a->quote.price, price, sizeof(price));
@@ -202,6 +219,10 @@ alert_subject(const struct alert *a, char *out, size_t len)
 
 	if (a->test) {
 		snprintf(out, len, "test message (%s)", a->rule_text);
+		return;
+	}
+	if (a->notice != NULL) {
+		snprintf(out, len, "%s", a->rule_text);
 		return;
 	}
 	money(a, a->quote.price, price, sizeof(price));
@@ -265,6 +286,10 @@ alert_describe(const struct alert *a, char *out, size_t len)
 		    "with \"tickerctl test\" through the notifier \"%s\". No "
 		    "rule fired; the figures below are %s's latest quote.",
 		    a->rule_text, a->symbol);
+		return;
+	}
+	if (a->notice != NULL) {
+		snprintf(out, len, "%s", a->notice);
 		return;
 	}
 	money(a, a->quote.price, price, sizeof(price));

@@ -245,6 +245,8 @@ struct alert {
 	long			 close_day;	/* a close rule's day */
 	char			*note;		/* owned copy, may be NULL */
 	int			 test;		/* tickerctl test: no rule */
+	char			*notice;	/* a problem notice's text (owned):
+						   no rule; rule_text its subject */
 	double			 ind[2];	/* the indicator's values */
 	int			 period, period2, ma, ma2;
 	double			 value;		/* the rule's figure */
@@ -259,6 +261,8 @@ void		 alert_values(struct alert *, const struct rule *,
 		    const struct rule_state *);
 void		 alert_test(struct alert *, const char *, const char *,
 		    const struct quote *, time_t);
+void		 alert_notice(struct alert *, const char *, const char *,
+		    time_t);
 void		 alert_clear(struct alert *);
 void		 alert_line(const struct alert *, char *, size_t);
 const char	*alert_late(const struct alert *, char *, size_t);

@@ -222,7 +222,7 @@ ptext_header(struct buf *b, const char *s)
 int
 alert_direction(const struct alert *a)
 {
-	if (a->test)
+	if (a->test || a->notice != NULL)
 		return 0;
 	switch (a->kind) {
 	case RULE_ABOVE:
@@ -269,6 +269,8 @@ alert_facts(const struct alert *a, struct fact *f)
 	const char		*cur = q->currency;
 	size_t			 n = 0;
 
+	if (a->notice != NULL)	/* a problem notice: its text says all */
+		return 0;
 	fmt_price(q->price, p, sizeof(p));
 	if (isfinite(q->price))
 		snprintf(f[n].value, sizeof(f[n].value), "%s%s%s", p,

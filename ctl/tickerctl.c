@@ -208,6 +208,15 @@ print_status(json_t *j, const char *arg)
 	for (i = 0; i < json_array_size(u); i++)
 		printf("unknown symbol %s\n", json_string_value(
 		    json_array_get(u, i)));
+	u = json_object_get(j, "broken");
+	for (i = 0; i < json_array_size(u); i++)
+		printf("notifier       %s %s: %s\n", jstr(json_array_get(u, i),
+		    "type"), jstr(json_array_get(u, i), "notifier"),
+		    jstr(json_array_get(u, i), "error"));
+	u = json_object_get(j, "problems");
+	for (i = 0; i < json_array_size(u); i++)
+		printf("problem        %s\n", jstr(json_array_get(u, i),
+		    "text"));
 	print_streams(json_object_get(j, "streams"));
 }
 

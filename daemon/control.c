@@ -105,6 +105,36 @@ reply_error(struct client *c, const char *fmt, ...)
 	reply(c, json_pack("{s:b, s:s}", "ok", 0, "error", msg));
 }
 
+/* The problems announced and not over: what each notice said. */
+static json_t *
+problems_json(void)
+{
+	const struct problem	*p;
+	json_t			*a = json_array();
+	size_t			 i;
+
+	for (i = 0; (p = problem_at(i)) != NULL; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:I}", "problem",
+		    p->key, "text", p->text, "since", (json_int_t)p->since));
+	return a;
+}
+
+/* The notifiers that failed for good, and what to fix. */
+static json_t *
+broken_json(const struct config *c)
+{
+	const struct notifier	*n;
+	const char		*why;
+	json_t			*a = json_array();
+
+	TAILQ_FOREACH(n, &c->notifiers, entry)
+		if ((why = notify_broken(n->name)) != NULL)
+			json_array_append_new(a, json_pack("{s:s, s:s, s:s}",
+			    "notifier", n->name, "type",
+			    notifier_type_name(n->type), "error", why));
+	return a;
+}
+
 static json_t *
 status_json(void)
 {
@@ -127,7 +157,7 @@ status_json(void)
 			json_array_append_new(unknown, json_string(w->symbol));
 	}
 	return json_pack("{s:b, s:s, s:I, s:s, s:I, s:I, s:s, s:I, s:I, "
-	    "s:I, s:I, s:I, s:I, s:I, s:s?, s:s?, s:s?, s:o, s:o}",
+	    "s:I, s:I, s:I, s:I, s:I, s:s?, s:s?, s:s?, s:o, s:o, s:o, s:o}",
 	    "ok", 1, "version", PACKAGE_VERSION,
 	    "pid", (json_int_t)getpid(), "config", ti.config,
 	    "started", (json_int_t)ti.started,
@@ -144,7 +174,9 @@ status_json(void)
 	    "state_dir", store_dir(),
 	    "state_problem", store_problem(),
 	    "unknown", unknown,
-	    "streams", stream_json());
+	    "streams", stream_json(),
+	    "problems", problems_json(),
+	    "broken", broken_json(conf));
 }
 
 static json_t *

@@ -285,6 +285,55 @@ void		 fetchhist_spell(const struct providerconf *,
 int		 fetchhist_run(struct config *, char **, size_t, const char *,
 		    const char *, const char *);
 
+/* daemon/health.c: what keeps tickerd from watching, judged */
+enum {			/* why a provider's request failed */
+	CAUSE_KEY, CAUSE_THROTTLED, CAUSE_NOT_API, CAUSE_HTML, CAUSE_DOWN,
+	CAUSE_TLS, CAUSE_SERVER, CAUSE_TIMEOUT, CAUSES
+};
+struct provhealth {	/* a provider, by name; outlives reloads */
+	char		 name[16];
+	time_t		 failing_since;	/* every request since; 0: not */
+	int		 cause;		/* the last failure's */
+	char		 detail[200];	/* its words */
+	time_t		 ok_at;		/* the last answer that worked */
+	time_t		 back_at;	/* the first after failures */
+	size_t		 quoted;	/* symbols since it works again */
+	unsigned long	 quotes;	/* all, for the metrics */
+	unsigned long	 errors[CAUSES];
+};
+struct feedhealth {	/* a stream, by provider */
+	char		 name[16];
+	int		 up;
+	time_t		 down_since;
+	char		 why[200];
+};
+void		 health_start(struct event_base *, struct config *);
+void		 health_reconfigure(struct config *);
+void		 health_stop(void);
+void		 health_request(const char *, size_t, int, const char *);
+void		 health_stream(const char *, int, const char *);
+void		 health_alert(int);
+void		 health_reload(const char *);
+const char	*health_cause_label(int);
+const struct provhealth *health_provider_at(size_t);
+const struct feedhealth *health_feed_at(size_t);
+unsigned long	 health_alerts(int);
+
+/* daemon/notice.c: problem notices, made and committed; the heartbeat */
+int		 notice_announce(struct config *, const char *, const char *,
+		    const char *, time_t, int, const char *, const char *);
+void		 notice_forget(struct config *, const char *);
+void		 notice_tidy(struct config *);
+void		 heartbeat_start(struct event_base *);
+void		 heartbeat_reconfigure(struct config *);
+void		 heartbeat_fail(void);
+void		 heartbeat_stop(void);
+
+/* daemon/metrics.c: Prometheus' text format, over evhttp */
+void		 metrics_start(struct event_base *, struct config *);
+void		 metrics_reconfigure(struct config *);
+void		 metrics_stop(void);
+
 /* daemon/control.c: the control socket, for tickerctl */
 struct control_info {
 	time_t		 started;

@@ -196,6 +196,7 @@ announce(struct judge *J, struct held *h)
 		alert_line(&h->alerts[i], line, sizeof(line));
 		log_alert(line);
 		J->alerts++;
+		health_alert((int)h->alerts[i].kind);
 		follow(h->ss, &h->alerts[i]);
 	}
 	while ((m = TAILQ_FIRST(&h->msgs)) != NULL) {

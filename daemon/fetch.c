@@ -385,6 +385,49 @@ req_results(struct req *q, int code, long status, const char *red)
 	return res;	/* the server's words came in through text_printf() */
 }
 
+/*
+ * What a request told of its provider, for health.c: how many symbols it
+ * quoted, or why it failed (an answer that a symbol is unknown, or not on
+ * the plan, is the API working: cause -1).
+ */
+static void
+req_health(struct req *q, int code, long status,
+    const struct fetch_result *res)
+{
+	const char	*body = q->body.buf.data ? q->body.buf.data : "";
+	size_t		 i, nok = 0, nknown = 0;
+	int		 cause = CAUSE_NOT_API;
+
+	for (i = 0; i < q->n; i++) {
+		nok += res[i].status == FETCH_OK;
+		nknown += res[i].status == FETCH_UNKNOWN ||
+		    res[i].status == FETCH_UNAVAILABLE;
+		if (res[i].status == FETCH_SESSION)
+			return;		/* a step of the session, not a failure */
+		if (res[i].status == FETCH_REFUSED)
+			cause = CAUSE_KEY;
+		else if (res[i].status == FETCH_RATELIMIT && cause != CAUSE_KEY)
+			cause = CAUSE_THROTTLED;
+	}
+	if (nok == 0 && nknown == q->n) {
+		health_request(q->src->p->name, 0, -1, "");
+		return;
+	}
+	if (nok == 0 && code != CURLE_OK)
+		cause = code == CURLE_OPERATION_TIMEDOUT ? CAUSE_TIMEOUT :
+		    code == CURLE_SSL_CONNECT_ERROR ||
+		    code == CURLE_PEER_FAILED_VERIFICATION ||
+		    code == CURLE_SSL_CERTPROBLEM ||
+		    code == CURLE_SSL_CACERT_BADFILE ? CAUSE_TLS : CAUSE_DOWN;
+	else if (nok == 0 && cause == CAUSE_NOT_API && status >= 500)
+		cause = CAUSE_SERVER;
+	else if (nok == 0 && cause == CAUSE_NOT_API &&
+	    body[strspn(body, " \t\r\n")] == '<')
+		cause = CAUSE_HTML;
+	health_request(q->src->p->name, nok, cause, q->n > 0 ? res[0].error :
+	    "");
+}
+
 static void
 req_done(void *easy, int code, void *arg)
 {
@@ -410,6 +453,7 @@ req_done(void *easy, int code, void *arg)
 	}
 	red = net_redact(q->url);	/* the URL fit for logs */
 	res = req_results(q, code, status, red);
+	req_health(q, code, status, res);
 	for (i = 0; i < q->n; i++)
 		if (res[i].status == FETCH_REFUSED) {
 			key_refused(r, res[i].error);

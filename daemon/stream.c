@@ -131,6 +131,7 @@ lost(struct feed *f, const char *why)
 	} else
 		log_debug("stream %s: %s", feed_name(f), why);
 	f->state = FEED_DOWN;
+	health_stream(feed_name(f), 0, why);
 	wait = clock_backoff(RETRY_FIRST, f->fails++, RETRY_MAX);
 	log_debug("stream %s: trying again in %.1fs", feed_name(f), wait);
 	timer_in(f->retry, wait);
@@ -179,6 +180,7 @@ up(struct feed *f)
 		    ws_url(f->ws));
 	f->lost = 0;
 	f->ever_up = 1;
+	health_stream(feed_name(f), 1, NULL);
 }
 
 /* A message that says nothing usable: each said once, BAD_SAID a minute
@@ -405,6 +407,7 @@ feed_new(struct poller *P, size_t k)
 	if (f->nsubs == 0)
 		return;
 	timer_in(f->quiet, (double)timeout_of(f) / 4);
+	health_stream(feed_name(f), 0, "not connected yet");
 	connect_feed(f);
 }
 

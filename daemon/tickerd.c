@@ -159,6 +159,11 @@ reconfigure(struct config *c)
 	notify_reconfigure(c);
 	reviewmail_reconfigure(c);
 	control_reconfigure(c);
+	if (!exit_when_idle) {
+		health_reconfigure(c);
+		heartbeat_reconfigure(c);
+		metrics_reconfigure(c);
+	}
 }
 
 /* Re-read every file; swap the new configuration in only if it is valid. */
@@ -181,6 +186,7 @@ reload(void *arg)
 	log_info("reloading %s", conf_path);
 	if ((new = config_load(conf_path, reload_errfn)) == NULL) {
 		log_warnx("reload failed: keeping the configuration in use");
+		health_reload(reload_error);
 		sd_say("READY=1");
 		return -1;
 	}
@@ -208,6 +214,8 @@ reload(void *arg)
 			rules++;
 	info.reloads++;
 	info.last_reload = clock_now();
+	health_reload(NULL);
+	notify_retry_held();	/* a notifier fixed delivers what waits */
 	log_info("reloaded: %zu watched symbol%s, %zu rule%s (%zu kept their "
 	    "state)", conf->nwatches, conf->nwatches == 1 ? "" : "s", rules,
 	    rules == 1 ? "" : "s", kept);
@@ -429,6 +437,12 @@ run(const struct args *a)
 	reconfigure(conf);
 	if (!a->once && a->replay == NULL)
 		control_start(base, conf, &hooks);
+	if (!exit_when_idle) {
+		health_start(base, conf);
+		heartbeat_start(base);
+		metrics_start(base, conf);
+		heartbeat_reconfigure(conf);
+	}
 	config_chain(conf, chain, sizeof(chain));
 	log_info("tickerd %s starting: %zu watched symbol%s, provider %s, "
 	    "poll every %llds%s", PACKAGE_VERSION, conf->nwatches,
@@ -516,6 +530,9 @@ main(int argc, char *argv[])
 	pipeline_stop(pipeline);
 	notify_stop();
 	control_stop();
+	metrics_stop();
+	heartbeat_stop();
+	health_stop();
 	ws_shutdown();
 	net_shutdown();
 	children_shutdown();

@@ -103,6 +103,72 @@ notify_message(const struct notifier *n, const struct alert *a, const char *id,
 	return m;
 }
 
+/* A problem notice as a mail: the text, and the same as HTML. */
+static void
+notice_mail(struct outmsg *m, const struct notifier *n, const char *subject,
+    const char *text)
+{
+	struct buf	 h = { 0 }, t = { 0 };
+	char		 msgid[256], *from;
+
+	buf_printf(&t, "%s\n\n-- \ntickerd " PACKAGE_VERSION ", about itself "
+	    "(tickerd.conf(5), PROBLEMS)\n", text);
+	buf_puts(&h, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+	    "<title>tickerd</title></head>\n<body style=\"font-family:"
+	    "sans-serif\">\n<h3>");
+	mail_html_escape(&h, subject);
+	buf_puts(&h, "</h3>\n<p style=\"white-space:pre-wrap\">");
+	mail_html_escape(&h, text);
+	buf_puts(&h, "</p>\n<p style=\"color:#888;font-size:small\">tickerd "
+	    PACKAGE_VERSION ", about itself</p>\n</body></html>\n");
+	mail_msgid_from(msgid, sizeof(msgid), m->id);
+	from = n->from ? xstrdup(n->from) : mail_default_from();
+	mail_wrap(&m->payload, from, &n->to, m->created, msgid, subject,
+	    t.data, h.data);
+	free(from);
+	buf_free(&t);
+	buf_free(&h);
+}
+
+/*
+ * The message of a problem notice through notifier n: a mail, a syslog
+ * line, a push, or for a webhook a JSON object {"event": "problem" or
+ * "problem-end", "problem": key, "subject", "text", "time"} (or its
+ * body template, filled from the notice as from an alert).
+ */
+struct outmsg *
+notify_notice(const struct notifier *n, const char *id, const char *key,
+    int end, const char *subject, const char *text, time_t now)
+{
+	struct outmsg	*m = outmsg_new();
+	struct alert	 a;
+	json_t		*j;
+
+	m->id = xstrdup(id);
+	m->notifier = xstrdup(n->name);
+	m->type = n->type;
+	m->created = now;
+	m->symbol = xstrdup("");
+	m->rule = xstrdup("problem");
+	m->batch = xstrdup(id);
+	m->batch_size = 1;
+	xasprintf(&m->subject, "tickerd: %s", subject);
+	alert_notice(&a, m->subject, text, now);
+	j = json_pack("{s:s, s:o, s:o, s:o, s:I}", "event", end ?
+	    "problem-end" : "problem", "problem", jtext(key), "subject",
+	    jtext(subject), "text", jtext(text), "time", (json_int_t)now);
+	m->alert = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	if (m->alert == NULL)
+		m->alert = xstrdup("{}");
+	if (n->type == NOTIFIER_MAIL)
+		notice_mail(m, n, subject, text);
+	else
+		notify_compose(m, n, &a, 1, NULL);
+	alert_clear(&a);
+	return m;
+}
+
 /*
  * Build the messages announcing na alerts of watch w, one per alert and
  * notifier, into out.  They share the batch id and carry each alert's

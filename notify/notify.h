@@ -37,14 +37,28 @@ void		 notify_compose(struct outmsg *, const struct notifier *,
 		    const struct alert *, size_t, const char *);
 struct outmsg	*notify_message(const struct notifier *,
 		    const struct alert *, const char *, const char *, time_t);
+struct outmsg	*notify_notice(const struct notifier *, const char *,
+		    const char *, int, const char *, const char *, time_t);
 
-/* notify/queue.c: the delivery queue */
+/* notify/queue.c: the delivery queue; a watcher hears of a notifier that
+ * failed for good (why, with what to fix; NULL: it delivers again) and of
+ * n messages given up after retry-for */
+struct notify_watcher {
+	void	(*broken)(void *, const char *notifier, const char *why);
+	void	(*gave_up)(void *, const char *notifier, size_t n,
+		    const char *why);
+	void	*arg;
+};
 void		 notify_init(struct event_base *, int);
+void		 notify_watch(const struct notify_watcher *);
+const char	*notify_broken(const char *);
+void		 notify_retry_held(void);
 void		 notify_queue(struct outmsg *);
 void		 notify_send(struct outmsg *);
 void		 notify_stop(void);
 void		 notify_free(void);
 size_t		 notify_waiting(void);
+size_t		 notify_queued(const char *, time_t *);
 unsigned	 notify_failures(void);
 int		 notify_test(const char *, const char *, const struct quote *,
 		    notify_test_fn, void *, char *, size_t);
@@ -76,6 +90,7 @@ struct child_spec {
 	int		(*fn)(void *);	/* this, in the child; its exit code */
 	void		*arg;
 	int		 output_why;	/* its output is why it failed */
+	int		 permanent_exit; /* this exit code: failed for good */
 	time_t		 timeout;	/* stopped after so many seconds */
 };
 void		 children_init(struct event_base *);
