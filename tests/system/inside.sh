@@ -53,8 +53,9 @@ check "reload: CALX mailed once" sh -c "[ \$(grep -c 'Subject: \[tickerd\] CALX'
 
 # a broken watchlist: reload fails loudly, the daemon runs on
 echo 'watch PLTR { above' > /etc/tickerd/watchlist.d/c.conf
-systemctl reload tickerd
+check "broken reload: systemctl reload fails" sh -c '! systemctl reload tickerd'
 sleep 1
+check "broken reload: systemctl status names the file" sh -c "systemctl status tickerd --no-pager -l | grep -q 'c.conf:2'"
 check "broken reload: still active" sh -c '[ "$(systemctl is-active tickerd)" = active ]'
 check "broken reload: the journal names the file" sh -c "journalctl -u tickerd --no-pager | grep -q '/etc/tickerd/watchlist.d/c.conf:2'"
 rm -f /etc/tickerd/watchlist.d/c.conf
