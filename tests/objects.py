@@ -49,6 +49,7 @@ PREFIXES = {
     "config/parse_watch": ["watch_"],
     "config/readers": ["kw_", "read_"],
     "daemon/backtest": ["replaying_"],
+    "daemon/notice": ["heartbeat_"],
     "daemon/evaluate": ["judge_"],
     "daemon/tick": ["ticker_"],
     "daemon/tickerd": ["main"],

@@ -13,7 +13,7 @@ $SUDO apt-get install -y -qq build-essential autoconf automake libtool \
     pkg-config libcurl4-openssl-dev libjansson-dev libevent-dev zlib1g-dev \
     libwebsockets-dev libprotobuf-c-dev protobuf-c-compiler \
     libsystemd-dev check python3-aiosmtpd python3-websockets rsyslog exim4-daemon-light \
-    openssl chromium python3-pil nghttp2-server faketime tzdata >/dev/null || {
+    openssl chromium python3-pil nghttp2-server faketime tzdata prometheus >/dev/null || {
 	echo "apt-get install failed"; exit 2; }
 
 # Builds happen in folders of their own (this one in _check, the demo's
