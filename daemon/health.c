@@ -17,7 +17,8 @@
  *			one cause, one notice)
  *   stream NAME	a feed down for problem-after
  *   notifier NAME	a notifier's permanent error		at once
- *   store		the state directory cannot be written	at once
+ *   (the state directory that cannot be written is shown by tickerctl
+ *   status and logged; notices wait for it, as alerts do)
  *   reload		a reload that failed			at once
  *   gave-up		messages given up after retry-for	at once
  *
@@ -251,6 +252,10 @@ announce(const char *key, const char *kind, const char *exclude,
 {
 	if (!end && key != NULL && clock_now() - problem_last(key) < FLAP_WAIT)
 		return -1;
+	/* while the state directory cannot be written the judge's alerts
+	 * wait for it (waiting.c), and so does every notice */
+	if (store_problem() != NULL)
+		return -1;
 	return notice_announce(H.conf, key, kind, exclude, since, end, subject,
 	    text);
 }
@@ -461,7 +466,6 @@ static void
 at_once_look(void)
 {
 	char		 key[96], subj[300], text[900];
-	const char	*sp = store_problem();
 	size_t		 i;
 
 	for (i = 0; i < H.nbroken; i++) {
@@ -498,19 +502,6 @@ at_once_look(void)
 		    clock_now(), 0, subj, text) == 0)
 			H.gave_up = 0;
 	}
-	if (sp != NULL && problem_find("store") == NULL) {
-		text_printf(subj, sizeof(subj), "the state directory cannot be "
-		    "written");
-		text_printf(text, sizeof(text), "tickerd cannot write its state "
-		    "directory: %s. Alerts wait in memory until it can; free "
-		    "space or fix its permissions.", sp);
-		announce("store", "store", NULL, clock_now(), 0, subj,
-		    text);
-	} else if (sp == NULL && problem_find("store") != NULL)
-		announce("store", "store", NULL,
-		    problem_find("store")->since, 1, "the state directory can "
-		    "be written again", "The state directory can be written "
-		    "again.");
 	if (H.reload_error[0] != '\0' && problem_find("reload") == NULL) {
 		text_printf(subj, sizeof(subj), "reload failed: %s",
 		    H.reload_error);
