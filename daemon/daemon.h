@@ -297,7 +297,6 @@ struct provhealth {	/* a provider, by name; outlives reloads */
 	char		 detail[200];	/* its words */
 	time_t		 ok_at;		/* the last answer that worked */
 	time_t		 back_at;	/* the first after failures */
-	size_t		 quoted;	/* symbols since it works again */
 	unsigned long	 quotes;	/* all, for the metrics */
 	unsigned long	 errors[CAUSES];
 };

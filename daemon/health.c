@@ -44,6 +44,7 @@
 #define FLAP_WAIT	3600	/* a key starts one notice an hour at most */
 #define STALE_NAMED	10	/* symbols named in a notice */
 #define PROVIDERS_MAX	16
+#define STALE_EVERY	5	/* ticks between looks at staleness */
 #define BACK_WAIT	5	/* seconds of answers gathered for "back" */
 
 static const char *const cause_labels[CAUSES] = {
@@ -62,7 +63,6 @@ static const char *const cause_words[CAUSES] = {
 };
 
 struct health {
-	struct event_base	*base;
 	struct config		*conf;
 	struct event		*tick;
 	time_t			 started;
@@ -82,6 +82,7 @@ struct health {
 	size_t			 gave_up;		/* messages, owed */
 	char			 gave_up_why[256];
 	unsigned long		 alerts_by_kind[(RULE_KIND_LAST + 1)];
+	unsigned		 ticks;
 	time_t			 fresh_floor;	/* a provider answers again:
 						   quotes are owed from then */
 };
@@ -131,14 +132,11 @@ health_request(const char *provider, size_t nok, int cause,
 		}
 		p->ok_at = now;
 		p->failing_since = 0;
-		p->quoted += nok;
 		return;
 	}
 	p->errors[cause]++;
-	if (p->failing_since == 0) {
+	if (p->failing_since == 0)
 		p->failing_since = now;
-		p->quoted = 0;
-	}
 	p->cause = cause;
 	tk_strlcpy(p->detail, detail, sizeof(p->detail));
 }
@@ -387,14 +385,13 @@ provider_look(struct provhealth *p, int session)
 	} else if (told != NULL && p->failing_since == 0 && p->ok_at >
 	    told->since && ((n = quoted_since(p->back_at)) >=
 	    H.conf->nwatches || now - p->back_at >= BACK_WAIT)) {
-		p->quoted = n;
 		duration_text(now - told->since, dur, sizeof(dur));
 		text_printf(subj, sizeof(subj), "%s answers again after %s; %zu "
-		    "symbol%s quoted", p->name, dur, p->quoted, p->quoted == 1 ?
+		    "symbol%s quoted", p->name, dur, n, n == 1 ?
 		    "" : "s");
 		text_printf(text, sizeof(text), "The provider %s answers again, "
 		    "after %s of failures; %zu symbol%s quoted since.", p->name,
-		    dur, p->quoted, p->quoted == 1 ? "" : "s");
+		    dur, n, n == 1 ? "" : "s");
 		announce(key, "provider", NULL, told->since, 1, subj,
 		    text);
 	}
@@ -534,7 +531,8 @@ tick_cb(evutil_socket_t fd, short ev, void *arg)
 			provider_look(&H.prov[i], session);
 	for (i = 0; i < H.nfeeds; i++)
 		feed_look(&H.feeds[i]);
-	stale_look(session);
+	if (++H.ticks % STALE_EVERY == 0)	/* a walk of every symbol */
+		stale_look(session);
 	notice_tidy(H.conf);
 }
 
@@ -544,7 +542,6 @@ health_start(struct event_base *base, struct config *conf)
 	static const struct notify_watcher w = { notifier_said, gave_up,
 	    NULL };
 
-	H.base = base;
 	H.conf = conf;
 	H.started = clock_now();
 	notify_watch(&w);

@@ -140,18 +140,10 @@ struct outmsg *
 notify_notice(const struct notifier *n, const char *id, const char *key,
     int end, const char *subject, const char *text, time_t now)
 {
-	struct outmsg	*m = outmsg_new();
+	struct outmsg	*m = outmsg_alone(id, n, "problem", now);
 	struct alert	 a;
 	json_t		*j;
 
-	m->id = xstrdup(id);
-	m->notifier = xstrdup(n->name);
-	m->type = n->type;
-	m->created = now;
-	m->symbol = xstrdup("");
-	m->rule = xstrdup("problem");
-	m->batch = xstrdup(id);
-	m->batch_size = 1;
 	xasprintf(&m->subject, "tickerd: %s", subject);
 	alert_notice(&a, m->subject, text, now);
 	j = json_pack("{s:s, s:o, s:o, s:o, s:I}", "event", end ?

@@ -239,15 +239,7 @@ send_period(const struct notifier *nt, long from, long to, time_t now)
 		free(v);
 		return;
 	}
-	m = outmsg_new();
-	m->id = xstrdup(id);
-	m->notifier = xstrdup(nt->name);
-	m->type = NOTIFIER_MAIL;
-	m->created = now;
-	m->symbol = xstrdup("");
-	m->rule = xstrdup("review");
-	m->batch = xstrdup(id);
-	m->batch_size = 1;
+	m = outmsg_alone(id, nt, "review", now);
 	xasprintf(&m->subject, "review of %s", title);
 	mail_msgid_from(msgid, sizeof(msgid), id);
 	compose(&m->payload, nt, v, n, title, now, msgid);

@@ -257,6 +257,24 @@ outmsg_new(void)
 	return m;
 }
 
+/* A message of its own, of no alert's batch (a review, a notice). */
+struct outmsg *
+outmsg_alone(const char *id, const struct notifier *n, const char *rule,
+    time_t now)
+{
+	struct outmsg	*m = outmsg_new();
+
+	m->id = xstrdup(id);
+	m->notifier = xstrdup(n->name);
+	m->type = n->type;
+	m->created = now;
+	m->symbol = xstrdup("");
+	m->rule = xstrdup(rule);
+	m->batch = xstrdup(id);
+	m->batch_size = 1;
+	return m;
+}
+
 void
 outmsg_free(struct outmsg *m)
 {

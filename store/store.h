@@ -272,6 +272,8 @@ void		 history_close(void);
 
 /* store/outbox.c: messages waiting for delivery */
 struct outmsg	*outmsg_new(void);
+struct outmsg	*outmsg_alone(const char *, const struct notifier *,
+		    const char *, time_t);
 void		 outmsg_free(struct outmsg *);
 int		 outbox_write(const struct outmsg *);
 int		 outbox_stage(const struct outmsg *);
