@@ -298,3 +298,56 @@ exchange_fmt_time(const struct exchange *ex, time_t t, int date, char *out,
 		abbr = zone_name(z);	/* a zone without an abbreviation */
 	snprintf(out, len, "%s %s (%s UTC)", when, abbr, utc);
 }
+
+/*
+ * The hours t falls in on ex, for a trade that does not say: the regular
+ * session (and two minutes after its close, for the closing prints),
+ * pre-market in the 5 1/2 hours before the open (from 04:00 in New
+ * York), after hours in the 4 hours after the close (to 20:00), and
+ * overnight otherwise, weekends and holidays included.  A market open
+ * around the clock has regular hours only.
+ */
+#define PRE_HOURS	330	/* minutes before the open */
+#define POST_HOURS	240	/* minutes after the close */
+#define CLOSE_PRINTS	2	/* minutes after the close still regular */
+int
+market_hours_of(const struct exchange *ex, time_t t)
+{
+	int	 c, m;
+
+	ex = ex_or_default(ex);
+	if (exchange_always(ex))
+		return QS_REGULAR;
+	if ((c = day_close(ex, market_day(ex, t))) == 0)
+		return QS_NIGHT;
+	m = market_minute(ex, t);
+	if (m < ex->open)
+		return m >= ex->open - PRE_HOURS ? QS_PRE : QS_NIGHT;
+	if (m < c + CLOSE_PRINTS)
+		return QS_REGULAR;
+	return m < c + POST_HOURS ? QS_POST : QS_NIGHT;
+}
+
+/* A price of pre-market, after-hours or overnight trading. */
+int
+quote_extended(const struct quote *q)
+{
+	return (q->session == QS_PRE || q->session == QS_POST ||
+	    q->session == QS_NIGHT) && !exchange_always(q->ex);
+}
+
+/* How a session is named in alerts and tables. */
+const char *
+quote_session_name(int qs)
+{
+	switch (qs) {
+	case QS_PRE:
+		return "pre-market";
+	case QS_POST:
+		return "after hours";
+	case QS_NIGHT:
+		return "overnight";
+	default:
+		return "regular";
+	}
+}

@@ -31,10 +31,25 @@
  * matching ignores case.
  */
 static const struct exchange exchanges[] = {
-	{ "NYSE", "New York Stock Exchange and Nasdaq", "America/New_York",
-	  "NYSE NYQ NMS NGM NCM NASDAQ NAS NYS ASE AMEX PCX NYSEARCA ARCA "
-	  "BTS BATS CBOE XNYS XNAS XNGS XNMS XNCM XASE ARCX BATS PNK OTC "
-	  "OTCM XOTC", ".US", "USD",
+	{ "NYSE", "New York Stock Exchange", "America/New_York",
+	  "NYSE NYQ NYS XNYS", ".US", "USD",
+	  HM(9, 30), HM(16, 0), 0, 0, 0, SAT_SUN, hol_nyse },
+	/* the other US markets: their own names, NYSE's calendar */
+	{ "NASDAQ", "Nasdaq", "America/New_York",
+	  "NASDAQ NMS NGM NCM NAS NasdaqGS NasdaqGM NasdaqCM NasdaqNM XNAS "
+	  "XNGS XNMS XNCM XBOS XPHL", "", "USD",
+	  HM(9, 30), HM(16, 0), 0, 0, 0, SAT_SUN, hol_nyse },
+	{ "NYSEAMERICAN", "NYSE American", "America/New_York",
+	  "ASE AMEX NYSEAMERICAN NYSEMKT XASE", "", "USD",
+	  HM(9, 30), HM(16, 0), 0, 0, 0, SAT_SUN, hol_nyse },
+	{ "NYSEARCA", "NYSE Arca", "America/New_York",
+	  "PCX NYSEARCA ARCA ARCX", "", "USD",
+	  HM(9, 30), HM(16, 0), 0, 0, 0, SAT_SUN, hol_nyse },
+	{ "CBOE", "Cboe", "America/New_York",
+	  "CBOE BTS BATS BZX CboeBZX XCBO EDGX EDGA", "", "USD",
+	  HM(9, 30), HM(16, 0), 0, 0, 0, SAT_SUN, hol_nyse },
+	{ "OTC", "OTC Markets", "America/New_York",
+	  "OTC PNK OTCM XOTC OQB OQX OEM OTCQB OTCQX OTCBB", "", "USD",
 	  HM(9, 30), HM(16, 0), 0, 0, 0, SAT_SUN, hol_nyse },
 	{ "TSX", "Toronto Stock Exchange", "America/Toronto",
 	  "TSX TOR XTSE TSXV VAN XTSX CNQ CSE XCNQ NEO NEOE", ".TO .V .CN .NE",
@@ -183,9 +198,20 @@ exchange_find(const char *name)
 	return NULL;
 }
 
+/* Whether two rows keep one calendar (the US markets keep NYSE's). */
+static int
+same_calendar(const struct exchange *a, const struct exchange *b)
+{
+	return strcmp(a->zone, b->zone) == 0 && a->open == b->open &&
+	    a->close == b->close && a->lunch == b->lunch &&
+	    a->lunch_end == b->lunch_end && a->weekend == b->weekend &&
+	    a->day == b->day;
+}
+
 /*
  * The exchange whose time zone is `zone' (a provider's answer, such as
- * Yahoo's exchangeTimezoneName), when exactly one has it.
+ * Yahoo's exchangeTimezoneName), when the rows of that zone keep one
+ * calendar: the first of them (New York's is NYSE).
  */
 const struct exchange *
 exchange_of_zone(const char *zone)
@@ -198,9 +224,10 @@ exchange_of_zone(const char *zone)
 	for (i = 0; i < NEXCHANGES; i++) {
 		if (strcmp(exchanges[i].zone, zone) != 0)
 			continue;
-		if (found != NULL)
+		if (found == NULL)
+			found = &exchanges[i];
+		else if (!same_calendar(found, &exchanges[i]))
 			return NULL;
-		found = &exchanges[i];
 	}
 	return found;
 }

@@ -36,7 +36,19 @@ struct quote {
 						   not given */
 	int		 delay;			/* minutes the provider says
 						   it lags; 0: not said */
+	int		 session;		/* QS_*: in which hours */
+	int		 untimed;		/* the provider gave no time:
+						   time is the last close */
 };
+
+/*
+ * The hours a price is of.  QS_NONE: not said, which is the regular
+ * session for a polled quote, and the exchange's hours at its time for a
+ * trade (market_hours_of()).
+ */
+enum { QS_NONE, QS_REGULAR, QS_PRE, QS_POST, QS_NIGHT };
+const char	*quote_session_name(int);
+int		 quote_extended(const struct quote *);
 
 /*
  * An exchange (exchange.c): where and when a listing trades.  Sessions
@@ -114,6 +126,7 @@ time_t		 market_last_close(const struct exchange *, time_t);
 time_t		 market_last_open(const struct exchange *, time_t);
 time_t		 market_next_poll(const struct exchange *, time_t, time_t,
 		    time_t);
+int		 market_hours_of(const struct exchange *, time_t);
 void		 exchange_fmt_time(const struct exchange *, time_t, int,
 		    char *, size_t);
 

@@ -302,6 +302,28 @@ START_TEST(test_zones_match_libc)
 }
 END_TEST
 
+/* Which hours a trade's time is of, in New York; crypto has one kind. */
+START_TEST(test_hours_of)
+{
+	const struct exchange	*ny = exchange_find("NASDAQ");
+	time_t			 wed = 1764633600;	/* 2025-12-02 00:00 UTC */
+
+	ck_assert_int_eq(market_hours_of(ny, wed + 9 * 3600 + 600), QS_PRE);
+	ck_assert_int_eq(market_hours_of(ny, wed + 8 * 3600 + 600), QS_NIGHT);
+	ck_assert_int_eq(market_hours_of(ny, wed + 15 * 3600), QS_REGULAR);
+	ck_assert_int_eq(market_hours_of(ny, wed + 21 * 3600 + 60),
+	    QS_REGULAR);			/* the closing prints */
+	ck_assert_int_eq(market_hours_of(ny, wed + 21 * 3600 + 1800), QS_POST);
+	ck_assert_int_eq(market_hours_of(ny, wed + 26 * 3600), QS_NIGHT);
+	ck_assert_int_eq(market_hours_of(ny, wed + 4 * 86400 + 15 * 3600),
+	    QS_NIGHT);				/* a Saturday */
+	ck_assert_int_eq(market_hours_of(exchange_find("CRYPTO"),
+	    wed + 4 * 86400), QS_REGULAR);
+	ck_assert_str_eq(quote_session_name(QS_PRE), "pre-market");
+	ck_assert_str_eq(quote_session_name(QS_POST), "after hours");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -311,6 +333,7 @@ main(void)
 	tcase_add_test(tc, test_published_calendar);
 	tcase_add_test(tc, test_rules);
 	tcase_add_test(tc, test_sessions);
+	tcase_add_test(tc, test_hours_of);
 	tcase_add_test(tc, test_next_poll);
 	tcase_add_test(tc, test_exchange_time);
 	tcase_add_test(tc, test_zones_match_libc);

@@ -37,7 +37,11 @@ START_TEST(test_lookup)
 	ck_assert_ptr_null(exchange_of_symbol("BRK.B"));
 	ck_assert_ptr_null(exchange_of_symbol("CALX"));
 	/* providers' names for them, any case; zones */
-	ck_assert_str_eq(exchange_find("NMS")->name, "NYSE");
+	ck_assert_str_eq(exchange_find("NMS")->name, "NASDAQ");
+	ck_assert_str_eq(exchange_find("NYQ")->name, "NYSE");
+	/* the US markets keep NYSE's calendar; New York's zone is NYSE's */
+	ck_assert_ptr_eq(exchange_find("NASDAQ")->day, exchange_find("NYSE")->day);
+	ck_assert_str_eq(exchange_of_zone("America/New_York")->name, "NYSE");
 	ck_assert_str_eq(exchange_find("hkg")->name, "HKEX");
 	ck_assert_str_eq(exchange_find("XTKS")->name, "JPX");
 	ck_assert_str_eq(exchange_find("CCC")->name, "CRYPTO");
