@@ -220,7 +220,8 @@ check(struct parser *p, struct providerconf *pc, int line)
 		    "yahoo)", pc->name);
 	else if (prov->needs_key && pc->key_file == NULL)
 		lex_error(p, line, "provider %s: key-file is required", pc->name);
-	else if (!prov->needs_key && pc->key_file != NULL)
+	else if (!prov->needs_key && !prov->key_optional &&
+	    pc->key_file != NULL)
 		lex_error(p, line, "provider %s: takes no key-file", pc->name);
 	else if (pc->key_file != NULL && values_secret_read(pc->key_file,
 	    &pc->key, err, sizeof(err)) == -1)

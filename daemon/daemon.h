@@ -103,7 +103,9 @@ struct src {
 	unsigned		 host_epoch;	/* backoffs grown so far */
 	time_t			 host_until;
 	int			 host_reported;
-	int			 key_reported;	/* its key was refused */
+	int			 key_reported;	/* its key was refused, or
+						   it answered a page:
+						   the FETCH_ said */
 	struct symlist		 queue;
 	struct symlist		 rqueue;
 	size_t			 nqueue;
@@ -232,6 +234,7 @@ void		 backtest_summary(const struct config *,
 void		 session_net_opts(const struct src *, struct net_opts *);
 int		 session_wait(struct src *);
 void		 session_refused(struct src *, const char *);
+void		 session_denied(struct src *, const char *);
 void		 session_good(struct src *);
 size_t		 session_batch_max(const struct src *);
 void		 session_stop(struct src *);
@@ -249,6 +252,7 @@ struct poller	*poll_new(struct event_base *, struct config *,
 void		 poll_begin(struct poller *);
 void		 poll_free(struct poller *);
 int		 poll_all_quoted(const struct poller *);
+size_t		 poll_unquoted(const struct poller *, char *, size_t);
 void		 poll_now(struct sym *);
 void		 poll_again(struct sym *, double);
 void		 poll_route(struct sym *);
@@ -274,6 +278,7 @@ struct pipeline	*pipeline_start(struct event_base *, struct config *,
 void		 pipeline_stop(struct pipeline *);
 unsigned	 pipeline_alerts(const struct pipeline *);
 int		 pipeline_all_quoted(const struct pipeline *);
+size_t		 pipeline_unquoted(const struct pipeline *, char *, size_t);
 void		 pipeline_summary(const struct pipeline *);
 int		 pipeline_replay_failed(const struct pipeline *);
 

@@ -156,7 +156,8 @@ say_failed(struct sym *s, struct src *r, struct fetch_result *res,
 		log_debug("%s: %s from %s", s->w->symbol, res->error, url);
 		return;
 	}
-	if (res->status == FETCH_REFUSED)	/* said once, by key_refused */
+	if (res->status == FETCH_REFUSED || res->status == FETCH_BLOCKED)
+		/* said once, by provider_waits */
 		log_debug("%s: %s from %s", s->w->symbol, res->error, url);
 	else if (res->status == FETCH_RATELIMIT)
 		log_warnx("%s: rate-limited by %s (%s); not asked again for "
@@ -209,7 +210,7 @@ quote_failed(struct sym *s, int at, struct fetch_result *res,
 		ps->st->unknown = 1;
 	} else if (res->status == FETCH_UNAVAILABLE)
 		delay = PLAN_RETRY;
-	else if (res->status == FETCH_REFUSED)
+	else if (res->status == FETCH_REFUSED || res->status == FETCH_BLOCKED)
 		delay = (double)(r->host_until > now ? r->host_until - now :
 		    KEY_RETRY);
 	else {
@@ -252,9 +253,11 @@ range_done(struct sym *s, int at, struct fetch_result *res, long retry_after,
 	} else {
 		s->range_not_before = now + (retry_after > RANGE_RETRY ?
 		    retry_after : RANGE_RETRY);
-		if (res->status == FETCH_REFUSED && r->host_until > now)
+		if ((res->status == FETCH_REFUSED ||
+		    res->status == FETCH_BLOCKED) && r->host_until > now)
 			s->range_not_before = r->host_until;
-		if (!s->range_reported && res->status != FETCH_REFUSED)
+		if (!s->range_reported && res->status != FETCH_REFUSED &&
+		    res->status != FETCH_BLOCKED)
 			log_info("%s: no 52-week range from %s (%s, %s); asked "
 			    "again in an hour", s->w->symbol, r->p->name,
 			    res->error, url);
@@ -329,25 +332,34 @@ host_failed(struct src *r, unsigned epoch, const char *why, const char *url)
 }
 
 /*
- * The provider refused its key (a bad key, Alpha Vantage's demo key):
- * said once, and the provider is not asked again for KEY_RETRY; the
- * symbols waiting for it go to its fallback, if it has one.
+ * The provider refused its key (a bad key, Alpha Vantage's demo key), or
+ * answered a page in place of data (Stooq's browser check): said once,
+ * and the provider is not asked again for KEY_RETRY; the symbols waiting
+ * for it go to its fallback, if it has one.
  */
 static void
-key_refused(struct src *r, const char *why)
+provider_waits(struct src *r, const struct fetch_result *res)
 {
 	const struct src	*next = r + 1 < r->P->srcs + r->P->nsrc ?
 				    r + 1 : NULL;
 	time_t			 now = clock_now();
+	char			 then[160];
 
 	if (r->host_until < now + KEY_RETRY)
 		r->host_until = now + KEY_RETRY;
-	if (!r->key_reported)
-		log_warnx("%s: the key was refused (%s); check key-file. Not "
-		    "asked again for %ds%s%s", r->p->name, why, KEY_RETRY,
-		    next != NULL ? "; meanwhile its symbols are asked of " :
-		    "", next != NULL ? next->p->name : "");
-	r->key_reported = 1;
+	if (r->key_reported == 0) {
+		snprintf(then, sizeof(then), "Not asked again for %ds%s%s",
+		    KEY_RETRY, next != NULL ? "; meanwhile its symbols are "
+		    "asked of " : "", next != NULL ? next->p->name : "");
+		if (res->status == FETCH_REFUSED)
+			log_warnx("%s: the key was refused (%s); check "
+			    "key-file. %s", r->p->name, res->error, then);
+		else
+			log_warnx("%s%s. %s", res->error, r->pc->key != NULL ?
+			    "; the key of key-file was sent: check it" : "",
+			    then);
+	}
+	r->key_reported = (int)res->status;
 	reroute(r);
 }
 
@@ -402,10 +414,13 @@ req_health(struct req *q, int code, long status,
 		nok += res[i].status == FETCH_OK;
 		nknown += res[i].status == FETCH_UNKNOWN ||
 		    res[i].status == FETCH_UNAVAILABLE;
-		if (res[i].status == FETCH_SESSION)
+		if (res[i].status == FETCH_SESSION ||
+		    res[i].status == FETCH_NOBATCH)
 			return;		/* a step of the session, not a failure */
 		if (res[i].status == FETCH_REFUSED)
 			cause = CAUSE_KEY;
+		else if (res[i].status == FETCH_BLOCKED)
+			cause = CAUSE_HTML;
 		else if (res[i].status == FETCH_RATELIMIT && cause != CAUSE_KEY)
 			cause = CAUSE_THROTTLED;
 	}
@@ -455,8 +470,9 @@ req_done(void *easy, int code, void *arg)
 	res = req_results(q, code, status, red);
 	req_health(q, code, status, res);
 	for (i = 0; i < q->n; i++)
-		if (res[i].status == FETCH_REFUSED) {
-			key_refused(r, res[i].error);
+		if (res[i].status == FETCH_REFUSED ||
+		    res[i].status == FETCH_BLOCKED) {
+			provider_waits(r, &res[i]);
 			break;
 		}
 	for (i = 0; i < q->n; i++) {
@@ -466,9 +482,14 @@ req_done(void *easy, int code, void *arg)
 			    red);
 		else if (res[i].status == FETCH_OK)
 			quote_ok(q->syms[i], at, &res[i].quote);
-		else if (res[i].status == FETCH_SESSION) {
-			/* asked again with the next session, not a failure */
-			session_refused(r, res[i].error);
+		else if (res[i].status == FETCH_SESSION ||
+		    res[i].status == FETCH_NOBATCH) {
+			/* asked again with the next session, or without
+			 * one: not a failure */
+			if (res[i].status == FETCH_SESSION)
+				session_refused(r, res[i].error);
+			else
+				session_denied(r, res[i].error);
 			q->syms[i]->busy = 0;
 			poll_enqueue(q->syms[i], at);
 		} else {
@@ -482,7 +503,8 @@ req_done(void *easy, int code, void *arg)
 	if (any_ok && q->session)
 		session_good(r);
 	if (any_ok && r->key_reported) {
-		log_info("%s: the key is accepted again", r->p->name);
+		log_info(r->key_reported == FETCH_REFUSED ? "%s: the key is "
+		    "accepted again" : "%s: answers data again", r->p->name);
 		r->key_reported = 0;
 	}
 	if (any_ok || (code == CURLE_OK && status > 0 && status < 500)) {

@@ -24,6 +24,7 @@
 #define SESSION_RETRY	3600	/* no crumb to be had: try again then */
 #define THROTTLE_MIN	60	/* a throttled crumb: at least this long */
 #define REFUSED_MAX	3	/* sessions refused in a row: give up */
+#define DENIED_RETRY	(6 * 3600) /* batches refused to this client */
 #define CRUMB_ANSWER_MAX (64 * 1024)	/* a page in place of a crumb */
 
 /* How every request to provider r is made: its timeouts, its
@@ -198,6 +199,25 @@ session_refused(struct src *r, const char *why)
 	}
 	log_debug("%s: session refused (%s); a new one", r->p->name, why);
 	r->session = SESSION_NONE;
+}
+
+/*
+ * A batch answer says the endpoint is not for this client at all (Yahoo's
+ * 401 "User is unable to access this feature", whatever the crumb): no
+ * batches for DENIED_RETRY, said once; the plain endpoint serves.
+ */
+void
+session_denied(struct src *r, const char *why)
+{
+	if (r->session == SESSION_OFF)
+		return;		/* another batch of the same answer */
+	r->session = SESSION_OFF;
+	r->session_refused = 0;
+	r->session_retry = clock_now() + DENIED_RETRY;
+	log_warnx("%s: batches are refused to this client (%s); one symbol "
+	    "a request from the plain endpoint for %dh, then batches are "
+	    "tried again", r->p->name, why, DENIED_RETRY / 3600);
+	r->session_reported = 1;
 }
 
 /* A batch answer was good: the session is sound. */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lib/lib.h"
 #include "market/market.h"
@@ -108,6 +109,32 @@ api_answer_for(const char *said, const char *sym, struct fetch_result *res)
 		return 1;
 	api_fail_all(res, 1, FETCH_BAD, "answer is for symbol \"%.32s\", "
 	    "not %s", said, sym);
+	return 0;
+}
+
+/*
+ * Whether an answer is an HTML page: a document type or an <html>,
+ * <head> or <body> tag among its first bytes (a browser check, a sign-up
+ * page, a proxy's error), whatever its Content-Type said.
+ */
+int
+api_html(const char *body, size_t len)
+{
+	static const char *const tags[] = { "<!doctype html", "<html",
+	    "<head", "<body", "<script" };
+	size_t		 i, n, k;
+
+	while (len > 0 && strchr(" \t\r\n", *body) != NULL && *body != '\0') {
+		body++;
+		len--;
+	}
+	if (len == 0 || *body != '<')
+		return 0;
+	n = len < 1024 ? len : 1024;
+	for (k = 0; k < sizeof(tags) / sizeof(tags[0]); k++)
+		for (i = 0; i + strlen(tags[k]) <= n; i++)
+			if (strncasecmp(body + i, tags[k], strlen(tags[k])) == 0)
+				return 1;
 	return 0;
 }
 

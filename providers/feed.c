@@ -83,6 +83,25 @@ finnhub_subscribe(const char *const *syms, size_t n, struct buf *msg)
 	return 1;
 }
 
+/*
+ * Whether a trade's conditions mark it as of extended hours: Form T,
+ * "T" and "U" in the SIPs' letters, 12 and 13 in Finnhub's numbers.
+ */
+static int
+finnhub_extended(json_t *c)
+{
+	static const char *const form_t[] = { "T", "U", "12", "13" };
+	const char	*s;
+	size_t		 i, k;
+
+	for (i = 0; i < json_array_size(c); i++)
+		if ((s = json_string_value(json_array_get(c, i))) != NULL)
+			for (k = 0; k < sizeof(form_t) / sizeof(form_t[0]); k++)
+				if (strcmp(s, form_t[k]) == 0)
+					return 1;
+	return 0;
+}
+
 /* One entry of a trade message; -1 when it is not a trade. */
 static int
 finnhub_trade(json_t *e, struct trade *tr)
@@ -103,6 +122,9 @@ finnhub_trade(json_t *e, struct trade *tr)
 		tr->time = feed_time(json_number_value(t));
 	if (json_is_number(v) && json_number_value(v) >= 0)
 		tr->size = json_number_value(v);
+	/* outside regular hours: which ones, the hours say */
+	tr->session = finnhub_extended(json_object_get(e, "c")) ? QS_NONE :
+	    QS_REGULAR;
 	return 0;
 }
 
@@ -189,6 +211,26 @@ yahoo_price(float f, int64_t hint)
 	return strtod(s, NULL);
 }
 
+/*
+ * PricingData.market_hours: 1 regular, 2 post, 3 extended (overnight);
+ * 0 is pre-market, or not given at all (protobuf 3), which the hours of
+ * the trade's time tell apart.
+ */
+static int
+yahoo_hours(int32_t mh)
+{
+	switch (mh) {
+	case 1:
+		return QS_REGULAR;
+	case 2:
+		return QS_POST;
+	case 3:
+		return QS_NIGHT;
+	default:
+		return QS_NONE;
+	}
+}
+
 /* The PricingData in the base64 text b64. */
 static enum feed_msg
 yahoo_pricing(const char *b64, size_t len, struct trades *out, char *err,
@@ -225,6 +267,7 @@ yahoo_pricing(const char *b64, size_t len, struct trades *out, char *err,
 		tk_strlcpy(tr.symbol, pd->id, sizeof(tr.symbol));
 		tr.price = yahoo_price(pd->price, pd->price_hint);
 		tr.time = feed_time((double)pd->time);
+		tr.session = yahoo_hours(pd->market_hours);
 		if (pd->day_volume > 0)
 			tr.day_volume = pd->day_volume;
 		if (pd->open_price > 0)

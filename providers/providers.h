@@ -31,6 +31,10 @@ enum fetch_status {
 	FETCH_SESSION,		/* the session was refused: get another */
 	FETCH_REFUSED,		/* the key was refused: the provider waits */
 	FETCH_UNAVAILABLE,	/* not served to this key's plan */
+	FETCH_BLOCKED,		/* a page in place of data (a browser check,
+				   a key demanded): the provider waits */
+	FETCH_NOBATCH,		/* the batch endpoint refuses this client: the
+				   plain one serves, for hours */
 };
 
 struct fetch_result {
@@ -79,6 +83,7 @@ struct trade {
 	long long	 day_volume;	/* the session's; -1: not said */
 	double		 open, day_high, day_low, prev_close; /* 0: not said */
 	char		 currency[8];	/* "": not said */
+	int		 session;	/* QS_*; QS_NONE: the hours decide */
 };
 struct trades {
 	struct trade	*v;
@@ -105,6 +110,7 @@ struct provider {
 	const char	*name;
 	const char	*default_url;
 	int		 needs_key;
+	int		 key_optional;	/* takes a key-file, not needing one */
 	size_t		 batch_max;	/* symbols per request */
 	int		 cost_per_symbol; /* a request costs n tokens */
 	double		 rate;		/* default budget: requests ... */
@@ -147,6 +153,7 @@ time_t		 api_time(double);
 long		 api_date(const char *);
 int		 api_answer_for(const char *, const char *,
 		    struct fetch_result *);
+int		 api_html(const char *, size_t);
 
 /* providers/earnings.c: earnings dates */
 int		 earnings_served(const char *);

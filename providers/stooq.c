@@ -1,6 +1,6 @@
 /*
- * Stooq (no key), CSV:
- *   GET /q/l/?s=calx.us,qcom.us&f=sd2t2ohlcvp&h&e=csv
+ * Stooq, CSV:
+ *   GET /q/l/?s=calx.us,qcom.us&f=sd2t2ohlcvp&h&e=csv[&apikey=KEY]
  * answers
  *   Symbol,Date,Time,Open,High,Low,Close,Volume,Prev
  *   CALX.US,2026-03-02,22:00:09,44.1,45.3,43.9,45.12,812000,43.72
@@ -16,6 +16,12 @@
  *   Date,Open,High,Low,Close,Volume
  *   2025-03-03,33.1,33.9,32.7,33.5,640000
  * ("No data" for an unknown symbol).
+ *
+ * Since March 2026 Stooq wants an API key (pandas-datareader #1012),
+ * sent as apikey=; without one it answers, with HTTP 200, an HTML page
+ * that says how to get one, and since July 2026 a page with a SHA-256
+ * proof-of-work script for browsers (finance-query #263).  Either page
+ * is FETCH_BLOCKED: no CSV is to be had from this client for a while.
  */
 #include "config.h"
 
@@ -82,9 +88,16 @@ static char *
 stooq_url(const char *base, const char *key, const char *const *syms,
     size_t n)
 {
-	char	*list = api_join(syms, n, ","), *url;
+	char	*list = api_join(syms, n, ","), *url, *k;
 
-	xasprintf(&url, "%s/q/l/?s=%s&f=sd2t2ohlcvp&h&e=csv", base, list);
+	if (key != NULL) {
+		k = fmt_urlencode(key);
+		xasprintf(&url, "%s/q/l/?s=%s&f=sd2t2ohlcvp&h&e=csv&apikey=%s",
+		    base, list, k);
+		free(k);
+	} else
+		xasprintf(&url, "%s/q/l/?s=%s&f=sd2t2ohlcvp&h&e=csv", base,
+		    list);
 	free(list);
 	return url;
 }
@@ -93,7 +106,7 @@ static char *
 stooq_range_url(const char *base, const char *key, const char *sym,
     time_t now)
 {
-	char		*s = fmt_urlencode(sym), *url, from[16], to[16];
+	char		*s = fmt_urlencode(sym), *url, *k, from[16], to[16];
 	time_t		 then = now - 372 * 86400;
 	struct tm	 tm;
 
@@ -101,7 +114,14 @@ stooq_range_url(const char *base, const char *key, const char *sym,
 	strftime(from, sizeof(from), "%Y%m%d", &tm);
 	gmtime_r(&now, &tm);
 	strftime(to, sizeof(to), "%Y%m%d", &tm);
-	xasprintf(&url, "%s/q/d/l/?s=%s&i=d&d1=%s&d2=%s", base, s, from, to);
+	if (key != NULL) {
+		k = fmt_urlencode(key);
+		xasprintf(&url, "%s/q/d/l/?s=%s&i=d&d1=%s&d2=%s&apikey=%s", base,
+		    s, from, to, k);
+		free(k);
+	} else
+		xasprintf(&url, "%s/q/d/l/?s=%s&i=d&d1=%s&d2=%s", base, s, from,
+		    to);
 	free(s);
 	return url;
 }
@@ -194,14 +214,35 @@ csv_open(const char *body, size_t len, char **hdr, size_t *nh, char **cur)
 	return copy;
 }
 
+/* Which HTML page Stooq answered in place of data. */
+static const char *
+page_kind(const char *body, size_t len)
+{
+	if (memmem(body, len, "__verify", 8) != NULL ||
+	    memmem(body, len, "crypto.subtle", 13) != NULL)
+		return "a browser check page";
+	if (memmem(body, len, "apikey", 6) != NULL ||
+	    memmem(body, len, "API key", 7) != NULL)
+		return "a page asking for an API key";
+	return "an HTML page";
+}
+
 /*
- * The answers both endpoints give instead of a CSV: an HTTP error, or
- * the 200 "over the quota" text.  Returns 1 when every result is set.
+ * The answers both endpoints give instead of a CSV: an HTTP error, the
+ * 200 "over the quota" text, or an HTML page (the one asking for a key,
+ * the browser check).  Returns 1 when every result is set.
  */
 static int
 refused(long status, const char *body, size_t len, struct fetch_result *res,
     size_t n)
 {
+	if ((status == 200 || status == 401 || status == 403) &&
+	    api_html(body, len)) {
+		api_fail_all(res, n, FETCH_BLOCKED, "stooq answered %s, not "
+		    "data (HTTP %ld): Stooq needs an API key since 2026 "
+		    "(key-file)", page_kind(body, len), status);
+		return 1;
+	}
 	if (api_http_status(status, body, len, res, n))
 		return 1;
 	if (len < 512 && memmem(body, len, "xceeded the daily hits", 22)) {
@@ -378,6 +419,7 @@ const struct provider provider_stooq = {
 	.name = "stooq",
 	.default_url = "https://stooq.com",
 	.needs_key = 0,
+	.key_optional = 1,
 	.batch_max = 20,
 	.cost_per_symbol = 0,
 	.rate = 60,

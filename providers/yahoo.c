@@ -8,7 +8,9 @@
  * answers {"quoteResponse":{"result":[{...},...],"error":null}}, leaving
  * out the symbols it does not know; a stale crumb or cookie is HTTP 401
  * with {"finance":{"result":null,"error":{"code":"Unauthorized",
- * "description":"Invalid Crumb"}}}.
+ * "description":"Invalid Crumb"}}}.  Since 2026 some clients get a 401
+ * "User is unable to access this feature" whatever their crumb
+ * (printing-press-library #1296): batches are then not to be had.
  *
  * v8 chart, one symbol a request, no session, when no crumb can be had:
  *   GET /v8/finance/chart/CALX?interval=1d&range=1d
@@ -104,11 +106,15 @@ yahoo_meta(const char *symbol, json_t *meta, struct fetch_result *res)
 	s = json_string_value(json_object_get(meta, "currency"));
 	text_take(q->currency, sizeof(q->currency), s ? s : "",
 	    s ? strlen(s) : 0);
-	/* the chart's exchangeName, v7's exchange ("JPX"), or its zone */
+	/* the chart's exchangeName, v7's exchange ("NMS", "JPX"), either's
+	 * fullExchangeName ("NasdaqGS"), or its zone */
 	if ((s = json_string_value(json_object_get(meta, "exchangeName"))) ==
 	    NULL)
 		s = json_string_value(json_object_get(meta, "exchange"));
 	if ((q->ex = exchange_find(s)) == NULL)
+		q->ex = exchange_find(json_string_value(json_object_get(meta,
+		    "fullExchangeName")));
+	if (q->ex == NULL)
 		q->ex = exchange_of_zone(json_string_value(json_object_get(meta,
 		    "exchangeTimezoneName")));
 	d = jget(meta, "exchangeDataDelayedBy");	/* v7: minutes */
@@ -262,15 +268,21 @@ yahoo_finance_error(json_t *root, long status, struct fetch_result *res,
 	json_t		*error = json_object_get(json_object_get(root,
 			    "finance"), "error");
 	const char	*code, *desc;
+	enum fetch_status st;
 
 	if (!json_is_object(error))
 		return 0;
 	code = json_string_value(json_object_get(error, "code"));
 	desc = json_string_value(json_object_get(error, "description"));
-	api_fail_all(res, n, status == 401 || (code && strcmp(code,
-	    "Unauthorized") == 0) ? FETCH_SESSION : FETCH_FAIL,
-	    "HTTP %ld: %s%s%s", status, code ? code : "error", desc ? ": " :
-	    "", desc ? desc : "");
+	/* refused to this client whatever its crumb (2026): not a session
+	 * to renew */
+	if (status == 401 && desc != NULL && strstr(desc, "unable to access"))
+		st = FETCH_NOBATCH;
+	else
+		st = status == 401 || (code && strcmp(code, "Unauthorized") ==
+		    0) ? FETCH_SESSION : FETCH_FAIL;
+	api_fail_all(res, n, st, "HTTP %ld: %s%s%.80s", status, code ? code :
+	    "error", desc ? ": " : "", desc ? desc : "");
 	return 1;
 }
 
@@ -281,7 +293,7 @@ static const char *const yahoo_fields[] = {
 	"regularMarketVolume", "earningsTimestampStart", "earningsTimestamp",
 	"regularMarketOpen", "regularMarketDayHigh", "regularMarketDayLow",
 	"regularMarketTime", "currency", "exchangeName", "exchange",
-	"exchangeTimezoneName", "exchangeDataDelayedBy", NULL
+	"fullExchangeName", "exchangeTimezoneName", "exchangeDataDelayedBy", NULL
 };
 
 /*

@@ -20,7 +20,11 @@ Listens on 127.0.0.1 on a free port, written to PORTFILE when ready.
 Both send WebSocket pings every --ws-ping seconds (the library's own).
 Tests drive it over plain HTTP on the same port:
 
-  /ctl/trade?sym=S&price=P[&v=V][&t=MS]   one trade to S's subscribers
+  /ctl/trade?sym=S&price=P[&v=V][&t=MS][&mh=H][&c=C,C]
+                                           one trade to S's subscribers;
+                                           H: Yahoo's market_hours (0 pre,
+                                           1 regular, 2 post), C: Finnhub's
+                                           conditions
   /ctl/noise?sym=S&rate=R&lo=L&hi=H        R random trades a second in
                                            [L, H] until /ctl/noise?stop=1
   /ctl/drop                                cut every connection, no close
@@ -84,7 +88,7 @@ def field(num, wire, payload):
     return varint(num << 3 | wire) + payload
 
 
-def pricing(sym, price, t_ms, volume=None, prev=None):
+def pricing(sym, price, t_ms, volume=None, prev=None, mh=1):
     """A PricingData message, as Yahoo's streamer encodes one."""
     zz = lambda n: (n << 1) ^ (n >> 63)
     s = sym.encode()
@@ -94,7 +98,8 @@ def pricing(sym, price, t_ms, volume=None, prev=None):
     b += field(4, 2, varint(3) + b"USD")
     b += field(5, 2, varint(3) + b"NMS")
     b += field(6, 0, varint(8))                   # EQUITY
-    b += field(7, 0, varint(1))                   # REGULAR_MARKET
+    if mh != 0:                                   # 0, PRE_MARKET: left
+        b += field(7, 0, varint(mh))              # out, as protobuf 3 does
     if volume is not None:
         b += field(9, 0, varint(zz(int(volume))))
     if prev is not None:
@@ -103,17 +108,18 @@ def pricing(sym, price, t_ms, volume=None, prev=None):
     return b
 
 
-def frame(c, sym, price, t_ms, v):
+def frame(c, sym, price, t_ms, v, mh=1, cond=None):
     if c["shape"] == "finnhub":
         return json.dumps({"type": "trade", "data": [
-            {"c": None, "p": price, "s": sym, "t": t_ms, "v": v}]})
-    b64 = base64.b64encode(pricing(sym, price, t_ms, volume=v)).decode()
+            {"c": cond, "p": price, "s": sym, "t": t_ms, "v": v}]})
+    b64 = base64.b64encode(pricing(sym, price, t_ms, volume=v,
+                                   mh=mh)).decode()
     if c["v2"]:
         return json.dumps({"type": "pricing", "message": b64})
     return b64
 
 
-async def send_trade(sym, price, v=100, t_ms=None):
+async def send_trade(sym, price, v=100, t_ms=None, mh=1, cond=None):
     if silent:
         return 0
     t_ms = t_ms or int(time.time() * 1000)
@@ -121,7 +127,7 @@ async def send_trade(sym, price, v=100, t_ms=None):
     for ws, c in list(clients.items()):
         if sym in c["subs"]:
             try:
-                await ws.send(frame(c, sym, price, t_ms, v))
+                await ws.send(frame(c, sym, price, t_ms, v, mh, cond))
                 n += 1
             except websockets.ConnectionClosed:
                 pass
@@ -153,7 +159,8 @@ async def control(path):
     body = "ok"
     if cmd == "trade":
         n = await send_trade(q["sym"], float(q["price"]), float(q.get(
-            "v", 100)), int(q["t"]) if "t" in q else None)
+            "v", 100)), int(q["t"]) if "t" in q else None,
+            int(q.get("mh", "1")), q["c"].split(",") if "c" in q else None)
         body = str(n)
     elif cmd == "noise":
         for t in ([noise.pop(q["sym"])] if "sym" in q and q["sym"] in noise

@@ -83,6 +83,15 @@ START_TEST(test_finnhub)
 	    err), FEED_TRADES);
 	ck_assert_uint_eq(t.n, 1);
 	ck_assert(strstr(err, "1 of 2") != NULL);
+	ck_assert_int_eq(t.v[0].session, QS_REGULAR);	/* no conditions */
+	feed_trades_free(&t);
+	/* Form T: extended hours, which ones the exchange's hours say */
+	ck_assert_int_eq(parse(&feed_finnhub, "{\"type\":\"trade\",\"data\":"
+	    "[{\"s\":\"AAPL\",\"p\":2,\"c\":[\"1\",\"12\"]},"
+	    "{\"s\":\"AAPL\",\"p\":2,\"c\":[\"1\"]}]}", &t, err),
+	    FEED_TRADES);
+	ck_assert_int_eq(t.v[0].session, QS_NONE);
+	ck_assert_int_eq(t.v[1].session, QS_REGULAR);
 	feed_trades_free(&t);
 }
 END_TEST
@@ -131,6 +140,16 @@ START_TEST(test_yahoo)
 	ck_assert(strstr(err, "without a price") != NULL);
 	ck_assert_int_eq(parse(&feed_yahoo, "{\"type\":\"heartbeat\"}", &t,
 	    err), FEED_ALIVE);
+	/* market_hours 2, post-market; none (0: pre, or not said) */
+	ck_assert_int_eq(parse(&feed_yahoo, "CgRBQVBMFUjhmEM4Ag==", &t, err),
+	    FEED_TRADES);
+	ck_assert(fabs(t.v[0].price - 305.76) < 1e-4);
+	ck_assert_int_eq(t.v[0].session, QS_POST);
+	feed_trades_free(&t);
+	ck_assert_int_eq(parse(&feed_yahoo, "CgRBQVBMFUjhmEM=", &t, err),
+	    FEED_TRADES);
+	ck_assert_int_eq(t.v[0].session, QS_NONE);
+	feed_trades_free(&t);
 }
 END_TEST
 
