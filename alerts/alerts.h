@@ -173,6 +173,7 @@ struct rule {
 	enum rule_kind		 kind;
 	double			 value;		/* price, or percent */
 	int			 once;
+	int			 hours;		/* HOURS_*: -1, the watch's */
 	char			*text;		/* "above 44.53" */
 	char			*id;		/* identity: text [+ " once"] */
 	char			*valtext;	/* "44.53" as written */

@@ -134,6 +134,9 @@ struct providerconf {
 };
 TAILQ_HEAD(providerlist, providerconf);
 
+/* `session regular | extended': which prices the rules judge */
+enum { HOURS_REGULAR, HOURS_EXTENDED };
+
 struct watch {
 	TAILQ_ENTRY(watch)	 entry;
 	char			*symbol;
@@ -144,6 +147,7 @@ struct watch {
 	time_t			 cooldown;
 	double			 hysteresis;	/* < 0: the global value */
 	time_t			 stale;		/* 0: the global value */
+	int			 hours;		/* HOURS_*; -1: the global */
 	const struct exchange	*ex;		/* `exchange'; NULL: found */
 	const char		*file;
 	int			 line;
@@ -157,6 +161,7 @@ struct config {
 	time_t			 poll;
 	time_t			 timeout;
 	int			 market_hours;
+	int			 hours;		/* `session': HOURS_* */
 	int			 review_days[HORIZONS_MAX];	/* horizons */
 	int			 nreview_days;
 	int			 review_every;	/* days: 7, 30; 0: no mail */
@@ -203,6 +208,8 @@ const struct strlist *watch_notifiers(const struct config *,
 const struct strlist *config_problem_notifiers(const struct config *);
 double		 watch_hysteresis(const struct config *, const struct watch *);
 time_t		 watch_stale(const struct config *, const struct watch *);
+int		 rule_hours(const struct config *, const struct watch *,
+		    const struct rule *);
 int		 notifier_json(const struct notifier *);
 const char	*notifier_type_name(enum notifier_type);
 int		 notifier_type_from_name(const char *);

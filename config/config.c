@@ -124,6 +124,19 @@ watch_hysteresis(const struct config *conf, const struct watch *w)
 	return w->hysteresis >= 0 ? w->hysteresis : conf->hysteresis;
 }
 
+/*
+ * Whether rule r of w judges prices outside the regular session: its own
+ * `session', else its watch's, else the global one.
+ */
+int
+rule_hours(const struct config *conf, const struct watch *w,
+    const struct rule *r)
+{
+	if (r != NULL && r->hours >= 0)
+		return r->hours;
+	return w->hours >= 0 ? w->hours : conf->hours;
+}
+
 /* Whether a webhook's body is JSON, to be filled JSON-escaped. */
 int
 notifier_json(const struct notifier *n)

@@ -174,6 +174,7 @@ static const struct keyword top_kws[] = {
 	{ "poll",	kw_duration,	C(poll),	1, { 0 } },
 	{ "timeout",	kw_duration,	C(timeout),	1, { 0 } },
 	{ "market-hours", kw_yesno,	C(market_hours), 0, { 0 } },
+	{ "session",	kw_hours,	C(hours),	0, { 0 } },
 	{ "hysteresis",	kw_hysteresis,	C(hysteresis),	0, { 0 } },
 	{ "notify",	kw_default_notify, 0,		0, { 0 } },
 	{ "state-dir",	kw_state_dir,	C(state_dir),	0, { 0 } },

@@ -33,6 +33,7 @@ rule_new(struct parser *p, enum rule_kind kind, double v, const char *valtext,
 	struct rule	*r = xcalloc(1, sizeof(*r));
 
 	r->kind = kind;
+	r->hours = -1;	/* the watch's */
 	r->value = v;
 	r->valtext = xstrdup(valtext);
 	r->file = p->lx->file;

@@ -33,6 +33,7 @@ struct watchbody {
 	time_t		 cooldown;
 	double		 hysteresis;
 	time_t		 stale;
+	int		 hours;
 	const struct exchange *ex;
 };
 
@@ -185,7 +186,13 @@ static const struct {
 	{ "earnings", rule_earnings },
 };
 
-/* A rule keyword: read the rule, `once' after it, and add it. */
+static const struct keyword rule_session_kw = { "session", kw_hours,
+    offsetof(struct rule, hours), 0, { 0 } };
+
+/*
+ * A rule keyword: read the rule, `once' and `session' after it, and add
+ * it.
+ */
 static int
 kw_rule(struct parser *p, const struct keyword *k, void *obj, int line)
 {
@@ -194,9 +201,18 @@ kw_rule(struct parser *p, const struct keyword *k, void *obj, int line)
 
 	if ((r = rule_kws[k->arg].read(p, k->name, line)) == NULL)
 		return -1;
-	if (lex_peek_word(p, "once")) {
-		lex_drop(p);
-		r->once = 1;
+	for (;;) {		/* its options, on its line, in any order */
+		if (lex_peek_word(p, "once")) {
+			lex_drop(p);
+			r->once = 1;
+		} else if (lex_peek_word(p, "session")) {
+			lex_drop(p);
+			if (kw_hours(p, &rule_session_kw, r, line) == -1) {
+				rule_free(r);
+				return -1;
+			}
+		} else
+			break;
 	}
 	xasprintf(&r->id, "%s%s", r->text, r->once ? " once" : "");
 	TAILQ_FOREACH(o, &wb->rules, entry)
@@ -258,6 +274,7 @@ static const struct keyword watch_kws[] = {
 	{ "notify",	kw_notify,	0,		0, { 0 } },
 	{ "hysteresis",	kw_hysteresis,	WB(hysteresis),	0, { 0 } },
 	{ "stale",	kw_duration,	WB(stale),	1, { 0 } },
+	{ "session",	kw_hours,	WB(hours),	0, { 0 } },
 	{ "exchange",	kw_exchange,	0,		0, { 0 } },
 	{ NULL, NULL, 0, 0, { 0 } }
 };
@@ -340,6 +357,7 @@ watch_add(struct parser *p, const struct watchbody *wb, const char *symbol,
 	w->cooldown = wb->cooldown;
 	w->hysteresis = wb->hysteresis;
 	w->stale = wb->stale;
+	w->hours = wb->hours;
 	w->ex = wb->ex;
 	w->file = p->lx->file;
 	w->line = line;
@@ -361,6 +379,7 @@ parse_watch(struct parser *p, const struct keyword *k, void *obj,
 	memset(&wb, 0, sizeof(wb));
 	TAILQ_INIT(&wb.rules);
 	wb.hysteresis = -1;
+	wb.hours = -1;
 	if ((bad = read_symbols(p, &syms, line)) == -1 ||
 	    lex_open_block(p, "watch") == -1) {
 		strlist_free(&syms);

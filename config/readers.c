@@ -273,6 +273,28 @@ kw_yesno(struct parser *p, const struct keyword *k, void *obj, int line)
 	return yesno_value(p, k->name, FIELD(obj, k, int));
 }
 
+/* `session regular | extended' into an int, HOURS_*. */
+int
+kw_hours(struct parser *p, const struct keyword *k, void *obj, int line)
+{
+	char	*s;
+	int	 vline, rc = 0;
+
+	if ((s = read_value(p, k->name, &vline)) == NULL)
+		return -1;
+	if (strcmp(s, "regular") == 0)
+		*FIELD(obj, k, int) = HOURS_REGULAR;
+	else if (strcmp(s, "extended") == 0)
+		*FIELD(obj, k, int) = HOURS_EXTENDED;
+	else {
+		lex_error(p, vline, "%s: expected regular or extended, got "
+		    "\"%s\"", k->name, s);
+		rc = -1;
+	}
+	free(s);
+	return rc;
+}
+
 /* A whole number from 1 to k->arg. */
 int
 kw_count(struct parser *p, const struct keyword *k, void *obj, int line)

@@ -62,7 +62,8 @@ static const struct ecase errors[] = {
 	{ "watch CALX { close sideways 40 }\n", ":1: close: expected above or below, got \"sideways\"" },
 	{ "watch CALX { close above x }\n", ":1: close above: invalid price \"x\"" },
 	{ "watch N225 {\n above 1\n exchange TOKYO }\n",
-	    ":3: exchange: unknown exchange \"TOKYO\" (known: NYSE, TSX, LSE, "
+	    ":3: exchange: unknown exchange \"TOKYO\" (known: NYSE, NASDAQ, "
+	    "NYSEAMERICAN, NYSEARCA, CBOE, OTC, TSX, LSE, "
 	    "XETRA, EURONEXT, SIX, MILAN, MADRID, WARSAW, STOCKHOLM, OSLO, "
 	    "COPENHAGEN, JPX, HKEX, SGX, KRX, ASX, NSE, HELSINKI, VIENNA, "
 	    "DUBLIN, ATHENS, ISTANBUL, JSE, B3, BMV, CHINA, TWSE, IDX, SET, "
@@ -109,6 +110,8 @@ static const struct ecase errors[] = {
 	{ "provider bloomberg\n", ":1: provider: unknown provider \"bloomberg\"" },
 	{ "provider replay\n", ":1: provider replay: file is required" },
 	{ "provider yahoo { key-file \"k\" }\n", ":1: provider yahoo: takes no key-file" },
+	{ "session overnight\n", ":1: session: expected regular or extended, got \"overnight\"" },
+	{ "watch CALX { above 1 session always }\n", ":1: session: expected regular or extended, got \"always\"" },
 	{ "notify \"nobody\"\n", ":1: notify: no notifier named \"nobody\"" },
 	{ "watch CALX { above 1 notify \"x\", \"y\" }\nnotifier syslog \"x\" { }\n", ":1: notify: no notifier named \"y\"" },
 	{ "watch CALX { note \"\" above 1 }\n", ":1: note: empty string" },
@@ -418,6 +421,50 @@ START_TEST(test_good_watches)
 }
 END_TEST
 
+/* `session': global, a watch's, a rule's; each the nearest's. */
+START_TEST(test_sessions)
+{
+	struct config	*conf;
+	struct watch	*w;
+	struct rule	*r;
+	char		*path;
+
+	path = unit_write("s.conf",
+	    "session extended\n"
+	    "control none\n"
+	    "watch AAPL { above 300\n below 200 session regular once }\n"
+	    "watch CALX { session regular\n above 50 session extended\n"
+	    "    below 20 }\n");
+	unit_reset_errors();
+	conf = config_load(path, unit_errfn);
+	ck_assert_msg(conf != NULL, "errors: %s", unit_errors);
+	ck_assert_int_eq(conf->hours, HOURS_EXTENDED);
+	w = config_watch(conf, "AAPL");
+	r = TAILQ_FIRST(&w->rules);
+	ck_assert_int_eq(rule_hours(conf, w, r), HOURS_EXTENDED);
+	r = TAILQ_NEXT(r, entry);
+	ck_assert_int_eq(rule_hours(conf, w, r), HOURS_REGULAR);
+	ck_assert_int_eq(r->once, 1);
+	ck_assert_str_eq(r->text, "below 200");
+	w = config_watch(conf, "CALX");
+	r = TAILQ_FIRST(&w->rules);
+	ck_assert_int_eq(rule_hours(conf, w, r), HOURS_EXTENDED);
+	r = TAILQ_NEXT(r, entry);
+	ck_assert_int_eq(rule_hours(conf, w, r), HOURS_REGULAR);
+	config_free(conf);
+	free(path);
+	/* the default: regular hours */
+	path = unit_write("s2.conf", "control none\nwatch X { above 1 }\n");
+	conf = config_load(path, unit_errfn);
+	ck_assert_ptr_nonnull(conf);
+	w = config_watch(conf, "X");
+	ck_assert_int_eq(rule_hours(conf, w, TAILQ_FIRST(&w->rules)),
+	    HOURS_REGULAR);
+	config_free(conf);
+	free(path);
+}
+END_TEST
+
 START_TEST(test_good_lists)
 {
 	char			*wl;
@@ -573,6 +620,7 @@ main(void)
 	tcase_add_test(tc, test_good_notifiers);
 	tcase_add_test(tc, test_good_watches);
 	tcase_add_test(tc, test_good_lists);
+	tcase_add_test(tc, test_sessions);
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_include_loop);
 	tcase_add_test(tc, test_values);
