@@ -152,6 +152,31 @@ alert_clear(struct alert *a)
 	a->notice = NULL;
 }
 
+/* " pre-market", " after hours", " overnight"; "" for the regular session. */
+static const char *
+hours_text(const struct alert *a)
+{
+	static char	 s[4][16];
+	int		 qs = a->quote.session;
+
+	if (qs != QS_PRE && qs != QS_POST && qs != QS_NIGHT)
+		return "";
+	snprintf(s[qs - QS_PRE], sizeof(s[0]), " %s", market_hours_name(qs));
+	return s[qs - QS_PRE];
+}
+
+/* What hours_text() said, read back; QS_NONE for none. */
+static int
+hours_from_name(const char *name)
+{
+	int	 qs;
+
+	for (qs = QS_PRE; name != NULL && qs <= QS_NIGHT; qs++)
+		if (strcmp(name, market_hours_name(qs)) == 0)
+			return qs;
+	return QS_NONE;
+}
+
 /* alert CALX above 44.53: price 45.12 (+3.2% today), 52w 27.73-44.53 */
 void
 alert_line(const struct alert *a, char *out, size_t len)
@@ -182,9 +207,9 @@ alert_line(const struct alert *a, char *out, size_t len)
 		if (ind[2] != '\0')
 			memcpy(ind, ", ", 2);
 	}
-	snprintf(out, len, "alert %s %s: price %s%s%s%s%s%s%s", a->symbol,
-	    a->rule_text, price, day, chg, ind[2] ? ind : "", rng,
-	    a->late ? "; " : "", alert_late(a, late, sizeof(late)));
+	snprintf(out, len, "alert %s %s: price %s%s%s%s%s%s%s%s", a->symbol,
+	    a->rule_text, price, hours_text(a), day, chg, ind[2] ? ind : "",
+	    rng, a->late ? "; " : "", alert_late(a, late, sizeof(late)));
 }
 
 /*
@@ -273,6 +298,9 @@ alert_subject(const struct alert *a, char *out, size_t len)
 		trader_subject(a, price, out, len);
 		break;
 	}
+	if (*hours_text(a) != '\0' && strlen(out) + 16 < len)
+		snprintf(out + strlen(out), len - strlen(out), " (%s)",
+		    hours_text(a) + 1);
 }
 
 /* One sentence for message bodies: what happened. */
@@ -371,6 +399,9 @@ alert_json(const struct alert *a)
 	    "close_day", (json_int_t)a->close_day);
 	if (j != NULL && a->late)
 		json_object_set_new(j, "late", json_true());
+	if (j != NULL && *hours_text(a) != '\0')
+		json_object_set_new(j, "session", json_string(hours_text(a) +
+		    1));
 	if (j != NULL && trader_rule(a->kind))
 		json_object_set_new(j, "indicator", json_pack("{s:o, s:o, s:i, "
 		    "s:i, s:i, s:i, s:o}", "value", jnum(a->ind[0]), "value2",
@@ -424,6 +455,8 @@ alert_from_json(const char *text, struct alert *a)
 	tk_strlcpy(a->valtext, val ? val : "", sizeof(a->valtext));
 	a->once = json_is_true(json_object_get(j, "once"));
 	a->late = json_is_true(json_object_get(j, "late"));
+	a->quote.session = hours_from_name(json_string_value(
+	    json_object_get(j, "session")));
 	a->quote.price = jget(j, "price");
 	a->quote.prev_close = jget(j, "prev_close");
 	a->quote.high52 = jget(j, "high52");

@@ -208,7 +208,7 @@ const struct strlist *watch_notifiers(const struct config *,
 const struct strlist *config_problem_notifiers(const struct config *);
 double		 watch_hysteresis(const struct config *, const struct watch *);
 time_t		 watch_stale(const struct config *, const struct watch *);
-int		 rule_hours(const struct config *, const struct watch *,
+int		 watch_rule_hours(const struct config *, const struct watch *,
 		    const struct rule *);
 int		 notifier_json(const struct notifier *);
 const char	*notifier_type_name(enum notifier_type);

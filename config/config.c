@@ -129,7 +129,7 @@ watch_hysteresis(const struct config *conf, const struct watch *w)
  * `session', else its watch's, else the global one.
  */
 int
-rule_hours(const struct config *conf, const struct watch *w,
+watch_rule_hours(const struct config *conf, const struct watch *w,
     const struct rule *r)
 {
 	if (r != NULL && r->hours >= 0)

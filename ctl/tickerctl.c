@@ -220,6 +220,25 @@ print_status(json_t *j, const char *arg)
 	print_streams(json_object_get(j, "streams"));
 }
 
+/* A price outside the regular session, under its symbol's row. */
+static void
+print_extended(json_t *x, const char *currency)
+{
+	char	 p[48], chg[16] = "", t[64];
+	double	 c;
+
+	if (x == NULL)
+		return;
+	price(jget(x, "price"), p, sizeof(p));
+	if (*currency)
+		snprintf(p + strlen(p), sizeof(p) - strlen(p), " %s", currency);
+	if (isfinite(c = jget(x, "change_pct")))
+		snprintf(chg, sizeof(chg), "%+.2f%%", c);
+	when(jint(x, "time"), t, sizeof(t));
+	printf("%-10s %-17s %14s %8s %s (not judged unless `session "
+	    "extended')\n", "", jstr(x, "session"), p, chg, t);
+}
+
 static void
 print_quotes(json_t *j, const char *arg)
 {
@@ -265,6 +284,8 @@ print_quotes(json_t *j, const char *arg)
 		    feed, age,
 		    json_object_get(q, "price") == NULL && !*jstr(q, "problem") ?
 		    "no quote yet" : jstr(q, "problem"));
+		print_extended(json_object_get(q, "extended"),
+		    jstr(q, "currency"));
 	}
 }
 

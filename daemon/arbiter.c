@@ -36,7 +36,11 @@ struct when {
  * was placed on), its currency (the exchange's when the answer has
  * none), and the time of a quote that only gave a date: its trading
  * day's close once that has passed, else (the session in progress) the
- * time it came.  mnow is the market clock.
+ * time it came.  A quote with no time at all is never stamped with the
+ * clock: it is taken as the close of the last session that has ended
+ * (untimed), which is judged only once that session has ended.  Around
+ * the clock there is no close, and such a quote is the clock's.  mnow is
+ * the market clock.
  */
 void
 arbiter_place(struct sym *s, struct quote *q, time_t mnow)
@@ -64,8 +68,51 @@ arbiter_place(struct sym *s, struct quote *q, time_t mnow)
 		q->time = close <= mnow ? close : mnow;
 		q->date = 0;
 	}
-	if (q->time == 0)
-		q->time = mnow;
+	if (q->time == 0) {
+		q->untimed = 1;
+		if (exchange_always(q->ex) ||
+		    (q->time = market_last_close(q->ex, mnow)) == 0)
+			q->time = mnow;
+	}
+}
+
+/* Where the quote came from, for what it lacks. */
+static const char *
+source_name(const struct sym *s, enum origin from)
+{
+	if (from == ORIGIN_TRADE && s->ss->feed != NULL)
+		return s->ss->feed;
+	if (from == ORIGIN_REPLAY)
+		return "the replay";
+	if (s->P != NULL && (size_t)s->source < s->P->nsrc)
+		return s->P->srcs[s->source].p->name;
+	return "the provider";
+}
+
+/*
+ * Whether q, untimed, may be of the session in progress (or of a lunch
+ * break's): its price is then not the last close it is taken for, and
+ * it is not judged.  Said once, until a timed quote comes.
+ */
+static int
+untimed_live(struct sym *s, const struct quote *q, const struct when *at,
+    enum origin from)
+{
+	struct symstate	*ss = s->ss;
+
+	if (!q->untimed || exchange_always(q->ex) ||
+	    market_last_open(q->ex, at->mnow) <= q->time) {
+		ss->untimed_logged = 0;
+		return 0;
+	}
+	if (!ss->untimed_logged)
+		log_warnx("%s: %s gives the quote no market time; not judged "
+		    "while %s is in session (it counts as the close once the "
+		    "session has ended)", s->w->symbol, source_name(s, from),
+		    q->ex->name);
+	ss->untimed_logged = 1;
+	symstate_set_problem(ss, NULL, "no market time in the quote");
+	return 1;
 }
 
 /*
@@ -155,6 +202,90 @@ lend(struct symstate *ss, const struct quote *q)
 }
 
 /*
+ * A price outside the regular session: kept for tickerctl quotes, and
+ * judged only by the rules that take such prices (`session extended');
+ * returns whether any does.  The symbol's last regular quote stays what
+ * its references and the next trades are built on.
+ */
+static int
+outside_hours(const struct arbiter *A, struct sym *s, const struct quote *q)
+{
+	struct symstate		*ss = s->ss;
+	const struct rule	*r;
+
+	if (ss->ext == NULL)
+		ss->ext = xmalloc(sizeof(*ss->ext));
+	*ss->ext = *q;
+	s->quoted = 1;
+	TAILQ_FOREACH(r, &s->w->rules, entry)
+		if (watch_rule_hours(A->conf, s->w, r) == HOURS_EXTENDED)
+			return 1;
+	log_debug("%s: a %s price, not judged (session regular)", s->w->symbol,
+	    market_hours_name(q->session));
+	return 0;
+}
+
+/* What rules wait for, when a quote lacks it (arbiter_wants()). */
+#define REFS_RANGE	0x1		/* the 52-week range */
+#define REFS_PREV	0x2		/* the previous close */
+
+/* The references rule r needs that q lacks: REFS_*. */
+static unsigned
+lacks(const struct rule *r, const struct quote *q)
+{
+	switch (r->kind) {
+	case RULE_NEAR_HIGH:
+	case RULE_NEW_HIGH:
+		return isfinite(q->high52) ? 0 : REFS_RANGE;
+	case RULE_NEAR_LOW:
+	case RULE_NEW_LOW:
+		return isfinite(q->low52) ? 0 : REFS_RANGE;
+	case RULE_MOVE:
+		return isfinite(q->prev_close) ? 0 : REFS_PREV;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Rules that cannot be judged for want of a reference the quote lacks
+ * (no 52-week range, no previous close): said once a symbol for each,
+ * naming the rules, and again once the reference has come and gone.
+ */
+static void
+arbiter_wants(struct sym *s, const struct quote *q, enum origin from)
+{
+	static const struct {
+		unsigned	 bit;
+		const char	*what;
+	} refs[] = {
+		{ REFS_RANGE, "52-week range" },
+		{ REFS_PREV, "previous close" },
+	};
+	struct symstate		*ss = s->ss;
+	const struct rule	*r;
+	char			 rules[256];
+	size_t			 i, len;
+
+	for (i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
+		rules[0] = '\0';
+		TAILQ_FOREACH(r, &s->w->rules, entry)
+			if ((lacks(r, q) & refs[i].bit) && (len =
+			    strlen(rules)) < sizeof(rules))
+				snprintf(rules + len, sizeof(rules) - len, "%s%s",
+				    len > 0 ? ", " : "", r->text);
+		if (rules[0] == '\0')
+			ss->refs_said &= ~refs[i].bit;
+		else if (!(ss->refs_said & refs[i].bit)) {
+			log_warnx("%s: %s gives no %s; %s wait%s for it",
+			    s->w->symbol, source_name(s, from), refs[i].what,
+			    rules, strchr(rules, ',') ? "" : "s");
+			ss->refs_said |= refs[i].bit;
+		}
+	}
+}
+
+/*
  * A good quote from a source.  now is the wall clock, or the replay's
  * simulated clock.  A quote older than the last one evaluated is not
  * evaluated; one older than `stale' while the market is open, or of a
@@ -185,6 +316,9 @@ arbiter_quote(struct arbiter *A, struct sym *s, struct quote *q, time_t now,
 		q->time = at.mnow;
 	} else
 		ss->future_logged = 0;
+	if (market_extended(q) && (q->time < ss->last_time ||
+	    !outside_hours(A, s, q)))
+		return;
 	if (q->time < ss->last_time) {
 		if (ss->last_seen > 0)
 			lend(ss, q);
@@ -200,8 +334,10 @@ arbiter_quote(struct arbiter *A, struct sym *s, struct quote *q, time_t now,
 	}
 	if (from != ORIGIN_TRADE)
 		ss->feed = NULL;
-	ss->last = *q;
-	ss->last_seen = now;
+	if (!market_extended(q)) {
+		ss->last = *q;
+		ss->last_seen = now;
+	}
 	symstate_set_problem(ss, NULL, NULL);
 	if (log_getverbose() > 0) {	/* format only what is logged */
 		fmt_price(q->price, p, sizeof(p));
@@ -214,6 +350,8 @@ arbiter_quote(struct arbiter *A, struct sym *s, struct quote *q, time_t now,
 		return;
 	}
 	at.open = market_open(q->ex, at.mnow);
+	if (untimed_live(s, q, &at, from))
+		return;
 	if (is_stale(A, w, q, &at, &limit)) {
 		if (!ss->stale_logged) {
 			exchange_fmt_time(q->ex, q->time, 1, when,
@@ -234,5 +372,6 @@ arbiter_quote(struct arbiter *A, struct sym *s, struct quote *q, time_t now,
 	if (old_session(s, q, &at))
 		return;
 	s->quoted = 1;
+	arbiter_wants(s, q, from);
 	judge_quote(A->J, w, ss, q, A->replayed ? q->time : now);
 }

@@ -263,6 +263,14 @@ quotes_json(void)
 			json_object_set_new(o, "age", json_integer(
 			    clock_market() - q->time));
 		}
+		if (ss->ext != NULL && (ss->last_seen == 0 ||
+		    ss->ext->time > q->time))
+			json_object_set_new(o, "extended", json_pack("{s:s, s:o, "
+			    "s:o, s:I}", "session",
+			    market_hours_name(ss->ext->session), "price",
+			    jnum(ss->ext->price), "change_pct",
+			    jnum(rule_change_pct(ss->ext)), "time",
+			    (json_int_t)ss->ext->time));
 		json_array_append_new(a, o);
 	}
 	return a;

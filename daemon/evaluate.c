@@ -39,6 +39,29 @@
 #define SNAPSHOT_QUIET	5.0	/* nothing committed this long: compact */
 
 /*
+ * The symbol's references (its closes, its session) moved on by q, and
+ * the review of its alerts with them.
+ */
+static void
+references(struct symstate *ss, const struct quote *q)
+{
+	struct daily	*d = ss->ref.daily;
+	unsigned	 version = d != NULL ? d->version : 0;
+
+	symref_update(&ss->ref, q);
+	if (d != NULL && d->npend > 0 && d->version != version)
+		review_follow(d, ss->ref.cal_day);	/* a session is over */
+	if (ss->ref.daily == NULL || ss->ref.daily->nalerts == 0)
+		return;
+	if (ss->ref.daily->alert_day == ss->ref.cal_day)
+		daily_after_alert(ss->ref.daily, q->price);
+	else {		/* their session is over: its prices count */
+		review_session(ss->ref.daily);
+		ss->ref.daily->nalerts = ss->ref.daily->ndayp = 0;
+	}
+}
+
+/*
  * Judge every rule of w on q at now.  The new states are applied to ss;
  * the alerts that fire are returned (caller frees) and *changed says
  * whether anything stored changed (not asked in a backtest, which stores
@@ -54,25 +77,19 @@ run_rules(struct judge *J, struct watch *w, struct symstate *ss,
 	struct rule_params	 params;
 	struct alert		*alerts = NULL, *a;
 	struct symref		 before = ss->ref;
-	struct daily		*d = ss->ref.daily;
-	unsigned		 version = d != NULL ? d->version : 0;
+	int			 ext = market_extended(q);
 
 	*na = 0;
-	symref_update(&ss->ref, q);
-	if (d != NULL && d->npend > 0 && d->version != version)
-		review_follow(d, ss->ref.cal_day);	/* a session is over */
-	if (ss->ref.daily != NULL && ss->ref.daily->nalerts > 0) {
-		if (ss->ref.daily->alert_day == ss->ref.cal_day)
-			daily_after_alert(ss->ref.daily, q->price);
-		else {		/* their session is over: its prices count */
-			review_session(ss->ref.daily);
-			ss->ref.daily->nalerts = ss->ref.daily->ndayp = 0;
-		}
-	}
+	if (!ext)	/* the references stay on regular prices */
+		references(ss, q);
 	*changed = !J->backtest && !symref_same(&before, &ss->ref);
 	params.hysteresis = watch_hysteresis(J->conf, w);
 	params.cooldown = w->cooldown;
 	TAILQ_FOREACH(r, &w->rules, entry) {
+		if (ext && watch_rule_hours(J->conf, w, r) != HOURS_EXTENDED) {
+			rs++;		/* judges regular prices only */
+			continue;
+		}
 		switch (rule_eval(r, &params, q, &ss->ref, &rs->st, &next,
 		    now)) {
 		case VERDICT_FIRE:

@@ -98,6 +98,12 @@ pipeline_all_quoted(const struct pipeline *L)
 	return poll_all_quoted(L->P);
 }
 
+size_t
+pipeline_unquoted(const struct pipeline *L, char *out, size_t len)
+{
+	return poll_unquoted(L->P, out, len);
+}
+
 /* A backtest's closing table. */
 void
 pipeline_summary(const struct pipeline *L)

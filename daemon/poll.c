@@ -354,6 +354,35 @@ poll_all_quoted(const struct poller *P)
 	return 1;
 }
 
+/*
+ * The symbols not quoted, with why ("CALX (stale), QCOM (yahoo: HTTP
+ * 404)"), cut to fit out; returns how many there are.
+ */
+size_t
+poll_unquoted(const struct poller *P, char *out, size_t len)
+{
+	const struct sym	*s;
+	const char		*why;
+	size_t			 n = 0, at = 0;
+
+	out[0] = '\0';
+	TAILQ_FOREACH(s, &P->syms, entry) {
+		if (s->quoted)
+			continue;
+		why = s->ss != NULL ? symstate_problem(s->ss) : "";
+		if (at < len)
+			at += (size_t)snprintf(out + at, len - at, "%s%s%s%s%s",
+			    n > 0 ? ", " : "", s->w->symbol, *why ? " (" : "",
+			    why, *why ? ")" : *why == '\0' &&
+			    s->ss != NULL && s->ss->last_seen == 0 ?
+			    " (no quote)" : "");
+		n++;
+	}
+	if (at >= len && len > 4)
+		memcpy(out + len - 4, "...", 4);
+	return n;
+}
+
 void
 poll_free(struct poller *P)
 {

@@ -14,7 +14,9 @@
  * (the previous close, the 52-week range, the session's open, high and
  * low), with what the feed said of its own (Yahoo's previous close, day
  * range and volume), and goes to the arbiter (arbiter.c) as a polled one
- * does, marked as a trade.
+ * does, marked as a trade, with the hours it is of: the feed's word, or
+ * the exchange's hours at its time.  A trade outside the regular session
+ * leaves the session's open, range and volume as they were.
  */
 #include "config.h"
 
@@ -90,8 +92,12 @@ trade_quote(struct sym *s, const struct trade *t, struct quote *q)
 	q->date = 0;
 	q->delay = 0;
 	q->ex = ss->ex;
+	q->session = t->session != QS_NONE ? t->session :
+	    market_hours_of(ss->ex, at);
 	if (t->prev_close > 0)
 		q->prev_close = t->prev_close;
+	if (q->session != QS_REGULAR && !exchange_always(ss->ex))
+		return;		/* the session's figures stay the session's */
 	if (t->open > 0)
 		q->open = t->open;
 	q->day_high = t->day_high > 0 ? t->day_high : q->day_high > 0 ?

@@ -422,6 +422,28 @@ loop_setup(const struct args *a, struct event **sigs)
 		fatalx("event_new");
 }
 
+/*
+ * Whether a --once run failed: a symbol not quoted (stale, of an earlier
+ * session, unknown, unanswered) or a message not delivered.  Each is
+ * said in one line: the symbols with why, the messages by count.
+ */
+static int
+once_failed(const struct pipeline *L)
+{
+	char		 syms[1024];
+	size_t		 n = L != NULL ? pipeline_unquoted(L, syms,
+			    sizeof(syms)) : 0;
+	unsigned	 undelivered = notify_failures();
+
+	if (n > 0)
+		log_warnx("--once: %zu symbol%s not quoted: %s; exit status 2",
+		    n, n == 1 ? "" : "s", syms);
+	if (undelivered > 0)
+		log_warnx("--once: %u message%s not delivered; exit status 2",
+		    undelivered, undelivered == 1 ? "" : "s");
+	return n > 0 || undelivered > 0;
+}
+
 /* Start everything, run the loop; the exit status of the run. */
 static int
 run(const struct args *a)
@@ -464,8 +486,7 @@ run(const struct args *a)
 		pipeline_summary(pipeline);
 	else if (!a->once && exit_when_idle && !stopping)
 		log_info("replay finished");
-	if (a->once && ((pipeline && !pipeline_all_quoted(pipeline)) ||
-	    notify_failures() > 0))
+	if (a->once && once_failed(pipeline))
 		rc = 2;
 	if (pipeline != NULL && pipeline_replay_failed(pipeline))
 		rc = 1;		/* a fault in the replay file, said */

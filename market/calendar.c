@@ -330,7 +330,7 @@ market_hours_of(const struct exchange *ex, time_t t)
 
 /* A price of pre-market, after-hours or overnight trading. */
 int
-quote_extended(const struct quote *q)
+market_extended(const struct quote *q)
 {
 	return (q->session == QS_PRE || q->session == QS_POST ||
 	    q->session == QS_NIGHT) && !exchange_always(q->ex);
@@ -338,7 +338,7 @@ quote_extended(const struct quote *q)
 
 /* How a session is named in alerts and tables. */
 const char *
-quote_session_name(int qs)
+market_hours_name(int qs)
 {
 	switch (qs) {
 	case QS_PRE:

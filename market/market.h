@@ -47,8 +47,8 @@ struct quote {
  * trade (market_hours_of()).
  */
 enum { QS_NONE, QS_REGULAR, QS_PRE, QS_POST, QS_NIGHT };
-const char	*quote_session_name(int);
-int		 quote_extended(const struct quote *);
+const char	*market_hours_name(int);
+int		 market_extended(const struct quote *);
 
 /*
  * An exchange (exchange.c): where and when a listing trades.  Sessions

@@ -281,7 +281,7 @@ yahoo_finance_error(json_t *root, long status, struct fetch_result *res,
 	else
 		st = status == 401 || (code && strcmp(code, "Unauthorized") ==
 		    0) ? FETCH_SESSION : FETCH_FAIL;
-	api_fail_all(res, n, st, "HTTP %ld: %s%s%.80s", status, code ? code :
+	api_fail_all(res, n, st, "HTTP %ld: %s%s%.160s", status, code ? code :
 	    "error", desc ? ": " : "", desc ? desc : "");
 	return 1;
 }

@@ -104,8 +104,14 @@ struct symstate {
 	int			 stale_logged;
 	int			 old_logged;	/* a quote of an old session */
 	int			 future_logged;	/* a quote from the future */
+	int			 untimed_logged; /* one with no time */
+	unsigned		 refs_said;	/* REFS_*: what its rules were
+						   said to wait for */
 	struct quote		 last;		/* for tickerctl quotes */
 	time_t			 last_seen;	/* when it came; 0: none yet */
+	struct quote		*ext;		/* the last price outside the
+						   regular session, newer
+						   than last; NULL: none */
 	const char		*feed;		/* the stream it comes on now;
 						   NULL: polled */
 	char			*problem;	/* the last poll's, or NULL */

@@ -118,6 +118,7 @@ symstate_free(struct symstate *ss)
 	free(ss->saved);
 	buf_free(&ss->saved_of);
 	free(ss->problem);
+	free(ss->ext);
 	daily_free(ss->ref.daily);
 	free(ss);
 }

@@ -319,8 +319,8 @@ START_TEST(test_hours_of)
 	    QS_NIGHT);				/* a Saturday */
 	ck_assert_int_eq(market_hours_of(exchange_find("CRYPTO"),
 	    wed + 4 * 86400), QS_REGULAR);
-	ck_assert_str_eq(quote_session_name(QS_PRE), "pre-market");
-	ck_assert_str_eq(quote_session_name(QS_POST), "after hours");
+	ck_assert_str_eq(market_hours_name(QS_PRE), "pre-market");
+	ck_assert_str_eq(market_hours_name(QS_POST), "after hours");
 }
 END_TEST
 

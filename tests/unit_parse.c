@@ -441,16 +441,16 @@ START_TEST(test_sessions)
 	ck_assert_int_eq(conf->hours, HOURS_EXTENDED);
 	w = config_watch(conf, "AAPL");
 	r = TAILQ_FIRST(&w->rules);
-	ck_assert_int_eq(rule_hours(conf, w, r), HOURS_EXTENDED);
+	ck_assert_int_eq(watch_rule_hours(conf, w, r), HOURS_EXTENDED);
 	r = TAILQ_NEXT(r, entry);
-	ck_assert_int_eq(rule_hours(conf, w, r), HOURS_REGULAR);
+	ck_assert_int_eq(watch_rule_hours(conf, w, r), HOURS_REGULAR);
 	ck_assert_int_eq(r->once, 1);
 	ck_assert_str_eq(r->text, "below 200");
 	w = config_watch(conf, "CALX");
 	r = TAILQ_FIRST(&w->rules);
-	ck_assert_int_eq(rule_hours(conf, w, r), HOURS_EXTENDED);
+	ck_assert_int_eq(watch_rule_hours(conf, w, r), HOURS_EXTENDED);
 	r = TAILQ_NEXT(r, entry);
-	ck_assert_int_eq(rule_hours(conf, w, r), HOURS_REGULAR);
+	ck_assert_int_eq(watch_rule_hours(conf, w, r), HOURS_REGULAR);
 	config_free(conf);
 	free(path);
 	/* the default: regular hours */
@@ -458,7 +458,7 @@ START_TEST(test_sessions)
 	conf = config_load(path, unit_errfn);
 	ck_assert_ptr_nonnull(conf);
 	w = config_watch(conf, "X");
-	ck_assert_int_eq(rule_hours(conf, w, TAILQ_FIRST(&w->rules)),
+	ck_assert_int_eq(watch_rule_hours(conf, w, TAILQ_FIRST(&w->rules)),
 	    HOURS_REGULAR);
 	config_free(conf);
 	free(path);

@@ -136,39 +136,6 @@ START_TEST(test_yahoo_batch)
 	/* the chart's answer is not a batch */
 	batch_file("yahoo/calx.json", syms, 1, 200, r);
 	ck_assert_int_eq(r[0].status, FETCH_BAD);
-	/* refused to this client whatever its crumb (2026): no batches */
-	batch_file("yahoo/unable_to_access.json", syms, 3, 401, r);
-	ck_assert_int_eq(r[0].status, FETCH_NOBATCH);
-	ck_assert_int_eq(r[2].status, FETCH_NOBATCH);
-	ck_assert_msg(strstr(r[0].error, "User is unable to access this "
-	    "feature"), "%s", r[0].error);
-}
-END_TEST
-
-/* The v7 answers of 2026: Nasdaq named, no time, no 52-week range. */
-START_TEST(test_yahoo_2026)
-{
-	const char		*syms[] = { "AAPL", "CALX", "7203.T" };
-	struct fetch_result	 r[3];
-
-	batch_file("yahoo/quote_v7_2026.json", syms, 3, 200, r);
-	ck_assert_int_eq(r[0].status, FETCH_OK);
-	ck_assert_str_eq(r[0].quote.ex->name, "NASDAQ");
-	ck_assert_str_eq(r[0].quote.ex->title, "Nasdaq");
-	ck_assert(isnan(r[0].quote.high52) && isnan(r[0].quote.low52));
-	ck_assert_int_eq(r[1].status, FETCH_OK);
-	ck_assert_str_eq(r[1].quote.ex->name, "NYSE");
-	/* no market time: none, never the clock (the arbiter places it) */
-	ck_assert_int_eq(r[2].status, FETCH_OK);
-	ck_assert_int_eq(r[2].quote.time, 0);
-	ck_assert_str_eq(r[2].quote.ex->name, "JPX");
-	/* by fullExchangeName alone */
-	ck_assert_str_eq(exchange_find("NasdaqGS")->name, "NASDAQ");
-	ck_assert_str_eq(exchange_find("XNGS")->name, "NASDAQ");
-	ck_assert_str_eq(exchange_find("ARCX")->name, "NYSEARCA");
-	ck_assert_str_eq(exchange_find("ASE")->name, "NYSEAMERICAN");
-	ck_assert_str_eq(exchange_find("BATS")->name, "CBOE");
-	ck_assert_str_eq(exchange_find("PNK")->name, "OTC");
 }
 END_TEST
 
@@ -366,32 +333,6 @@ START_TEST(test_stooq)
 	ck_assert_int_eq(r[1].status, FETCH_RATELIMIT);
 	parse_with(&provider_stooq, "stooq/badclose.csv", syms, 1, 200, r);
 	ck_assert_int_eq(r[0].status, FETCH_BAD);
-	/* an HTML page in place of data: Stooq's without a key (2026) */
-	parse_with(&provider_stooq, "yahoo/maintenance.html", syms, 1, 200, r);
-	ck_assert_int_eq(r[0].status, FETCH_BLOCKED);
-	parse_with(&provider_stooq, "stooq/verify.html", two, 2, 200, r);
-	ck_assert_int_eq(r[0].status, FETCH_BLOCKED);
-	ck_assert_int_eq(r[1].status, FETCH_BLOCKED);
-	ck_assert_msg(strstr(r[0].error, "stooq answered a browser check page, "
-	    "not data (HTTP 200): Stooq needs an API key since 2026 "
-	    "(key-file)") != NULL, "%s", r[0].error);
-	parse_with(&provider_stooq, "stooq/apikey.html", syms, 1, 200, r);
-	ck_assert_int_eq(r[0].status, FETCH_BLOCKED);
-	ck_assert_msg(strstr(r[0].error, "a page asking for an API key"),
-	    "%s", r[0].error);
-	/* the history endpoint's, alike */
-	{
-		size_t	 len;
-		char	*body = unit_data("stooq/verify.html", &len);
-
-		provider_stooq.range_parse("calx.us", 200, body, len,
-		    1772467201, &r[0]);
-		ck_assert_int_eq(r[0].status, FETCH_BLOCKED);
-		free(body);
-	}
-	/* a 502 page of a proxy is an outage, not a refusal */
-	parse_with(&provider_stooq, "yahoo/maintenance.html", syms, 1, 502, r);
-	ck_assert_int_eq(r[0].status, FETCH_FAIL);
 	parse_with(&provider_stooq, "stooq/quotes.csv", syms, 1, 503, r);
 	ck_assert_int_eq(r[0].status, FETCH_FAIL);
 }
@@ -631,19 +572,6 @@ START_TEST(test_key_urls)
 		free(red);
 		free(u);
 	}
-	/* Stooq's key is optional: apikey= when given, nothing when not */
-	u = provider_stooq.url("http://127.0.0.1:1", "s3cr&t", &calx, 1);
-	ck_assert_msg(strstr(u, "&apikey=s3cr%26t") != NULL, "%s", u);
-	red = net_redact(u);
-	ck_assert_msg(strstr(red, "s3cr") == NULL, "%s", red);
-	free(red);
-	free(u);
-	u = provider_stooq.range_url("http://127.0.0.1:1", "k", "calx.us", 0);
-	ck_assert_msg(strstr(u, "&apikey=k") != NULL, "%s", u);
-	free(u);
-	u = provider_stooq.url("http://127.0.0.1:1", NULL, &calx, 1);
-	ck_assert_msg(strstr(u, "apikey") == NULL, "%s", u);
-	free(u);
 }
 END_TEST
 
@@ -721,7 +649,6 @@ main(void)
 	tcase_add_test(tc, test_yahoo_index);
 	tcase_add_test(tc, test_yahoo_errors);
 	tcase_add_test(tc, test_yahoo_batch);
-	tcase_add_test(tc, test_yahoo_2026);
 	tcase_add_test(tc, test_yahoo_crumb);
 	tcase_add_test(tc, test_yahoo_values);
 	tcase_add_test(tc, test_url);

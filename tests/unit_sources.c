@@ -1,0 +1,152 @@
+/*
+ * The quote sources as they are in 2026 (tests/data/stooq/SOURCES and
+ * tests/data/yahoo/SOURCES): Stooq's key and the HTML pages it answers
+ * without one, Yahoo's v7 401 to refused clients, v7 quotes without
+ * their time or 52-week range, and Nasdaq told from NYSE.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/lib.h"
+#include "providers/providers.h"
+#include "unit.h"
+
+static void
+parse_with(const struct provider *p, const char *name, const char *const *syms,
+    size_t n, long status, struct fetch_result *res)
+{
+	size_t	 len;
+	char	*body = unit_data(name, &len);
+
+	p->parse(syms, n, status, body, len, res);
+	free(body);
+}
+
+static void
+batch_file(const char *name, const char *const *syms, size_t n, long status,
+    struct fetch_result *res)
+{
+	size_t	 len;
+	char	*body = unit_data(name, &len);
+
+	provider_yahoo.session->parse(syms, n, status, body, len, res);
+	free(body);
+}
+
+START_TEST(test_stooq_pages)
+{
+	const char		*syms[] = { "calx.us" };
+	const char		*two[] = { "calx.us", "qcom.us" };
+	struct fetch_result	 r[2];
+
+	/* an HTML page in place of data: Stooq's without a key (2026) */
+	parse_with(&provider_stooq, "yahoo/maintenance.html", syms, 1, 200, r);
+	ck_assert_int_eq(r[0].status, FETCH_BLOCKED);
+	parse_with(&provider_stooq, "stooq/verify.html", two, 2, 200, r);
+	ck_assert_int_eq(r[0].status, FETCH_BLOCKED);
+	ck_assert_int_eq(r[1].status, FETCH_BLOCKED);
+	ck_assert_msg(strstr(r[0].error, "stooq answered a browser check page, "
+	    "not data (HTTP 200): Stooq needs an API key since 2026 "
+	    "(key-file)") != NULL, "%s", r[0].error);
+	parse_with(&provider_stooq, "stooq/apikey.html", syms, 1, 200, r);
+	ck_assert_int_eq(r[0].status, FETCH_BLOCKED);
+	ck_assert_msg(strstr(r[0].error, "a page asking for an API key"),
+	    "%s", r[0].error);
+	/* the history endpoint's, alike */
+	{
+		size_t	 len;
+		char	*body = unit_data("stooq/verify.html", &len);
+
+		provider_stooq.range_parse("calx.us", 200, body, len,
+		    1772467201, &r[0]);
+		ck_assert_int_eq(r[0].status, FETCH_BLOCKED);
+		free(body);
+	}
+	/* a 502 page of a proxy is an outage, not a refusal */
+	parse_with(&provider_stooq, "yahoo/maintenance.html", syms, 1, 502, r);
+	ck_assert_int_eq(r[0].status, FETCH_FAIL);
+}
+END_TEST
+
+START_TEST(test_stooq_key)
+{
+	const char	*calx = "calx.us";
+	char		*u, *red;
+
+	/* Stooq's key is optional: apikey= when given, nothing when not */
+	u = provider_stooq.url("http://127.0.0.1:1", "s3cr&t", &calx, 1);
+	ck_assert_msg(strstr(u, "&apikey=s3cr%26t") != NULL, "%s", u);
+	red = net_redact(u);
+	ck_assert_msg(strstr(red, "s3cr") == NULL, "%s", red);
+	free(red);
+	free(u);
+	u = provider_stooq.range_url("http://127.0.0.1:1", "k", "calx.us", 0);
+	ck_assert_msg(strstr(u, "&apikey=k") != NULL, "%s", u);
+	free(u);
+	u = provider_stooq.url("http://127.0.0.1:1", NULL, &calx, 1);
+	ck_assert_msg(strstr(u, "apikey") == NULL, "%s", u);
+	free(u);
+}
+END_TEST
+
+START_TEST(test_yahoo_refused)
+{
+	const char		*syms[] = { "CALX", "7203.T", "GONE" };
+	struct fetch_result	 r[3];
+
+	/* refused to this client whatever its crumb (2026): no batches */
+	batch_file("yahoo/unable_to_access.json", syms, 3, 401, r);
+	ck_assert_int_eq(r[0].status, FETCH_NOBATCH);
+	ck_assert_int_eq(r[2].status, FETCH_NOBATCH);
+	ck_assert_msg(strstr(r[0].error, "User is unable to access this "
+	    "feature"), "%s", r[0].error);
+	/* a stale crumb is still a session to renew */
+	batch_file("yahoo/invalid_crumb.json", syms, 3, 401, r);
+	ck_assert_int_eq(r[0].status, FETCH_SESSION);
+}
+END_TEST
+
+/* The v7 answers of 2026: Nasdaq named, no time, no 52-week range. */
+START_TEST(test_yahoo_2026)
+{
+	const char		*syms[] = { "AAPL", "CALX", "7203.T" };
+	struct fetch_result	 r[3];
+
+	batch_file("yahoo/quote_v7_2026.json", syms, 3, 200, r);
+	ck_assert_int_eq(r[0].status, FETCH_OK);
+	ck_assert_str_eq(r[0].quote.ex->name, "NASDAQ");
+	ck_assert_str_eq(r[0].quote.ex->title, "Nasdaq");
+	ck_assert(isnan(r[0].quote.high52) && isnan(r[0].quote.low52));
+	ck_assert_int_eq(r[1].status, FETCH_OK);
+	ck_assert_str_eq(r[1].quote.ex->name, "NYSE");
+	/* no market time: none, never the clock (the arbiter places it) */
+	ck_assert_int_eq(r[2].status, FETCH_OK);
+	ck_assert_int_eq(r[2].quote.time, 0);
+	ck_assert_str_eq(r[2].quote.ex->name, "JPX");
+	/* by fullExchangeName alone */
+	ck_assert_str_eq(exchange_find("NasdaqGS")->name, "NASDAQ");
+	ck_assert_str_eq(exchange_find("XNGS")->name, "NASDAQ");
+	ck_assert_str_eq(exchange_find("ARCX")->name, "NYSEARCA");
+	ck_assert_str_eq(exchange_find("ASE")->name, "NYSEAMERICAN");
+	ck_assert_str_eq(exchange_find("BATS")->name, "CBOE");
+	ck_assert_str_eq(exchange_find("PNK")->name, "OTC");
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite	*s = suite_create("sources");
+	TCase	*tc = tcase_create("2026");
+
+	tcase_add_test(tc, test_stooq_pages);
+	tcase_add_test(tc, test_stooq_key);
+	tcase_add_test(tc, test_yahoo_refused);
+	tcase_add_test(tc, test_yahoo_2026);
+	suite_add_tcase(s, tc);
+	return unit_run(s);
+}
