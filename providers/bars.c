@@ -186,14 +186,17 @@ static char *
 stooq_hurl(const char *base, const char *key, const char *sym, int minute,
     time_t from, time_t to)
 {
-	char		*s = fmt_urlencode(sym), *url, d1[16], d2[16];
+	char		*s = fmt_urlencode(sym), *url, *k, d1[16], d2[16];
 	struct tm	 tm;
 
 	gmtime_r(&from, &tm);
 	strftime(d1, sizeof(d1), "%Y%m%d", &tm);
 	gmtime_r(&to, &tm);
 	strftime(d2, sizeof(d2), "%Y%m%d", &tm);
-	xasprintf(&url, "%s/q/d/l/?s=%s&i=d&d1=%s&d2=%s", base, s, d1, d2);
+	k = key != NULL ? fmt_urlencode(key) : NULL;
+	xasprintf(&url, "%s/q/d/l/?s=%s&i=d&d1=%s&d2=%s%s%s", base, s, d1, d2,
+	    k != NULL ? "&apikey=" : "", k != NULL ? k : "");
+	free(k);
 	free(s);
 	return url;
 }
@@ -209,7 +212,9 @@ stooq_hparse(const char *body, size_t len, int minute, struct bars *h)
 
 	if (strncmp(copy, "Date,Open,High,Low,Close", 24) != 0) {
 		herr(h, strncmp(copy, "No data", 7) == 0 ? "no data "
-		    "(unknown symbol)" : "not a Stooq history CSV");
+		    "(unknown symbol)" : api_html(body, len) ? "an HTML page, "
+		    "not data: Stooq needs an API key since 2026 (key-file)" :
+		    "not a Stooq history CSV");
 		free(copy);
 		return -1;
 	}

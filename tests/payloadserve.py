@@ -8,9 +8,14 @@ Alpha V. /query?function=F&symbol=S       DIR/alphavantage/F_S.json
 Finnhub  /api/v1/quote?symbol=S           DIR/finnhub/quote_S.json
          /api/v1/stock/metric?symbol=S    DIR/finnhub/metric_S.json
 Twelve D./quote?symbol=S                  DIR/twelvedata/S.json
+Yahoo v7 /v7/finance/quote?symbols=A,B     DIR/yahoo/v7.json, with the
+         (after / and /v1/test/getcrumb)   HTTP status in DIR/yahoo/v7.status
+Stooq    /q/l/?s=a.us,b.us                 DIR/stooq/quote.html if there,
+         /q/d/l/?s=a.us                    else quote.csv; history.csv
 
 What is not there gets the service's own "unknown symbol" answer.  Each
-request is appended to PORTFILE.log as "PATH SYMBOL" (keys left out).
+request is appended to PORTFILE.log as "PATH SYMBOL", and " key" when it
+carried a key (apikey=, token=), which is left out.
 """
 import os
 import sys
@@ -27,6 +32,8 @@ UNKNOWN = {
                 '"pc":0,"t":0}'),
     "twelvedata": (200, '{"code":404,"message":"**symbol** not found",'
                    '"status":"error"}'),
+    "stooq": (200, "No data"),
+    "session": (200, ""),
 }
 
 
@@ -47,25 +54,52 @@ def where(url):
         return "finnhub", "metric_%s.json" % sym, sym
     if u.path == "/quote":
         return "twelvedata", sym + ".json", sym
+    if u.path == "/v7/finance/quote":
+        return "yahoo", "v7.json", q.get("symbols", [""])[0]
+    if u.path in ("/q/l/", "/q/d/l/"):
+        sym = q.get("s", [""])[0]
+        kind = "quote" if u.path == "/q/l/" else "history"
+        if os.path.exists(os.path.join(DIR, "stooq", kind + ".html")):
+            return "stooq", kind + ".html", sym
+        return "stooq", kind + ".csv", sym
+    if u.path in ("/", "/v1/test/getcrumb"):
+        return "session", u.path, ""
     return None, None, sym
 
 
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         service, name, sym = where(self.path)
+        q = parse_qs(urlparse(self.path).query)
+        keyed = " key" if "apikey" in q or "token" in q else ""
         with open(PORTFILE + ".log", "a") as log:
-            log.write("%s %s\n" % (urlparse(self.path).path, sym))
+            log.write("%s %s%s\n" % (urlparse(self.path).path, sym, keyed))
+        ctype = "text/csv" if service == "stooq" else "application/json"
+        if service == "session":
+            self.send_response(200)
+            self.send_header("Set-Cookie", "A3=d=test; Path=/")
+            body = b"testCrumb1" if name.endswith("getcrumb") else b""
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         if service is None:
             status, body = 404, "not found"
         else:
             path = os.path.join(DIR, service, os.path.basename(name))
             if os.path.exists(path):
                 status, body = 200, open(path).read()
+                sfile = os.path.splitext(path)[0] + ".status"
+                if os.path.exists(sfile):
+                    status = int(open(sfile).read())
+                if path.endswith(".html"):
+                    ctype = "text/html; charset=utf-8"
             else:
                 status, body = UNKNOWN[service]
         data = body.encode()
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
