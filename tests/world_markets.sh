@@ -38,7 +38,7 @@ once() {
 
 # requests SYMBOL: how many times the server was asked for SYMBOL
 requests() {
-	grep -c " $1\$" "$T/port.log" || true
+	grep -c -E " $1( key)?\$" "$T/port.log" || true
 }
 
 # 1. in each exchange's own session, when New York is closed or open
