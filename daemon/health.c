@@ -17,8 +17,9 @@
  *			one cause, one notice)
  *   stream NAME	a feed down for problem-after
  *   notifier NAME	a notifier's permanent error		at once
- *   (the state directory that cannot be written is shown by tickerctl
- *   status and logged; notices wait for it, as alerts do)
+ *   state		the state directory cannot be written	at once
+ *			(its notice is sent from memory: it cannot be made
+ *			durable; other notices wait for it, as alerts do)
  *   reload		a reload that failed			at once
  *   gave-up		messages given up after retry-for	at once
  *
@@ -46,6 +47,7 @@
 #define PROVIDERS_MAX	16
 #define STALE_EVERY	5	/* ticks between looks at staleness */
 #define BACK_WAIT	5	/* seconds of answers gathered for "back" */
+#define STATE_BACK	10	/* seconds written again, for "back" */
 
 static const char *const cause_labels[CAUSES] = {
 	"key", "throttled", "not_api", "html", "down", "tls", "server",
@@ -78,6 +80,8 @@ struct health {
 	size_t			 nmended;
 	char			 reload_error[512];	/* "": none owed */
 	int			 reload_ok;		/* a reload worked */
+	time_t			 state_since;		/* it failed first */
+	time_t			 state_ok_since;	/* written since */
 	char			 gave_up_for[64];
 	size_t			 gave_up;		/* messages, owed */
 	char			 gave_up_why[256];
@@ -251,8 +255,8 @@ announce(const char *key, const char *kind, const char *exclude,
 	if (!end && key != NULL && clock_now() - problem_last(key) < FLAP_WAIT)
 		return -1;
 	/* while the state directory cannot be written the judge's alerts
-	 * wait for it (waiting.c), and so does every notice */
-	if (store_problem() != NULL)
+	 * wait for it (waiting.c), and so does every notice but its own */
+	if (store_problem() != NULL && strcmp(kind, "state") != 0)
 		return -1;
 	return notice_announce(H.conf, key, kind, exclude, since, end, subject,
 	    text);
@@ -515,6 +519,47 @@ at_once_look(void)
 	H.reload_ok = 0;
 }
 
+/*
+ * The state directory cannot be written (a full disk, a read-only
+ * mount, its permissions): said at once, from memory (notice.c); and
+ * when it has been written again for STATE_BACK (a nearly full disk
+ * takes a small write now and then), said through the outbox.
+ */
+static void
+state_look(void)
+{
+	const struct problem	*p = problem_find("state");
+	const char		*why = store_problem();
+	char			 subj[300], text[900], dur[32];
+	time_t			 now = clock_now();
+
+	if (why != NULL)
+		H.state_ok_since = 0;
+	else if (H.state_ok_since == 0)
+		H.state_ok_since = now;
+	if (why != NULL && p == NULL) {
+		if (H.state_since == 0)
+			H.state_since = now;
+		text_printf(subj, sizeof(subj), "the state directory cannot be "
+		    "written: %s", why);
+		text_printf(text, sizeof(text), "tickerd cannot write its state "
+		    "directory %s: %s. Alerts are kept in memory and go out, "
+		    "once each, as soon as it can be written: free space on "
+		    "its filesystem or fix its permissions.", store_dir(),
+		    why);
+		(void)announce("state", "state", NULL, H.state_since, 0, subj,
+		    text);
+	} else if (why == NULL && p != NULL &&
+	    now - H.state_ok_since >= STATE_BACK) {
+		duration_text(H.state_ok_since - p->since, dur, sizeof(dur));
+		text_printf(subj, sizeof(subj), "the state directory can be "
+		    "written again after %s", dur);
+		(void)announce("state", "state", NULL, p->since, 1, subj, subj);
+	}
+	if (why == NULL)
+		H.state_since = 0;
+}
+
 static void
 tick_cb(evutil_socket_t fd, short ev, void *arg)
 {
@@ -525,6 +570,7 @@ tick_cb(evutil_socket_t fd, short ev, void *arg)
 	if (H.conf == NULL)
 		return;
 	at_once_look();
+	state_look();
 	session = in_session();
 	for (i = 0; i < H.nprov; i++)
 		if (config_provider_named(H.conf, H.prov[i].name) != NULL)

@@ -7,7 +7,9 @@
  * the problem's key, its start and whether it is the start or the end:
  * staged to the outbox, committed with the problem's record in one
  * journal commit, then sent.  A judge's commit under way comes first:
- * the notice waits for the next look.
+ * the notice waits for the next look.  The one exception is the start of
+ * the state directory's problem: nothing can be written then, and it is
+ * sent from memory.
  *
  * The heartbeat requests its URL every period while all is well (no
  * problem announced and not over), and its fail URL once when a problem
@@ -41,7 +43,7 @@ key_hash(const char *s)
 static size_t
 notice_messages(struct config *conf, const char *key, const char *exclude,
     time_t since, int end, const char *subject, const char *text,
-    struct outlist *out)
+    int memory, struct outlist *out)
 {
 	const struct strlist	*names = config_problem_notifiers(conf);
 	const struct notifier	*n;
@@ -58,7 +60,8 @@ notice_messages(struct config *conf, const char *key, const char *exclude,
 		snprintf(id, sizeof(id), "problem-%08x-%lld-%s-%zu",
 		    key_hash(key), (long long)since, end ? "end" : "start", k);
 		m = notify_notice(n, id, key, end, subject, text, now);
-		if (outbox_stage(m) == -1) {
+		m->in_memory = memory;
+		if (!memory && outbox_stage(m) == -1) {
 			outmsg_free(m);
 			continue;
 		}
@@ -84,18 +87,25 @@ notice_announce(struct config *conf, const char *key, const char *kind,
 	struct outmsg	*m;
 	char		 event[160];
 	size_t		 k;
+	/* the state directory's own start cannot be written: it is not
+	 * tried, and its record waits in memory for the next snapshot */
+	int		 memory = !end && strcmp(kind, "state") == 0;
 
-	if (journal_mark() != 0)
+	if (!memory && journal_mark() != 0)
 		return -1;
 	if (key == NULL)
 		snprintf(event, sizeof(event), "%s %s", kind, subject);
 	k = notice_messages(conf, key ? key : event, exclude, since, end,
-	    subject, text, &msgs);
+	    subject, text, memory, &msgs);
 	if (key != NULL && end)
 		problem_ended(key);
+	else if (key != NULL && memory)
+		problem_held(key, kind, subject, since, clock_now());
 	else if (key != NULL)
 		problem_told(key, kind, subject, since, clock_now());
-	if (store_commit(conf) == -1)
+	if (memory)
+		log_debug("problem notice \"%s\" sent from memory", subject);
+	else if (store_commit(conf) == -1)
 		log_warnx("problem notice \"%s\" could not be made durable; "
 		    "sent from memory", subject);
 	if (end)

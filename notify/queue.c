@@ -102,11 +102,13 @@ outbox_each(struct outmsg *m, void (*fn)(const struct outmsg *))
 	struct outmsg	*x;
 
 	if (!m->is_digest) {
-		fn(m);
+		if (!m->in_memory)
+			fn(m);
 		return;
 	}
 	TAILQ_FOREACH(x, &m->members, entry)
-		fn(x);
+		if (!x->in_memory)
+			fn(x);
 }
 
 static void

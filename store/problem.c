@@ -151,6 +151,18 @@ problem_told(const char *key, const char *kind, const char *text,
 	journal_put(key, find(key, NULL));
 }
 
+/*
+ * As problem_told(), kept in memory only: the state directory's own
+ * problem, which cannot be written (the next snapshot writes it).
+ */
+void
+problem_held(const char *key, const char *kind, const char *text,
+    time_t since, time_t told)
+{
+	put(key, kind, text, since, told);
+	set_last(key, told);
+}
+
 /* The problem of key is over (its notice of the end is made, or it is
  * gone without one): forgotten, with the commit under way. */
 void

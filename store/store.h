@@ -68,6 +68,8 @@ struct outmsg {
 	struct outlist		 members;	/* a digest's messages */
 	int			 is_digest;
 	int			 is_test;	/* tickerctl test: no outbox */
+	int			 in_memory;	/* never staged: no outbox file,
+						   nothing to remove (notice.c) */
 	void			(*test_cb)(void *, int, const char *);
 	void			*test_arg;
 };
@@ -139,6 +141,8 @@ const struct problem *problem_find(const char *);
 const struct problem *problem_at(size_t);
 time_t		 problem_last(const char *);
 void		 problem_told(const char *, const char *, const char *,
+		    time_t, time_t);
+void		 problem_held(const char *, const char *, const char *,
 		    time_t, time_t);
 void		 problem_ended(const char *);
 void		 problem_apply(json_t *);

@@ -38,7 +38,10 @@ END
 }
 
 fill() { dd if=/dev/zero of="$D/state/filler" bs=4k 2>/dev/null; sync; }
-mails() { grep -c '^From ' "$D/mail.mbox" 2>/dev/null || echo 0; }
+# the alerts mailed; the problem notices of the state directory apart
+count() { n=$(grep -cs "$1" "$D/mail.mbox"); echo "${n:-0}"; }
+mails() { count '^Subject: .*CALX'; }
+notices() { count "^Subject: .*state directory $1"; }
 history_ok() {
 	$PY -c 'import json,sys
 for l in open(sys.argv[1]): json.loads(l)' "$D/state/history.jsonl"
@@ -56,11 +59,16 @@ check "live: nothing sent meanwhile" test "$(mails)" -eq 0
 check "live: said once ($(grep -c 'alerts wait' "$D/err"))" test "$(grep -c 'alerts wait' "$D/err")" -eq 1
 "$TICKERCTL" -s "$D/ctl.sock" status > "$D/status"
 check "live: tickerctl status shows it" grep -q '^state problem .*No space left' "$D/status"
+check "live: told through the notifier at once, from memory" \
+    wait_for 5 sh -c "[ \$(grep -c '^Subject: .*state directory cannot be written' '$D/mail.mbox' 2>/dev/null) -ge 1 ]"
+check "live: told once ($(notices 'cannot'))" test "$(notices 'cannot')" -eq 1
 rm -f "$D/state/filler"
-check "live: space again: the alert goes out" wait_for 10 grep -qs '^From ' "$D/mail.mbox"
+check "live: space again: the alert goes out" wait_for 10 grep -qs '^Subject: .*CALX' "$D/mail.mbox"
 check "live: said so" grep -q 'can be written again' "$D/err"
 wait_polls CALX 3
 check "live: exactly once ($(mails))" test "$(mails)" -eq 1
+check "live: its end told once" wait_for 15 sh -c \
+    "[ \$(grep -c '^Subject: .*state directory can be written again' '$D/mail.mbox') -eq 1 ]"
 check "live: no history line cut short" history_ok
 stop_tickerd
 check "live: a clean stop" test "$TRC" -eq 0
@@ -79,7 +87,7 @@ wait_polls CALX 3
 check "back: nothing sent meanwhile" test "$(mails)" -eq 0
 rm -f "$D/state/filler"
 check "back: space again: the alert goes out, though the price is back" \
-    wait_for 15 grep -qs '^From ' "$D/mail.mbox"
+    wait_for 15 grep -qs '^Subject: .*CALX' "$D/mail.mbox"
 check "back: it says when it crossed" grep -q \
     '^alert CALX above 44.53: price 45.12 .*; price crossed 44.53 at [0-9][0-9]:[0-9][0-9] .* while the state directory was full' "$D/err"
 check "back: the mail says so" grep -q 'Late:      price crossed 44.53 at' "$D/mail.mbox"
@@ -102,7 +110,7 @@ check "restart: nothing sent before" test "$(mails)" -eq 0
 check "restart: nothing claimed left in the outbox" sh -c "! grep -q 'left in the outbox' '$D/err'"
 rm -f "$D/state/filler"
 start_tickerd "$D/tickerd.conf" "$D/err2"
-check "restart: the alert goes out" wait_for 10 grep -qs '^From ' "$D/mail.mbox"
+check "restart: the alert goes out" wait_for 10 grep -qs '^Subject: .*CALX' "$D/mail.mbox"
 wait_polls CALX 3
 check "restart: exactly once ($(mails))" test "$(mails)" -eq 1
 check "restart: no history line cut short" history_ok
