@@ -99,14 +99,29 @@ merge_range(struct sym *s, struct quote *q)
 			q->prev_close = s->range.close[i];
 }
 
+/*
+ * A polled quote to the arbiter; then the newer pre- or post-market price
+ * the answer also gave, as a quote of its own on the same references.
+ */
 static void
 evaluate(struct sym *s, struct quote *q)
 {
-	time_t	 now = clock_now();
+	time_t		 now = clock_now();
+	struct quote	 x;
 
 	arbiter_place(s, q, clock_market());
 	merge_range(s, q);
+	x = *q;
+	q->ext_price = 0;	/* the symbol's last quote is the regular one */
 	arbiter_quote(s->P->A, s, q, now, ORIGIN_POLL);
+	if (x.ext_price > 0 && x.ext_time > x.time) {
+		x.price = x.ext_price;
+		x.time = x.ext_time;
+		x.session = x.ext_session;
+		x.ext_price = 0;
+		x.untimed = 0;
+		arbiter_quote(s->P->A, s, &x, now, ORIGIN_POLL);
+	}
 	poll_round_end(s);
 	poll_again(s, (double)s->P->conf->poll);
 }

@@ -39,6 +39,11 @@ struct quote {
 	int		 session;		/* QS_*: in which hours */
 	int		 untimed;		/* the provider gave no time:
 						   time is the last close */
+	/* a newer price of pre- or post-market trading the answer also
+	 * gave (Yahoo's v7), judged after this one; ext_price 0: none */
+	double		 ext_price;
+	time_t		 ext_time;
+	int		 ext_session;		/* QS_PRE or QS_POST */
 };
 
 /*

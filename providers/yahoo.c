@@ -55,6 +55,36 @@ yahoo_url(const char *base, const char *key, const char *const *syms,
 	return url;
 }
 
+/*
+ * v7's pre- or post-market price, while marketState says it is of now
+ * (PRE, POST and the like; Yahoo leaves the last one in the answer after
+ * the session has opened), when it is newer than the regular one.
+ */
+static void
+yahoo_extended(json_t *meta, struct quote *q)
+{
+	const char	*state = json_string_value(json_object_get(meta,
+			    "marketState"));
+	const char	*price = "postMarketPrice", *when = "postMarketTime";
+	double		 p;
+	time_t		 t;
+
+	if (state == NULL || strcmp(state, "REGULAR") == 0 ||
+	    strcmp(state, "CLOSED") == 0)
+		return;
+	if (strncmp(state, "PRE", 3) == 0) {
+		price = "preMarketPrice";
+		when = "preMarketTime";
+	}
+	p = jget(meta, price);
+	t = api_time(jget(meta, when));
+	if (!isfinite(p) || p <= 0 || t == 0 || (q->time != 0 && t <= q->time))
+		return;
+	q->ext_price = p;
+	q->ext_time = t;
+	q->ext_session = strncmp(state, "PRE", 3) == 0 ? QS_PRE : QS_POST;
+}
+
 /* The quote of chart.result[0].meta; FETCH_BAD with why when unusable. */
 static void
 yahoo_meta(const char *symbol, json_t *meta, struct fetch_result *res)
@@ -119,6 +149,7 @@ yahoo_meta(const char *symbol, json_t *meta, struct fetch_result *res)
 		    "exchangeTimezoneName")));
 	d = jget(meta, "exchangeDataDelayedBy");	/* v7: minutes */
 	q->delay = isfinite(d) && d > 0 && d < 24 * 60 ? (int)d : 0;
+	yahoo_extended(meta, q);
 	res->status = FETCH_OK;
 }
 
@@ -293,7 +324,9 @@ static const char *const yahoo_fields[] = {
 	"regularMarketVolume", "earningsTimestampStart", "earningsTimestamp",
 	"regularMarketOpen", "regularMarketDayHigh", "regularMarketDayLow",
 	"regularMarketTime", "currency", "exchangeName", "exchange",
-	"fullExchangeName", "exchangeTimezoneName", "exchangeDataDelayedBy", NULL
+	"fullExchangeName", "exchangeTimezoneName", "exchangeDataDelayedBy",
+	"marketState", "preMarketPrice", "preMarketTime", "postMarketPrice",
+	"postMarketTime", NULL
 };
 
 /*

@@ -11,8 +11,8 @@
 #    judged as the last close only once that session has ended;
 #  - AAPL on NasdaqGS named Nasdaq; a missing 52-week range said once,
 #    naming the rule that waits;
-#  - a pre-market trade: nothing fired by default, one alert that says
-#    pre-market with `session extended';
+#  - a pre-market trade, a polled after-hours price: nothing fired by
+#    default, one alert that says so with `session extended';
 #  - --once names the symbols it could not quote, in one line.
 . "${top_srcdir:-.}/tests/lib.sh"
 
@@ -210,6 +210,26 @@ check "pre-market trade, by default: not judged, said why" grep -q \
 premarket ext "session extended"
 check "session extended: one alert that says pre-market" test "$(lines \
     '^alert AAPL above 300: price 305.76 USD pre-market' "$T/ext.err")" -eq 1
+
+# --- a polled post-market price (v7's postMarketPrice) ---
+serve yp
+cp "$D/yahoo/quote_v7_post.json" "$T/yp/yahoo/v7.json"
+for h in regular extended; do
+	cat > "$T/yp-$h.conf" <<END
+provider yahoo { url "$yp_URL" }
+control none
+state-dir memory
+session $h
+watch AAPL { above 308 }
+END
+	TICKERD_MARKET_CLOCK=1772488860 "$TICKERD" -d --once \
+	    -f "$T/yp-$h.conf" 2>"$T/yp-$h.err"
+done
+check "polled after-hours price, by default: nothing fired" sh -c \
+    "! grep -q '^alert AAPL' '$T/yp-regular.err'"
+check "polled after-hours price, session extended: its alert" test "$(lines \
+    '^alert AAPL above 308: price 310.25 USD after hours' \
+    "$T/yp-extended.err")" -eq 1
 
 # --- --once: the symbols not quoted, in one line ---
 cat > "$T/once.conf" <<END

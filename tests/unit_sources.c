@@ -127,6 +127,13 @@ START_TEST(test_yahoo_2026)
 	ck_assert_int_eq(r[2].status, FETCH_OK);
 	ck_assert_int_eq(r[2].quote.time, 0);
 	ck_assert_str_eq(r[2].quote.ex->name, "JPX");
+	/* after the close: the post-market price too, newer */
+	batch_file("yahoo/quote_v7_post.json", syms, 1, 200, r);
+	ck_assert_int_eq(r[0].status, FETCH_OK);
+	ck_assert_double_eq_tol(r[0].quote.price, 305.76, 1e-9);
+	ck_assert_double_eq_tol(r[0].quote.ext_price, 310.25, 1e-9);
+	ck_assert_int_eq(r[0].quote.ext_time, 1772488800);
+	ck_assert_int_eq(r[0].quote.ext_session, QS_POST);
 	/* by fullExchangeName alone */
 	ck_assert_str_eq(exchange_find("NasdaqGS")->name, "NASDAQ");
 	ck_assert_str_eq(exchange_find("XNGS")->name, "NASDAQ");
