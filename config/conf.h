@@ -124,6 +124,7 @@ struct providerconf {
 	size_t			 nmaps;
 	int			 stream;	/* `stream yes' */
 	char			*stream_url;	/* NULL: the feed's own */
+	char			*secret;	/* a key pair's second half */
 	int			 stream_symbols; /* 0: the free plan's */
 	double			 stream_window;	/* seconds trades coalesce */
 	time_t			 stream_timeout; /* silence that is a loss */
@@ -219,6 +220,8 @@ int		 parse_duration(const char *, time_t *);
 int		 parse_price(const char *, double *);
 int		 parse_percent(const char *, double *);
 int		 values_secret_read(const char *, char **, char *, size_t);
+int		 values_secret_pair(const char *, char **, char **, char *,
+		    size_t);
 void		 values_secret_free(char *);
 
 #endif /* TICKERD_CONF_H */

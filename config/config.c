@@ -205,10 +205,8 @@ config_free(struct config *conf)
 		free(pc->name);
 		free(pc->url);
 		free(pc->key_file);
-		if (pc->key != NULL) {
-			explicit_bzero(pc->key, strlen(pc->key));
-			free(pc->key);
-		}
+		values_secret_free(pc->key);
+		values_secret_free(pc->secret);
 		free(pc->fallback);
 		free(pc->user_agent);
 		free(pc->ca_file);

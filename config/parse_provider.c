@@ -217,14 +217,18 @@ check(struct parser *p, struct providerconf *pc, int line)
 	prov = provider_find(pc->name);
 	if (pc->stream && prov->feed == NULL)
 		lex_error(p, line, "provider %s: has no stream (streams: finnhub, "
-		    "yahoo)", pc->name);
+		    "yahoo, alpaca, tiingo, coinbase)", pc->name);
 	else if (prov->needs_key && pc->key_file == NULL)
 		lex_error(p, line, "provider %s: key-file is required", pc->name);
 	else if (!prov->needs_key && !prov->key_optional &&
 	    pc->key_file != NULL)
 		lex_error(p, line, "provider %s: takes no key-file", pc->name);
-	else if (pc->key_file != NULL && values_secret_read(pc->key_file,
-	    &pc->key, err, sizeof(err)) == -1)
+	else if (pc->key_file != NULL && prov->key_pair &&
+	    values_secret_pair(pc->key_file, &pc->key, &pc->secret, err,
+	    sizeof(err)) == -1)
+		lex_error(p, line, "provider %s: key-file %s", pc->name, err);
+	else if (pc->key_file != NULL && !prov->key_pair &&
+	    values_secret_read(pc->key_file, &pc->key, err, sizeof(err)) == -1)
 		lex_error(p, line, "provider %s: key-file %s", pc->name, err);
 }
 

@@ -104,18 +104,16 @@ parse_percent(const char *s, double *out)
 }
 
 /*
- * Read a secret (password, API key) from a file.  The file must not be
- * readable or writable by others.  The secret is the first line, without
- * its line ending.  On error, writes a message that names the file but
- * never its contents, and returns -1.
+ * The whole of a secret file into buf (NUL-terminated), checked: a
+ * regular file that others may neither read nor write.  On error, a
+ * message that names the file but never its contents, and -1.
  */
-int
-values_secret_read(const char *path, char **out, char *err, size_t errlen)
+static int
+secret_file(const char *path, char *buf, size_t size, char *err,
+    size_t errlen)
 {
 	struct stat	 st;
-	char		 buf[4096];
 	ssize_t		 n;
-	size_t		 len;
 	int		 fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
@@ -139,24 +137,94 @@ values_secret_read(const char *path, char **out, char *err, size_t errlen)
 		close(fd);
 		return -1;
 	}
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = read(fd, buf, size - 1);
 	close(fd);
 	if (n == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	buf[n] = '\0';
-	len = strcspn(buf, "\r\n");
-	buf[len] = '\0';
-	if (len == 0 || memchr(buf, '\0', len) != NULL) {
-		snprintf(err, errlen, "%s: empty secret file", path);
-		explicit_bzero(buf, sizeof(buf));
-		return -1;
-	}
-	*out = xstrdup(buf);
-	secret_register(buf);	/* hidden from every log line and answer */
-	explicit_bzero(buf, sizeof(buf));
 	return 0;
+}
+
+/* The next line of *p, cut at its line ending; "" at the end. */
+static char *
+secret_line(char **p)
+{
+	char	*line = *p;
+	size_t	 len = strcspn(line, "\r\n");
+
+	*p = line + len;
+	if (**p != '\0') {
+		**p = '\0';
+		(*p)++;
+		*p += strspn(*p, "\r\n");
+	}
+	return line;
+}
+
+/* A secret to keep: copied, and hidden from every log line and answer. */
+static char *
+secret_keep(const char *s)
+{
+	secret_register(s);
+	return xstrdup(s);
+}
+
+/*
+ * Read a secret (password, API key) from a file.  The file must not be
+ * readable or writable by others.  The secret is the first line, without
+ * its line ending.  On error, writes a message that names the file but
+ * never its contents, and returns -1.
+ */
+int
+values_secret_read(const char *path, char **out, char *err, size_t errlen)
+{
+	char	 buf[4096], *p = buf, *line;
+	int	 rc = -1;
+
+	if (secret_file(path, buf, sizeof(buf), err, errlen) == -1)
+		return -1;
+	line = secret_line(&p);
+	if (*line == '\0')
+		snprintf(err, errlen, "%s: empty secret file", path);
+	else {
+		*out = secret_keep(line);
+		rc = 0;
+	}
+	explicit_bzero(buf, sizeof(buf));
+	return rc;
+}
+
+/*
+ * A key id and its secret from a file: two lines, or one line ID:SECRET
+ * (Alpaca's key pair).  Both are secrets.  As values_secret_read().
+ */
+int
+values_secret_pair(const char *path, char **id, char **secret, char *err,
+    size_t errlen)
+{
+	char	 buf[4096], *p = buf, *first, *second, *colon;
+	int	 rc = -1;
+
+	if (secret_file(path, buf, sizeof(buf), err, errlen) == -1)
+		return -1;
+	first = secret_line(&p);
+	second = secret_line(&p);
+	if (*second == '\0' && (colon = strchr(first, ':')) != NULL) {
+		*colon = '\0';
+		second = colon + 1;
+	}
+	if (*first == '\0' || *second == '\0')
+		snprintf(err, errlen, "%s: wants a key id and a secret, on two "
+		    "lines or as ID:SECRET", path);
+	else {
+		*id = secret_keep(first);
+		*secret = secret_keep(second);
+		rc = 0;
+	}
+	explicit_bzero(buf, sizeof(buf));
+	return rc;
 }
 
 /* Forget a secret: overwritten, then freed.  NULL is fine. */
