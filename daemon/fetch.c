@@ -39,10 +39,32 @@ struct req {
 	size_t			 n;
 	CURL			*easy;
 	char			*url;
+	struct curl_slist	*headers;	/* the key, for some APIs */
 	struct net_body		 body;
 };
 
 static void	req_done(void *, int, void *);
+
+/* The header lines that carry r's key (Alpaca's), or NULL. */
+static struct curl_slist *
+key_headers(const struct src *r)
+{
+	struct curl_slist	*l = NULL, *n;
+	char			*h;
+	int			 i;
+
+	if (r->p->header == NULL)
+		return NULL;
+	for (i = 0; (h = r->p->header(r->pc->key, r->pc->secret, i)) != NULL;
+	    i++) {
+		if ((n = curl_slist_append(l, h)) == NULL)
+			fatalx("curl_slist_append");
+		l = n;
+		explicit_bzero(h, strlen(h));
+		free(h);
+	}
+	return l;
+}
 
 /* Ask provider r about n symbols: their quotes, or (range) a range. */
 void
@@ -74,6 +96,9 @@ fetch_send(struct src *r, struct sym **list, size_t n, int range)
 		q->url = r->p->url(r->base, r->pc->key, q->names, n);
 	session_net_opts(r, &opts);
 	q->easy = net_easy(q->url, &opts);
+	q->headers = key_headers(r);
+	if (q->headers != NULL)
+		curl_easy_setopt(q->easy, CURLOPT_HTTPHEADER, q->headers);
 	q->body.max = BODY_MAX;
 	net_collect(q->easy, &q->body);
 	TAILQ_INSERT_TAIL(&r->P->reqs, q, entry);
@@ -382,6 +407,7 @@ static void
 req_free(struct req *q)
 {
 	buf_free(&q->body.buf);
+	curl_slist_free_all(q->headers);
 	free(q->url);
 	free(q->syms);
 	free(q->names);

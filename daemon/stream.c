@@ -1,6 +1,8 @@
 /*
- * Streamed quotes: a provider with `stream yes' (finnhub, yahoo) keeps a
- * WebSocket open to its feed (lib/ws.c), subscribes the watched symbols
+ * Streamed quotes: a provider with `stream yes' (finnhub, yahoo, alpaca,
+ * tiingo, coinbase) keeps a WebSocket open to its feed (lib/ws.c), says
+ * who it is where the feed wants that first (Alpaca), subscribes the
+ * watched symbols
  * its plan allows (the rest are polled only), and hands each trade to
  * the symbol's ticker (tick.c), which hands it to the arbiter, as the
  * poller hands a polled quote.
@@ -32,8 +34,10 @@
 #define RETRY_FIRST	1.0	/* seconds before the first reconnection */
 #define RETRY_MAX	300.0	/* the longest wait between them */
 #define BAD_SAID	5	/* malformed messages said a minute, at most */
+#define REFUSED_RETRY	3600.0	/* a feed that refused the key or the plan */
 
-enum feed_state { FEED_DOWN, FEED_CONNECTING, FEED_SUBSCRIBED, FEED_UP };
+enum feed_state { FEED_DOWN, FEED_CONNECTING, FEED_AUTHING, FEED_SUBSCRIBED,
+	FEED_UP };
 
 struct feed {
 	TAILQ_ENTRY(feed)	 entry;
@@ -137,10 +141,10 @@ lost(struct feed *f, const char *why)
 	timer_in(f->retry, wait);
 }
 
+/* The subscriptions, as many messages as the feed wants. */
 static void
-ws_opened(struct ws *ws, void *arg)
+subscribe(struct feed *f)
 {
-	struct feed	*f = arg;
 	struct buf	 msg = { 0 };
 	const char	**names;
 	size_t		 i, done, n;
@@ -150,9 +154,10 @@ ws_opened(struct ws *ws, void *arg)
 		names[i] = f->subs[i]->ps[f->k].name;
 	for (i = 0; i < f->nsubs; i += n) {
 		msg.len = 0;
-		if ((n = f->api->subscribe(names + i, f->nsubs - i, &msg)) == 0)
+		if ((n = f->api->subscribe(names + i, f->nsubs - i,
+		    f->r->pc->key, &msg)) == 0)
 			break;
-		ws_send(ws, msg.data, msg.len);
+		ws_send(f->ws, msg.data, msg.len);
 	}
 	done = i;
 	free(names);
@@ -160,7 +165,45 @@ ws_opened(struct ws *ws, void *arg)
 	f->state = FEED_SUBSCRIBED;
 	f->last_msg = clock_mono();
 	log_debug("stream %s: connected to %s, %zu symbol%s subscribed",
-	    feed_name(f), ws_url(ws), done, done == 1 ? "" : "s");
+	    feed_name(f), ws_url(f->ws), done, done == 1 ? "" : "s");
+}
+
+/*
+ * Connected: subscribe, or first say who we are (Alpaca's auth message)
+ * and subscribe once the feed has taken it.
+ */
+static void
+ws_opened(struct ws *ws, void *arg)
+{
+	struct feed	*f = arg;
+	struct buf	 msg = { 0 };
+
+	if (f->api->hello == NULL) {
+		subscribe(f);
+		return;
+	}
+	f->api->hello(f->r->pc->key, f->r->pc->secret, &msg);
+	ws_send(ws, msg.data, msg.len);
+	buf_free(&msg);
+	f->state = FEED_AUTHING;
+	f->last_msg = clock_mono();
+}
+
+/*
+ * The feed refused the key or the plan (Alpaca's 402 auth failed, 406
+ * connection limit exceeded): said once with what to fix, its symbols
+ * polled, and tried again only after REFUSED_RETRY.
+ */
+static void
+refused(struct feed *f, const char *err)
+{
+	char	 why[320];
+
+	text_printf(why, sizeof(why), "the feed refused tickerd (%s): check "
+	    "key-file and the plan's limits; asked again in %.0fs", err,
+	    REFUSED_RETRY);
+	lost(f, why);
+	timer_in(f->retry, REFUSED_RETRY);
 }
 
 /* The first message after a connection: the feed is up. */
@@ -258,13 +301,22 @@ ws_message(struct ws *ws, const char *msg, size_t len, void *arg)
 	struct sym	*s;
 	char		 err[256] = "";
 	size_t		 i;
+	enum feed_msg	 rc;
 
 	f->msgs++;
 	f->last_msg = clock_mono();
 	f->last_msg_wall = clock_now();
-	if (f->state != FEED_UP)
+	rc = f->api->parse(msg, len, &t, err, sizeof(err));
+	if (f->state == FEED_SUBSCRIBED && rc != FEED_REFUSED)
 		up(f);
-	switch (f->api->parse(msg, len, &t, err, sizeof(err))) {
+	switch (rc) {
+	case FEED_READY:
+		if (f->state == FEED_AUTHING)
+			subscribe(f);
+		break;
+	case FEED_REFUSED:
+		refused(f, err);
+		break;
 	case FEED_TRADES:
 		if (err[0] != '\0')
 			malformed(f, msg, len, err);
@@ -339,7 +391,8 @@ quiet_cb(evutil_socket_t fd, short ev, void *arg)
 	char		 why[64];
 
 	timer_in(f->quiet, (double)limit / 4);
-	if (f->state != FEED_UP && f->state != FEED_SUBSCRIBED)
+	if (f->state != FEED_UP && f->state != FEED_SUBSCRIBED &&
+	    f->state != FEED_AUTHING)
 		return;
 	if (clock_mono() - f->last_msg < (double)limit || !must_talk(f))
 		return;
@@ -385,6 +438,8 @@ feed_new(struct poller *P, size_t k)
 	TAILQ_FOREACH(s, &P->syms, entry) {
 		if (s->feed != NULL)
 			continue;	/* on an earlier provider's stream */
+		if (f->api->takes != NULL && !f->api->takes(s->ps[k].name))
+			continue;	/* not of this feed's market */
 		if (limit > 0 && f->nsubs == limit) {
 			beyond++;
 			continue;
@@ -397,8 +452,9 @@ feed_new(struct poller *P, size_t k)
 	}
 	if (beyond > 0)
 		log_info("stream %s: %zu of %zu symbols streamed, the plan's "
-		    "limit (stream-symbols); %zu are polled only", r->p->name,
-		    f->nsubs, f->nsubs + beyond, beyond);
+		    "limit (stream-symbols); %zu %s polled only", r->p->name,
+		    f->nsubs, f->nsubs + beyond, beyond, beyond == 1 ? "is" :
+		    "are");
 	f->ticker = ticker_new(P->base, P->A, r->pc->stream_window);
 	if ((f->retry = evtimer_new(P->base, retry_cb, f)) == NULL ||
 	    (f->quiet = evtimer_new(P->base, quiet_cb, f)) == NULL)
@@ -459,6 +515,7 @@ state_name(const struct feed *f)
 	switch (f->state) {
 	case FEED_UP:		return "up";
 	case FEED_SUBSCRIBED:	return "subscribed";
+	case FEED_AUTHING:	return "authenticating";
 	case FEED_CONNECTING:	return "connecting";
 	default:		return "down";
 	}

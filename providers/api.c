@@ -138,6 +138,37 @@ api_html(const char *body, size_t len)
 	return 0;
 }
 
+/*
+ * An RFC 3339 time ("2021-02-22T15:51:44.208Z", with up to nine
+ * decimals, or an offset such as "-05:00") as seconds since the epoch;
+ * 0 if unreadable.
+ */
+double
+api_rfc3339(const char *s)
+{
+	int		 y, mo, d, h, mi, sec, n = 0, oh, om;
+	double		 frac = 0, scale = 0.1;
+	long		 day;
+	const char	*p;
+
+	if (s == NULL || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d,
+	    &h, &mi, &sec, &n) != 6 || n == 0 || y < 1971 || mo < 1 ||
+	    mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		return 0;
+	p = s + n;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++, scale /= 10)
+			frac += (*p - '0') * scale;
+	day = cal_days(y, mo, d);
+	if (*p == 'Z' || *p == 'z')
+		return (double)day * 86400 + h * 3600 + mi * 60 + sec + frac;
+	if ((*p != '+' && *p != '-') || sscanf(p + 1, "%2d:%2d", &oh, &om) !=
+	    2 || oh > 23 || om > 59)
+		return 0;
+	return (double)day * 86400 + h * 3600 + mi * 60 + sec + frac -
+	    (*p == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+}
+
 /* "2026-03-02" (and what may follow it) as a day number; 0 if
  * unreadable. */
 long

@@ -30,8 +30,8 @@
 #define YAHOO_SUBSCRIBE_MAX	100	/* symbols a subscribe message */
 #define YAHOO_HEARTBEAT		7	/* PricingData.quote_type */
 
-static void
-trades_add(struct trades *t, const struct trade *tr)
+void
+feed_trades_add(struct trades *t, const struct trade *tr)
 {
 	if (t->n == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 16;
@@ -40,8 +40,8 @@ trades_add(struct trades *t, const struct trade *tr)
 	t->v[t->n++] = *tr;
 }
 
-static void
-trade_init(struct trade *tr)
+void
+feed_trade_init(struct trade *tr)
 {
 	memset(tr, 0, sizeof(*tr));
 	tr->size = -1;
@@ -49,8 +49,8 @@ trade_init(struct trade *tr)
 }
 
 /* A symbol from outside: printable, and of a length we keep. */
-static int
-symbol_ok(const char *s)
+int
+feed_symbol_ok(const char *s)
 {
 	size_t	 n = strlen(s);
 
@@ -68,7 +68,8 @@ feed_time(double t)
 }
 
 static size_t
-finnhub_subscribe(const char *const *syms, size_t n, struct buf *msg)
+finnhub_subscribe(const char *const *syms, size_t n, const char *key,
+    struct buf *msg)
 {
 	json_t	*o;
 	char	*s;
@@ -87,8 +88,8 @@ finnhub_subscribe(const char *const *syms, size_t n, struct buf *msg)
  * Whether a trade's conditions mark it as of extended hours: Form T,
  * "T" and "U" in the SIPs' letters, 12 and 13 in Finnhub's numbers.
  */
-static int
-finnhub_extended(json_t *c)
+int
+feed_form_t(json_t *c)
 {
 	static const char *const form_t[] = { "T", "U", "12", "13" };
 	const char	*s;
@@ -110,9 +111,9 @@ finnhub_trade(json_t *e, struct trade *tr)
 	json_t	*t = json_object_get(e, "t");
 	json_t	*v = json_object_get(e, "v");
 
-	trade_init(tr);
+	feed_trade_init(tr);
 	if (!json_is_object(e) || !json_is_string(json_object_get(e, "s")) ||
-	    !json_is_number(p) || !symbol_ok(jstr(e, "s")))
+	    !json_is_number(p) || !feed_symbol_ok(jstr(e, "s")))
 		return -1;
 	tk_strlcpy(tr->symbol, jstr(e, "s"), sizeof(tr->symbol));
 	tr->price = json_number_value(p);
@@ -123,7 +124,7 @@ finnhub_trade(json_t *e, struct trade *tr)
 	if (json_is_number(v) && json_number_value(v) >= 0)
 		tr->size = json_number_value(v);
 	/* outside regular hours: which ones, the hours say */
-	tr->session = finnhub_extended(json_object_get(e, "c")) ? QS_NONE :
+	tr->session = feed_form_t(json_object_get(e, "c")) ? QS_NONE :
 	    QS_REGULAR;
 	return 0;
 }
@@ -158,7 +159,7 @@ finnhub_parse(const char *msg, size_t len, struct trades *out, char *err,
 			for (i = 0; i < json_array_size(data); i++)
 				if (finnhub_trade(json_array_get(data, i),
 				    &tr) == 0)
-					trades_add(out, &tr);
+					feed_trades_add(out, &tr);
 				else
 					bad++;
 			if (bad > 0)
@@ -177,7 +178,8 @@ finnhub_parse(const char *msg, size_t len, struct trades *out, char *err,
 }
 
 static size_t
-yahoo_subscribe(const char *const *syms, size_t n, struct buf *msg)
+yahoo_subscribe(const char *const *syms, size_t n, const char *key,
+    struct buf *msg)
 {
 	json_t	*o, *a;
 	char	*s;
@@ -254,10 +256,10 @@ yahoo_pricing(const char *b64, size_t len, struct trades *out, char *err,
 		    "protobuf");
 		return FEED_BAD;
 	}
-	trade_init(&tr);
+	feed_trade_init(&tr);
 	if (pd->quote_type == YAHOO_HEARTBEAT)
 		rc = FEED_ALIVE;
-	else if (pd->id == NULL || !symbol_ok(pd->id))
+	else if (pd->id == NULL || !feed_symbol_ok(pd->id))
 		text_printf(err, errlen, "a PricingData without a symbol");
 	else if (!isfinite(pd->price) || !(yahoo_price(pd->price,
 	    pd->price_hint) > 0))	/* none, or less than its last digit */
@@ -284,7 +286,7 @@ yahoo_pricing(const char *b64, size_t len, struct trades *out, char *err,
 		    strlen(pd->currency)))
 			tk_strlcpy(tr.currency, pd->currency,
 			    sizeof(tr.currency));
-		trades_add(out, &tr);
+		feed_trades_add(out, &tr);
 		rc = FEED_TRADES;
 	}
 	yahoo__pricing_data__free_unpacked(pd, NULL);

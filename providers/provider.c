@@ -16,6 +16,9 @@ static const struct provider *const providers[] = {
 	&provider_finnhub,
 	&provider_alphavantage,
 	&provider_twelvedata,
+	&provider_alpaca,
+	&provider_tiingo,
+	&provider_coinbase,
 	NULL
 };
 
@@ -34,5 +37,6 @@ provider_find(const char *name)
 const char *
 provider_names(void)
 {
-	return "yahoo, stooq, finnhub, alphavantage, twelvedata";
+	return "yahoo, stooq, finnhub, alphavantage, twelvedata, alpaca, "
+	    "tiingo, coinbase";
 }

@@ -94,23 +94,42 @@ enum feed_msg {
 	FEED_ALIVE,		/* a ping, a heartbeat, another kind */
 	FEED_ERROR,		/* the feed's own error message, in err */
 	FEED_BAD,		/* nothing usable; err says why */
+	FEED_READY,		/* authenticated: subscribe now */
+	FEED_REFUSED,		/* refused for good (the key, the plan's
+				   connections): err says, and what to fix */
 };
+/*
+ * A feed: its URL, how its key goes (a query parameter, or hello, the
+ * first message, after which subscriptions wait for FEED_READY), what
+ * a subscription says (the key may go in it too), and how a message is
+ * read.
+ */
 struct feed_api {
 	const char	*default_url;
 	const char	*token;		/* the key's query parameter, or NULL */
 	int		 limit;		/* symbols of a free plan; 0: any */
-	size_t		(*subscribe)(const char *const *, size_t, struct buf *);
+	size_t		(*hello)(const char *, const char *, struct buf *);
+	int		(*takes)(const char *);	/* NULL: every symbol */
+	size_t		(*subscribe)(const char *const *, size_t, const char *,
+			    struct buf *);
 	enum feed_msg	(*parse)(const char *, size_t, struct trades *,
 			    char *, size_t);
 };
-extern const struct feed_api feed_finnhub, feed_yahoo;
+extern const struct feed_api feed_finnhub, feed_yahoo, feed_alpaca,
+		 feed_tiingo, feed_coinbase;
 void		 feed_trades_free(struct trades *);
+void		 feed_trades_add(struct trades *, const struct trade *);
+void		 feed_trade_init(struct trade *);
+int		 feed_symbol_ok(const char *);
+int		 feed_form_t(json_t *);
 
 struct provider {
 	const char	*name;
 	const char	*default_url;
 	int		 needs_key;
 	int		 key_optional;	/* takes a key-file, not needing one */
+	int		 key_pair;	/* its key-file holds an id and a
+					   secret: two lines, or ID:SECRET */
 	size_t		 batch_max;	/* symbols per request */
 	int		 cost_per_symbol; /* a request costs n tokens */
 	double		 rate;		/* default budget: requests ... */
@@ -130,6 +149,9 @@ struct provider {
 	time_t		 range_every;	/* refresh the range this often */
 	const struct session_api *session; /* batches, when it can be had */
 	const struct feed_api *feed;	/* its stream, if it has one */
+	/* the i-th header line of its requests (the key in headers), or
+	 * NULL past the last; NULL: none */
+	char		*(*header)(const char *key, const char *secret, int i);
 };
 const struct provider *provider_find(const char *);
 const char	*provider_names(void);
@@ -154,6 +176,7 @@ long		 api_date(const char *);
 int		 api_answer_for(const char *, const char *,
 		    struct fetch_result *);
 int		 api_html(const char *, size_t);
+double		 api_rfc3339(const char *);
 
 /* providers/earnings.c: earnings dates */
 int		 earnings_served(const char *);
@@ -168,6 +191,9 @@ extern const struct provider provider_stooq;
 extern const struct provider provider_finnhub;
 extern const struct provider provider_alphavantage;
 extern const struct provider provider_twelvedata;
+extern const struct provider provider_alpaca;
+extern const struct provider provider_tiingo;
+extern const struct provider provider_coinbase;
 
 /* providers/bars.c: price history, in bars, from history endpoints */
 struct bar {

@@ -57,7 +57,7 @@ PREFIXES = {
     "notify/child": ["children_"],
     "notify/mailid": ["mail_"],
     "notify/pushmsg": ["push_"],
-    "providers/*": ["provider_"],
+    "providers/*": ["provider_", "feed_"],	# each its provider, its feed
     "store/outbox": ["outlist_", "outmsg_"],
 }
 

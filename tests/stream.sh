@@ -41,7 +41,7 @@ provider stooq {
 }
 END
 check "stream on a provider without one is FILE:LINE" sh -c \
-    "'$TICKERD' -n -f '$T/bad1.conf' 2>&1 | grep -q 'bad1.conf:1: provider stooq: has no stream (streams: finnhub, yahoo)'"
+    "'$TICKERD' -n -f '$T/bad1.conf' 2>&1 | grep -q 'bad1.conf:1: provider stooq: has no stream (streams: finnhub, yahoo, alpaca, tiingo, coinbase)'"
 cat > "$T/bad2.conf" <<END
 provider yahoo { stream yes
     stream-url "http://127.0.0.1:1/" }
@@ -74,7 +74,7 @@ PIDS="$PIDS $TPID"
 check "subscribed AAPL, MSFT and BTC-USD as Finnhub spells it" wait_for 10 sh -c \
     "grep -q 'subscribe AAPL' '$WLOG' && grep -q 'subscribe MSFT' '$WLOG' && grep -q 'subscribe BINANCE:BTCUSDT' '$WLOG'"
 check "the plan's limit: QCOM is not subscribed" sh -c "! grep -q 'subscribe QCOM' '$WLOG'"
-check "... and that is said" grep -q '^stream finnhub: 3 of 4 symbols streamed, the plan.s limit (stream-symbols); 1 are polled only' "$T/f.err"
+check "... and that is said" grep -q '^stream finnhub: 3 of 4 symbols streamed, the plan.s limit (stream-symbols); 1 is polled only' "$T/f.err"
 check "the key went as token=, and is not logged" wait_for 5 sh -c \
     "grep -q 'stream finnhub: 3 symbols streamed from ws://127.0.0.1:$WPORT/?token=REDACTED' '$T/f.err' && ! grep -q 'k3y-$$' '$T/f.err'"
 wait_for 5 test -S "$T/ctl.sock"

@@ -158,11 +158,11 @@ START_TEST(test_subscribe)
 	const char	*syms[] = { "AAPL", "7203.T", "VOD.L" };
 	struct buf	 b = { 0 };
 
-	ck_assert_uint_eq(feed_finnhub.subscribe(syms, 3, &b), 1);
+	ck_assert_uint_eq(feed_finnhub.subscribe(syms, 3, NULL, &b), 1);
 	buf_add(&b, "", 1);
 	ck_assert_str_eq(b.data, "{\"type\":\"subscribe\",\"symbol\":\"AAPL\"}");
 	b.len = 0;
-	ck_assert_uint_eq(feed_yahoo.subscribe(syms, 3, &b), 3);
+	ck_assert_uint_eq(feed_yahoo.subscribe(syms, 3, NULL, &b), 3);
 	buf_add(&b, "", 1);
 	ck_assert_str_eq(b.data,
 	    "{\"subscribe\":[\"AAPL\",\"7203.T\",\"VOD.L\"]}");
@@ -244,6 +244,131 @@ START_TEST(test_band)
 }
 END_TEST
 
+/* Alpaca's messages (tests/data/alpaca/SOURCES): greeting, auth, trades. */
+START_TEST(test_alpaca)
+{
+	struct trades	 t;
+	char		 err[256], *m;
+	struct buf	 b = { 0 };
+
+	m = line_of("alpaca/stream.txt", 0);
+	ck_assert_int_eq(parse(&feed_alpaca, m, &t, err), FEED_ALIVE);
+	free(m);
+	m = line_of("alpaca/stream.txt", 1);
+	ck_assert_int_eq(parse(&feed_alpaca, m, &t, err), FEED_READY);
+	free(m);
+	m = line_of("alpaca/stream.txt", 2);
+	ck_assert_int_eq(parse(&feed_alpaca, m, &t, err), FEED_ALIVE);
+	free(m);
+	m = line_of("alpaca/stream.txt", 3);
+	ck_assert_int_eq(parse(&feed_alpaca, m, &t, err), FEED_TRADES);
+	ck_assert_uint_eq(t.n, 2);
+	ck_assert_str_eq(t.v[0].symbol, "AAPL");
+	ck_assert(fabs(t.v[0].price - 126.55) < 1e-9);
+	ck_assert(fabs(t.v[0].time - 1614009104.208) < 1e-3);
+	ck_assert(fabs(t.v[1].size - 100) < 1e-9);
+	feed_trades_free(&t);
+	free(m);
+	m = line_of("alpaca/stream.txt", 4);
+	ck_assert_int_eq(parse(&feed_alpaca, m, &t, err), FEED_REFUSED);
+	ck_assert_str_eq(err, "402 auth failed");
+	free(m);
+	m = line_of("alpaca/stream.txt", 5);
+	ck_assert_int_eq(parse(&feed_alpaca, m, &t, err), FEED_ERROR);
+	free(m);
+	m = line_of("alpaca/stream.txt", 6);
+	ck_assert_int_eq(parse(&feed_alpaca, m, &t, err), FEED_REFUSED);
+	free(m);
+	ck_assert_int_eq(parse(&feed_alpaca, "{\"T\":\"t\"}", &t, err),
+	    FEED_BAD);
+	ck_assert_int_eq(parse(&feed_alpaca, "[{\"T\":\"t\",\"S\":\"A\"}]", &t,
+	    err), FEED_BAD);
+	/* the auth message and a subscription */
+	feed_alpaca.hello("AKID", "s3cret", &b);
+	buf_add(&b, "", 1);
+	ck_assert_str_eq(b.data, "{\"action\":\"auth\",\"key\":\"AKID\","
+	    "\"secret\":\"s3cret\"}");
+	b.len = 0;
+	ck_assert_uint_eq(feed_alpaca.subscribe((const char *[]){ "AAPL",
+	    "CALX" }, 2, NULL, &b), 2);
+	buf_add(&b, "", 1);
+	ck_assert(strstr(b.data, "\"trades\":[\"AAPL\",\"CALX\"]") != NULL);
+	ck_assert(!feed_alpaca.takes("BTC/USD") && feed_alpaca.takes("AAPL"));
+	buf_free(&b);
+}
+END_TEST
+
+/* Tiingo's: the subscription, heartbeats, rows of 16 and of 6 fields. */
+START_TEST(test_tiingo)
+{
+	struct trades	 t;
+	char		 err[256], *m;
+	struct buf	 b = { 0 };
+	int		 i;
+
+	for (i = 0; i < 2; i++) {
+		m = line_of("tiingo/stream.txt", i);
+		ck_assert_int_eq(parse(&feed_tiingo, m, &t, err), FEED_ALIVE);
+		free(m);
+	}
+	m = line_of("tiingo/stream.txt", 2);
+	ck_assert_int_eq(parse(&feed_tiingo, m, &t, err), FEED_TRADES);
+	ck_assert_str_eq(t.v[0].symbol, "wes");
+	ck_assert(fabs(t.v[0].price - 50.285) < 1e-9);
+	ck_assert(fabs(t.v[0].size - 200) < 1e-9);
+	ck_assert(fabs(t.v[0].time - 1548873225.594808) < 1e-3);
+	feed_trades_free(&t);
+	free(m);
+	m = line_of("tiingo/stream.txt", 3);	/* a quote: nothing */
+	ck_assert_int_eq(parse(&feed_tiingo, m, &t, err), FEED_ALIVE);
+	ck_assert_uint_eq(t.n, 0);
+	free(m);
+	m = line_of("tiingo/stream.txt", 4);
+	ck_assert_int_eq(parse(&feed_tiingo, m, &t, err), FEED_TRADES);
+	ck_assert_str_eq(t.v[0].symbol, "aapl");
+	ck_assert(fabs(t.v[0].price - 165.1) < 1e-9);
+	feed_trades_free(&t);
+	free(m);
+	m = line_of("tiingo/stream.txt", 5);
+	ck_assert_int_eq(parse(&feed_tiingo, m, &t, err), FEED_REFUSED);
+	ck_assert_str_eq(err, "401 Invalid token");
+	free(m);
+	ck_assert_int_eq(parse(&feed_tiingo, "{\"messageType\":\"A\","
+	    "\"data\":[\"T\"]}", &t, err), FEED_BAD);
+	feed_tiingo.subscribe((const char *[]){ "aapl" }, 1, "k3y", &b);
+	buf_add(&b, "", 1);
+	ck_assert(strstr(b.data, "\"authorization\":\"k3y\"") != NULL);
+	ck_assert(strstr(b.data, "\"thresholdLevel\":6") != NULL);
+	buf_free(&b);
+}
+END_TEST
+
+/* Coinbase's: a ticker, a heartbeat, an error. */
+START_TEST(test_coinbase)
+{
+	struct trades	 t;
+	char		 err[256], *m;
+
+	m = line_of("coinbase/stream.txt", 0);
+	ck_assert_int_eq(parse(&feed_coinbase, m, &t, err), FEED_ALIVE);
+	free(m);
+	m = line_of("coinbase/stream.txt", 1);
+	ck_assert_int_eq(parse(&feed_coinbase, m, &t, err), FEED_TRADES);
+	ck_assert_str_eq(t.v[0].symbol, "BTC-USD");
+	ck_assert(fabs(t.v[0].price - 19394.33) < 1e-9);
+	ck_assert(fabs(t.v[0].time - 1666222102.061769) < 1e-3);
+	feed_trades_free(&t);
+	free(m);
+	m = line_of("coinbase/stream.txt", 2);
+	ck_assert_int_eq(parse(&feed_coinbase, m, &t, err), FEED_ALIVE);
+	free(m);
+	m = line_of("coinbase/stream.txt", 3);
+	ck_assert_int_eq(parse(&feed_coinbase, m, &t, err), FEED_ERROR);
+	ck_assert(strstr(err, "BTC-USX is not a valid product") != NULL);
+	free(m);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -255,6 +380,9 @@ main(void)
 	tcase_add_test(tc, test_subscribe);
 	tcase_add_test(tc, test_base64);
 	tcase_add_test(tc, test_band);
+	tcase_add_test(tc, test_alpaca);
+	tcase_add_test(tc, test_tiingo);
+	tcase_add_test(tc, test_coinbase);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

@@ -144,6 +144,58 @@ START_TEST(test_yahoo_2026)
 }
 END_TEST
 
+/* The new feeds' REST answers (tests/data/{alpaca,tiingo,coinbase}). */
+START_TEST(test_feeds_rest)
+{
+	const char		*aapl = "AAPL", *two[] = { "AAPL", "GONE" };
+	const char		*btc = "BTC-USD";
+	struct fetch_result	 r[2];
+	size_t			 len;
+	char			*one = unit_data("alpaca/AAPL.json", &len), *body;
+
+	xasprintf(&body, "{\"AAPL\":%s}", one);
+	provider_alpaca.parse(two, 2, 200, body, strlen(body), r);
+	ck_assert_int_eq(r[0].status, FETCH_OK);
+	ck_assert_double_eq_tol(r[0].quote.price, 261.74, 1e-9);
+	ck_assert_double_eq_tol(r[0].quote.prev_close, 259.4, 1e-9);
+	ck_assert_int_eq(r[0].quote.time, 1772467201);
+	ck_assert_int_eq(r[1].status, FETCH_UNKNOWN);
+	provider_alpaca.parse(two, 2, 403, "{\"message\":\"forbidden.\"}", 24,
+	    r);
+	ck_assert_int_eq(r[0].status, FETCH_REFUSED);
+	free(body);
+	free(one);
+	/* the key pair goes in two headers */
+	body = provider_alpaca.header("AKID", "s3cret", 1);
+	ck_assert_str_eq(body, "APCA-API-SECRET-KEY: s3cret");
+	free(body);
+	ck_assert_ptr_null(provider_alpaca.header("AKID", "s3cret", 2));
+
+	parse_with(&provider_tiingo, "tiingo/AAPL.json", two, 2, 200, r);
+	ck_assert_int_eq(r[0].status, FETCH_OK);
+	ck_assert_double_eq_tol(r[0].quote.price, 261.74, 1e-9);
+	ck_assert_int_eq(r[0].quote.time, 1772467200);
+	ck_assert_int_eq(r[1].status, FETCH_UNKNOWN);
+	parse_with(&provider_tiingo, "tiingo/AAPL.json", &aapl, 1, 401, r);
+	ck_assert_int_eq(r[0].status, FETCH_REFUSED);
+
+	parse_with(&provider_coinbase, "coinbase/BTC-USD.json", &btc, 1, 200,
+	    r);
+	ck_assert_int_eq(r[0].status, FETCH_OK);
+	ck_assert_double_eq_tol(r[0].quote.price, 94745.08, 1e-9);
+	ck_assert_str_eq(r[0].quote.ex->name, "CRYPTO");
+	provider_coinbase.parse(&btc, 1, 404, "{\"message\":\"NotFound\"}", 22,
+	    r);
+	ck_assert_int_eq(r[0].status, FETCH_UNKNOWN);
+	/* RFC 3339 times: Z, an offset, nine decimals */
+	ck_assert(fabs(api_rfc3339("2021-02-22T15:51:44.208Z") -
+	    1614009104.208) < 1e-6);
+	ck_assert(fabs(api_rfc3339("2019-01-30T10:33:38.186520297-05:00") -
+	    1548862418.186520297) < 1e-6);
+	ck_assert(api_rfc3339("2019-01-30") == 0 && api_rfc3339(NULL) == 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -154,6 +206,7 @@ main(void)
 	tcase_add_test(tc, test_stooq_key);
 	tcase_add_test(tc, test_yahoo_refused);
 	tcase_add_test(tc, test_yahoo_2026);
+	tcase_add_test(tc, test_feeds_rest);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

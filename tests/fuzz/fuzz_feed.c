@@ -1,7 +1,8 @@
 /*
- * libFuzzer: the streaming feeds' messages (providers/feed.c), Finnhub's
- * JSON and Yahoo's base64 protobuf in or out of its JSON envelope.  The
- * first byte picks the feed; the rest is one message.
+ * libFuzzer: the streaming feeds' messages: Finnhub's JSON and Yahoo's
+ * base64 protobuf in or out of its JSON envelope (providers/feed.c),
+ * Alpaca's message arrays, Tiingo's rows, Coinbase's tickers.  The first
+ * byte picks the feed; the rest is one message.
  */
 #include "config.h"
 
@@ -18,6 +19,8 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static const struct feed_api *const apis[] = { &feed_finnhub,
+	    &feed_yahoo, &feed_alpaca, &feed_tiingo, &feed_coinbase };
 	const struct feed_api	*api;
 	struct trades		 t = { 0 };
 	char			 err[256];
@@ -25,7 +28,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	api = data[0] & 1 ? &feed_yahoo : &feed_finnhub;
+	api = apis[data[0] % (sizeof(apis) / sizeof(apis[0]))];
 	err[0] = '\0';
 	switch (api->parse((const char *)data + 1, size - 1, &t, err,
 	    sizeof(err))) {
@@ -37,11 +40,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		break;
 	case FEED_ERROR:
+	case FEED_REFUSED:
 	case FEED_BAD:
 		if (!utf8_valid(err, strlen(err)))
 			abort();
 		break;
 	case FEED_ALIVE:
+	case FEED_READY:
 		break;
 	}
 	feed_trades_free(&t);

@@ -19,7 +19,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct provider *const provs[] = { &provider_yahoo,
 	    &provider_stooq, &provider_finnhub, &provider_alphavantage,
-	    &provider_twelvedata };
+	    &provider_twelvedata, &provider_alpaca, &provider_tiingo,
+	    &provider_coinbase };
 	static const long statuses[] = { 200, 200, 200, 404, 429, 401, 500 };
 	static const char *const syms[] = { "CALX", "calx.us", "BRK.B",
 	    "^spx", "7203.T" };
@@ -33,7 +34,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 2)
 		return 0;
-	p = provs[data[0] % 5];
+	p = provs[data[0] % (sizeof(provs) / sizeof(provs[0]))];
 	status = statuses[data[1] % 7];
 	body = malloc(size - 2 + 1);
 	memcpy(body, data + 2, size - 2);
