@@ -17,7 +17,23 @@ Listens on 127.0.0.1 on a free port, written to PORTFILE when ready.
       the base64 text alone), BASE64 being a PricingData protobuf, encoded
       here by hand from its published field numbers.
 
-Both send WebSocket pings every --ws-ping seconds (the library's own).
+  ws://127.0.0.1:PORT/alpaca/v2/iex    Alpaca's stream: greets with
+      [{"T":"success","msg":"connected"}], takes {"action":"auth",
+      "key":K,"secret":S} (K:S must be --token, else 402 auth failed and
+      the connection closes), then {"action":"subscribe","trades":[..]}
+      (past --limit symbols: 405 symbol limit exceeded); trades come as
+      [{"T":"t","S":..,"p":..,"s":..,"t":RFC3339,"c":["@"],..}].
+  ws://127.0.0.1:PORT/tiingo/iex       Tiingo's IEX stream: {"eventName":
+      "subscribe","authorization":K,"eventData":{"thresholdLevel":N,
+      "tickers":[..]}} (a wrong K: response code 401); then "H"
+      heartbeats every --ping seconds and "A" rows, 16 fields wide (or
+      6 with thresholdLevel 6 and --narrow).
+  ws://127.0.0.1:PORT/coinbase         Coinbase Exchange: {"type":
+      "subscribe","product_ids":[..],"channels":["ticker","heartbeat"]};
+      {"type":"ticker",..} a trade, {"type":"heartbeat",..} every --ping
+      seconds a product.
+
+All send WebSocket pings every --ws-ping seconds (the library's own).
 Tests drive it over plain HTTP on the same port:
 
   /ctl/trade?sym=S&price=P[&v=V][&t=MS][&mh=H][&c=C,C]
@@ -50,7 +66,8 @@ import websockets
 
 args = sys.argv[1:]
 portfile, logfile = args[0], args[1]
-opts = {"--token": None, "--limit": "0", "--ping": "5", "--ws-ping": "20"}
+opts = {"--token": None, "--limit": "0", "--ping": "5", "--ws-ping": "20",
+        "--narrow": "0"}
 i = 2
 while i < len(args):
     opts[args[i]] = args[i + 1]
@@ -59,6 +76,13 @@ TOKEN = opts["--token"]
 LIMIT = int(opts["--limit"])
 APP_PING = float(opts["--ping"])
 WS_PING = float(opts["--ws-ping"])
+NARROW = opts["--narrow"] == "1"
+
+
+def iso(t_ms):
+    """RFC 3339 in UTC with milliseconds, as Alpaca and Coinbase send."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t_ms / 1000)) + \
+        ".%03dZ" % (t_ms % 1000)
 
 log = open(logfile, "a", buffering=1)
 clients = {}          # websocket -> {"shape", "v2", "subs", "n"}
@@ -109,6 +133,26 @@ def pricing(sym, price, t_ms, volume=None, prev=None, mh=1):
 
 
 def frame(c, sym, price, t_ms, v, mh=1, cond=None):
+    if c["shape"] == "alpaca":
+        return json.dumps([{"T": "t", "S": sym, "i": int(t_ms), "x": "V",
+                            "p": price, "s": v, "c": cond or ["@"],
+                            "z": "C", "t": iso(t_ms)}])
+    if c["shape"] == "tiingo":
+        ns = int(t_ms) * 1000000
+        if NARROW:
+            data = ["T", iso(t_ms), ns, sym, price, v]
+        else:
+            data = ["T", iso(t_ms), ns, sym, None, None, None, None, None,
+                    price, v, 0, 1 if mh == 2 else 0, 0, 0, 0]
+        return json.dumps({"messageType": "A", "service": "iex",
+                           "data": data})
+    if c["shape"] == "coinbase":
+        return json.dumps({"type": "ticker", "sequence": int(t_ms),
+                           "product_id": sym, "price": "%.2f" % price,
+                           "open_24h": "90000.00", "volume_24h": "1234.5",
+                           "low_24h": "89000.00", "high_24h": "96000.00",
+                           "side": "buy", "time": iso(t_ms),
+                           "trade_id": int(t_ms), "last_size": str(v)})
     if c["shape"] == "finnhub":
         return json.dumps({"type": "trade", "data": [
             {"c": cond, "p": price, "s": sym, "t": t_ms, "v": v}]})
@@ -147,8 +191,19 @@ async def noise_task(sym, rate, lo, hi):
 async def app_pings(ws, c):
     while True:
         await asyncio.sleep(APP_PING)
-        if c["shape"] == "finnhub" and not silent:
+        if silent:
+            continue
+        if c["shape"] == "finnhub":
             await ws.send('{"type":"ping"}')
+        elif c["shape"] == "tiingo" and c.get("authed"):
+            await ws.send(json.dumps({"messageType": "H", "response": {
+                "code": 200, "message": "HeartBeat"}}))
+        elif c["shape"] == "coinbase":
+            for p in sorted(c["subs"]):
+                await ws.send(json.dumps({"type": "heartbeat",
+                                          "last_trade_id": 1,
+                                          "product_id": p, "sequence": 1,
+                                          "time": iso(time.time() * 1000)}))
 
 
 async def control(path):
@@ -200,26 +255,89 @@ async def process_request(path, headers):
     if time.time() < refuse_until:
         return (503, [], b"Service Unavailable\n")
     q = urllib.parse.parse_qs(urllib.parse.urlparse(path).query)
+    if path.startswith("/alpaca") or path.startswith("/tiingo") or \
+            path.startswith("/coinbase"):
+        return None                   # their keys go in messages
     if not path.startswith("/yahoo") and TOKEN is not None and \
             q.get("token", [""])[0] != TOKEN:
         return (401, [], b"Unauthorized\n")
     return None
 
 
+async def other_shapes(ws, c, m):
+    """Alpaca's, Tiingo's and Coinbase's messages; False: close."""
+    n = c["n"]
+    if c["shape"] == "alpaca" and m.get("action") == "auth":
+        if TOKEN is not None and "%s:%s" % (m.get("key"), m.get(
+                "secret")) != TOKEN:
+            await ws.send('[{"T":"error","code":402,"msg":"auth failed"}]')
+            say("conn %d auth failed" % n)
+            return False
+        c["authed"] = True
+        say("conn %d auth ok" % n)
+        await ws.send('[{"T":"success","msg":"authenticated"}]')
+    elif c["shape"] == "alpaca" and m.get("action") == "subscribe":
+        if not c.get("authed"):
+            await ws.send('[{"T":"error","code":401,'
+                          '"msg":"not authenticated"}]')
+            return True
+        syms = m.get("trades", [])
+        if LIMIT and len(c["subs"]) + len(syms) > LIMIT:
+            await ws.send('[{"T":"error","code":405,'
+                          '"msg":"symbol limit exceeded"}]')
+            return True
+        for s in syms:
+            c["subs"].add(s)
+            say("conn %d subscribe %s" % (n, s))
+        await ws.send(json.dumps([{"T": "subscription", "trades":
+                                   sorted(c["subs"]), "quotes": [],
+                                   "bars": []}]))
+    elif c["shape"] == "tiingo" and m.get("eventName") == "subscribe":
+        if TOKEN is not None and m.get("authorization") != TOKEN:
+            await ws.send(json.dumps({"messageType": "I", "response": {
+                "code": 401, "message": "Invalid token"}}))
+            say("conn %d auth failed" % n)
+            return False
+        c["authed"] = True
+        for s in m.get("eventData", {}).get("tickers", []):
+            c["subs"].add(s)
+            say("conn %d subscribe %s" % (n, s))
+        await ws.send(json.dumps({"messageType": "I", "response": {
+            "code": 200, "message": "Success"}, "data": {
+            "subscriptionId": 4242}}))
+    elif c["shape"] == "coinbase" and m.get("type") == "subscribe":
+        for s in m.get("product_ids", []):
+            c["subs"].add(s)
+            say("conn %d subscribe %s" % (n, s))
+        await ws.send(json.dumps({"type": "subscriptions", "channels": [
+            {"name": ch, "product_ids": sorted(c["subs"])}
+            for ch in m.get("channels", [])]}))
+    return True
+
+
 async def handler(ws, path):
     global nconn
     nconn += 1
     n = nconn
-    c = {"shape": "yahoo" if path.startswith("/yahoo") else "finnhub",
-         "v2": "version=2" in path, "subs": set(), "n": n}
+    shape = "finnhub"
+    for s in ("yahoo", "alpaca", "tiingo", "coinbase"):
+        if path.startswith("/" + s):
+            shape = s
+    c = {"shape": shape, "v2": "version=2" in path, "subs": set(), "n": n}
     clients[ws] = c
     say("conn %d connect %s" % (n, path.split("?")[0]))
     pinger = asyncio.ensure_future(app_pings(ws, c))
     try:
+        if shape == "alpaca":
+            await ws.send('[{"T":"success","msg":"connected"}]')
         async for msg in ws:
             try:
                 m = json.loads(msg)
             except ValueError:
+                continue
+            if shape in ("alpaca", "tiingo", "coinbase"):
+                if not await other_shapes(ws, c, m):
+                    break
                 continue
             if c["shape"] == "finnhub" and m.get("type") == "subscribe":
                 if LIMIT and len(c["subs"]) >= LIMIT:

@@ -12,11 +12,18 @@ Yahoo v7 /v7/finance/quote?symbols=A,B     DIR/yahoo/v7.json, with the
          (after / and /v1/test/getcrumb)   HTTP status in DIR/yahoo/v7.status
 Stooq    /q/l/?s=a.us,b.us                 DIR/stooq/quote.html if there,
          /q/d/l/?s=a.us                    else quote.csv; history.csv
+Alpaca   /v2/stocks/snapshots?symbols=A,B  {A: DIR/alpaca/A.json, ...}; the
+                                           key headers must say what
+                                           DIR/alpaca/key does (ID:SECRET)
+Tiingo   /iex/?tickers=a,b&token=K         DIR/tiingo/A.json arrays, joined;
+                                           K must be DIR/tiingo/key's
+Coinbase /products/P/ticker                DIR/coinbase/P.json
 
 What is not there gets the service's own "unknown symbol" answer.  Each
 request is appended to PORTFILE.log as "PATH SYMBOL", and " key" when it
 carried a key (apikey=, token=), which is left out.
 """
+import json
 import os
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -67,8 +74,62 @@ def where(url):
     return None, None, sym
 
 
+def key_of(service):
+    path = os.path.join(DIR, service, "key")
+    return open(path).read().strip() if os.path.exists(path) else None
+
+
+def batch(self, u, q):
+    """Alpaca's and Tiingo's many-symbol answers; None: not theirs."""
+    if u.path == "/v2/stocks/snapshots":
+        want = key_of("alpaca")
+        have = "%s:%s" % (self.headers.get("APCA-API-KEY-ID"),
+                          self.headers.get("APCA-API-SECRET-KEY"))
+        if want is not None and have != want:
+            return 403, '{"message":"forbidden."}'
+        out = {}
+        for sym in q.get("symbols", [""])[0].split(","):
+            f = os.path.join(DIR, "alpaca", os.path.basename(sym) + ".json")
+            if sym and os.path.exists(f):
+                out[sym] = json.load(open(f))
+        return 200, json.dumps(out)
+    if u.path in ("/iex/", "/iex"):
+        want = key_of("tiingo")
+        if want is not None and q.get("token", [""])[0] != want:
+            return 401, '{"detail":"Invalid token."}'
+        out = []
+        for sym in q.get("tickers", [""])[0].split(","):
+            f = os.path.join(DIR, "tiingo",
+                             os.path.basename(sym.upper()) + ".json")
+            if sym and os.path.exists(f):
+                out += json.load(open(f))
+        return 200, json.dumps(out)
+    if u.path.startswith("/products/") and u.path.endswith("/ticker"):
+        prod = u.path.split("/")[2]
+        f = os.path.join(DIR, "coinbase", os.path.basename(prod) + ".json")
+        if os.path.exists(f):
+            return 200, open(f).read()
+        return 404, '{"message":"NotFound"}'
+    return None
+
+
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
+        u = urlparse(self.path)
+        q = parse_qs(u.query)
+        got = batch(self, u, q)
+        if got is not None:
+            with open(PORTFILE + ".log", "a") as log:
+                log.write("%s %s%s\n" % (u.path, q.get("symbols", q.get(
+                    "tickers", [""]))[0], " key" if "token" in q or
+                    self.headers.get("APCA-API-KEY-ID") else ""))
+            data = got[1].encode()
+            self.send_response(got[0])
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return
         service, name, sym = where(self.path)
         q = parse_qs(urlparse(self.path).query)
         keyed = " key" if "apikey" in q or "token" in q else ""
