@@ -103,6 +103,7 @@ struct src {
 	unsigned		 host_epoch;	/* backoffs grown so far */
 	time_t			 host_until;
 	int			 host_reported;
+	int			 feed_key_said;	/* its stream refused the key */
 	int			 key_reported;	/* its key was refused, or
 						   it answered a page:
 						   the FETCH_ said */

@@ -387,7 +387,8 @@ provider_waits(struct src *r, const struct fetch_result *res)
 
 	if (r->host_until < now + KEY_RETRY)
 		r->host_until = now + KEY_RETRY;
-	if (r->key_reported == 0) {
+	if (r->key_reported == 0 && !(res->status == FETCH_REFUSED &&
+	    r->feed_key_said)) {
 		snprintf(then, sizeof(then), "Not asked again for %ds%s%s",
 		    KEY_RETRY, next != NULL ? "; meanwhile its symbols are "
 		    "asked of " : "", next != NULL ? next->p->name : "");

@@ -202,6 +202,12 @@ refused(struct feed *f, const char *err)
 	text_printf(why, sizeof(why), "the feed refused tickerd (%s): check "
 	    "key-file and the plan's limits; asked again in %.0fs", err,
 	    REFUSED_RETRY);
+	/* a key its REST API refused too is said once, by whichever first */
+	if (strncmp(err, "401 ", 4) == 0 || strncmp(err, "402 ", 4) == 0) {
+		if (f->r->key_reported == FETCH_REFUSED && !f->ever_up)
+			f->lost = 1;	/* said: lost() only logs at debug */
+		f->r->feed_key_said = 1;
+	}
 	lost(f, why);
 	timer_in(f->retry, REFUSED_RETRY);
 }

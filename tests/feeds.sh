@@ -65,6 +65,16 @@ check "alpaca, wrong keys: not retried at once" test "$(lines 'auth failed' \
 check "alpaca, wrong keys: the secret never logged" sh -c \
     "! grep -q wrong '$T/bad.err'"
 
+# the REST API refusing the same key pair: still one line
+printf 'AKID:s3cret\n' > "$T/rest/alpaca/key"
+daemon bad
+wait_for 10 grep -q 'auth failed' "$T/bad.err"
+sleep 3
+stop
+rm -f "$T/rest/alpaca/key"
+check "alpaca, wrong keys for both APIs: one line ($(grep -c 'refused' \
+    "$T/bad.err"))" test "$(grep -c 'refused' "$T/bad.err")" -eq 1
+
 # --- Alpaca: 31 symbols on the free plan; a crossing amid noise ---
 # (the REST snapshot below the threshold, as the noise is)
 sed -i 's/"p":261.74/"p":295.00/' "$T/rest/alpaca/AAPL.json"
