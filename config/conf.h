@@ -31,6 +31,7 @@
 #define DEFAULT_STATE_DIR	LOCALSTATEDIR "/lib/tickerd"
 
 enum { STARTTLS_OPTIONAL, STARTTLS_REQUIRED };
+#define DEFAULT_EXEC_TIMEOUT	30	/* seconds an exec notifier's run */
 
 enum notifier_type {
 	NOTIFIER_MAIL,
@@ -42,9 +43,11 @@ enum notifier_type {
 	NOTIFIER_NTFY,
 	NOTIFIER_PUSHOVER,
 	NOTIFIER_GOTIFY,
+	NOTIFIER_EXEC,		/* a program of the user's: notify/exec.c */
 };
-#define NOTIFIER_TYPES		(NOTIFIER_GOTIFY + 1)
-#define NOTIFIER_IS_PUSH(t)	((t) >= NOTIFIER_TELEGRAM)
+#define NOTIFIER_TYPES		(NOTIFIER_EXEC + 1)
+#define NOTIFIER_IS_PUSH(t)	((t) >= NOTIFIER_TELEGRAM && \
+				 (t) <= NOTIFIER_GOTIFY)
 
 struct notifier {
 	TAILQ_ENTRY(notifier)	 entry;
@@ -92,6 +95,9 @@ struct notifier {
 	int			 has_priority;
 	int			 silent;	/* telegram, discord: no sound */
 	time_t			 timeout;	/* the global `timeout' */
+	/* exec */
+	struct strlist		 command;	/* the program and its args */
+	time_t			 exec_timeout;
 	/* deliveries */
 	time_t			 retry;		/* first retry after */
 	time_t			 retry_for;	/* give up after */

@@ -24,6 +24,7 @@ static const char *const type_names[] = {
 	[NOTIFIER_MAIL] = "mail",
 	[NOTIFIER_SYSLOG] = "syslog",
 	[NOTIFIER_WEBHOOK] = "webhook",
+	[NOTIFIER_EXEC] = "exec",
 	[NOTIFIER_TELEGRAM] = "telegram",
 	[NOTIFIER_DISCORD] = "discord",
 	[NOTIFIER_SLACK] = "slack",
@@ -161,6 +162,7 @@ notifier_free(struct notifier *n)
 {
 	free(n->name);
 	strlist_free(&n->to);
+	strlist_free(&n->command);
 	free(n->from);
 	free(n->smtp);
 	free(n->user);

@@ -196,6 +196,44 @@ static const struct keyword webhook_kws[] = {
 	DELIVERY,
 	{ NULL, NULL, 0, 0, NONE }
 };
+/*
+ * command "/path" "arg" ...: the program, an absolute path (no shell
+ * finds it), and its arguments, each quoted: the first word that is not
+ * a quoted string ends them (`timeout', `retry' on the same line).
+ */
+static int
+kw_command(struct parser *p, const struct keyword *k, void *obj, int line)
+{
+	struct notifier		*n = obj;
+	const struct token	*t;
+	char			*s;
+
+	if ((s = read_string(p, k->name)) == NULL)
+		return -1;
+	if (s[0] != '/') {
+		lex_error(p, line, "command: \"%s\" is not an absolute path "
+		    "(it is run without a shell)", s);
+		free(s);
+		return -1;
+	}
+	strlist_free(&n->command);
+	strlist_add(&n->command, s);
+	free(s);
+	while ((t = lex_peek(p))->type == T_STRING) {
+		if ((s = read_value(p, k->name, NULL)) == NULL)
+			return -1;
+		strlist_add(&n->command, s);
+		free(s);
+	}
+	return 0;
+}
+
+static const struct keyword exec_kws[] = {
+	{ "command",	kw_command,	0,		0, NONE },
+	{ "timeout",	kw_duration,	N(exec_timeout), 1, NONE },
+	DELIVERY,
+	{ NULL, NULL, 0, 0, NONE }
+};
 static const struct keyword syslog_kws[] = {
 	{ "facility",	kw_syslog,	N(facility),	0, NONE },
 	{ "priority",	kw_syslog,	N(priority),	0, NONE },
@@ -210,6 +248,7 @@ keywords(enum notifier_type t)
 	case NOTIFIER_MAIL:	return mail_kws;
 	case NOTIFIER_SYSLOG:	return syslog_kws;
 	case NOTIFIER_WEBHOOK:	return webhook_kws;
+	case NOTIFIER_EXEC:	return exec_kws;
 	default:		return push_keywords(t);
 	}
 }
@@ -314,7 +353,7 @@ notifier_new(struct parser *p, int line)
 		return NULL;
 	if ((t = notifier_type_from_name(type)) == -1) {
 		lex_error(p, tline, "notifier: unknown type \"%s\" (mail, syslog, "
-		    "webhook, telegram, discord, slack, ntfy, pushover, "
+		    "webhook, exec, telegram, discord, slack, ntfy, pushover, "
 		    "gotify)", type);
 		free(type);
 		return NULL;
@@ -342,6 +381,7 @@ notifier_new(struct parser *p, int line)
 	n->priority = log_priority("notice");
 	n->retry = DEFAULT_RETRY;
 	n->retry_for = DEFAULT_RETRY_FOR;
+	n->exec_timeout = DEFAULT_EXEC_TIMEOUT;
 	return n;
 }
 
@@ -363,6 +403,9 @@ parse_notifier(struct parser *p, const struct keyword *k, void *obj,
 		check_mail(p, n);
 	else if (n->type == NOTIFIER_WEBHOOK)
 		check_webhook(p, n);
+	else if (n->type == NOTIFIER_EXEC && n->command.n == 0)
+		lex_error(p, line, "notifier exec \"%s\": command is required",
+		    n->name);
 	else if (NOTIFIER_IS_PUSH(n->type))
 		parse_check_push(p, n);
 	return 0;

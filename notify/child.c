@@ -36,6 +36,8 @@ struct child {
 	char			*name;		/* the program, or what it does */
 	int			 output_why;	/* its output is the reason */
 	int			 permanent_exit;
+	int			 exit_enough;
+	int			 log_output;
 	time_t			 timeout;
 	pid_t			 pid;
 	int			 in;		/* the child's stdin */
@@ -140,7 +142,11 @@ child_exited(struct child *c, int status)
 			*p = ' ';
 	TAILQ_REMOVE(&children, c, entry);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
-	    c->off == c->data.len) {
+	    (c->off == c->data.len || c->exit_enough)) {
+		if (c->log_output && c->outlen > 0) {
+			utf8_clean(c->output);
+			log_info("%s said: %s", c->name, c->output);
+		}
 		c->done(c->m, 1, NULL);
 		child_free(c);
 		return;
@@ -245,8 +251,8 @@ child_setup(int in, int out)
  * returns.  Returns its pid, or -1 with why set.
  */
 static pid_t
-spawn(char *const *argv, int (*fn)(void *), void *arg, int *in, int *out,
-    char *why, size_t whylen)
+spawn(char *const *argv, char *const *envp, int (*fn)(void *), void *arg,
+    int *in, int *out, char *why, size_t whylen)
 {
 	int	 ip[2], op[2] = { -1, -1 };
 	pid_t	 pid;
@@ -270,7 +276,10 @@ spawn(char *const *argv, int (*fn)(void *), void *arg, int *in, int *out,
 		child_setup(ip[0], op[1]);
 		if (argv == NULL)
 			_exit(fn(arg));
-		execv(argv[0], argv);
+		if (envp != NULL)
+			execve(argv[0], argv, envp);
+		else
+			execv(argv[0], argv);
 		(void)!write(2, "cannot execute it", 17);
 		_exit(75);	/* EX_TEMPFAIL: try again later */
 	}
@@ -297,8 +306,8 @@ child_deliver(const struct child_spec *cs, const struct buf *input,
 	if (child_base == NULL)
 		fatalx("children_init was not called");
 	c = xcalloc(1, sizeof(*c));
-	if ((c->pid = spawn(cs->argv, cs->fn, cs->arg, &c->in, &c->out, why,
-	    sizeof(why))) == -1) {
+	if ((c->pid = spawn(cs->argv, cs->envp, cs->fn, cs->arg, &c->in,
+	    &c->out, why, sizeof(why))) == -1) {
 		free(c);
 		done(m, 0, why);
 		return;
@@ -308,6 +317,8 @@ child_deliver(const struct child_spec *cs, const struct buf *input,
 	c->name = xstrdup(cs->name);
 	c->output_why = cs->output_why;
 	c->permanent_exit = cs->permanent_exit;
+	c->exit_enough = cs->exit_enough;
+	c->log_output = cs->log_output;
 	c->timeout = cs->timeout;
 	if (input != NULL)
 		buf_add(&c->data, input->data, input->len);

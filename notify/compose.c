@@ -55,6 +55,10 @@ notify_compose(struct outmsg *m, const struct notifier *n,
 	char	 id[512], line[512], *from;
 
 	switch (n->type) {
+	case NOTIFIER_EXEC:
+		buf_puts(&m->payload, m->alert);
+		buf_puts(&m->payload, "\n");
+		break;
 	case NOTIFIER_WEBHOOK:
 		if (n->body != NULL)
 			template_render(&m->payload, n->body, a,

@@ -92,6 +92,9 @@ struct child_spec {
 	int		 output_why;	/* its output is why it failed */
 	int		 permanent_exit; /* this exit code: failed for good */
 	time_t		 timeout;	/* stopped after so many seconds */
+	char *const	*envp;		/* its environment; NULL: ours */
+	int		 exit_enough;	/* exit 0 delivers, read or not */
+	int		 log_output;	/* what it says is logged */
 };
 void		 children_init(struct event_base *);
 void		 child_deliver(const struct child_spec *, const struct buf *,
@@ -105,6 +108,10 @@ void		 smtp_deliver(const struct notifier *, struct outmsg *,
 void		 sendmail_deliver(const struct notifier *, struct outmsg *,
 		    deliver_done_fn);
 void		 mbox_deliver(const struct notifier *, struct outmsg *,
+		    deliver_done_fn);
+
+/* notify/exec.c */
+void		 exec_deliver(const struct notifier *, struct outmsg *,
 		    deliver_done_fn);
 
 /* notify/webhook.c */

@@ -360,6 +360,9 @@ deliver(struct outmsg *m)
 	case NOTIFIER_WEBHOOK:
 		webhook_deliver(n, m, done);
 		break;
+	case NOTIFIER_EXEC:
+		exec_deliver(n, m, done);
+		break;
 	default:
 		push_deliver(n, m, done);
 		break;
