@@ -52,6 +52,8 @@ struct rule_state {
 	unsigned	 count;		/* times fired */
 	int		 phase;		/* a cross rule: PHASE_* */
 	double		 hwm;		/* a trailing stop's high; NaN: none */
+	time_t		 since;		/* first judged: `for' counts from it */
+	int		 expired;	/* `until' or `for' is past: said */
 };
 
 /*
@@ -174,6 +176,9 @@ struct rule {
 	double			 value;		/* price, or percent */
 	int			 once;
 	int			 hours;		/* HOURS_*: -1, the watch's */
+	long			 until_day;	/* `until DATE': cal_days(); 0 */
+	int			 until_min;	/* its minute; -1: the day's end */
+	time_t			 for_secs;	/* `for D'; 0: none */
 	char			*text;		/* "above 44.53" */
 	char			*id;		/* identity: text [+ " once"] */
 	char			*valtext;	/* "44.53" as written */
@@ -205,6 +210,8 @@ void		 rule_band(const struct rule *, const struct rule_state *,
 double		 rule_threshold(const struct rule *, const struct quote *,
 		    const struct symref *);
 const char	*rule_verdict_name(enum verdict);
+int		 rule_expired(const struct rule *, struct rule_state *,
+		    const struct exchange *, time_t);
 double		 rule_change_pct(const struct quote *);
 
 /* alerts/trader.c: the rules on the daily history */

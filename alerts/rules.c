@@ -53,7 +53,40 @@ rulestate_same(const struct rule_state *a, const struct rule_state *b)
 	return a->fired == b->fired && a->spent == b->spent &&
 	    a->last_notify == b->last_notify &&
 	    same(a->session_ref, b->session_ref) && a->count == b->count &&
-	    a->phase == b->phase && same(a->hwm, b->hwm);
+	    a->phase == b->phase && same(a->hwm, b->hwm) &&
+	    a->since == b->since && a->expired == b->expired;
+}
+
+/*
+ * Whether rule r is past its `until' (in the local time of its symbol's
+ * exchange ex) or its `for' (counted from the first time it was judged,
+ * which st keeps) at now: 0 not, 1 past, 2 past from now on (once, to be
+ * said).  Starts st's count of `for'.
+ */
+int
+rule_expired(const struct rule *r, struct rule_state *st,
+    const struct exchange *ex, time_t now)
+{
+	time_t	 end = 0;
+
+	if (r->until_day == 0 && r->for_secs == 0)
+		return 0;
+	if (st->expired)
+		return 1;
+	if (r->for_secs > 0 && st->since == 0)
+		st->since = now;
+	if (r->for_secs > 0)
+		end = st->since + r->for_secs;
+	if (r->until_day != 0) {
+		time_t u = r->until_min < 0 ? market_time(ex, r->until_day + 1, 0) :
+		    market_time(ex, r->until_day, r->until_min);
+
+		end = end == 0 || u < end ? u : end;
+	}
+	if (now < end)
+		return 0;
+	st->expired = 1;
+	return 2;
 }
 
 /*

@@ -186,18 +186,59 @@ static const struct {
 	{ "earnings", rule_earnings },
 };
 
+/*
+ * until DATE[THH:MM] (through that day, or to that minute, in the local
+ * time of the symbol's exchange) or for DURATION (from the first time it
+ * is judged): when a rule stops firing.
+ */
+static int
+rule_expiry(struct parser *p, struct rule *r, const char *kw, int line)
+{
+	char	*s, tail;
+	int	 y, m, d, hh, mm, n, vline;
+
+	if ((s = read_value(p, kw, &vline)) == NULL)
+		return -1;
+	if (strcmp(kw, "for") == 0) {
+		if (parse_duration(s, &r->for_secs) == -1 || r->for_secs < 1) {
+			lex_error(p, vline, "for: \"%s\" is not a duration of "
+			    "at least 1s", s);
+			free(s);
+			return -1;
+		}
+		free(s);
+		return 0;
+	}
+	r->until_min = -1;
+	n = sscanf(s, "%4d-%2d-%2d%c%2d:%2d", &y, &m, &d, &tail, &hh, &mm);
+	if ((n != 3 && (n != 6 || tail != 'T')) || strlen(s) != (n == 3 ?
+	    10u : 16u) || y < 1971 || m < 1 || m > 12 || d < 1 ||
+	    d > 31 || (n == 6 && (hh > 23 || mm > 59))) {
+		lex_error(p, vline, "until: \"%s\" is not a date YYYY-MM-DD or "
+		    "YYYY-MM-DDTHH:MM", s);
+		free(s);
+		return -1;
+	}
+	r->until_day = cal_days(y, m, d);
+	if (n == 6)
+		r->until_min = hh * 60 + mm;
+	free(s);
+	return 0;
+}
+
 static const struct keyword rule_session_kw = { "session", kw_hours,
     offsetof(struct rule, hours), 0, { 0 } };
 
 /*
- * A rule keyword: read the rule, `once' and `session' after it, and add
- * it.
+ * A rule keyword: read the rule, `once', `session', `until' and `for'
+ * after it, and add it.
  */
 static int
 kw_rule(struct parser *p, const struct keyword *k, void *obj, int line)
 {
 	struct watchbody	*wb = obj;
 	struct rule		*r, *o;
+	const char		*kw;
 
 	if ((r = rule_kws[k->arg].read(p, k->name, line)) == NULL)
 		return -1;
@@ -208,6 +249,14 @@ kw_rule(struct parser *p, const struct keyword *k, void *obj, int line)
 		} else if (lex_peek_word(p, "session")) {
 			lex_drop(p);
 			if (kw_hours(p, &rule_session_kw, r, line) == -1) {
+				rule_free(r);
+				return -1;
+			}
+		} else if (lex_peek_word(p, "until") ||
+		    lex_peek_word(p, "for")) {
+			kw = lex_peek_word(p, "for") ? "for" : "until";
+			lex_drop(p);
+			if (rule_expiry(p, r, kw, line) == -1) {
 				rule_free(r);
 				return -1;
 			}

@@ -200,7 +200,8 @@ alerts_json(void)
 			    sizeof(now));
 			json_array_append_new(a, json_pack("{s:s, s:s, s:s, "
 			    "s:I, s:I, s:b, s:s*}", "symbol", w->symbol, "rule",
-			    r->text, "state", st->spent ? "spent" : st->fired ?
+			    r->text, "state", st->expired ? "expired" :
+			    st->spent ? "spent" : st->fired ?
 			    "fired" : trader_cross(r->kind) && st->phase !=
 			    PHASE_ARMED ? "wait" : "armed", "count",
 			    (json_int_t)st->count, "last_fired",

@@ -62,6 +62,25 @@ references(struct symstate *ss, const struct quote *q)
 }
 
 /*
+ * Whether rule r (its state rs) is past its `until' or `for' at now:
+ * then it is not judged, and said once when it becomes so.
+ */
+static int
+expired(struct judge *J, const struct watch *w, const struct rule *r,
+    struct rulestate *rs, const struct symstate *ss, time_t now, int *changed)
+{
+	struct rule_state	 before = rs->st;
+	int			 e = rule_expired(r, &rs->st, ss->ex, now);
+
+	if (!J->backtest && !rulestate_same(&before, &rs->st))
+		*changed = 1;
+	if (e == 2 && !J->backtest)
+		log_info("%s %s: expired (%s); it fires nothing more",
+		    w->symbol, r->text, r->until_day != 0 ? "until" : "for");
+	return e != 0;
+}
+
+/*
  * Judge every rule of w on q at now.  The new states are applied to ss;
  * the alerts that fire are returned (caller frees) and *changed says
  * whether anything stored changed (not asked in a backtest, which stores
@@ -88,6 +107,10 @@ run_rules(struct judge *J, struct watch *w, struct symstate *ss,
 	TAILQ_FOREACH(r, &w->rules, entry) {
 		if (ext && watch_rule_hours(J->conf, w, r) != HOURS_EXTENDED) {
 			rs++;		/* judges regular prices only */
+			continue;
+		}
+		if (expired(J, w, r, rs, ss, now, changed)) {
+			rs++;
 			continue;
 		}
 		switch (rule_eval(r, &params, q, &ss->ref, &rs->st, &next,

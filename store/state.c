@@ -39,6 +39,10 @@ rulestate_json(const struct rule_state *st)
 		json_object_set_new(j, "phase", json_integer(st->phase));
 	if (j != NULL && st->hwm > 0)		/* a trailing stop's high */
 		json_object_set_new(j, "hwm", json_real(st->hwm));
+	if (j != NULL && st->since != 0)	/* a `for' counts from it */
+		json_object_set_new(j, "since", json_integer(st->since));
+	if (j != NULL && st->expired)
+		json_object_set_new(j, "expired", json_true());
 	return j;
 }
 
@@ -56,6 +60,8 @@ rulestate_read(json_t *o, struct rule_state *st)
 		st->phase = PHASE_NEW;
 	st->hwm = json_is_number(json_object_get(o, "hwm")) ?
 	    jget(o, "hwm") : 0;
+	st->since = (time_t)jint(o, "since");
+	st->expired = json_is_true(json_object_get(o, "expired"));
 	if (!(st->hwm > 0))
 		st->hwm = 0;
 }
