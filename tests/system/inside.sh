@@ -42,7 +42,7 @@ check "runs as a dynamic user (uid $uid)" sh -c "[ $uid -ge 61184 ] && [ $uid -l
 check "no capabilities" sh -c "grep -q '^CapEff:[[:space:]]*0000000000000000' /proc/$pid/status"
 check "the first alert is mailed into the state folder" wait_for 20 grep -q 'Subject: \[tickerd\] CALX 45.12 USD crossed above 44.53' $MBOX
 check "tickerctl status over the control socket" sh -c '/usr/bin/tickerctl status | grep -q "watching *1 symbols"'
-check "tickerctl quotes" sh -c '/usr/bin/tickerctl quotes | grep -q "^CALX *NYSE [a-z]* *45.12 USD"'
+check "tickerctl quotes" sh -c '/usr/bin/tickerctl quotes | grep -q "^CALX *NASDAQ [a-z]* *45.12 USD"'
 
 # reload: a new watch alerts, the old rule does not fire again
 echo 'watch QCOM { move 5% }' > /etc/tickerd/watchlist.d/b.conf
