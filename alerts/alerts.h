@@ -179,6 +179,8 @@ struct rule {
 	long			 until_day;	/* `until DATE': cal_days(); 0 */
 	int			 until_min;	/* its minute; -1: the day's end */
 	time_t			 for_secs;	/* `for D'; 0: none */
+	struct strlist		*notify;	/* `notify' after it; NULL:
+						   the watch's notifiers */
 	char			*text;		/* "above 44.53" */
 	char			*id;		/* identity: text [+ " once"] */
 	char			*valtext;	/* "44.53" as written */

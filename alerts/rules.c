@@ -478,6 +478,10 @@ rule_free(struct rule *r)
 	free(r->text);
 	free(r->id);
 	free(r->valtext);
+	if (r->notify != NULL) {
+		strlist_free(r->notify);
+		free(r->notify);
+	}
 	free(r);
 }
 

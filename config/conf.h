@@ -212,6 +212,8 @@ struct providerconf *config_provider_named(const struct config *,
 void		 config_chain(const struct config *, char *, size_t);
 const struct strlist *watch_notifiers(const struct config *,
 		    const struct watch *);
+const struct strlist *watch_rule_notifiers(const struct config *,
+		    const struct watch *, const struct rule *);
 const struct strlist *config_problem_notifiers(const struct config *);
 double		 watch_hysteresis(const struct config *, const struct watch *);
 time_t		 watch_stale(const struct config *, const struct watch *);

@@ -111,6 +111,15 @@ watch_notifiers(const struct config *conf, const struct watch *w)
 	return w->has_notify ? &w->notify : &conf->default_notify;
 }
 
+/* Where rule r of w sends its alerts: its own `notify', or the watch's. */
+const struct strlist *
+watch_rule_notifiers(const struct config *conf, const struct watch *w,
+    const struct rule *r)
+{
+	return r != NULL && r->notify != NULL ? r->notify :
+	    watch_notifiers(conf, w);
+}
+
 /* Who hears of problems: `problems', or the default (parse.c's
  * defaults()); none with `problems none'. */
 const struct strlist *

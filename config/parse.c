@@ -342,6 +342,7 @@ static void
 problem_defaults(struct config *conf)
 {
 	struct watch	*w;
+	struct rule	*r;
 	size_t		 i;
 
 	if (conf->problems_set)
@@ -350,10 +351,17 @@ problem_defaults(struct config *conf)
 		strlist_add(&conf->problems, conf->default_notify.v[i]);
 	if (conf->problems.n > 0)
 		return;
-	TAILQ_FOREACH(w, &conf->watches, entry)
+	TAILQ_FOREACH(w, &conf->watches, entry) {
 		for (i = 0; i < w->notify.n; i++)
 			if (!strlist_has(&conf->problems, w->notify.v[i]))
 				strlist_add(&conf->problems, w->notify.v[i]);
+		TAILQ_FOREACH(r, &w->rules, entry)
+			for (i = 0; r->notify != NULL && i < r->notify->n; i++)
+				if (!strlist_has(&conf->problems,
+				    r->notify->v[i]))
+					strlist_add(&conf->problems,
+					    r->notify->v[i]);
+	}
 }
 
 /* What the files did not say: the state folder, the provider, and the

@@ -226,6 +226,26 @@ rule_expiry(struct parser *p, struct rule *r, const char *kw, int line)
 	return 0;
 }
 
+/* notify "name" [, "name" ...] after a rule: where its alerts go. */
+static int
+rule_notify(struct parser *p, struct rule *r)
+{
+	int	 lines[NOTIFY_LINES];
+	size_t	 i;
+
+	if (r->notify != NULL) {
+		lex_error(p, r->line, "%s: notify given twice", r->text);
+		return -1;
+	}
+	r->notify = xcalloc(1, sizeof(*r->notify));
+	if (read_list(p, "notify", r->notify, lines, NOTIFY_LINES) == -1)
+		return -1;
+	for (i = 0; i < r->notify->n; i++)
+		lex_add_ref(p, r->notify->v[i], i < NOTIFY_LINES ? lines[i] :
+		    r->line);
+	return 0;
+}
+
 static const struct keyword rule_session_kw = { "session", kw_hours,
     offsetof(struct rule, hours), 0, { 0 } };
 
@@ -249,6 +269,12 @@ kw_rule(struct parser *p, const struct keyword *k, void *obj, int line)
 		} else if (lex_peek_word(p, "session")) {
 			lex_drop(p);
 			if (kw_hours(p, &rule_session_kw, r, line) == -1) {
+				rule_free(r);
+				return -1;
+			}
+		} else if (lex_peek_word(p, "notify")) {
+			lex_drop(p);
+			if (rule_notify(p, r) == -1) {
 				rule_free(r);
 				return -1;
 			}
@@ -398,6 +424,11 @@ watch_add(struct parser *p, const struct watchbody *wb, const char *symbol,
 		nr->text = xstrdup(r->text);
 		nr->id = xstrdup(r->id);
 		nr->valtext = xstrdup(r->valtext);
+		if (r->notify != NULL) {
+			nr->notify = xcalloc(1, sizeof(*nr->notify));
+			for (j = 0; j < r->notify->n; j++)
+				strlist_add(nr->notify, r->notify->v[j]);
+		}
 		TAILQ_INSERT_TAIL(&w->rules, nr, entry);
 	}
 	for (j = 0; j < wb->notify.n; j++)

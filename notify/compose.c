@@ -175,7 +175,7 @@ notify_build(struct config *c, const struct watch *w,
     const struct alert *a, size_t na, const char *batch, char *const *hist,
     struct outlist *out)
 {
-	const struct strlist	*names = watch_notifiers(c, w);
+	const struct strlist	*names;
 	struct notifier		*n;
 	struct outmsg		*m;
 	char			 id[256];
@@ -183,6 +183,7 @@ notify_build(struct config *c, const struct watch *w,
 	int			 size = 0;
 
 	for (i = 0; i < na; i++) {
+		names = watch_rule_notifiers(c, w, a[i].rule);
 		for (k = 0; k < names->n; k++) {
 			if ((n = config_notifier(c, names->v[k])) == NULL)
 				continue;

@@ -1,5 +1,5 @@
 #!/bin/sh
-# notifier exec (issue 35): the user's program, run without a shell with
+# notifier exec (issue 35), and a rule's own notify: the user's program, run without a shell with
 # the alert in TICKERD_* variables and as JSON on its standard input;
 # exit 0 delivers, anything else is retried; through the outbox, so a
 # crash between the run and its record runs it once more with the same
@@ -109,5 +109,33 @@ wait_for 10 grep -q 'exec run: delivered' "$T/early2.err"
 sleep 2
 stop_tickerd
 check "after the restart: exactly one run" test "$(cat "$T/runs")" -eq 1
+
+# --- a rule's own notify: its alerts there, the watch's others ---
+reset
+cat > "$T/other.sh" <<'END'
+#!/bin/sh
+echo "$TICKERD_RULE" >> "$(dirname "$0")/other-calls"
+END
+chmod 755 "$T/other.sh"
+rm -f "$T/other-calls"
+cat > "$T/route.conf" <<END
+provider yahoo { url "http://127.0.0.1:$QPORT" }
+poll 1s
+state-dir "$T/route.state"
+control none
+notifier exec "run" { command "$T/hook.sh" }
+notifier exec "other" { command "$T/other.sh" }
+watch CALX { notify "run"
+    above 44.53
+    above 45 notify "other" }
+END
+start_tickerd "$T/route.conf" "$T/route.err"
+wait_for 10 sh -c "test -s '$T/other-calls' && test -s '$T/calls'"
+sleep 2
+stop_tickerd
+check "routing: the rule's notify gets its alert, alone" test "$(cat \
+    "$T/other-calls")" = "above 45"
+check "routing: the watch's notifier gets the other" test "$(cut -d' ' \
+    -f4- "$T/calls")" = "above 44.53 "
 
 finish

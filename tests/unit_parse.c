@@ -465,6 +465,43 @@ START_TEST(test_sessions)
 }
 END_TEST
 
+/* `notify' after a rule: its alerts go there, the others the watch's. */
+START_TEST(test_rule_notify)
+{
+	struct config	*conf;
+	struct watch	*w;
+	struct rule	*r;
+	char		*path;
+
+	path = unit_write("rn.conf",
+	    "control none\n"
+	    "notifier syslog \"a\" { }\nnotifier syslog \"b\" { }\n"
+	    "notifier syslog \"c\" { }\n"
+	    "watch CALX { notify \"a\"\n above 50 notify \"b\", \"c\" once\n"
+	    "    below 20 }\n");
+	unit_reset_errors();
+	conf = config_load(path, unit_errfn);
+	ck_assert_msg(conf != NULL, "errors: %s", unit_errors);
+	w = config_watch(conf, "CALX");
+	r = TAILQ_FIRST(&w->rules);
+	ck_assert_uint_eq(watch_rule_notifiers(conf, w, r)->n, 2);
+	ck_assert_str_eq(watch_rule_notifiers(conf, w, r)->v[1], "c");
+	ck_assert_int_eq(r->once, 1);
+	r = TAILQ_NEXT(r, entry);
+	ck_assert_str_eq(watch_rule_notifiers(conf, w, r)->v[0], "a");
+	config_free(conf);
+	free(path);
+	/* a name no notifier has: FILE:LINE */
+	path = unit_write("rn2.conf", "control none\n"
+	    "watch CALX { above 50 notify \"nobody\" }\n");
+	unit_reset_errors();
+	ck_assert_ptr_null(config_load(path, unit_errfn));
+	ck_assert_msg(strstr(unit_errors, "rn2.conf:2:") != NULL &&
+	    strstr(unit_errors, "nobody") != NULL, "%s", unit_errors);
+	free(path);
+}
+END_TEST
+
 START_TEST(test_good_lists)
 {
 	char			*wl;
@@ -621,6 +658,7 @@ main(void)
 	tcase_add_test(tc, test_good_watches);
 	tcase_add_test(tc, test_good_lists);
 	tcase_add_test(tc, test_sessions);
+	tcase_add_test(tc, test_rule_notify);
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_include_loop);
 	tcase_add_test(tc, test_values);
