@@ -77,6 +77,7 @@ alert_init(struct alert *a, const char *symbol, const char *note,
 	text_take(a->valtext, sizeof(a->valtext), r->valtext ? r->valtext : "",
 	    r->valtext ? strlen(r->valtext) : 0);
 	a->once = r->once;
+	a->urgent = r->urgent;
 	a->kind = r->kind;
 	a->quote = *q;
 	if ((r->kind == RULE_CLOSE_ABOVE || r->kind == RULE_CLOSE_BELOW) &&
@@ -399,6 +400,8 @@ alert_json(const struct alert *a)
 	    "close_day", (json_int_t)a->close_day);
 	if (j != NULL && a->late)
 		json_object_set_new(j, "late", json_true());
+	if (j != NULL && a->urgent)
+		json_object_set_new(j, "urgent", json_true());
 	if (j != NULL && *hours_text(a) != '\0')
 		json_object_set_new(j, "session", json_string(hours_text(a) +
 		    1));
@@ -455,6 +458,7 @@ alert_from_json(const char *text, struct alert *a)
 	tk_strlcpy(a->valtext, val ? val : "", sizeof(a->valtext));
 	a->once = json_is_true(json_object_get(j, "once"));
 	a->late = json_is_true(json_object_get(j, "late"));
+	a->urgent = json_is_true(json_object_get(j, "urgent"));
 	a->quote.session = hours_from_name(json_string_value(
 	    json_object_get(j, "session")));
 	a->quote.price = jget(j, "price");

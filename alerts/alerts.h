@@ -179,6 +179,7 @@ struct rule {
 	long			 until_day;	/* `until DATE': cal_days(); 0 */
 	int			 until_min;	/* its minute; -1: the day's end */
 	time_t			 for_secs;	/* `for D'; 0: none */
+	int			 urgent;	/* through quiet hours */
 	struct strlist		*notify;	/* `notify' after it; NULL:
 						   the watch's notifiers */
 	char			*text;		/* "above 44.53" */
@@ -262,6 +263,7 @@ struct alert {
 	double			 value;		/* the rule's figure */
 	int			 late;		/* fired while the state
 						 * directory was full */
+	int			 urgent;	/* its rule's `urgent' */
 };
 void		 alert_init(struct alert *, const char *, const char *,
 		    const struct rule *, const struct quote *,

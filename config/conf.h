@@ -98,6 +98,10 @@ struct notifier {
 	/* exec */
 	struct strlist		 command;	/* the program and its args */
 	time_t			 exec_timeout;
+	/* quiet hours: messages held from quiet_from to quiet_to (local
+	 * minutes of quiet_zone); quiet_from -1: none */
+	int			 quiet_from, quiet_to;
+	char			*quiet_zone;
 	/* deliveries */
 	time_t			 retry;		/* first retry after */
 	time_t			 retry_for;	/* give up after */

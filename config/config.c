@@ -172,6 +172,7 @@ notifier_free(struct notifier *n)
 	free(n->name);
 	strlist_free(&n->to);
 	strlist_free(&n->command);
+	free(n->quiet_zone);
 	free(n->from);
 	free(n->smtp);
 	free(n->user);

@@ -166,11 +166,78 @@ kw_syslog(struct parser *p, const struct keyword *k, void *obj, int line)
 	return 0;
 }
 
+/* The zone of the box's local time: TZ, /etc/timezone, or else UTC. */
+static char *
+local_zone(void)
+{
+	const char	*tz = getenv("TZ");
+	char		 line[128] = "";
+	FILE		*f;
+
+	if (tz != NULL && *tz == ':')
+		tz++;
+	if (tz != NULL && *tz != '\0' && zone_get(tz) != NULL)
+		return xstrdup(tz);
+	if ((f = fopen("/etc/timezone", "r")) != NULL) {
+		if (fgets(line, sizeof(line), f) == NULL)
+			line[0] = '\0';
+		fclose(f);
+		line[strcspn(line, " \t\r\n")] = '\0';
+		if (line[0] != '\0' && zone_get(line) != NULL)
+			return xstrdup(line);
+	}
+	return xstrdup("UTC");
+}
+
+/*
+ * quiet HH:MM-HH:MM [ZONE]: the hours whose messages are held and sent,
+ * as one digest where the notifier can, when they end.  The zone is an
+ * IANA name, quoted or with a slash (or UTC); by default the box's.
+ */
+int
+parse_quiet(struct parser *p, const struct keyword *k, void *obj, int line)
+{
+	struct notifier		*n = obj;
+	const struct token	*t;
+	char			*s, *z;
+	int			 h1, m1, h2, m2, len = 0, vline;
+
+	if ((s = read_value(p, k->name, &vline)) == NULL)
+		return -1;
+	if (sscanf(s, "%2d:%2d-%2d:%2d%n", &h1, &m1, &h2, &m2, &len) != 4 ||
+	    s[len] != '\0' || h1 > 23 || m1 > 59 || h2 > 23 || m2 > 59 ||
+	    h1 < 0 || m1 < 0 || h2 < 0 || m2 < 0 || h1 * 60 + m1 == h2 * 60 + m2) {
+		lex_error(p, vline, "quiet: \"%s\" is not a span HH:MM-HH:MM", s);
+		free(s);
+		return -1;
+	}
+	free(s);
+	n->quiet_from = h1 * 60 + m1;
+	n->quiet_to = h2 * 60 + m2;
+	free(n->quiet_zone);
+	t = lex_peek(p);
+	if (t->type == T_STRING || (t->type == T_WORD &&
+	    (strchr(t->text, '/') != NULL || strcmp(t->text, "UTC") == 0))) {
+		z = read_value(p, k->name, &vline);
+		if (zone_get(z) == NULL) {
+			lex_error(p, vline, "quiet: unknown time zone \"%s\" (a "
+			    "zone not in use at start needs a restart)", z);
+			free(z);
+			n->quiet_from = -1;
+			return -1;
+		}
+		n->quiet_zone = z;
+	} else
+		n->quiet_zone = local_zone();
+	return 0;
+}
+
 #define N(f)	offsetof(struct notifier, f)
 #define NONE	{ 0 }
 #define DELIVERY \
 	{ "retry",	kw_duration,	N(retry),	1, NONE }, \
-	{ "retry-for",	kw_duration,	N(retry_for),	1, NONE }
+	{ "retry-for",	kw_duration,	N(retry_for),	1, NONE }, \
+	{ "quiet",	parse_quiet,	0,		0, NONE }
 static const struct keyword mail_kws[] = {
 	{ "to",		kw_list,	N(to),		0, NONE },
 	{ "from",	kw_string,	N(from),	0, NONE },
@@ -237,6 +304,7 @@ static const struct keyword exec_kws[] = {
 static const struct keyword syslog_kws[] = {
 	{ "facility",	kw_syslog,	N(facility),	0, NONE },
 	{ "priority",	kw_syslog,	N(priority),	0, NONE },
+	{ "quiet",	parse_quiet,	0,		0, NONE },
 	{ NULL, NULL, 0, 0, NONE }
 };
 
@@ -382,6 +450,7 @@ notifier_new(struct parser *p, int line)
 	n->retry = DEFAULT_RETRY;
 	n->retry_for = DEFAULT_RETRY_FOR;
 	n->exec_timeout = DEFAULT_EXEC_TIMEOUT;
+	n->quiet_from = n->quiet_to = -1;
 	return n;
 }
 

@@ -188,6 +188,7 @@ kw_topic(struct parser *p, const struct keyword *k, void *obj, int line)
 	{ "digest",	kw_duration,	N(digest),	1, NONE }, \
 	{ "retry",	kw_duration,	N(retry),	1, NONE }, \
 	{ "retry-for",	kw_duration,	N(retry_for),	1, NONE }, \
+	{ "quiet",	parse_quiet,	0,		0, NONE }, \
 	{ NULL, NULL, 0, 0, NONE }
 static const struct keyword telegram_kws[] = {
 	{ "token-file",	kw_path,	N(token_file),	0, NONE },

@@ -272,6 +272,9 @@ kw_rule(struct parser *p, const struct keyword *k, void *obj, int line)
 				rule_free(r);
 				return -1;
 			}
+		} else if (lex_peek_word(p, "urgent")) {
+			lex_drop(p);
+			r->urgent = 1;
 		} else if (lex_peek_word(p, "notify")) {
 			lex_drop(p);
 			if (rule_notify(p, r) == -1) {

@@ -118,6 +118,7 @@ int		 kw_duration(struct parser *, const struct keyword *, void *,
 		    int);
 int		 kw_yesno(struct parser *, const struct keyword *, void *, int);
 int		 kw_hours(struct parser *, const struct keyword *, void *, int);
+int		 parse_quiet(struct parser *, const struct keyword *, void *, int);
 int		 kw_count(struct parser *, const struct keyword *, void *, int);
 int		 kw_list(struct parser *, const struct keyword *, void *, int);
 int		 kw_hysteresis(struct parser *, const struct keyword *, void *,

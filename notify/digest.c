@@ -28,6 +28,7 @@ struct window {
 	struct outlist		 held;
 	size_t			 n;
 	struct event		*timer;
+	int			 quiet;		/* held to quiet hours' end */
 };
 
 static struct event_base	*digest_base;
@@ -133,16 +134,58 @@ window_close(evutil_socket_t fd, short ev, void *arg)
 }
 
 /*
- * Hold m in its notifier's window, opening one if none is open.  Returns
- * 0 when held, -1 when m goes out at once (no digest for it).
+ * Seconds until n's quiet hours end, when now is inside them; 0 when it
+ * is not.  The span is in local minutes of its zone, and may go past
+ * midnight (22:00-07:00).
+ */
+static time_t
+quiet_left(const struct notifier *n, time_t now)
+{
+	struct zone	*z;
+	int		 m, from = n->quiet_from, to = n->quiet_to;
+	long		 day;
+
+	if (from < 0 || (z = zone_get(n->quiet_zone ? n->quiet_zone :
+	    "UTC")) == NULL)
+		return 0;
+	m = zone_minute(z, now);
+	day = zone_day(z, now);
+	if (from < to)
+		return m >= from && m < to ? zone_utc(z, day, to) - now : 0;
+	if (m >= from)
+		return zone_utc(z, day + 1, to) - now;
+	return m < to ? zone_utc(z, day, to) - now : 0;
+}
+
+/* Whether m goes through quiet hours: an urgent rule's, a notice. */
+static int
+urgent(const struct outmsg *m)
+{
+	json_t	*o = json_loads(m->alert, 0, NULL);
+	int	 u = o == NULL || json_is_true(json_object_get(o, "urgent")) ||
+		    json_object_get(o, "event") != NULL;
+
+	json_decref(o);
+	return u;
+}
+
+/*
+ * Hold m in its notifier's window, opening one if none is open: for the
+ * notifier's `digest', or until its quiet hours end.  Returns 0 when
+ * held, -1 when m goes out at once.
  */
 int
 digest_hold(struct outmsg *m, const struct notifier *n)
 {
 	struct window	*win;
+	time_t		 quiet;
 
-	if (n == NULL || !DIGESTS(n->type) || m->type != n->type ||
-	    n->digest <= 0 || m->alert == NULL)
+	if (n == NULL || m->type != n->type || m->alert == NULL || m->is_test)
+		return -1;
+	quiet = quiet_left(n, clock_now());
+	if (quiet > 0 && urgent(m))
+		quiet = 0;
+	if (quiet == 0 && (!DIGESTS(n->type) || n->digest <= 0))
 		return -1;
 	TAILQ_FOREACH(win, &windows, entry)
 		if (strcmp(win->notifier, m->notifier) == 0)
@@ -154,9 +197,17 @@ digest_hold(struct outmsg *m, const struct notifier *n)
 		if ((win->timer = evtimer_new(digest_base, window_close,
 		    win)) == NULL)
 			fatalx("evtimer_new");
-		timer_in(win->timer, (double)n->digest);
+		timer_in(win->timer, (double)(quiet > 0 ? quiet : n->digest));
 		TAILQ_INSERT_TAIL(&windows, win, entry);
+		if (quiet > 0)
+			log_info("%s %s: quiet hours; messages are held for "
+			    "%llds, then sent%s", notifier_type_name(n->type),
+			    n->name, (long long)quiet, DIGESTS(n->type) ?
+			    " as one digest" : "");
+	} else if (quiet > 0 && !win->quiet) {
+		timer_in(win->timer, (double)quiet);	/* to their end */
 	}
+	win->quiet |= quiet > 0;
 	TAILQ_INSERT_TAIL(&win->held, m, entry);
 	win->n++;
 	nheld++;
