@@ -160,10 +160,19 @@ struct watch {
 	time_t			 stale;		/* 0: the global value */
 	int			 hours;		/* HOURS_*; -1: the global */
 	const struct exchange	*ex;		/* `exchange'; NULL: found */
+	const char		*from_file;	/* `watch file': its path */
 	const char		*file;
 	int			 line;
 };
 TAILQ_HEAD(watchlist, watch);
+
+/* A file of `watch file "PATH"', as it was read. */
+struct watchfile {
+	char			*path;		/* absolute */
+	struct strlist		 syms;		/* its symbols watched */
+	time_t			 mtime;
+	off_t			 size;
+};
 
 struct config {
 	char			*path;
@@ -195,6 +204,8 @@ struct config {
 	time_t			 heartbeat_every;
 	char			*metrics;	/* "HOST:PORT" or a socket path */
 	struct watchlist	 watches;
+	struct watchfile	*watchfiles;	/* `watch file' */
+	size_t			 nwatchfiles;
 	struct strmap		*watchmap;	/* the watches by symbol */
 	size_t			 nwatches;
 	int			 errors;
@@ -226,6 +237,13 @@ int		 watch_rule_hours(const struct config *, const struct watch *,
 int		 notifier_json(const struct notifier *);
 const char	*notifier_type_name(enum notifier_type);
 int		 notifier_type_from_name(const char *);
+
+/* config/watchfile.c: the symbols of a watchlist file */
+struct stat;
+int		 watchfile_read(const char *, struct strlist *, struct stat *,
+		    char *, size_t);
+int		 watchfile_changed(struct watchfile *, int);
+void		 config_watch_drop(struct config *, struct watch *);
 
 /* config/values.c: the syntax of values, and secret files */
 int		 parse_duration(const char *, time_t *);

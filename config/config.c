@@ -147,6 +147,26 @@ watch_rule_hours(const struct config *conf, const struct watch *w,
 	return w->hours >= 0 ? w->hours : conf->hours;
 }
 
+/* Take watch w out of conf, and free it. */
+void
+config_watch_drop(struct config *conf, struct watch *w)
+{
+	struct rule	*r;
+
+	TAILQ_REMOVE(&conf->watches, w, entry);
+	if (strmap_get(conf->watchmap, w->symbol) == w)
+		strmap_del(conf->watchmap, w->symbol);
+	conf->nwatches--;
+	while ((r = TAILQ_FIRST(&w->rules)) != NULL) {
+		TAILQ_REMOVE(&w->rules, r, entry);
+		rule_free(r);
+	}
+	free(w->symbol);
+	free(w->note);
+	strlist_free(&w->notify);
+	free(w);
+}
+
 /* Whether a webhook's body is JSON, to be filled JSON-escaped. */
 int
 notifier_json(const struct notifier *n)
@@ -208,7 +228,7 @@ config_free(struct config *conf)
 	struct providerconf	*pc;
 	struct notifier		*n;
 	struct watch		*w;
-	struct rule		*r;
+	size_t			 i;
 
 	if (conf == NULL)
 		return;
@@ -236,17 +256,13 @@ config_free(struct config *conf)
 		TAILQ_REMOVE(&conf->notifiers, n, entry);
 		notifier_free(n);
 	}
-	while ((w = TAILQ_FIRST(&conf->watches)) != NULL) {
-		TAILQ_REMOVE(&conf->watches, w, entry);
-		while ((r = TAILQ_FIRST(&w->rules)) != NULL) {
-			TAILQ_REMOVE(&w->rules, r, entry);
-			rule_free(r);
-		}
-		free(w->symbol);
-		free(w->note);
-		strlist_free(&w->notify);
-		free(w);
+	while ((w = TAILQ_FIRST(&conf->watches)) != NULL)
+		config_watch_drop(conf, w);
+	for (i = 0; i < conf->nwatchfiles; i++) {
+		free(conf->watchfiles[i].path);
+		strlist_free(&conf->watchfiles[i].syms);
 	}
+	free(conf->watchfiles);
 	strmap_free(conf->watchmap);
 	strlist_free(&conf->default_notify);
 	strlist_free(&conf->problems);

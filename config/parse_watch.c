@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -399,7 +401,10 @@ read_symbols(struct parser *p, struct strlist *syms, int line)
 			bad = 1;
 		}
 		strmap_put(listed, syms->v[i], syms->v[i]);
-		if ((o = config_watch(p->conf, syms->v[i])) != NULL) {
+		if ((o = config_watch(p->conf, syms->v[i])) != NULL &&
+		    o->from_file != NULL)
+			config_watch_drop(p->conf, o);	/* its own block wins */
+		else if (o != NULL) {
 			lex_error(p, sline, "watch %s: duplicate watch (first at "
 			    "%s:%d)", syms->v[i], o->file, o->line);
 			bad = 1;
@@ -409,8 +414,62 @@ read_symbols(struct parser *p, struct strlist *syms, int line)
 	return bad ? 1 : 0;
 }
 
+/*
+ * watch file "PATH": the symbols of the file (watchfile.c), those
+ * watched by a block of their own left to it; the file recorded in the
+ * configuration, *from its path.  1 when it cannot be read (said).
+ */
+static int
+read_file_symbols(struct parser *p, struct strlist *syms, const char **from,
+    int line)
+{
+	struct strlist		 all = { 0 };
+	struct watchfile	*f;
+	struct stat		 st;
+	char			*s, *path, err[512];
+	size_t			 i, skipped = 0;
+	int			 vline;
+
+	if ((s = read_value(p, "watch file", &vline)) == NULL)
+		return -1;
+	path = lex_relpath(p, s);
+	free(s);
+	if (watchfile_read(path, &all, &st, err, sizeof(err)) == -1) {
+		lex_error(p, vline, "watch file: %s", err);
+		free(path);
+		return 1;
+	}
+	for (i = 0; i < all.n; i++) {
+		if (!symbol_valid(all.v[i])) {
+			if (skipped++ == 0)
+				log_warnx("%s: \"%.40s\" is not a symbol; skipped",
+				    path, all.v[i]);
+			continue;
+		}
+		if (config_watch(p->conf, all.v[i]) == NULL)
+			strlist_add(syms, all.v[i]);
+	}
+	if (skipped > 1)
+		log_warnx("%s: %zu entries that are not symbols skipped", path,
+		    skipped);
+	strlist_free(&all);
+	p->conf->watchfiles = xreallocarray(p->conf->watchfiles,
+	    p->conf->nwatchfiles + 1, sizeof(*p->conf->watchfiles));
+	f = &p->conf->watchfiles[p->conf->nwatchfiles++];
+	memset(f, 0, sizeof(*f));
+	f->path = path;
+	f->mtime = st.st_mtime;
+	f->size = st.st_size;
+	for (i = 0; i < syms->n; i++)
+		strlist_add(&f->syms, syms->v[i]);
+	*from = f->path;
+	if (syms->n == 0)
+		lex_error(p, line, "watch file %s: no symbols to watch", path);
+	return syms->n == 0;
+}
+
 /* The watch of one symbol, with its own copy of the block's rules. */
-static void
+static struct watch *
 watch_add(struct parser *p, const struct watchbody *wb, const char *symbol,
     int line)
 {
@@ -447,6 +506,7 @@ watch_add(struct parser *p, const struct watchbody *wb, const char *symbol,
 	TAILQ_INSERT_TAIL(&p->conf->watches, w, entry);
 	strmap_put(p->conf->watchmap, w->symbol, w);
 	p->conf->nwatches++;
+	return w;
 }
 
 int
@@ -456,6 +516,7 @@ parse_watch(struct parser *p, const struct keyword *k, void *obj,
 	struct watchbody wb;
 	struct strlist	 syms = { 0 };
 	struct rule	*r;
+	const char	*from = NULL;
 	size_t		 i;
 	int		 bad;
 
@@ -463,7 +524,12 @@ parse_watch(struct parser *p, const struct keyword *k, void *obj,
 	TAILQ_INIT(&wb.rules);
 	wb.hysteresis = -1;
 	wb.hours = -1;
-	if ((bad = read_symbols(p, &syms, line)) == -1 ||
+	if (lex_peek_word(p, "file")) {
+		lex_drop(p);
+		bad = read_file_symbols(p, &syms, &from, line);
+	} else
+		bad = read_symbols(p, &syms, line);
+	if (bad == -1 ||
 	    lex_open_block(p, "watch") == -1) {
 		strlist_free(&syms);
 		return -1;
@@ -476,7 +542,7 @@ parse_watch(struct parser *p, const struct keyword *k, void *obj,
 	if (!bad && TAILQ_EMPTY(&wb.rules))
 		lex_error(p, line, "watch %s: no rules", syms.v[0]);
 	for (i = 0; !bad && i < syms.n; i++)
-		watch_add(p, &wb, syms.v[i], line);
+		watch_add(p, &wb, syms.v[i], line)->from_file = from;
 	while ((r = TAILQ_FIRST(&wb.rules)) != NULL) {
 		TAILQ_REMOVE(&wb.rules, r, entry);
 		rule_free(r);

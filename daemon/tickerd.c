@@ -33,6 +33,7 @@
 #define TICKERD_CONF	SYSCONFDIR "/tickerd/tickerd.conf"
 
 #define STOP_GRACE	2	/* seconds for deliveries in flight at exit */
+#define WATCHFILE_LOOK	10	/* seconds between looks at watch files */
 
 /* What the command line asked for. */
 struct args {
@@ -60,6 +61,7 @@ static int			 stopping;
 static time_t			 stop_time;
 static int			 finished;	/* the loop has returned */
 static struct event		*tick_ev;	/* the watchdog, a stop */
+static struct event		*files_ev;	/* looks at the watch files */
 static struct event		*status_ev;	/* STATUS=, when it changes */
 static long			 watchdog_usec;
 static struct control_info	 info;
@@ -166,6 +168,56 @@ reconfigure(struct config *c)
 	}
 }
 
+/*
+ * The symbols of list a that list b has not (nor, when c is given, a
+ * watch of c), "X, Y" cut to out.
+ */
+static size_t
+missing(const struct strlist *a, const struct strlist *b,
+    const struct config *c, char *out, size_t len)
+{
+	size_t	 i, n = 0, at = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < a->n; i++) {
+		if ((b != NULL && strlist_has(b, a->v[i])) ||
+		    (c != NULL && config_watch(c, a->v[i]) != NULL))
+			continue;
+		if (at < len)
+			at += (size_t)snprintf(out + at, len - at, "%s%s",
+			    n > 0 ? ", " : "", a->v[i]);
+		n++;
+	}
+	if (at >= len && len > 4)
+		memcpy(out + len - 4, "...", 4);
+	return n;
+}
+
+/* What a reload changed in each `watch file': the symbols added, dropped. */
+static void
+watchfiles_said(const struct config *old, const struct config *new)
+{
+	const struct watchfile	*o, *f;
+	char			 added[512], dropped[512];
+	size_t			 i, k, na, nd;
+
+	for (i = 0; i < new->nwatchfiles; i++) {
+		f = &new->watchfiles[i];
+		for (o = NULL, k = 0; k < old->nwatchfiles; k++)
+			if (strcmp(old->watchfiles[k].path, f->path) == 0)
+				o = &old->watchfiles[k];
+		na = missing(&f->syms, o ? &o->syms : NULL, NULL, added,
+		    sizeof(added));
+		nd = o ? missing(&o->syms, &f->syms, new, dropped,
+		    sizeof(dropped)) : 0;
+		if (na > 0 || nd > 0)
+			log_info("watch file %s: %zu symbols; %zu added%s%s, "
+			    "%zu dropped%s%s", f->path, f->syms.n, na, na ? ": " :
+			    "", na ? added : "", nd, nd ? ": " : "", nd ? dropped :
+			    "");
+	}
+}
+
 /* Re-read every file; swap the new configuration in only if it is valid. */
 static int
 reload(void *arg)
@@ -208,6 +260,7 @@ reload(void *arg)
 		log_warnx("reload: the state could not be saved");
 	if ((pipeline = pipeline_start(base, conf, &po)) == NULL)
 		fatalx("reload: cannot start polling");
+	watchfiles_said(old, conf);
 	config_free(old);
 	TAILQ_FOREACH(w, &conf->watches, entry)
 		TAILQ_FOREACH(r, &w->rules, entry)
@@ -388,7 +441,8 @@ check_only(const struct args *a)
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
-	printf("configuration OK\n");
+	printf("configuration OK: %zu watched symbol%s\n", conf->nwatches,
+	    conf->nwatches == 1 ? "" : "s");
 	return 0;
 }
 
@@ -444,6 +498,23 @@ once_failed(const struct pipeline *L)
 	return n > 0 || undelivered > 0;
 }
 
+/* A `watch file' changed on disk: read the configuration again. */
+static void
+watchfiles_look(evutil_socket_t fd, short ev, void *arg)
+{
+	size_t		 i;
+
+	if (stopping || conf == NULL)
+		return;
+	for (i = 0; i < conf->nwatchfiles; i++)
+		if (watchfile_changed(&conf->watchfiles[i], 1)) {
+			log_info("watch file %s changed: reloading",
+			    conf->watchfiles[i].path);
+			(void)reload(NULL);	/* a failed one: once a change */
+			return;
+		}
+}
+
 /* Start everything, run the loop; the exit status of the run. */
 static int
 run(const struct args *a)
@@ -456,6 +527,12 @@ run(const struct args *a)
 
 	if (!a->once && watchdog_usec > 0)
 		timer_in(tick_ev, (double)watchdog_usec / 2e6);
+	if (!exit_when_idle) {
+		if ((files_ev = event_new(base, -1, EV_PERSIST, watchfiles_look,
+		    NULL)) == NULL)
+			fatalx("event_new");
+		timer_in(files_ev, WATCHFILE_LOOK);
+	}
 	reconfigure(conf);
 	if (!a->once && a->replay == NULL)
 		control_start(base, conf, &hooks);
@@ -561,6 +638,8 @@ main(int argc, char *argv[])
 	notify_free();
 	store_close(conf);
 	event_free(tick_ev);
+	if (files_ev != NULL)
+		event_free(files_ev);
 	event_free(status_ev);
 	status_ev = NULL;
 	for (size_t i = 0; i < 3; i++)
