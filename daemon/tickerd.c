@@ -441,8 +441,10 @@ check_only(const struct args *a)
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
-	printf("configuration OK: %zu watched symbol%s\n", conf->nwatches,
-	    conf->nwatches == 1 ? "" : "s");
+	printf("configuration OK\n");
+	if (a->verbose > 0)
+		printf("%zu watched symbol%s\n", conf->nwatches,
+		    conf->nwatches == 1 ? "" : "s");
 	return 0;
 }
 

@@ -23,8 +23,8 @@ control none
 watch file "tv.txt" { above 100 }
 watch S7 { above 40 }
 END
-check "-n: 500 symbols from the export" sh -c "'$TICKERD' -n -f \
-    '$T/tickerd.conf' 2>&1 | grep -q 'configuration OK: 500 watched symbols'"
+check "-n: 500 symbols from the export" sh -c "'$TICKERD' -n -v -f \
+    '$T/tickerd.conf' 2>&1 | grep -q '^500 watched symbols'"
 start_tickerd "$T/tickerd.conf" "$T/err"
 wait_for 15 grep -q 'starting: 500 watched symbols' "$T/err"
 check "500 symbols watched" grep -q 'starting: 500 watched symbols' "$T/err"
@@ -56,9 +56,9 @@ control none
 watch file "list.txt" { above 1 }
 watch file "quotes.csv" { below 1 }
 END
-"$TICKERD" -n -f "$T/shapes.conf" > "$T/shapes.out" 2>&1
+"$TICKERD" -n -v -f "$T/shapes.conf" > "$T/shapes.out" 2>&1
 check "a list with comments and a Yahoo CSV: 4 symbols, CALX once" \
-    grep -q '4 watched symbols' "$T/shapes.out"
+    grep -q '^4 watched symbols' "$T/shapes.out"
 printf 'watch file "nothere.txt" { above 1 }\n' > "$T/bad.conf"
 check "a missing file is FILE:LINE" sh -c "'$TICKERD' -n -f '$T/bad.conf' \
     2>&1 | grep -q 'bad.conf:1: watch file: .*nothere.txt: No such file'"
