@@ -264,6 +264,8 @@ struct alert {
 	int			 late;		/* fired while the state
 						 * directory was full */
 	int			 urgent;	/* its rule's `urgent' */
+	const char		*msg_id;	/* its message's, for {{id}}
+						   (not owned); NULL: none */
 };
 void		 alert_init(struct alert *, const char *, const char *,
 		    const struct rule *, const struct quote *,

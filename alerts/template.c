@@ -17,7 +17,7 @@
 
 static const char *const names[] = {
 	"symbol", "price", "change_pct", "rule", "threshold", "high52",
-	"low52", "time", "note", "message", "currency",
+	"low52", "time", "note", "message", "currency", "id",
 };
 #define NNAMES	(sizeof(names) / sizeof(names[0]))
 
@@ -124,6 +124,7 @@ value_of(int k, const struct alert *a, char *out, size_t len)
 	case 6: num(a->quote.low52, out, len); break;
 	case 7: fmt_time(a->time, FMT_ISO, out, len); break;
 	case 9: alert_line(a, out, len); break;
+	case 11: snprintf(out, len, "%s", a->msg_id ? a->msg_id : ""); break;
 	default: snprintf(out, len, "%s", a->quote.currency); break;
 	}
 }

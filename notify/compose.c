@@ -52,7 +52,8 @@ void
 notify_compose(struct outmsg *m, const struct notifier *n,
     const struct alert *a, size_t na, const char *msgid)
 {
-	char	 id[512], line[512], *from;
+	char		 id[512], line[512], *from;
+	struct alert	 with_id;
 
 	switch (n->type) {
 	case NOTIFIER_EXEC:
@@ -60,9 +61,12 @@ notify_compose(struct outmsg *m, const struct notifier *n,
 		buf_puts(&m->payload, "\n");
 		break;
 	case NOTIFIER_WEBHOOK:
-		if (n->body != NULL)
-			template_render(&m->payload, n->body, a,
+		if (n->body != NULL) {
+			with_id = *a;	/* {{id}}: the message's, stable */
+			with_id.msg_id = m->id;
+			template_render(&m->payload, n->body, &with_id,
 			    notifier_json(n));
+		}
 		else
 			buf_puts(&m->payload, m->alert);
 		break;

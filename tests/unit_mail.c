@@ -310,6 +310,17 @@ START_TEST(test_template)
 	ck_assert_str_eq(b.data, "CALX||alert CALX above 44.53: price 45.12 USD "
 	    "(+3.2% today)|say \"buy\" <b>now</b> & C:\\tmp\nline two\t\x01|"
 	    "{{x}}");
+	/* {{id}}: the message's, empty outside one */
+	b.len = 0;
+	template_render(&b, "[{{id}}]", &a, 0);
+	buf_add(&b, "", 1);
+	ck_assert_str_eq(b.data, "[]");
+	b.len = 0;
+	a.msg_id = "CALX-1772480400-42-1-0";
+	template_render(&b, "{{id}}", &a, 1);
+	buf_add(&b, "", 1);
+	ck_assert_str_eq(b.data, "CALX-1772480400-42-1-0");
+	a.msg_id = NULL;
 	/* the configuration is told what is unknown, and what is known */
 	ck_assert_int_eq(template_check("{{symbol}} {{price}}", err,
 	    sizeof(err)), 0);
