@@ -295,6 +295,9 @@ alert_subject(const struct alert *a, char *out, size_t len)
 		snprintf(out, len, "%s closed at %s%s, below %s", a->symbol,
 		    price, day, val);
 		break;
+	case RULE_WHEN:
+		snprintf(out, len, "%s %s: %s", a->symbol, price, a->rule_text);
+		break;
 	default:
 		trader_subject(a, price, out, len);
 		break;
@@ -364,6 +367,10 @@ alert_describe(const struct alert *a, char *out, size_t len)
 	case RULE_CLOSE_BELOW:
 		snprintf(out, len, "%s closed at %s%s (threshold %s).",
 		    a->symbol, price, day, thr);
+		break;
+	case RULE_WHEN:
+		snprintf(out, len, "%s at %s: %s.", a->symbol, price,
+		    a->rule_text);
 		break;
 	default:
 		trader_describe(a, out, len);

@@ -38,8 +38,9 @@ enum rule_kind {
 	RULE_TRAILING,		/* trailing-stop P% */
 	RULE_MOVE_IN,		/* move P% in D */
 	RULE_EARNINGS,		/* earnings in Nd */
+	RULE_WHEN,		/* when TERM and|or TERM ... (when.c) */
 };
-#define RULE_KIND_LAST	RULE_EARNINGS
+#define RULE_KIND_LAST	RULE_WHEN
 enum { MA_SMA, MA_EMA };
 enum { PHASE_NEW, PHASE_WAITING, PHASE_ARMED };	/* of a cross rule */
 
@@ -182,6 +183,9 @@ struct rule {
 	int			 urgent;	/* through quiet hours */
 	struct strlist		*notify;	/* `notify' after it; NULL:
 						   the watch's notifiers */
+	struct rule		**terms;	/* `when': its terms */
+	int			*ors;		/* an `or' before term i */
+	size_t			 nterms;
 	char			*text;		/* "above 44.53" */
 	char			*id;		/* identity: text [+ " once"] */
 	char			*valtext;	/* "44.53" as written */
@@ -216,6 +220,20 @@ const char	*rule_verdict_name(enum verdict);
 int		 rule_expired(const struct rule *, struct rule_state *,
 		    const struct exchange *, time_t);
 double		 rule_change_pct(const struct quote *);
+
+/* alerts/when.c: conditions together */
+int		 rule_rearmed(const struct rule *, const struct quote *,
+		    const struct symref *, const struct rule_state *, double);
+int		 when_term_ok(enum rule_kind);
+int		 when_condition(const struct rule *, const struct quote *,
+		    const struct symref *, const struct rule_state *, int *);
+int		 when_rearmed(const struct rule *, const struct quote *,
+		    const struct symref *, const struct rule_state *, double);
+void		 when_band(const struct rule *, const struct rule_state *,
+		    const struct quote *, const struct symref *, double,
+		    double *, double *);
+void		 when_copy(const struct rule *, struct rule *);
+int		 when_needs_daily(const struct rule *);
 
 /* alerts/trader.c: the rules on the daily history */
 struct alert;

@@ -238,6 +238,9 @@ rule_band(const struct rule *r, const struct rule_state *st,
 	if (!st->fired)
 		h = 0;		/* its level, where it fires */
 	switch (r->kind) {
+	case RULE_WHEN:
+		when_band(r, st, q, ref, h, lo, hi);
+		return;
 	case RULE_MOVE:
 		if (!isfinite(p) || p <= 0)
 			return;
@@ -278,6 +281,8 @@ rule_condition(const struct rule *r, const struct quote *q,
 
 	if (trader_rule(r->kind))
 		return trader_condition(r, q, ref, st, known);
+	if (r->kind == RULE_WHEN)
+		return when_condition(r, q, ref, st, known);
 	t = level(r, q, ref);
 	*known = 1;
 	switch (r->kind) {
@@ -341,12 +346,14 @@ session_ref(const struct rule *r, const struct quote *q,
 }
 
 /* Whether a fired rule's condition is false beyond the band h. */
-static int
+int
 rule_rearmed(const struct rule *r, const struct quote *q,
     const struct symref *ref, const struct rule_state *st, double h)
 {
 	double	 t, c, sr;
 
+	if (r->kind == RULE_WHEN)
+		return when_rearmed(r, q, ref, st, h);
 	/* a new session with a new reference re-arms session rules */
 	sr = session_ref(r, q, ref);
 	if (isfinite(sr) && isfinite(st->session_ref) &&
@@ -467,6 +474,7 @@ rule_kind_name(enum rule_kind k)
 	case RULE_TRAILING: return "trailing-stop";
 	case RULE_MOVE_IN: return "move-in";
 	case RULE_EARNINGS: return "earnings";
+	case RULE_WHEN: return "when";
 	}
 	return "?";
 }
@@ -482,6 +490,10 @@ rule_free(struct rule *r)
 		strlist_free(r->notify);
 		free(r->notify);
 	}
+	while (r->nterms > 0)
+		rule_free(r->terms[--r->nterms]);
+	free(r->terms);
+	free(r->ors);
 	free(r);
 }
 

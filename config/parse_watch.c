@@ -174,6 +174,8 @@ rule_close(struct parser *p, const char *kw, int line)
 	return r;
 }
 
+static struct rule	*rule_when(struct parser *, const char *, int);
+
 static const struct {
 	const char	*name;
 	struct rule	*(*read)(struct parser *, const char *, int);
@@ -185,8 +187,74 @@ static const struct {
 	{ "sma", rule_ma_cross }, { "ema", rule_ma_cross },
 	{ "rsi", rule_rsi }, { "volume", rule_volume },
 	{ "gap", rule_percent }, { "trailing-stop", rule_percent },
-	{ "earnings", rule_earnings },
+	{ "earnings", rule_earnings }, { "when", rule_when },
 };
+
+/*
+ * when TERM and TERM [or TERM ...]: its terms, each a rule read by its
+ * own reader, `and' binding tighter than `or' (when.c).
+ */
+static struct rule *
+rule_when(struct parser *p, const char *kw, int line)
+{
+	struct rule	*r = rule_new(p, RULE_WHEN, NAN, "", line), *t;
+	struct buf	 text = { 0 };
+	char		*w;
+	size_t		 k;
+	int		 vline, or = 0;
+
+	buf_puts(&text, "when");
+	for (;;) {
+		if ((w = read_value(p, "when", &vline)) == NULL)
+			goto bad;
+		for (k = 0; k < sizeof(rule_kws) / sizeof(rule_kws[0]); k++)
+			if (strcmp(rule_kws[k].name, w) == 0)
+				break;
+		if (k == sizeof(rule_kws) / sizeof(rule_kws[0])) {
+			lex_error(p, vline, "when: \"%s\" is not a rule", w);
+			free(w);
+			goto bad;
+		}
+		t = rule_kws[k].read(p, w, vline);
+		free(w);
+		if (t == NULL)
+			goto bad;
+		if (!when_term_ok(t->kind)) {
+			lex_error(p, vline, "when: %s cannot be a term (crosses "
+			    "and trailing stops keep a state of their own)",
+			    t->text);
+			rule_free(t);
+			goto bad;
+		}
+		r->terms = xreallocarray(r->terms, r->nterms + 1,
+		    sizeof(*r->terms));
+		r->ors = xreallocarray(r->ors, r->nterms + 1, sizeof(*r->ors));
+		r->ors[r->nterms] = or;
+		r->terms[r->nterms++] = t;
+		buf_printf(&text, " %s%s", r->nterms == 1 ? "" : or ? "or " :
+		    "and ", t->text);
+		if (lex_peek_word(p, "and"))
+			or = 0;
+		else if (lex_peek_word(p, "or"))
+			or = 1;
+		else
+			break;
+		lex_drop(p);
+	}
+	if (r->nterms < 2) {
+		lex_error(p, line, "when: wants two terms or more, joined by "
+		    "and or or");
+		goto bad;
+	}
+	buf_add(&text, "", 1);
+	r->text = xstrdup(text.data);
+	buf_free(&text);
+	return r;
+ bad:
+	buf_free(&text);
+	rule_free(r);
+	return NULL;
+}
 
 /*
  * until DATE[THH:MM] (through that day, or to that minute, in the local
@@ -348,7 +416,7 @@ static const struct keyword watch_kws[] = {
 	{ "close", RULE(6) }, { "cross", RULE(7) }, { "sma", RULE(8) },
 	{ "ema", RULE(9) }, { "rsi", RULE(10) }, { "volume", RULE(11) },
 	{ "gap", RULE(12) }, { "trailing-stop", RULE(13) },
-	{ "earnings", RULE(14) },
+	{ "earnings", RULE(14) }, { "when", RULE(15) },
 	{ "note",	kw_string,	WB(note),	0, { 0 } },
 	{ "cooldown",	kw_duration,	WB(cooldown),	0, { 0 } },
 	{ "notify",	kw_notify,	0,		0, { 0 } },
@@ -486,6 +554,9 @@ watch_add(struct parser *p, const struct watchbody *wb, const char *symbol,
 		nr->text = xstrdup(r->text);
 		nr->id = xstrdup(r->id);
 		nr->valtext = xstrdup(r->valtext);
+		nr->terms = NULL;
+		nr->ors = NULL;
+		when_copy(r, nr);
 		if (r->notify != NULL) {
 			nr->notify = xcalloc(1, sizeof(*nr->notify));
 			for (j = 0; j < r->notify->n; j++)

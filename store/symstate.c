@@ -134,7 +134,8 @@ match_daily(struct symstate *ss, const struct watch *w)
 	int			 need = 0, ticks = 0, earn = 0, rules;
 
 	TAILQ_FOREACH(r, &w->rules, entry) {
-		need |= trader_rule(r->kind);
+		need |= trader_rule(r->kind) ||
+		    (r->kind == RULE_WHEN && when_needs_daily(r));
 		ticks |= r->kind == RULE_MOVE_IN;
 		earn |= r->kind == RULE_EARNINGS;
 	}

@@ -1,0 +1,39 @@
+#!/bin/sh
+# when TERM and TERM [or TERM] (issue 35) on a replay: it fires exactly
+# where an independent computation (tests/when_rules.py) says, and
+# re-arms as documented; bad combinations are FILE:LINE errors.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+$PY "$SRCDIR/tests/when_rules.py" "$T/q.csv" "$T/expect" ||
+    { fail "when_rules.py"; finish; }
+cat > "$T/tickerd.conf" <<END
+control none
+state-dir memory
+hysteresis 0%
+watch A { when above 50 and move 3% }
+watch B { when below 40 or above 60 }
+watch C { when above 45 and below 55 or move 6% }
+END
+"$TICKERD" -d --once --replay "$T/q.csv" -f "$T/tickerd.conf" \
+    >"$T/out" 2>"$T/err"
+sed -n 's/^alert \([ABC]\) \(when .*\): price \([0-9.]*\) .*/\1 \2 \3/p' \
+    "$T/err" > "$T/got"
+check "alerts fired ($(wc -l < "$T/got"), expected $(wc -l < "$T/expect"))" \
+    test "$(wc -l < "$T/expect")" -gt 10
+check "exactly where the independent computation says" \
+    cmp "$T/got" "$T/expect"
+[ -n "${KEEP:-}" ] && diff "$T/got" "$T/expect" | head
+check "the alert names the terms" grep -q \
+    '^alert A when above 50 and move 3%: price' "$T/err"
+
+bad() {	# DESCRIPTION BODY EXPECTED
+	printf 'watch X { %s }\n' "$2" > "$T/bad.conf"
+	check "$1" sh -c "'$TICKERD' -n -f '$T/bad.conf' 2>&1 | grep -q '$3'"
+}
+bad "one term is not enough" "when above 50" \
+    'bad.conf:1: when: wants two terms or more'
+bad "a cross is not a term" "when above 50 and cross above sma 50" \
+    'when: cross above sma 50 cannot be a term'
+bad "a word that is no rule" "when above 50 and soon" \
+    'when: "soon" is not a rule'
+finish
