@@ -161,10 +161,24 @@ struct watch {
 	int			 hours;		/* HOURS_*; -1: the global */
 	const struct exchange	*ex;		/* `exchange'; NULL: found */
 	const char		*from_file;	/* `watch file': its path */
+	int			 wants_daily;	/* a screen of it reads the
+						   daily history */
 	const char		*file;
 	int			 line;
 };
 TAILQ_HEAD(watchlist, watch);
+
+/* A screen: symbols judged together by one condition (parse_screen.c). */
+#define DEFAULT_SCREEN_EVERY	3600	/* seconds between its messages */
+struct screen {
+	char			*name;
+	struct strlist		 symbols;
+	struct rule		*cond;		/* RULE_WHEN, one term or more */
+	struct strlist		 notify;	/* empty: the default */
+	time_t			 every;
+	const char		*file;
+	int			 line;
+};
 
 /* A file of `watch file "PATH"', as it was read. */
 struct watchfile {
@@ -206,6 +220,8 @@ struct config {
 	struct watchlist	 watches;
 	struct watchfile	*watchfiles;	/* `watch file' */
 	size_t			 nwatchfiles;
+	struct screen		*screens;
+	size_t			 nscreens;
 	struct strmap		*watchmap;	/* the watches by symbol */
 	size_t			 nwatches;
 	int			 errors;

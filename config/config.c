@@ -263,6 +263,14 @@ config_free(struct config *conf)
 		strlist_free(&conf->watchfiles[i].syms);
 	}
 	free(conf->watchfiles);
+	for (i = 0; i < conf->nscreens; i++) {
+		free(conf->screens[i].name);
+		strlist_free(&conf->screens[i].symbols);
+		strlist_free(&conf->screens[i].notify);
+		if (conf->screens[i].cond != NULL)
+			rule_free(conf->screens[i].cond);
+	}
+	free(conf->screens);
 	strmap_free(conf->watchmap);
 	strlist_free(&conf->default_notify);
 	strlist_free(&conf->problems);

@@ -170,6 +170,7 @@ static const struct keyword top_kws[] = {
 	{ "provider",	parse_provider,	0,		0, { 0 } },
 	{ "notifier",	parse_notifier,	0,		0, { 0 } },
 	{ "watch",	parse_watch,	0,		0, { 0 } },
+	{ "screen",	parse_screen,	0,		0, { 0 } },
 	{ "include",	parse_include,	0,		0, { 0 } },
 	{ "poll",	kw_duration,	C(poll),	1, { 0 } },
 	{ "timeout",	kw_duration,	C(timeout),	1, { 0 } },

@@ -197,6 +197,16 @@ static const struct {
 static struct rule *
 rule_when(struct parser *p, const char *kw, int line)
 {
+	return parse_when(p, line, 2);
+}
+
+/*
+ * The terms of a `when' (min of them at least; a screen takes one), as a
+ * rule of kind RULE_WHEN; NULL after saying why.
+ */
+struct rule *
+parse_when(struct parser *p, int line, size_t min)
+{
 	struct rule	*r = rule_new(p, RULE_WHEN, NAN, "", line), *t;
 	struct buf	 text = { 0 };
 	char		*w;
@@ -241,7 +251,7 @@ rule_when(struct parser *p, const char *kw, int line)
 			break;
 		lex_drop(p);
 	}
-	if (r->nterms < 2) {
+	if (r->nterms < min) {
 		lex_error(p, line, "when: wants two terms or more, joined by "
 		    "and or or");
 		goto bad;
@@ -534,6 +544,28 @@ read_file_symbols(struct parser *p, struct strlist *syms, const char **from,
 	if (syms->n == 0)
 		lex_error(p, line, "watch file %s: no symbols to watch", path);
 	return syms->n == 0;
+}
+
+static struct watch	*watch_add(struct parser *, const struct watchbody *,
+			    const char *, int);
+
+/*
+ * A watch of symbol without rules, for what polls it only for another
+ * (a screen, whose name from is): a block of its own replaces it.
+ */
+void
+parse_watch_bare(struct parser *p, const char *symbol, const char *from,
+    int line)
+{
+	struct watchbody	 wb;
+
+	if (config_watch(p->conf, symbol) != NULL)
+		return;
+	memset(&wb, 0, sizeof(wb));
+	TAILQ_INIT(&wb.rules);
+	wb.hysteresis = -1;
+	wb.hours = -1;
+	watch_add(p, &wb, symbol, line)->from_file = from;
 }
 
 /* The watch of one symbol, with its own copy of the block's rules. */

@@ -119,6 +119,11 @@ int		 kw_duration(struct parser *, const struct keyword *, void *,
 int		 kw_yesno(struct parser *, const struct keyword *, void *, int);
 int		 kw_hours(struct parser *, const struct keyword *, void *, int);
 int		 parse_quiet(struct parser *, const struct keyword *, void *, int);
+struct rule	*parse_when(struct parser *, int, size_t);
+void		 parse_watch_bare(struct parser *, const char *, const char *,
+		    int);
+int		 parse_screen(struct parser *, const struct keyword *, void *,
+		    int);
 int		 kw_count(struct parser *, const struct keyword *, void *, int);
 int		 kw_list(struct parser *, const struct keyword *, void *, int);
 int		 kw_hysteresis(struct parser *, const struct keyword *, void *,

@@ -325,6 +325,14 @@ const struct feedhealth *health_feed_at(size_t);
 unsigned long	 health_alerts(int);
 
 /* daemon/notice.c: problem notices, made and committed; the heartbeat */
+int		 notice_screen(struct config *, const struct screen *,
+		    const char *, const char *);
+/* daemon/screen.c: screens, judged and reported */
+void		 screen_start(struct event_base *, struct config *);
+void		 screen_reconfigure(struct config *);
+void		 screen_stop(void);
+void		 screen_quote(const char *, const struct quote *,
+		    const struct symref *);
 int		 notice_announce(struct config *, const char *, const char *,
 		    const char *, time_t, int, const char *, const char *);
 void		 notice_forget(struct config *, const char *);

@@ -432,6 +432,8 @@ judge_quote(struct judge *J, struct watch *w, struct symstate *ss,
 		return;
 	}
 	alerts = run_rules(J, w, ss, q, now, &na, &changed);
+	if (J->conf->nscreens > 0 && !market_extended(q))
+		screen_quote(w->symbol, q, &ss->ref);
 	if (na > 0) {
 		/* only what fires is kept for the commit */
 		h = xcalloc(1, sizeof(*h));

@@ -59,7 +59,8 @@ notice_messages(struct config *conf, const char *key, const char *exclude,
 			continue;
 		snprintf(id, sizeof(id), "problem-%08x-%lld-%s-%zu",
 		    key_hash(key), (long long)since, end ? "end" : "start", k);
-		m = notify_notice(n, id, key, end, subject, text, now);
+		m = notify_notice(n, id, end ? "problem-end" : "problem", key,
+		    subject, text, now);
 		m->in_memory = memory;
 		if (!memory && outbox_stage(m) == -1) {
 			outmsg_free(m);
@@ -122,6 +123,51 @@ notice_announce(struct config *conf, const char *key, const char *kind,
 	}
 	if (!end)
 		heartbeat_fail();
+	return 0;
+}
+
+/*
+ * A screen's message (screen.c) through its notifiers, or the default
+ * ones: staged, committed, sent, as a notice.  -1 when it must wait (a
+ * commit under way).
+ */
+int
+notice_screen(struct config *conf, const struct screen *s,
+    const char *subject, const char *text)
+{
+	const struct strlist	*names = s->notify.n > 0 ? &s->notify :
+				    &conf->default_notify;
+	const struct notifier	*n;
+	struct outlist		 msgs = TAILQ_HEAD_INITIALIZER(msgs);
+	struct outmsg		*m;
+	char			 id[160];
+	size_t			 i;
+	time_t			 now = clock_now();
+
+	if (journal_mark() != 0)
+		return -1;
+	for (i = 0; i < names->n; i++) {
+		if ((n = config_notifier(conf, names->v[i])) == NULL)
+			continue;
+		snprintf(id, sizeof(id), "screen-%08x-%lld-%zu",
+		    key_hash(s->name), (long long)now, i);
+		m = notify_notice(n, id, "screen", s->name, subject, text, now);
+		if (outbox_stage(m) == -1) {
+			outmsg_free(m);
+			continue;
+		}
+		TAILQ_INSERT_TAIL(&msgs, m, entry);
+	}
+	if (store_commit(conf) == -1)
+		log_warnx("screen message \"%s\" could not be made durable; "
+		    "sent from memory", subject);
+	log_info("%s", subject);
+	if (TAILQ_EMPTY(&msgs))
+		log_warnx("%s: no notifier to send it (notify)", subject);
+	while ((m = TAILQ_FIRST(&msgs)) != NULL) {
+		TAILQ_REMOVE(&msgs, m, entry);
+		notify_queue(m);
+	}
 	return 0;
 }
 

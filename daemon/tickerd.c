@@ -163,6 +163,7 @@ reconfigure(struct config *c)
 	control_reconfigure(c);
 	if (!exit_when_idle) {
 		health_reconfigure(c);
+		screen_reconfigure(c);
 		heartbeat_reconfigure(c);
 		metrics_reconfigure(c);
 	}
@@ -540,6 +541,7 @@ run(const struct args *a)
 		control_start(base, conf, &hooks);
 	if (!exit_when_idle) {
 		health_start(base, conf);
+		screen_start(base, conf);
 		heartbeat_start(base);
 		metrics_start(base, conf);
 		heartbeat_reconfigure(conf);
@@ -633,6 +635,7 @@ main(int argc, char *argv[])
 	metrics_stop();
 	heartbeat_stop();
 	health_stop();
+	screen_stop();
 	ws_shutdown();
 	net_shutdown();
 	children_shutdown();

@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "lib/lib.h"
@@ -139,23 +140,26 @@ notice_mail(struct outmsg *m, const struct notifier *n, const char *subject,
 }
 
 /*
- * The message of a problem notice through notifier n: a mail, a syslog
- * line, a push, or for a webhook a JSON object {"event": "problem" or
- * "problem-end", "problem": key, "subject", "text", "time"} (or its
- * body template, filled from the notice as from an alert).
+ * The message of a notice through notifier n: a mail, a syslog line, a
+ * push, or for a webhook a JSON object {"event": "problem",
+ * "problem-end" or "screen", "problem" or "screen": key, "subject",
+ * "text", "time"} (or its body template, filled from the notice as from
+ * an alert).
  */
 struct outmsg *
-notify_notice(const struct notifier *n, const char *id, const char *key,
-    int end, const char *subject, const char *text, time_t now)
+notify_notice(const struct notifier *n, const char *id, const char *event,
+    const char *key, const char *subject, const char *text, time_t now)
 {
-	struct outmsg	*m = outmsg_alone(id, n, "problem", now);
+	int		 screen = strcmp(event, "screen") == 0;
+	struct outmsg	*m = outmsg_alone(id, n, screen ? "screen" : "problem",
+			    now);
 	struct alert	 a;
 	json_t		*j;
 
 	xasprintf(&m->subject, "tickerd: %s", subject);
 	alert_notice(&a, m->subject, text, now);
-	j = json_pack("{s:s, s:o, s:o, s:o, s:I}", "event", end ?
-	    "problem-end" : "problem", "problem", jtext(key), "subject",
+	j = json_pack("{s:s, s:o, s:o, s:o, s:I}", "event", event,
+	    screen ? "screen" : "problem", jtext(key), "subject",
 	    jtext(subject), "text", jtext(text), "time", (json_int_t)now);
 	m->alert = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
 	json_decref(j);

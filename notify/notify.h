@@ -38,7 +38,8 @@ void		 notify_compose(struct outmsg *, const struct notifier *,
 struct outmsg	*notify_message(const struct notifier *,
 		    const struct alert *, const char *, const char *, time_t);
 struct outmsg	*notify_notice(const struct notifier *, const char *,
-		    const char *, int, const char *, const char *, time_t);
+		    const char *, const char *, const char *, const char *,
+		    time_t);
 
 /* notify/queue.c: the delivery queue; a watcher hears of a notifier that
  * failed for good (why, with what to fix; NULL: it delivers again) and of

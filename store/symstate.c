@@ -139,6 +139,7 @@ match_daily(struct symstate *ss, const struct watch *w)
 		ticks |= r->kind == RULE_MOVE_IN;
 		earn |= r->kind == RULE_EARNINGS;
 	}
+	need |= w->wants_daily;		/* a screen's indicators */
 	rules = need;
 	need |= review_pending(ss->symbol);	/* what follows its alerts */
 	if (!need) {
