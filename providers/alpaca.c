@@ -152,13 +152,8 @@ alpaca_map(const char *sym, char *out, size_t outlen)
 static size_t
 alpaca_hello(const char *key, const char *secret, struct buf *msg)
 {
-	json_t	*o = json_pack("{s:s, s:s, s:s}", "action", "auth", "key",
-		    key ? key : "", "secret", secret ? secret : "");
-	char	*s = json_dumps(o, JSON_COMPACT);
-
-	buf_puts(msg, s);
-	free(s);
-	json_decref(o);
+	feed_put_json(json_pack("{s:s, s:s, s:s}", "action", "auth", "key",
+	    key ? key : "", "secret", secret ? secret : ""), msg);
 	return 1;
 }
 
@@ -167,7 +162,6 @@ alpaca_subscribe(const char *const *syms, size_t n, const char *key,
     struct buf *msg)
 {
 	json_t	*o, *a = json_array();
-	char	*s;
 	size_t	 i;
 
 	if (n > SUBSCRIBE_MAX)
@@ -175,10 +169,7 @@ alpaca_subscribe(const char *const *syms, size_t n, const char *key,
 	for (i = 0; i < n; i++)
 		json_array_append_new(a, json_string(syms[i]));
 	o = json_pack("{s:s, s:o}", "action", "subscribe", "trades", a);
-	s = json_dumps(o, JSON_COMPACT);
-	buf_puts(msg, s);
-	free(s);
-	json_decref(o);
+	feed_put_json(o, msg);
 	return n;
 }
 

@@ -94,17 +94,13 @@ coinbase_subscribe(const char *const *syms, size_t n, const char *key,
     struct buf *msg)
 {
 	json_t	*o, *a = json_array();
-	char	*s;
 	size_t	 i;
 
 	for (i = 0; i < n; i++)
 		json_array_append_new(a, json_string(syms[i]));
 	o = json_pack("{s:s, s:o, s:[s, s]}", "type", "subscribe",
 	    "product_ids", a, "channels", "ticker", "heartbeat");
-	s = json_dumps(o, JSON_COMPACT);
-	buf_puts(msg, s);
-	free(s);
-	json_decref(o);
+	feed_put_json(o, msg);
 	return n;
 }
 

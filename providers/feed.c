@@ -40,6 +40,18 @@ feed_trades_add(struct trades *t, const struct trade *tr)
 	t->v[t->n++] = *tr;
 }
 
+/* A message to send: o, compact, into msg; o is freed. */
+void
+feed_put_json(json_t *o, struct buf *msg)
+{
+	char	*s = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
+
+	if (s != NULL)
+		buf_puts(msg, s);
+	free(s);
+	json_decref(o);
+}
+
 void
 feed_trade_init(struct trade *tr)
 {
@@ -72,15 +84,11 @@ finnhub_subscribe(const char *const *syms, size_t n, const char *key,
     struct buf *msg)
 {
 	json_t	*o;
-	char	*s;
 
 	if (n == 0)
 		return 0;
 	o = json_pack("{s:s, s:s}", "type", "subscribe", "symbol", syms[0]);
-	s = json_dumps(o, JSON_COMPACT);
-	buf_puts(msg, s);
-	free(s);
-	json_decref(o);
+	feed_put_json(o, msg);
 	return 1;
 }
 
@@ -182,7 +190,6 @@ yahoo_subscribe(const char *const *syms, size_t n, const char *key,
     struct buf *msg)
 {
 	json_t	*o, *a;
-	char	*s;
 	size_t	 i;
 
 	if (n > YAHOO_SUBSCRIBE_MAX)
@@ -191,10 +198,7 @@ yahoo_subscribe(const char *const *syms, size_t n, const char *key,
 	for (i = 0; i < n; i++)
 		json_array_append_new(a, json_string(syms[i]));
 	o = json_pack("{s:o}", "subscribe", a);
-	s = json_dumps(o, JSON_COMPACT);
-	buf_puts(msg, s);
-	free(s);
-	json_decref(o);
+	feed_put_json(o, msg);
 	return n;
 }
 

@@ -120,6 +120,7 @@ extern const struct feed_api feed_finnhub, feed_yahoo, feed_alpaca,
 void		 feed_trades_free(struct trades *);
 void		 feed_trades_add(struct trades *, const struct trade *);
 void		 feed_trade_init(struct trade *);
+void		 feed_put_json(json_t *, struct buf *);
 int		 feed_symbol_ok(const char *);
 int		 feed_form_t(json_t *);
 

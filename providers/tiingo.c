@@ -141,7 +141,6 @@ tiingo_subscribe(const char *const *syms, size_t n, const char *key,
     struct buf *msg)
 {
 	json_t	*o, *a = json_array();
-	char	*s;
 	size_t	 i;
 
 	for (i = 0; i < n; i++)
@@ -149,10 +148,7 @@ tiingo_subscribe(const char *const *syms, size_t n, const char *key,
 	o = json_pack("{s:s, s:s, s:{s:i, s:o}}", "eventName", "subscribe",
 	    "authorization", key ? key : "", "eventData", "thresholdLevel",
 	    THRESHOLD, "tickers", a);
-	s = json_dumps(o, JSON_COMPACT);
-	buf_puts(msg, s);
-	free(s);
-	json_decref(o);
+	feed_put_json(o, msg);
 	return n;
 }
 
