@@ -203,11 +203,12 @@ alert_line(const struct alert *a, char *out, size_t len)
 		snprintf(rng, sizeof(rng), ", 52w %s-%s", lo, hi);
 	}
 	close_date(a, day, sizeof(day));	/* a close: which day's */
-	if (trader_rule(a->kind)) {
+	if (trader_rule(a->kind))
 		trader_value_text(a, ind + 2, sizeof(ind) - 2);
-		if (ind[2] != '\0')
-			memcpy(ind, ", ", 2);
-	}
+	else if (a->kind == RULE_WHEN)
+		snprintf(ind + 2, sizeof(ind) - 2, "%.150s", a->figures);
+	if (ind[2] != '\0')
+		memcpy(ind, ", ", 2);
 	snprintf(out, len, "alert %s %s: price %s%s%s%s%s%s%s%s", a->symbol,
 	    a->rule_text, price, hours_text(a), day, chg, ind[2] ? ind : "",
 	    rng, a->late ? "; " : "", alert_late(a, late, sizeof(late)));
@@ -409,6 +410,8 @@ alert_json(const struct alert *a)
 		json_object_set_new(j, "late", json_true());
 	if (j != NULL && a->urgent)
 		json_object_set_new(j, "urgent", json_true());
+	if (j != NULL && a->figures[0] != '\0')
+		json_object_set_new(j, "figures", jtext(a->figures));
 	if (j != NULL && *hours_text(a) != '\0')
 		json_object_set_new(j, "session", json_string(hours_text(a) +
 		    1));
@@ -466,6 +469,7 @@ alert_from_json(const char *text, struct alert *a)
 	a->once = json_is_true(json_object_get(j, "once"));
 	a->late = json_is_true(json_object_get(j, "late"));
 	a->urgent = json_is_true(json_object_get(j, "urgent"));
+	tk_strlcpy(a->figures, jstr(j, "figures"), sizeof(a->figures));
 	a->quote.session = hours_from_name(json_string_value(
 	    json_object_get(j, "session")));
 	a->quote.price = jget(j, "price");

@@ -233,6 +233,8 @@ void		 when_band(const struct rule *, const struct rule_state *,
 		    const struct quote *, const struct symref *, double,
 		    double *, double *);
 void		 when_copy(const struct rule *, struct rule *);
+void		 when_figures(const struct rule *, const struct quote *,
+		    const struct symref *, char *, size_t);
 int		 when_needs_daily(const struct rule *);
 
 /* alerts/trader.c: the rules on the daily history */
@@ -282,6 +284,8 @@ struct alert {
 	int			 late;		/* fired while the state
 						 * directory was full */
 	int			 urgent;	/* its rule's `urgent' */
+	char			 figures[160];	/* a when's terms' figures:
+						   "RSI(14) 28.40, SMA ..." */
 	const char		*msg_id;	/* its message's, for {{id}}
 						   (not owned); NULL: none */
 };

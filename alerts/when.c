@@ -83,6 +83,28 @@ when_band(const struct rule *r, const struct rule_state *st,
 		rule_band(r->terms[i], st, q, ref, h, lo, hi);
 }
 
+/*
+ * The figures of a when's terms that are indicators, as tickerctl alerts
+ * shows them ("RSI(14) 28.40, SMA 200 36.12"), into out; "" for none.
+ */
+void
+when_figures(const struct rule *r, const struct quote *q,
+    const struct symref *ref, char *out, size_t len)
+{
+	struct rule_state	 none;
+	char			 one[96];
+	size_t			 i, at = 0;
+
+	memset(&none, 0, sizeof(none));
+	*out = '\0';
+	for (i = 0; i < r->nterms && at < len; i++) {
+		trader_now(r->terms[i], q, ref, &none, one, sizeof(one));
+		if (*one != '\0')
+			at += (size_t)snprintf(out + at, len - at, "%s%s",
+			    at > 0 ? ", " : "", one);
+	}
+}
+
 /* A copy of r's terms into c (a watch's own copy of a block's rule). */
 void
 when_copy(const struct rule *r, struct rule *c)

@@ -121,6 +121,9 @@ run_rules(struct judge *J, struct watch *w, struct symstate *ss,
 			a = &alerts[(*na)++];
 			alert_init(a, w->symbol, w->note, r, q, &ss->ref, now);
 			alert_values(a, r, q, &ss->ref, &next);
+			if (r->kind == RULE_WHEN)
+				when_figures(r, q, &ss->ref, a->figures,
+				    sizeof(a->figures));
 			a->count = next.count;
 			if (rs->first_fired == 0)
 				rs->first_fired = now;

@@ -26,6 +26,25 @@ check "exactly where the independent computation says" \
 check "the alert names the terms" grep -q \
     '^alert A when above 50 and move 3%: price' "$T/err"
 
+# an indicator term's figure is in the alert, as tickerctl alerts shows it
+$PY -c 'import datetime
+d, p, prev = datetime.date(2026, 1, 5), 50.0, 50.0
+print("time,symbol,price,prev_close,high52,low52,volume")
+for i in range(40):
+    while d.weekday() >= 5:
+        d += datetime.timedelta(days=1)
+    p = round(p * (0.97 if i > 20 else 1.005), 2)
+    print("%sT21:00:00Z,CALX,%.2f,%.2f,60,20,1000" % (d, p, prev))
+    prev = p
+    d += datetime.timedelta(days=1)' > "$T/rsi.csv"
+printf 'control none\nstate-dir memory\nwatch CALX { when rsi 14 below 30 and above 1 }\n' \
+    > "$T/rsi.conf"
+"$TICKERD" -d --once --replay "$T/rsi.csv" -f "$T/rsi.conf" 2>"$T/rsi.err" \
+    >/dev/null
+check "the alert gives the indicator's figure" grep -q \
+    '^alert CALX when rsi 14 below 30 and above 1: price [0-9.]* USD .*, RSI(14) 2[0-9]\.[0-9][0-9]' \
+    "$T/rsi.err"
+
 bad() {	# DESCRIPTION BODY EXPECTED
 	printf 'watch X { %s }\n' "$2" > "$T/bad.conf"
 	check "$1" sh -c "'$TICKERD' -n -f '$T/bad.conf' 2>&1 | grep -q '$3'"
