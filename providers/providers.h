@@ -186,6 +186,48 @@ char		*earnings_url(const char *, const char *, const char *,
 long		 earnings_parse(const char *, long, const char *, size_t,
 		    const char *, long, char *, size_t);
 
+/* providers/edgar.c: SEC EDGAR's filings and Form 4 */
+#define EDGAR_WWW	"https://www.sec.gov"
+#define EDGAR_DATA	"https://data.sec.gov"
+struct filing {
+	char		 accession[24];	/* "0000320193-26-000011" */
+	char		 form[16];	/* "8-K", "4/A" */
+	char		 date[12];	/* filingDate */
+	char		 accepted[32];	/* acceptanceDateTime */
+	char		 items[96];	/* "1.01,9.01" */
+	char		 doc[128];	/* primaryDocument */
+};
+struct form4_side {
+	int		 n;		/* transactions */
+	double		 shares, value;	/* summed; value: shares x price */
+	char		 date[12];	/* the first */
+};
+struct form4 {
+	char		 type[8];	/* documentType: "4" */
+	char		 symbol[16];	/* issuerTradingSymbol */
+	char		 owner[160];	/* "Doe Jane" [and ...] */
+	char		 role[160];	/* the first owner's: "director" */
+	int		 owners;	/* beyond the first */
+	struct form4_side buy, sell;	/* codes P and S */
+};
+const char	*edgar_item_name(const char *);
+int		 edgar_item_valid(const char *);
+void		 edgar_ticker(const char *, char *, size_t);
+long		 edgar_tickers_parse(const char *, size_t,
+		    void (*)(const char *, long, void *), void *, char *,
+		    size_t);
+long		 edgar_submissions_parse(const char *, size_t, struct filing *,
+		    size_t, char *, size_t);
+time_t		 edgar_accepted_time(const char *);
+char		*edgar_index_url(const char *, long, const char *);
+char		*edgar_doc_url(const char *, long, const struct filing *);
+char		*edgar_submissions_url(const char *, long);
+char		*edgar_tickers_url(const char *);
+int		 edgar_refused(long, const char *, size_t, char *, size_t);
+int		 edgar_form4_parse(const char *, size_t, struct form4 *, char *,
+		    size_t);
+void		 edgar_amount(double, int, char *, size_t);
+
 /* providers/yahoo.c, stooq.c, finnhub.c, alphavantage.c, twelvedata.c */
 extern const struct provider provider_yahoo;
 extern const struct provider provider_stooq;

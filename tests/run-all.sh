@@ -10,7 +10,7 @@ SUDO=
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq >/dev/null
 $SUDO apt-get install -y -qq build-essential autoconf automake libtool \
-    pkg-config libcurl4-openssl-dev libjansson-dev libevent-dev zlib1g-dev \
+    pkg-config libcurl4-openssl-dev libjansson-dev libevent-dev zlib1g-dev libxml2-dev \
     libwebsockets-dev libprotobuf-c-dev protobuf-c-compiler \
     libsystemd-dev check python3-aiosmtpd python3-websockets rsyslog exim4-daemon-light \
     openssl chromium python3-pil nghttp2-server faketime tzdata prometheus >/dev/null || {

@@ -17,8 +17,8 @@ for f in "$@"; do
 	case $f in *.c) libs="$libs $src/$f" ;; esac
 done
 cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-    -I$src -I$build -I$src/tests/fuzz $(pkg-config --cflags libcurl jansson libevent zlib libwebsockets libprotobuf-c)"
-ldlibs="$(pkg-config --libs libcurl jansson libevent zlib libwebsockets libprotobuf-c) -lm"
+    -I$src -I$build -I$src/tests/fuzz $(pkg-config --cflags libcurl jansson libevent zlib libxml-2.0 libwebsockets libprotobuf-c)"
+ldlibs="$(pkg-config --libs libcurl jansson libevent zlib libxml-2.0 libwebsockets libprotobuf-c) -lm"
 
 seeds() {
 	d=$out/seeds-$1
@@ -93,6 +93,17 @@ seeds() {
 		    '{"c":1}' '{"d":"CALX-1-2-3-0"}' '{"m":20514}' '{"c":2}' '!0000 torn' > "$d/journal" ;;
 	daily)
 		printf 'date,open,high,low,close,volume\n2026-03-02,40.10,41.50,39.80,41.20,812000\n2026-03-03,41.20,42.00,40.90,41.80,700000\n2026-03-04,,,,41.90,\n' > "$d/daily" ;;
+	edgar)
+		# the answer's kind, then the recorded answers (tests/data/edgar)
+		i=0
+		for f in "$src"/tests/data/edgar/*; do
+			case $f in
+			*.xml) k=0 ;; *submissions*) k=1 ;; *tickers*) k=2 ;;
+			*.html) k=3 ;; *) continue ;;
+			esac
+			i=$((i + 1))
+			{ printf "\\$(printf %o $k)"; head -c 60000 "$f"; } > "$d/e$i"
+		done ;;
 	control)
 		for r in status quotes alerts "history 5" "history 0" reload \
 		    "test me" "test" "frob x"; do
@@ -117,7 +128,7 @@ fi
 objs=$(cut -d' ' -f2 "$out/objs")
 
 failed=0
-for t in providers replay config state control feed push pushmsg review daily journal; do
+for t in providers replay config state control feed push pushmsg review daily journal edgar; do
 	srcs=$objs
 	[ "$t" = control ] && srcs=$(echo "$objs" | \
 	    grep -v '/daemon_control\.o$' | tr '\n' ' ')
