@@ -144,9 +144,25 @@ alert_notice(struct alert *a, const char *subject, const char *text,
 	a->notice = xstrdup(text);
 }
 
+/*
+ * An event rule's alert (a filing): what happened, in one line, and the
+ * page that shows it (or NULL).  The quote is the symbol's latest.
+ */
+void
+alert_event(struct alert *a, const char *event, const char *link)
+{
+	free(a->event);
+	free(a->link);
+	a->event = xstrdup(event);
+	a->link = link != NULL ? xstrdup(link) : NULL;
+}
+
 void
 alert_clear(struct alert *a)
 {
+	free(a->event);
+	free(a->link);
+	a->event = a->link = NULL;
 	free(a->note);
 	a->note = NULL;
 	free(a->notice);
@@ -192,6 +208,12 @@ alert_line(const struct alert *a, char *out, size_t len)
 	}
 	if (a->notice != NULL) {
 		snprintf(out, len, "problem: %s", a->rule_text);
+		return;
+	}
+	if (a->event != NULL) {
+		snprintf(out, len, "alert %s %s: %s%s%s", a->symbol,
+		    a->rule_text, a->event, a->link ? " " : "",
+		    a->link ? a->link : "");
 		return;
 	}
 	money(a, a->quote.price, price, sizeof(price));
@@ -250,6 +272,10 @@ alert_subject(const struct alert *a, char *out, size_t len)
 	}
 	if (a->notice != NULL) {
 		snprintf(out, len, "%s", a->rule_text);
+		return;
+	}
+	if (a->event != NULL) {
+		snprintf(out, len, "%s", a->event);
 		return;
 	}
 	money(a, a->quote.price, price, sizeof(price));
@@ -323,6 +349,14 @@ alert_describe(const struct alert *a, char *out, size_t len)
 	}
 	if (a->notice != NULL) {
 		snprintf(out, len, "%s", a->notice);
+		return;
+	}
+	if (a->event != NULL) {
+		money(a, a->quote.price, price, sizeof(price));
+		snprintf(out, len, "%s.%s%s%s%s", a->event, isfinite(
+		    a->quote.price) ? " Last price: " : "", isfinite(
+		    a->quote.price) ? price : "", a->link ? ". The filing: " :
+		    "", a->link ? a->link : "");
 		return;
 	}
 	money(a, a->quote.price, price, sizeof(price));
@@ -412,6 +446,10 @@ alert_json(const struct alert *a)
 		json_object_set_new(j, "urgent", json_true());
 	if (j != NULL && a->figures[0] != '\0')
 		json_object_set_new(j, "figures", jtext(a->figures));
+	if (j != NULL && a->event != NULL)
+		json_object_set_new(j, "event", jtext(a->event));
+	if (j != NULL && a->link != NULL)
+		json_object_set_new(j, "link", jtext(a->link));
 	if (j != NULL && *hours_text(a) != '\0')
 		json_object_set_new(j, "session", json_string(hours_text(a) +
 		    1));
@@ -490,8 +528,13 @@ alert_from_json(const char *text, struct alert *a)
 	a->time = fmt_parse_iso_time(json_string_value(json_object_get(j, "time")));
 	a->quote.time = fmt_parse_iso_time(json_string_value(
 	    json_object_get(j, "quote_time")));
-	if (!isfinite(a->quote.price) || a->time == -1)
+	if (json_is_string(json_object_get(j, "event")))
+		alert_event(a, jstr(j, "event"), json_string_value(
+		    json_object_get(j, "link")));
+	if ((!isfinite(a->quote.price) && a->event == NULL) || a->time == -1) {
+		alert_clear(a);
 		goto bad;
+	}
 	indicator_from_json(json_object_get(j, "indicator"), a);
 	a->note = note ? xstrdup(note) : NULL;
 	json_decref(j);

@@ -39,8 +39,13 @@ enum rule_kind {
 	RULE_MOVE_IN,		/* move P% in D */
 	RULE_EARNINGS,		/* earnings in Nd */
 	RULE_WHEN,		/* when TERM and|or TERM ... (when.c) */
+	/* events, not prices: SEC EDGAR's filings (daemon/filings.c) */
+	RULE_FILING,		/* filing FORM, ... [item N.NN, ...] */
+	RULE_INSIDER_BUY,	/* insider buy [at least $N] */
+	RULE_INSIDER_SELL,
 };
-#define RULE_KIND_LAST	RULE_WHEN
+#define RULE_KIND_LAST	RULE_INSIDER_SELL
+#define event_rule(k)	((k) >= RULE_FILING && (k) <= RULE_INSIDER_SELL)
 enum { MA_SMA, MA_EMA };
 enum { PHASE_NEW, PHASE_WAITING, PHASE_ARMED };	/* of a cross rule */
 
@@ -193,6 +198,8 @@ struct rule {
 	int			 period2;	/* M of `sma N cross above sma M' */
 	int			 ma, ma2;	/* MA_SMA or MA_EMA */
 	time_t			 window;	/* D of `move P% in D' */
+	struct strlist		*forms;		/* a filing rule's; NULL: any */
+	struct strlist		*items;		/* its 8-K items; NULL: any */
 	const char		*file;
 	int			 line;
 };
@@ -288,6 +295,9 @@ struct alert {
 						   "RSI(14) 28.40, SMA ..." */
 	const char		*msg_id;	/* its message's, for {{id}}
 						   (not owned); NULL: none */
+	char			*event;		/* an event rule's news (owned):
+						   "CALX filed 8-K: ..." */
+	char			*link;		/* and its page (owned), or NULL */
 };
 void		 alert_init(struct alert *, const char *, const char *,
 		    const struct rule *, const struct quote *,
@@ -299,6 +309,7 @@ void		 alert_test(struct alert *, const char *, const char *,
 		    const struct quote *, time_t);
 void		 alert_notice(struct alert *, const char *, const char *,
 		    time_t);
+void		 alert_event(struct alert *, const char *, const char *);
 void		 alert_clear(struct alert *);
 void		 alert_line(const struct alert *, char *, size_t);
 const char	*alert_late(const struct alert *, char *, size_t);

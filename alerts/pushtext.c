@@ -232,6 +232,7 @@ alert_direction(const struct alert *a)
 	case RULE_CROSS_ABOVE:
 	case RULE_MA_ABOVE:
 	case RULE_RSI_ABOVE:
+	case RULE_INSIDER_BUY:	/* an insider's purchase: a bet on a rise */
 		return 1;
 	case RULE_BELOW:
 	case RULE_NEAR_LOW:
@@ -241,7 +242,9 @@ alert_direction(const struct alert *a)
 	case RULE_MA_BELOW:
 	case RULE_RSI_BELOW:
 	case RULE_TRAILING:
+	case RULE_INSIDER_SELL:
 		return -1;
+	case RULE_FILING:	/* news, of either way */
 	case RULE_VOLUME:
 	case RULE_EARNINGS:
 	case RULE_NEAR_MA:

@@ -415,6 +415,8 @@ rule_eval(const struct rule *r, const struct rule_params *p,
 	int	 cond, known, rearmed = 0;
 
 	*next = *prev;
+	if (event_rule(r->kind))	/* news, not prices: filings.c */
+		return VERDICT_NONE;
 	if (r->kind == RULE_TRAILING && !prev->fired)	/* the high so far */
 		next->hwm = prev->hwm > 0 ? fmax(prev->hwm, q->price) :
 		    q->price;
@@ -475,6 +477,9 @@ rule_kind_name(enum rule_kind k)
 	case RULE_MOVE_IN: return "move-in";
 	case RULE_EARNINGS: return "earnings";
 	case RULE_WHEN: return "when";
+	case RULE_FILING: return "filing";
+	case RULE_INSIDER_BUY: return "insider-buy";
+	case RULE_INSIDER_SELL: return "insider-sell";
 	}
 	return "?";
 }
@@ -489,6 +494,14 @@ rule_free(struct rule *r)
 	if (r->notify != NULL) {
 		strlist_free(r->notify);
 		free(r->notify);
+	}
+	if (r->forms != NULL) {
+		strlist_free(r->forms);
+		free(r->forms);
+	}
+	if (r->items != NULL) {
+		strlist_free(r->items);
+		free(r->items);
 	}
 	while (r->nterms > 0)
 		rule_free(r->terms[--r->nterms]);

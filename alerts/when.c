@@ -24,7 +24,7 @@ when_term_ok(enum rule_kind k)
 {
 	return k != RULE_CROSS_ABOVE && k != RULE_CROSS_BELOW &&
 	    k != RULE_MA_ABOVE && k != RULE_MA_BELOW && k != RULE_TRAILING &&
-	    k != RULE_WHEN;
+	    k != RULE_WHEN && !event_rule(k);
 }
 
 /* The whole's condition: OR of groups, each the AND of its terms.  Any

@@ -145,6 +145,16 @@ struct providerconf {
 };
 TAILQ_HEAD(providerlist, providerconf);
 
+/* `provider edgar': SEC EDGAR's filings, for filing and insider rules */
+#define DEFAULT_EDGAR_POLL	600	/* seconds between a symbol's looks */
+struct edgarconf {
+	char			*contact;	/* the User-Agent: "Name email" */
+	char			*url;		/* one base for both hosts */
+	char			*ca_file;
+	const char		*file;
+	int			 line;
+};
+
 /* `session regular | extended': which prices the rules judge */
 enum { HOURS_REGULAR, HOURS_EXTENDED };
 
@@ -192,6 +202,9 @@ struct config {
 	char			*path;
 	struct strlist		 files;		/* every file read (owned) */
 	struct providerlist	 providers;	/* first is the one used */
+	struct edgarconf	*edgar;		/* NULL: none */
+	time_t			 edgar_poll;	/* `edgar-poll' */
+	int			 edgar_poll_line;
 	time_t			 poll;
 	time_t			 timeout;
 	int			 market_hours;

@@ -232,6 +232,12 @@ config_free(struct config *conf)
 
 	if (conf == NULL)
 		return;
+	if (conf->edgar != NULL) {
+		free(conf->edgar->contact);
+		free(conf->edgar->url);
+		free(conf->edgar->ca_file);
+		free(conf->edgar);
+	}
 	while ((pc = TAILQ_FIRST(&conf->providers)) != NULL) {
 		TAILQ_REMOVE(&conf->providers, pc, entry);
 		free(pc->name);

@@ -185,6 +185,7 @@ static const struct keyword top_kws[] = {
 	{ "review",	kw_review,	0,		0, { 0 } },
 	{ "problems",	parse_problems,	0,		0, { 0 } },
 	{ "problem-after", kw_duration,	C(problem_after), 1, { 0 } },
+	{ "edgar-poll",	kw_edgar_poll,	0,		0, { 0 } },
 	{ "heartbeat",	parse_heartbeat,	0,		0, { 0 } },
 	{ "metrics",	parse_metrics,	0,		0, { 0 } },
 	{ NULL, NULL, 0, 0, { 0 } }
@@ -417,6 +418,7 @@ config_load(const char *path, config_errfn errfn)
 	conf->review_days[2] = 20;
 	conf->nreview_days = 3;
 	conf->problem_after = DEFAULT_PROBLEM_AFTER;
+	conf->edgar_poll = DEFAULT_EDGAR_POLL;
 
 	memset(&p, 0, sizeof(p));
 	p.conf = conf;
@@ -430,6 +432,8 @@ config_load(const char *path, config_errfn errfn)
 		parse_check_earnings(conf, p.errfn);
 	if (conf->errors == 0)
 		parse_check_review(conf, p.errfn);
+	if (conf->errors == 0)
+		parse_check_filings(conf, p.errfn);
 	if (conf->errors > 0) {
 		config_free(conf);
 		return NULL;

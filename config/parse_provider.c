@@ -232,6 +232,73 @@ check(struct parser *p, struct providerconf *pc, int line)
 		lex_error(p, line, "provider %s: key-file %s", pc->name, err);
 }
 
+/* ---- provider edgar { contact "Name email" url "..." } ---- */
+
+#define EC(f)	offsetof(struct edgarconf, f)
+static const struct keyword edgar_kws[] = {
+	{ "contact",	kw_string,	EC(contact),	0, { 0 } },
+	{ "url",	kw_base_url,	EC(url),	0, HTTP },
+	{ "ca-file",	kw_path,	EC(ca_file),	0, { 0 } },
+	{ NULL, NULL, 0, 0, { 0 } }
+};
+
+static void
+edgar_unknown(struct parser *p, const char *kw, int line, void *obj)
+{
+	lex_error(p, line, "provider edgar: unknown keyword \"%s\" (it takes "
+	    "contact, url and ca-file)", kw);
+}
+
+/* Whether a contact names someone and an email address. */
+static int
+contact_ok(const char *s)
+{
+	const char	*at = strchr(s, '@'), *sp = strchr(s, ' ');
+
+	return at != NULL && at > s && at[1] != '\0' &&
+	    strchr(at, '.') != NULL && sp != NULL &&
+	    strspn(s, " ") < strlen(s) && strlen(s) < 200 &&
+	    s[strcspn(s, "\r\n\"")] == '\0';
+}
+
+/*
+ * SEC EDGAR: not a quote provider, so not in the chain.  The SEC
+ * answers 403 to a request whose User-Agent names no contact: the
+ * contact is required.
+ */
+static int
+parse_edgar(struct parser *p, int line)
+{
+	struct config		*conf = p->conf;
+	struct edgarconf	*ec;
+	int			 vline, rc = 0;
+
+	if (conf->edgar != NULL) {
+		lex_error(p, line, "provider edgar: duplicate (first at %s:%d)",
+		    conf->edgar->file, conf->edgar->line);
+		return -1;
+	}
+	ec = conf->edgar = xcalloc(1, sizeof(*ec));
+	ec->file = p->lx->file;
+	ec->line = line;
+	if (lex_peek(p)->type == T_LBRACE) {
+		vline = lex_peek(p)->line;
+		lex_drop(p);
+		rc = read_block(p, "edgar", vline, edgar_kws, ec, edgar_unknown);
+	}
+	if (rc != 0)
+		return 0;
+	if (ec->contact == NULL)
+		lex_error(p, line, "provider edgar: contact is required: the SEC "
+		    "refuses requests that name no one (contact \"Jane Doe "
+		    "jane@example.com\")");
+	else if (!contact_ok(ec->contact))
+		lex_error(p, line, "provider edgar: contact \"%s\" must be your "
+		    "name and email address, as in contact \"Jane Doe "
+		    "jane@example.com\"", ec->contact);
+	return 0;
+}
+
 int
 parse_provider(struct parser *p, const struct keyword *k, void *obj,
     int line)
@@ -243,10 +310,14 @@ parse_provider(struct parser *p, const struct keyword *k, void *obj,
 
 	if ((name = read_value(p, "provider", &vline)) == NULL)
 		return -1;
+	if (strcmp(name, "edgar") == 0) {
+		free(name);
+		return parse_edgar(p, line);
+	}
 	replay = strcmp(name, "replay") == 0;
 	if (!replay && provider_find(name) == NULL) {
 		lex_error(p, vline, "provider: unknown provider \"%s\" (known: %s, "
-		    "replay)", name, provider_names());
+		    "replay, edgar)", name, provider_names());
 		free(name);
 		return -1;
 	}

@@ -188,6 +188,7 @@ static const struct {
 	{ "rsi", rule_rsi }, { "volume", rule_volume },
 	{ "gap", rule_percent }, { "trailing-stop", rule_percent },
 	{ "earnings", rule_earnings }, { "when", rule_when },
+	{ "filing", rule_filing }, { "insider", rule_insider },
 };
 
 /*
@@ -427,6 +428,7 @@ static const struct keyword watch_kws[] = {
 	{ "ema", RULE(9) }, { "rsi", RULE(10) }, { "volume", RULE(11) },
 	{ "gap", RULE(12) }, { "trailing-stop", RULE(13) },
 	{ "earnings", RULE(14) }, { "when", RULE(15) },
+	{ "filing", RULE(16) }, { "insider", RULE(17) },
 	{ "note",	kw_string,	WB(note),	0, { 0 } },
 	{ "cooldown",	kw_duration,	WB(cooldown),	0, { 0 } },
 	{ "notify",	kw_notify,	0,		0, { 0 } },
@@ -568,6 +570,21 @@ parse_watch_bare(struct parser *p, const char *symbol, const char *from,
 	watch_add(p, &wb, symbol, line)->from_file = from;
 }
 
+/* A copy of a rule's list, or NULL for none. */
+static struct strlist *
+list_copy(const struct strlist *l)
+{
+	struct strlist	*c;
+	size_t		 j;
+
+	if (l == NULL)
+		return NULL;
+	c = xcalloc(1, sizeof(*c));
+	for (j = 0; j < l->n; j++)
+		strlist_add(c, l->v[j]);
+	return c;
+}
+
 /* The watch of one symbol, with its own copy of the block's rules. */
 static struct watch *
 watch_add(struct parser *p, const struct watchbody *wb, const char *symbol,
@@ -589,11 +606,9 @@ watch_add(struct parser *p, const struct watchbody *wb, const char *symbol,
 		nr->terms = NULL;
 		nr->ors = NULL;
 		when_copy(r, nr);
-		if (r->notify != NULL) {
-			nr->notify = xcalloc(1, sizeof(*nr->notify));
-			for (j = 0; j < r->notify->n; j++)
-				strlist_add(nr->notify, r->notify->v[j]);
-		}
+		nr->notify = list_copy(r->notify);
+		nr->forms = list_copy(r->forms);
+		nr->items = list_copy(r->items);
 		TAILQ_INSERT_TAIL(&w->rules, nr, entry);
 	}
 	for (j = 0; j < wb->notify.n; j++)

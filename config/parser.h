@@ -169,6 +169,13 @@ int		 kw_review(struct parser *, const struct keyword *, void *, int);
 void		 parse_check_review(struct config *, config_errfn);
 void		 parse_check_push(struct parser *, struct notifier *);
 
+/* config/parse_filing.c: the rules on SEC EDGAR's filings */
+struct rule	*rule_filing(struct parser *, const char *, int);
+struct rule	*rule_insider(struct parser *, const char *, int);
+int		 kw_edgar_poll(struct parser *, const struct keyword *, void *,
+		    int);
+void		 parse_check_filings(struct config *, config_errfn);
+
 /* config/parse.c */
 int		 parse_file(struct parser *, const char *, const char *, int);
 

@@ -46,6 +46,7 @@ PREFIXES = {
     "config/lexer": ["lex_"],
     "config/parse_push": ["push_"],
     "config/parse_rules": ["kw_", "rule_"],
+    "config/parse_filing": ["kw_", "rule_"],
     "config/parse_watch": ["watch_"],
     "config/readers": ["kw_", "read_"],
     "daemon/backtest": ["replaying_"],
