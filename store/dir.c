@@ -59,6 +59,8 @@ apply(const char *kind, json_t *v, int last)
 		outbox_apply(kind, v);
 	else if (strcmp(kind, "p") == 0)
 		problem_apply(v);
+	else if (strcmp(kind, "f") == 0)
+		filing_apply(v);
 }
 
 /*
@@ -81,6 +83,7 @@ store_open(struct config *conf, const char *dir, store_queue_fn queue,
 	state_load(conf);
 	review_load();
 	problem_load();
+	filing_load();
 	history_open();
 	symstate_daily_load();
 	if (journal_open(apply) > 0)
@@ -184,7 +187,7 @@ store_snapshot(struct config *conf)
 		return 0;
 	t0 = clock_mono();
 	if (store_commit(conf) == -1 || state_write(conf) == -1 ||
-	    problem_save() == -1)
+	    problem_save() == -1 || filing_save() == -1)
 		return -1;
 	store_owe();
 	if (store_sync() == -1)
@@ -213,6 +216,7 @@ store_close(struct config *conf)
 	review_save();
 	review_free();
 	problem_clear();
+	filing_clear();
 	symstate_clear();
 	store_release();
 	frozen = 0;

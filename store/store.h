@@ -8,6 +8,8 @@
  *   review.json	each alert and what followed it
  *   history.jsonl	the alerts that fired, newest last (bounded)
  *   problems.json	the problems announced and not over (problem.c)
+ *   filings.json	the SEC filings seen of each symbol (filing.c)
+ *   company_tickers.json  EDGAR's tickers and CIKs, a week at most
  *   outbox/ID.json	messages not yet delivered, one file each
  *   outbox/failed/	messages given up on after retry-for
  *   daily/SYMBOL.csv	each symbol's daily history
@@ -149,6 +151,36 @@ void		 problem_apply(json_t *);
 void		 problem_load(void);
 int		 problem_save(void);
 void		 problem_clear(void);
+
+/* store/filing.c: the filings seen of each symbol (daemon/filings.c) */
+#define FILING_SEEN_MAX	100	/* kept a symbol, newest first */
+struct seenfiling {
+	char			 accession[24];
+	char			 form[16];
+	char			 date[12];
+	char			 accepted[32];
+	char			 items[48];
+	char			 fired[96];	/* the rules it fired; "": none */
+};
+struct filingrec {
+	char			 symbol[SYMBOL_MAX + 1];
+	long			 cik;
+	struct seenfiling	 v[FILING_SEEN_MAX];
+	size_t			 n;
+};
+struct filing;
+const struct filingrec *filing_rec(const char *);
+const struct filingrec *filing_at(size_t);
+int		 filing_seen(const char *, const char *);
+void		 filing_keep(const char *, long, const struct filing *,
+		    char *const *, size_t);
+void		 filing_looked(const char *, long);
+void		 filing_apply(json_t *);
+void		 filing_load(void);
+int		 filing_save(void);
+void		 filing_clear(void);
+int		 filing_tickers_save(const char *, size_t);
+time_t		 filing_tickers_load(struct buf *);
 
 /* store/symstate.c: each watched symbol's state, by symbol */
 struct symstate	*symstate_find(const char *);
