@@ -30,13 +30,25 @@
 #define TIMEOUT_MS	60000	/* a test mail may take a while */
 #define BAR		24
 
+/* The usage: on stdout and 0 when asked for (--help), else stderr, 1. */
+static void
+usage_to(FILE *f, int rc)
+{
+	fprintf(f, "usage: tickerctl [-hjV] [-s socket] command [arg]\n"
+	    "       -j, --json      the daemon's answer, as JSON\n"
+	    "       -s, --socket    its control socket\n"
+	    "       -V              the version\n"
+	    "       -h, --help      this\n"
+	    "commands: status, quotes, alerts, history [N], reload, "
+	    "test NOTIFIER,\n    review [SYMBOL] [--since YYYY-MM-DD], "
+	    "filings [SYMBOL]\n");
+	exit(rc);
+}
+
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: tickerctl [-j] [-s socket] command [arg]\n"
-	    "commands: status, quotes, alerts, history [N], reload, "
-	    "test NOTIFIER,\n    review [SYMBOL] [--since YYYY-MM-DD]\n");
-	exit(1);
+	usage_to(stderr, 1);
 }
 
 /* Send the request, read the answer (caller frees). */
@@ -322,6 +334,31 @@ print_history(json_t *j, const char *arg)
 	}
 }
 
+/* tickerctl filings: each filing seen, newest first, and what it fired. */
+static void
+print_filings(json_t *j, const char *arg)
+{
+	json_t		*a = json_object_get(j, "filings"), *f;
+	const char	*items;
+	size_t		 i;
+
+	if (json_array_size(a) == 0) {
+		printf("no filings seen%s%s (rules on filings: see FILINGS in "
+		    "tickerd.conf(5))\n", arg ? " of " : "", arg ? arg : "");
+		return;
+	}
+	printf("%-8s %-10s %-8s %-20s %s\n", "SYMBOL", "FILED", "FORM",
+	    "ACCESSION", "ITEMS / FIRED");
+	json_array_foreach(a, i, f) {
+		items = jstr(f, "items");
+		printf("%-8s %-10s %-8s %-20s %s%s%s\n", jstr(f, "symbol"),
+		    jstr(f, "date"), jstr(f, "form"), jstr(f, "accession"),
+		    items, *items && *jstr(f, "fired") ? " / " : "",
+		    *jstr(f, "fired") ? jstr(f, "fired") : "");
+		printf("         %s\n", jstr(f, "link"));
+	}
+}
+
 static void
 print_reload(json_t *j, const char *arg)
 {
@@ -347,6 +384,7 @@ static const struct command {
 	{ "reload",	0, 0, print_reload },
 	{ "test",	1, 1, print_test },
 	{ "review",	0, 1, NULL },
+	{ "filings",	0, 1, print_filings },
 };
 
 /* The request line for the command in argv; exits on a usage error. */
@@ -404,6 +442,9 @@ main(int argc, char *argv[])
 		case 'V':
 			printf("tickerctl %s\n", PACKAGE_VERSION);
 			return 0;
+		case 'h':
+			usage_to(stdout, 0);
+			break;
 		case 'S':
 			since = optarg;
 			if (strlen(since) != 10 || since[4] != '-' ||

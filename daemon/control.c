@@ -341,6 +341,9 @@ command(struct client *c, char *line)
 		}
 	} else if (strcmp(cmd, "review") == 0) {
 		reply(c, review_rows(*arg ? arg : NULL));
+	} else if (strcmp(cmd, "filings") == 0) {
+		reply(c, json_pack("{s:b, s:o}", "ok", 1, "filings",
+		    filings_json(*arg ? arg : NULL)));
 	} else if (strcmp(cmd, "test") == 0) {
 		if (*arg == '\0')
 			reply_error(c, "test: which notifier?");
@@ -350,7 +353,7 @@ command(struct client *c, char *line)
 			c->waiting = 1;
 	} else
 		reply_error(c, "unknown command \"%s\" (status, quotes, "
-		    "alerts, history, reload, test, review)", cmd);
+		    "alerts, history, reload, test, review, filings)", cmd);
 }
 
 static void

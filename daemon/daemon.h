@@ -197,6 +197,25 @@ void		 judge_free(struct judge *);
 void		 judge_quote(struct judge *, struct watch *,
 		    struct symstate *, const struct quote *, time_t);
 void		 judge_flush(struct judge *);
+void		 judge_event(struct judge *, struct watch *, struct symstate *,
+		    struct alert *, size_t);
+void		 judge_dirty(struct judge *);
+
+/* daemon/filings.c: SEC EDGAR's filings, looked at */
+#define FILINGS_LISTED	20	/* a symbol's, in tickerctl filings */
+void		 filings_start(struct event_base *, struct config *,
+		    struct judge *);
+void		 filings_stop(void);
+json_t		*filings_json(const char *);
+
+/* daemon/filingrules.c: the rules on filings, judged */
+#define FIRED_MAX	96	/* the rules a filing fired, as words */
+struct filing;
+struct form4;
+void		 filingrules_judge(struct judge *, struct watch *,
+		    struct symstate *, const char *, long,
+		    const struct filing *, const struct form4 *, const int *,
+		    int, size_t);
 
 /* daemon/arbiter.c: what is judged */
 void		 arbiter_place(struct sym *, struct quote *, time_t);
@@ -317,6 +336,7 @@ void		 health_reconfigure(struct config *);
 void		 health_stop(void);
 void		 health_request(const char *, size_t, int, const char *);
 void		 health_stream(const char *, int, const char *);
+void		 health_source(const char *, const char *);
 void		 health_alert(int);
 void		 health_reload(const char *);
 const char	*health_cause_label(int);

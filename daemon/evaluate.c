@@ -403,6 +403,40 @@ hold(struct judge *J, struct watch *w, struct held *h, const struct quote *q)
 }
 
 /*
+ * Alerts of news, not of a quote (an event rule's: a filing, judged by
+ * filingrules.c on the symbol's latest quote): staged and committed as
+ * the judge's own.  None: what changed is saved (the filings seen).
+ */
+void
+judge_event(struct judge *J, struct watch *w, struct symstate *ss,
+    struct alert *alerts, size_t na)
+{
+	struct held	*h;
+
+	if (na == 0) {
+		free(alerts);
+		judge_dirty(J);
+		return;
+	}
+	h = xcalloc(1, sizeof(*h));
+	h->ss = ss;
+	TAILQ_INIT(&h->msgs);
+	h->alerts = alerts;
+	h->na = na;
+	hold(J, w, h, &alerts[0].quote);
+}
+
+/* Something stored changed: saved within SAVE_DELAY, with others. */
+void
+judge_dirty(struct judge *J)
+{
+	if (!J->dirty && store_dir() != NULL) {
+		J->dirty = 1;
+		timer_in(J->save_ev, SAVE_DELAY);
+	}
+}
+
+/*
  * Judge every rule of the watch on a quote; stage the alerts that fire
  * for the next commit, which sends them, and save what else changed.
  * now is the time of the evaluation (the quote's own time when
@@ -448,8 +482,6 @@ judge_quote(struct judge *J, struct watch *w, struct symstate *ss,
 		return;
 	}
 	free(alerts);
-	if (changed && !J->dirty && store_dir() != NULL) {
-		J->dirty = 1;
-		timer_in(J->save_ev, SAVE_DELAY);
-	}
+	if (changed)
+		judge_dirty(J);
 }

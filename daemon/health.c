@@ -86,6 +86,11 @@ struct health {
 	size_t			 gave_up;		/* messages, owed */
 	char			 gave_up_why[256];
 	unsigned long		 alerts_by_kind[(RULE_KIND_LAST + 1)];
+	/* a source that refuses tickerd (SEC EDGAR): at once */
+	char			 src[4][16];
+	char			 src_why[4][400];	/* "": it answers */
+	time_t			 src_since[4];
+	size_t			 nsrc;
 	unsigned		 ticks;
 	time_t			 fresh_floor;	/* a provider answers again:
 						   quotes are owed from then */
@@ -143,6 +148,28 @@ health_request(const char *provider, size_t nok, int cause,
 		p->failing_since = now;
 	p->cause = cause;
 	tk_strlcpy(p->detail, detail, sizeof(p->detail));
+}
+
+/*
+ * A source other than the quote providers (edgar) refuses tickerd, why,
+ * or (why NULL) answers again: announced at once, its end too.
+ */
+void
+health_source(const char *name, const char *why)
+{
+	size_t	 i;
+
+	for (i = 0; i < H.nsrc; i++)
+		if (strcmp(H.src[i], name) == 0)
+			break;
+	if (i == H.nsrc) {
+		if (why == NULL || H.nsrc == 4)
+			return;
+		tk_strlcpy(H.src[H.nsrc++], name, sizeof(H.src[0]));
+	}
+	if (why != NULL && H.src_why[i][0] == '\0')
+		H.src_since[i] = clock_now();
+	tk_strlcpy(H.src_why[i], why ? why : "", sizeof(H.src_why[0]));
 }
 
 /* A stream is up, or down (why). */
@@ -463,11 +490,44 @@ feed_look(struct feedhealth *f)
 }
 
 /* What notify/ and the reloads said, announced at once. */
+static int
+source_look(void)
+{
+	char		 key[64], subj[300], text[900];
+	size_t		 i;
+	int		 on;
+
+	for (i = 0; i < H.nsrc; i++) {
+		snprintf(key, sizeof(key), "source %s", H.src[i]);
+		on = H.src_why[i][0] != '\0';
+		if (on && problem_find(key) == NULL) {
+			text_printf(subj, sizeof(subj), "%s refuses tickerd",
+			    H.src[i]);
+			text_printf(text, sizeof(text), "%s: %s. tickerd asks "
+			    "nothing of it for 10 minutes, then tries again; its "
+			    "rules wait meanwhile.", H.src[i], H.src_why[i]);
+			if (announce(key, "source", NULL, H.src_since[i], 0,
+			    subj, text) == -1)
+				return -1;
+		} else if (!on && problem_find(key) != NULL) {
+			text_printf(subj, sizeof(subj), "%s answers again",
+			    H.src[i]);
+			if (announce(key, "source", NULL,
+			    problem_find(key)->since, 1, subj, subj) == -1)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 static void
 at_once_look(void)
 {
 	char		 key[96], subj[300], text[900];
 	size_t		 i;
+
+	if (source_look() == -1)
+		return;
 
 	for (i = 0; i < H.nbroken; i++) {
 		snprintf(key, sizeof(key), "notifier %s", H.broken[i]);

@@ -197,6 +197,8 @@ still_configured(struct config *conf, const struct problem *p)
 		return config_notifier(conf, name) != NULL;
 	if (strcmp(p->kind, "provider") == 0)
 		return config_provider_named(conf, name) != NULL;
+	if (strcmp(p->kind, "source") == 0)
+		return strcmp(name, "edgar") != 0 || conf->edgar != NULL;
 	if (strcmp(p->kind, "stream") == 0)
 		return (pc = config_provider_named(conf, name)) != NULL &&
 		    pc->stream;

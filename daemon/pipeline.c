@@ -66,6 +66,8 @@ pipeline_start(struct event_base *base, struct config *conf,
 	dailyfetch_start(L->P);
 	if (L->R == NULL)
 		stream_start(L->P, poll_now);
+	if (L->R == NULL && !o->once)
+		filings_start(base, conf, L->J);
 	return L;
 }
 
@@ -76,6 +78,7 @@ pipeline_stop(struct pipeline *L)
 	if (L == NULL)
 		return;
 	stream_stop(L->P);
+	filings_stop();
 	judge_free(L->J);
 	dailyfetch_stop(L->P);
 	fetch_cancel_all(L->P);
