@@ -196,6 +196,115 @@ START_TEST(test_feeds_rest)
 }
 END_TEST
 
+static void
+count_ticker(const char *t, long cik, void *arg)
+{
+	long	*n = arg;
+
+	if (strcmp(t, "CALX") == 0)
+		ck_assert_int_eq(cik, 1406666);
+	(*n)++;
+}
+
+/* SEC EDGAR's recorded answers (tests/data/edgar/SOURCES). */
+START_TEST(test_edgar_answers)
+{
+	struct filing	 f[200];
+	char		 err[256], *body, *url, t[16];
+	size_t		 len;
+	long		 n = 0;
+
+	body = unit_data("edgar/company_tickers.json", &len);
+	ck_assert_int_eq(edgar_tickers_parse(body, len, count_ticker, &n, err,
+	    sizeof(err)), 302);
+	free(body);
+	edgar_ticker("BRK.B", t, sizeof(t));
+	ck_assert_str_eq(t, "BRK-B");
+	edgar_ticker("7203.T", t, sizeof(t));
+	ck_assert_str_eq(t, "7203-T");	/* not EDGAR's: not found */
+	body = unit_data("edgar/submissions_CIK0001318605.json", &len);
+	ck_assert_int_eq(edgar_submissions_parse(body, len, f, 200, err,
+	    sizeof(err)), 150);
+	free(body);
+	ck_assert_str_eq(f[0].accession, "0001790565-22-000015");
+	ck_assert_str_eq(f[0].form, "4");
+	ck_assert_str_eq(f[0].doc, "xslF345X03/edgardoc.xml");
+	ck_assert_str_eq(f[7].form, "8-K");
+	ck_assert_str_eq(f[7].items, "2.02,9.01");
+	/* acceptanceDateTime is New York's clock, whatever its Z says */
+	ck_assert_int_eq(edgar_accepted_time(f[0].accepted), 1669844556);
+	ck_assert_int_eq(edgar_accepted_time("2026-04-28T16:05:11.000Z"),
+	    1777406711);
+	url = edgar_doc_url("http://h", 1318605, &f[0]);
+	ck_assert_str_eq(url, "http://h/Archives/edgar/data/1318605/"
+	    "000179056522000015/edgardoc.xml");
+	free(url);
+	url = edgar_index_url(NULL, 1318605, f[7].accession);
+	ck_assert_msg(strncmp(url, "https://www.sec.gov/Archives/edgar/data/"
+	    "1318605/", 48) == 0 && strstr(url, "-index.htm"), "%s", url);
+	free(url);
+	ck_assert_int_eq(edgar_submissions_parse("<html>", 6, f, 200, err,
+	    sizeof(err)), -1);
+	ck_assert_str_eq(err, "not a submissions answer (an HTML page)");
+	ck_assert_str_eq(edgar_item_name("1.01"),
+	    "Entry into a Material Definitive Agreement");
+	ck_assert_ptr_null(edgar_item_name("1.10"));
+	body = unit_data("edgar/sec_403_rate.html", &len);
+	ck_assert(edgar_refused(403, body, len, err, sizeof(err)));
+	ck_assert(strstr(err, "Request Rate Threshold Exceeded") != NULL);
+	ck_assert(!edgar_refused(200, body, len, err, sizeof(err)));
+	free(body);
+}
+END_TEST
+
+/* Form 4: purchases and sales summed, owners and what they are. */
+START_TEST(test_edgar_form4)
+{
+	struct form4	 d;
+	char		 err[256], *body, a[48];
+	size_t		 len;
+
+	body = unit_data("edgar/form4_snow_sell.xml", &len);
+	ck_assert_int_eq(edgar_form4_parse(body, len, &d, err, sizeof(err)), 0);
+	free(body);
+	ck_assert_str_eq(d.owner, "Scarpelli Michael");
+	ck_assert_str_eq(d.role, "Chief Financial Officer");
+	ck_assert_str_eq(d.symbol, "SNOW");
+	ck_assert_int_eq(d.sell.n, 5);		/* the M exercises not */
+	ck_assert_double_eq_tol(d.sell.shares, 200000, 1e-9);
+	ck_assert_double_eq_tol(d.sell.value, 30351309.77, 1e-3);
+	ck_assert_int_eq(d.buy.n, 0);
+	ck_assert_str_eq(d.sell.date, "2022-12-13");
+	body = unit_data("edgar/form4_scwo_grant.xml", &len);
+	ck_assert_int_eq(edgar_form4_parse(body, len, &d, err, sizeof(err)), 0);
+	free(body);
+	ck_assert_int_eq(d.buy.n + d.sell.n, 0);	/* a grant, code A */
+	ck_assert_str_eq(d.role, "Chief Technology Officer");
+	/* a DOCTYPE's entities are not expanded, nor read */
+	body = "<?xml version=\"1.0\"?><!DOCTYPE o [<!ENTITY x \"Evil\">]>"
+	    "<ownershipDocument><reportingOwner><reportingOwnerId>"
+	    "<rptOwnerName>A&x;B</rptOwnerName></reportingOwnerId>"
+	    "<reportingOwnerRelationship><isDirector>1</isDirector>"
+	    "<isTenPercentOwner>true</isTenPercentOwner>"
+	    "</reportingOwnerRelationship></reportingOwner>"
+	    "</ownershipDocument>";
+	ck_assert_int_eq(edgar_form4_parse(body, strlen(body), &d, err,
+	    sizeof(err)), 0);
+	ck_assert_str_eq(d.owner, "AB");
+	ck_assert_str_eq(d.role, "director, 10% owner");
+	ck_assert_int_eq(edgar_form4_parse("<a>", 3, &d, err, sizeof(err)), -1);
+	ck_assert_int_eq(edgar_form4_parse("<x/>", 4, &d, err, sizeof(err)),
+	    -1);
+	ck_assert_str_eq(err, "not an ownershipDocument (<x>)");
+	edgar_amount(30351309.77, 0, a, sizeof(a));
+	ck_assert_str_eq(a, "30,351,310");
+	edgar_amount(151.7565, 2, a, sizeof(a));
+	ck_assert_str_eq(a, "151.76");
+	edgar_amount(10000, 4, a, sizeof(a));
+	ck_assert_str_eq(a, "10,000");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -207,6 +316,8 @@ main(void)
 	tcase_add_test(tc, test_yahoo_refused);
 	tcase_add_test(tc, test_yahoo_2026);
 	tcase_add_test(tc, test_feeds_rest);
+	tcase_add_test(tc, test_edgar_answers);
+	tcase_add_test(tc, test_edgar_form4);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
