@@ -213,7 +213,7 @@ json_t		*filings_json(const char *);
 struct filing;
 struct form4;
 void		 filingrules_judge(struct judge *, struct watch *,
-		    struct symstate *, const char *, long,
+		    struct symstate *, long,
 		    const struct filing *, const struct form4 *, const int *,
 		    int, size_t);
 

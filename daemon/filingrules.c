@@ -155,13 +155,14 @@ fire(struct alert *a, struct watch *w, struct symstate *ss,
  * appended to *alerts, the rules it fired into fired.
  */
 static void
-judge_one(struct watch *w, struct symstate *ss, const char *www, long cik,
+judge_one(struct watch *w, struct symstate *ss, long cik,
     const struct filing *f, const struct form4 *d, struct alert **alerts,
     size_t *na, char *fired, size_t firedlen)
 {
 	struct rule		*r;
 	struct rulestate	*rs = ss->rules;
-	char			 text[700], *link = edgar_index_url(www, cik,
+	/* the SEC's page, for a person to read, whatever url says */
+	char			 text[700], *link = edgar_index_url(NULL, cik,
 				    f->accession);
 	time_t			 now = clock_now();
 	int			 buy, hit;
@@ -204,7 +205,7 @@ judge_one(struct watch *w, struct symstate *ss, const char *www, long cik,
  */
 void
 filingrules_judge(struct judge *J, struct watch *w, struct symstate *ss,
-    const char *www, long cik, const struct filing *news,
+    long cik, const struct filing *news,
     const struct form4 *f4, const int *doc, int read, size_t n)
 {
 	struct alert	*alerts = NULL;
@@ -213,7 +214,7 @@ filingrules_judge(struct judge *J, struct watch *w, struct symstate *ss,
 
 	for (i = n; i-- > 0;) {
 		fired[i] = xcalloc(1, FIRED_MAX);
-		judge_one(w, ss, www, cik, &news[i], doc[i] == read ? &f4[i] :
+		judge_one(w, ss, cik, &news[i], doc[i] == read ? &f4[i] :
 		    NULL, &alerts, &na, fired[i], FIRED_MAX);
 		log_info("%s: filed %s %s%s%s", w->symbol, news[i].form,
 		    news[i].accession, fired[i][0] ? "; fired " : "", fired[i]);

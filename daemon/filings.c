@@ -279,7 +279,7 @@ judge_news(struct fsym *s)
 	struct symstate	*ss = symstate_find(s->symbol);
 
 	if (w != NULL && ss != NULL && F.J != NULL)
-		filingrules_judge(F.J, w, ss, www(), s->cik, s->news, s->f4,
+		filingrules_judge(F.J, w, ss, s->cik, s->news, s->f4,
 		    s->doc, DOC_READ, s->nnews);
 	news_free(s);
 }
@@ -616,8 +616,8 @@ filings_json(const char *symbol)
 		if (symbol != NULL && strcasecmp(symbol, r->symbol) != 0)
 			continue;
 		for (k = 0; k < r->n && k < FILINGS_LISTED; k++) {
-			link = edgar_index_url(F.conf != NULL ? www() : NULL,
-			    r->cik, r->v[k].accession);
+			link = edgar_index_url(NULL, r->cik,
+			    r->v[k].accession);
 			o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 			    "symbol", jtext(r->symbol), "accession",
 			    jtext(r->v[k].accession), "form", jtext(r->v[k].form),

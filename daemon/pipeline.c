@@ -66,7 +66,7 @@ pipeline_start(struct event_base *base, struct config *conf,
 	dailyfetch_start(L->P);
 	if (L->R == NULL)
 		stream_start(L->P, poll_now);
-	if (L->R == NULL && !o->once)
+	if (!o->once)		/* news on the real clock, a replay's too */
 		filings_start(base, conf, L->J);
 	return L;
 }

@@ -120,7 +120,7 @@ wait_for 10 grep -q 'mail box: delivered' "$T/k9.err"
 kill -9 "$rp"
 wait "$rp" 2>/dev/null
 check "8-K: one alert, naming both items and the filing's page" test "$(lines \
-    "^alert TSLA filing 8-K item 1.01, 2.02: TSLA filed 8-K: 1.01 Entry into a Material Definitive Agreement; 9.01 Financial Statements and Exhibits (accepted 2026-04-28 16:05 EDT) $EDGAR/Archives/edgar/data/1318605/000156459026000101/0001564590-26-000101-index.htm" \
+    "^alert TSLA filing 8-K item 1.01, 2.02: TSLA filed 8-K: 1.01 Entry into a Material Definitive Agreement; 9.01 Financial Statements and Exhibits (accepted 2026-04-28 16:05 EDT) https://www.sec.gov/Archives/edgar/data/1318605/000156459026000101/0001564590-26-000101-index.htm" \
     "$T/k9.err")" -eq 1
 check "8-K: one mail, with the note" test "$(mails)" -eq 1
 check "8-K: the mail's subject names the items" grep -q \
@@ -212,5 +212,28 @@ check "refused: no storm (at most 3 requests in 30 s)" test \
 check "refused: one problem mail" test "$(mails)" -eq $((mb + 1)) -a \
     "$(lines '^Subject: \[tickerd\] edgar refuses tickerd' "$T/box.mbox")" -eq 1
 rm -f "$ED/mode"
+
+# --- beside the replay provider (a demo's, a test's quotes) ---
+cat > "$T/r.conf" <<END
+provider replay { file "$SRCDIR/conf/demo/calx-2026-03-02.csv" speed 60 }
+provider edgar { contact "$CONTACT" url "$EDGAR" }
+edgar-poll 1s
+state-dir "$T/rstate"
+control none
+watch CALX { filing 8-K  note "calix" }
+END
+echo '[]' > "$ED/added.json"
+"$TICKERD" -d -f "$T/r.conf" 2>"$T/r1.err" &
+rp=$!
+wait_for 10 grep -q 'CALX: SEC EDGAR: 0 recent filings seen' "$T/r1.err"
+echo '[{"cik": 1406666, "accession": "0001406666-26-000044", "form": "8-K",
+  "items": "2.02,9.01", "accepted": "2026-04-28T16:05:11.000Z"}]' \
+    > "$ED/added.json"
+wait_for 10 grep -q '^alert CALX' "$T/r1.err"
+kill "$rp"
+wait "$rp" 2>/dev/null
+check "replay: filings read beside replayed quotes, the earnings 8-K" test \
+    "$(lines '^alert CALX filing 8-K: CALX filed 8-K: 2.02 Results of Operations and Financial Condition; 9.01' \
+    "$T/r1.err")" -eq 1
 
 finish
