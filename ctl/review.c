@@ -114,33 +114,47 @@ chosen(json_t *all, const char *symbol, const char *since)
 static void
 print_rows(json_t *rows)
 {
-	json_t		*r, *ret, *v;
+	json_t		*r, *v;
 	const char	*k;
-	char		 p[32], x[16];
-	size_t		 i;
+	char		 p[32], x[16], heads[HORIZONS_MAX][16];
+	struct table	 t;
+	size_t		 i, n = 0;
 
-	printf("%-10s  %-8s %-26s %9s", "DAY", "SYMBOL", "RULE", "PRICE");
-	r = json_array_get(rows, 0);
-	json_object_foreach(json_object_get(r, "returns"), k, v) {
-		snprintf(x, sizeof(x), "+%sd", k);
-		printf(" %9s", x);
+	memset(&t, 0, sizeof(t));
+	table_col(&t, "DAY", 0, 0, 0);
+	table_col(&t, "SYMBOL", 0, 0, 0);
+	table_col(&t, "RULE", TABLE_SHRINK, 0, 16);
+	table_col(&t, "PRICE", TABLE_RIGHT, 0, 0);
+	json_object_foreach(json_object_get(json_array_get(rows, 0), "returns"),
+	    k, v) {
+		if (n == HORIZONS_MAX)
+			break;
+		snprintf(heads[n], sizeof(heads[n]), "+%sd", k);
+		table_col(&t, heads[n], TABLE_RIGHT, (int)(HORIZONS_MAX - n + 2),
+		    0);
+		n++;
 	}
-	printf(" %8s %8s  %s\n", "RISE", "FALL", "NOTE");
+	table_col(&t, "RISE", TABLE_RIGHT, 2, 0);
+	table_col(&t, "FALL", TABLE_RIGHT, 1, 0);
+	table_col(&t, "NOTE", TABLE_SHRINK, 0, 8);
 	json_array_foreach(rows, i, r) {
 		fmt_price(jget(r, "price"), p, sizeof(p));
-		printf("%-10s  %-8s %-26s %9s", jstr(r, "day"),
-		    jstr(r, "symbol"), jstr(r, "rule"), p);
-		ret = json_object_get(r, "returns");
-		json_object_foreach(ret, k, v) {
+		table_cell(&t, "%s", jstr(r, "day"));
+		table_cell(&t, "%s", jstr(r, "symbol"));
+		table_cell(&t, "%s", jstr(r, "rule"));
+		table_cell(&t, "%s", p);
+		json_object_foreach(json_object_get(r, "returns"), k, v) {
 			fmt_pct(json_is_number(v) ? json_number_value(v) : NAN, x,
 			    sizeof(x));
-			printf(" %9s", x);
+			table_cell(&t, "%s", x);
 		}
 		fmt_pct(jget(r, "rise"), x, sizeof(x));
-		printf(" %8s", x);
+		table_cell(&t, "%s", x);
 		fmt_pct(jget(r, "fall"), x, sizeof(x));
-		printf(" %8s  %s\n", x, jstr(r, "note"));
+		table_cell(&t, "%s", x);
+		table_cell(&t, "%s", jstr(r, "note"));
 	}
+	table_print(&t, table_width());
 }
 
 static void
@@ -148,30 +162,40 @@ print_summaries(json_t *sums, const char *key, const char *title)
 {
 	json_t		*s, *v;
 	const char	*k;
-	char		 x[16], share[16];
-	size_t		 i;
+	char		 x[16], share[16] = "", heads[HORIZONS_MAX][16];
+	struct table	 t;
+	size_t		 i, n = 0;
 
-	printf("\n%-36s %6s %10s", title, "ALERTS", "FOLLOWED");
-	s = json_array_get(sums, 0);
-	json_object_foreach(json_object_get(s, "median"), k, v)
-		printf("  MEDIAN+%-3s", k);
-	printf("\n");
+	memset(&t, 0, sizeof(t));
+	table_col(&t, title, TABLE_SHRINK, 0, 16);
+	table_col(&t, "ALERTS", TABLE_RIGHT, 0, 0);
+	table_col(&t, "FOLLOWED", TABLE_RIGHT, 0, 0);
+	json_object_foreach(json_object_get(json_array_get(sums, 0), "median"),
+	    k, v) {
+		if (n == HORIZONS_MAX)
+			break;
+		snprintf(heads[n], sizeof(heads[n]), "MEDIAN +%sd", k);
+		table_col(&t, heads[n], TABLE_RIGHT, (int)(HORIZONS_MAX - n), 0);
+		n++;
+	}
 	json_array_foreach(sums, i, s) {
 		if (json_is_number(json_object_get(s, "share")))
-			snprintf(share, sizeof(share), "%.0f%%",
+			snprintf(share, sizeof(share), " %.0f%%",
 			    jget(s, "share") * 100);
 		else
-			snprintf(share, sizeof(share), "-");
-		printf("%-36s %6lld %4lld/%-4lld%-5s", jstr(s, key),
-		    jint(s, "alerts"), jint(s, "followed"), jint(s, "judged"),
-		    share);
+			share[0] = '\0';
+		table_cell(&t, "%s", jstr(s, key));
+		table_cell(&t, "%lld", jint(s, "alerts"));
+		table_cell(&t, "%lld/%lld%s", jint(s, "followed"),
+		    jint(s, "judged"), share);
 		json_object_foreach(json_object_get(s, "median"), k, v) {
 			fmt_pct(json_is_number(v) ? json_number_value(v) : NAN, x,
 			    sizeof(x));
-			printf("  %10s", x);
+			table_cell(&t, "%s", x);
 		}
-		printf("\n");
 	}
+	printf("\n");
+	table_print(&t, table_width());
 }
 
 /* The answer to "review": as text, or (json) as one JSON object. */
@@ -197,6 +221,9 @@ ctl_review_print(json_t *j, const char *symbol, const char *since, int json)
 		    "BY RULE");
 		print_summaries(json_object_get(out, "by_symbol"), "symbol",
 		    "BY SYMBOL");
+		printf("\nFOLLOWED: of the alerts that point up or down, how "
+		    "many the price\nfollowed their way at the middle horizon; "
+		    "the share of them.\n");
 	}
 	json_decref(out);
 }

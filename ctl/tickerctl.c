@@ -28,7 +28,7 @@
 #include "ctl/ctl.h"
 
 #define TIMEOUT_MS	60000	/* a test mail may take a while */
-#define BAR		24
+#define BAR		16
 
 /* The usage: on stdout and 0 when asked for (--help), else stderr, 1. */
 static void
@@ -127,6 +127,7 @@ price(double v, char *out, size_t len)
 		snprintf(out, len, "-");
 }
 
+/* A time with its zone: "2026-03-02 14:40 EST". */
 static void
 when(json_int_t t, char *out, size_t len)
 {
@@ -138,7 +139,7 @@ when(json_int_t t, char *out, size_t len)
 		return;
 	}
 	localtime_r(&tt, &tm);
-	strftime(out, len, "%Y-%m-%d %H:%M:%S", &tm);
+	strftime(out, len, "%Y-%m-%d %H:%M %Z", &tm);
 }
 
 /* [-----|------------------] the price's place in the 52-week range */
@@ -232,106 +233,151 @@ print_status(json_t *j, const char *arg)
 	print_streams(json_object_get(j, "streams"));
 }
 
-/* A price outside the regular session, under its symbol's row. */
+/* The columns of tickerctl quotes, the least needed dropped first. */
 static void
-print_extended(json_t *x, const char *currency)
+quote_cols(struct table *t)
 {
-	char	 p[48], chg[16] = "", t[64];
+	table_col(t, "SYMBOL", 0, 0, 0);
+	table_col(t, "MARKET", 0, 5, 0);
+	table_col(t, "PRICE", TABLE_RIGHT, 0, 0);
+	table_col(t, "CHANGE", TABLE_RIGHT, 0, 0);
+	table_col(t, "52W LOW", TABLE_RIGHT, 2, 0);
+	table_col(t, "52-WEEK RANGE", 0, 6, 0);
+	table_col(t, "52W HIGH", TABLE_RIGHT, 3, 0);
+	table_col(t, "QUOTE TIME", 0, 1, 0);
+	table_col(t, "FEED", 0, 4, 0);
+	table_col(t, "AGE", TABLE_RIGHT, 7, 0);
+	table_col(t, "NOTE", TABLE_SHRINK, 0, 12);
+}
+
+/* A price outside the regular session, as a row under its symbol's. */
+static void
+extended_row(struct table *t, json_t *x, const char *currency)
+{
+	char	 p[48], chg[16] = "", at[64];
 	double	 c;
 
-	if (x == NULL)
-		return;
 	price(jget(x, "price"), p, sizeof(p));
 	if (*currency)
 		snprintf(p + strlen(p), sizeof(p) - strlen(p), " %s", currency);
 	if (isfinite(c = jget(x, "change_pct")))
 		snprintf(chg, sizeof(chg), "%+.2f%%", c);
-	when(jint(x, "time"), t, sizeof(t));
-	printf("%-10s %-17s %14s %8s %s (not judged unless `session "
-	    "extended')\n", "", jstr(x, "session"), p, chg, t);
+	when(jint(x, "time"), at, sizeof(at));
+	table_cell(t, "%s", "");
+	table_cell(t, "%s", jstr(x, "session"));
+	table_cell(t, "%s", p);
+	table_cell(t, "%s", chg);
+	table_cell(t, "%s", "");
+	table_cell(t, "%s", "");
+	table_cell(t, "%s", "");
+	table_cell(t, "%s", at);
+	table_cell(t, "%s", "");
+	table_cell(t, "%s", "");
+	table_cell(t, "%s", "not judged unless `session extended'");
 }
 
 static void
-print_quotes(json_t *j, const char *arg)
+quote_row(struct table *t, json_t *q)
 {
-	json_t	*a = json_object_get(j, "quotes"), *q;
-	char	 p[48], lo[32], hi[32], chg[16], b[BAR + 3], t[64], mk[32];
-	char	 age[32], feed[48];
-	size_t	 i;
+	char	 p[48], lo[32], hi[32], chg[16] = "-", b[BAR + 3], at[64];
+	char	 age[32] = "-", feed[48] = "polled";
 	double	 c;
 
-	printf("%-10s %-17s %14s %8s %10s %-*s %-10s %-19s %-14s %7s %s\n",
-	    "SYMBOL", "MARKET", "PRICE", "CHANGE", "52W LOW", BAR + 2,
-	    "52-WEEK RANGE", "52W HIGH", "QUOTE TIME", "FEED", "AGE", "NOTE");
-	json_array_foreach(a, i, q) {
-		price(jget(q, "price"), p, sizeof(p));
-		if (*jstr(q, "currency") && json_object_get(q, "price"))
-			snprintf(p + strlen(p), sizeof(p) - strlen(p), " %s",
-			    jstr(q, "currency"));
-		price(jget(q, "low52"), lo, sizeof(lo));
-		price(jget(q, "high52"), hi, sizeof(hi));
-		c = jget(q, "change_pct");
-		if (isfinite(c))
-			snprintf(chg, sizeof(chg), "%+.2f%%", c);
-		else
-			snprintf(chg, sizeof(chg), "-");
-		bar(jget(q, "price"), jget(q, "low52"), jget(q, "high52"), b);
-		when(jint(q, "time"), t,
-		    sizeof(t));
-		snprintf(mk, sizeof(mk), "%s %s", *jstr(q, "exchange") ?
-		    jstr(q, "exchange") : "-", json_object_get(q, "open") ==
-		    NULL ? "" : json_is_true(json_object_get(q, "open")) ?
-		    "open" : "closed");
-		if (strcmp(jstr(q, "feed"), "poll") == 0 || !*jstr(q, "feed"))
-			snprintf(feed, sizeof(feed), "polled");
-		else
-			snprintf(feed, sizeof(feed), "stream %s",
-			    jstr(q, "feed"));
-		if (json_object_get(q, "age") != NULL)
-			snprintf(age, sizeof(age), "%llds", jint(q, "age"));
-		else
-			snprintf(age, sizeof(age), "-");
-		printf("%-10s %-17s %14s %8s %10s %s %-10s %-19s %-14s %7s "
-		    "%s\n", jstr(q, "symbol"), mk, p, chg, lo, b, hi, t,
-		    feed, age,
-		    json_object_get(q, "price") == NULL && !*jstr(q, "problem") ?
-		    "no quote yet" : jstr(q, "problem"));
-		print_extended(json_object_get(q, "extended"),
+	price(jget(q, "price"), p, sizeof(p));
+	if (*jstr(q, "currency") && json_object_get(q, "price"))
+		snprintf(p + strlen(p), sizeof(p) - strlen(p), " %s",
 		    jstr(q, "currency"));
+	price(jget(q, "low52"), lo, sizeof(lo));
+	price(jget(q, "high52"), hi, sizeof(hi));
+	if (isfinite(c = jget(q, "change_pct")))
+		snprintf(chg, sizeof(chg), "%+.2f%%", c);
+	bar(jget(q, "price"), jget(q, "low52"), jget(q, "high52"), b);
+	when(jint(q, "time"), at, sizeof(at));
+	if (strcmp(jstr(q, "feed"), "poll") != 0 && *jstr(q, "feed"))
+		snprintf(feed, sizeof(feed), "stream %s", jstr(q, "feed"));
+	if (json_object_get(q, "age") != NULL)
+		fmt_age(jint(q, "age"), age, sizeof(age));
+	table_cell(t, "%s", jstr(q, "symbol"));
+	table_cell(t, "%s%s%s", *jstr(q, "exchange") ? jstr(q, "exchange") :
+	    "-", json_object_get(q, "open") == NULL ? "" : " ",
+	    json_object_get(q, "open") == NULL ? "" :
+	    json_is_true(json_object_get(q, "open")) ? "open" : "closed");
+	table_cell(t, "%s", p);
+	table_cell(t, "%s", chg);
+	table_cell(t, "%s", lo);
+	table_cell(t, "%s", b);
+	table_cell(t, "%s", hi);
+	table_cell(t, "%s", at);
+	table_cell(t, "%s", feed);
+	table_cell(t, "%s", age);
+	table_cell(t, "%s", *jstr(q, "problem") ? jstr(q, "problem") :
+	    json_object_get(q, "price") == NULL ? "no quote yet" :
+	    jstr(q, "note"));
+}
+
+/* tickerctl quotes: a row a symbol, fitted to the terminal's width. */
+static void
+print_quotes(json_t *j, const char *arg)
+{
+	json_t		*a = json_object_get(j, "quotes"), *q;
+	struct table	 t;
+	size_t		 i;
+
+	memset(&t, 0, sizeof(t));
+	quote_cols(&t);
+	json_array_foreach(a, i, q) {
+		quote_row(&t, q);
+		if (json_object_get(q, "extended") != NULL)
+			extended_row(&t, json_object_get(q, "extended"),
+			    jstr(q, "currency"));
 	}
+	table_print(&t, table_width());
 }
 
 static void
 print_alerts(json_t *j, const char *arg)
 {
-	json_t	*a = json_object_get(j, "rules"), *r;
-	char	 t[64];
-	size_t	 i;
+	json_t		*a = json_object_get(j, "rules"), *r;
+	struct table	 t;
+	char		 last[64];
+	size_t		 i;
 
-	printf("%-10s %-28s %-6s %5s  %-20s  %s\n", "SYMBOL", "RULE",
-	    "STATE", "FIRED", "LAST", "NOW");
+	memset(&t, 0, sizeof(t));
+	table_col(&t, "SYMBOL", 0, 0, 0);
+	table_col(&t, "RULE", TABLE_SHRINK, 0, 16);
+	table_col(&t, "STATE", 0, 0, 0);
+	table_col(&t, "FIRED", TABLE_RIGHT, 0, 0);
+	table_col(&t, "LAST", 0, 1, 0);
+	table_col(&t, "NOW", TABLE_SHRINK, 0, 10);
 	json_array_foreach(a, i, r) {
-		when(jint(r, "last_fired"), t,
-		    sizeof(t));
-		printf("%-10s %-28s %-6s %5lld  %-20s  %s\n", jstr(r, "symbol"),
-		    jstr(r, "rule"), jstr(r, "state"),
-		    jint(r, "count"),
-		    t, jstr(r, "value"));
+		when(jint(r, "last_fired"), last, sizeof(last));
+		table_cell(&t, "%s", jstr(r, "symbol"));
+		table_cell(&t, "%s", jstr(r, "rule"));
+		table_cell(&t, "%s", jstr(r, "state"));
+		table_cell(&t, "%lld", jint(r, "count"));
+		table_cell(&t, "%s", last);
+		table_cell(&t, "%s", jstr(r, "value"));
 	}
+	table_print(&t, table_width());
 }
 
 static void
 print_history(json_t *j, const char *arg)
 {
-	json_t	*a = json_object_get(j, "history"), *h;
-	char	 t[64];
-	size_t	 i;
+	json_t		*a = json_object_get(j, "history"), *h;
+	struct table	 t;
+	char		 at[64];
+	size_t		 i;
 
+	memset(&t, 0, sizeof(t));
+	table_col(&t, "TIME", 0, 0, 0);
+	table_col(&t, "ALERT", TABLE_SHRINK, 0, 20);
 	json_array_foreach(a, i, h) {
-		when(jint(h, "time"), t,
-		    sizeof(t));
-		printf("%s  %s\n", t, jstr(h, "message"));
+		when(jint(h, "time"), at, sizeof(at));
+		table_cell(&t, "%s", at);
+		table_cell(&t, "%s", jstr(h, "message"));
 	}
+	table_print(&t, table_width());
 }
 
 /* tickerctl filings: each filing seen, newest first, and what it fired. */

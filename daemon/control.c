@@ -242,6 +242,8 @@ quotes_json(void)
 		o = json_pack("{s:s, s:s, s:s}", "symbol", w->symbol,
 		    "problem", symstate_problem(ss), "feed", ss->feed ?
 		    ss->feed : "poll");
+		if (w->note != NULL)
+			json_object_set_new(o, "note", jtext(w->note));
 		if (ss->ex != NULL) {
 			json_object_set_new(o, "exchange",
 			    json_string(ss->ex->name));

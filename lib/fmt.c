@@ -88,6 +88,22 @@ fmt_parse_iso_time(const char *s)
 }
 
 /* A percentage with its sign, "+1.25%"; "-" when not known (NaN). */
+/* A span of seconds as a person reads it: "45s", "4m 12s", "3d 4h". */
+void
+fmt_age(long long s, char *out, size_t len)
+{
+	if (s < 0)
+		snprintf(out, len, "-");
+	else if (s < 60)
+		snprintf(out, len, "%llds", s);
+	else if (s < 3600)
+		snprintf(out, len, "%lldm %llds", s / 60, s % 60);
+	else if (s < 86400)
+		snprintf(out, len, "%lldh %lldm", s / 3600, s % 3600 / 60);
+	else
+		snprintf(out, len, "%lldd %lldh", s / 86400, s % 86400 / 3600);
+}
+
 void
 fmt_pct(double v, char *out, size_t len)
 {

@@ -157,6 +157,7 @@ enum time_style {
 };
 void		 fmt_price(double, char *, size_t);
 void		 fmt_pct(double, char *, size_t);
+void		 fmt_age(long long, char *, size_t);
 void		 fmt_time(time_t, enum time_style, char *, size_t);
 time_t		 fmt_parse_iso_time(const char *);
 char		*fmt_urlencode(const char *);
