@@ -397,8 +397,11 @@ lex_read_file(struct parser *p, const char *path, const char *from, int fromline
 	const char	*inc = from ? "include " : "";
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		lex_error_file(p, ef, fromline, "%s%s: %s", inc, path,
-		    strerror(errno));
+		if (from == NULL)	/* "FILE: why", the file said once */
+			lex_error_file(p, ef, fromline, "%s", strerror(errno));
+		else
+			lex_error_file(p, ef, fromline, "%s%s: %s", inc, path,
+			    strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||

@@ -92,15 +92,34 @@ work_changed(size_t pending, void *arg)
 		digest_flush();
 }
 
+/* The usage: on stdout and 0 when asked for (--help), else stderr, 1. */
 static void
-usage(void)
+usage_to(FILE *f, int rc)
 {
-	fprintf(stderr, "usage: tickerd [-dnV1v] [-f file] [--once] "
+	fprintf(f, "usage: tickerd [-dhnvV1] [-f file] [--once] "
 	    "[--replay file]\n"
 	    "       tickerd [-v] [-f file] --fetch-history symbol ... "
 	    "[--range 1y]\n"
-	    "               [--interval 1d|1m] -o file\n");
-	exit(1);
+	    "               [--interval 1d|1m] -o file\n"
+	    "  -d             stay in the foreground, log to stderr\n"
+	    "  -f file        the configuration (default %s)\n"
+	    "  -n             check the configuration and exit\n"
+	    "  -v             say more (twice: debug lines)\n"
+	    "  -V             the version\n"
+	    "  -1, --once     poll every symbol once, deliver, exit\n"
+	    "  --replay file  quotes from a recorded file (with --once: a "
+	    "backtest)\n"
+	    "  --fetch-history symbol ...  daily or minute bars into -o file\n"
+	    "  --range, --interval         how far back (5d, 2w, 3mo, 1y) and "
+	    "the bars (1d, 1m)\n"
+	    "  -h, --help     this\n", TICKERD_CONF);
+	exit(rc);
+}
+
+static void
+usage(void)
+{
+	usage_to(stderr, 1);
 }
 
 /*
@@ -417,6 +436,9 @@ parse_args(int argc, char *argv[], struct args *a)
 		case 'V':
 			printf("tickerd %s\n", PACKAGE_VERSION);
 			exit(0);
+		case 'h':
+			usage_to(stdout, 0);
+			break;
 		default:
 			usage();
 		}
