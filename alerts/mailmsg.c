@@ -173,7 +173,7 @@ static void
 text_alert(struct buf *b, const struct alert *a)
 {
 	char	 price[32], pc[32], lo[32], hi[32], when[64], qt[64], desc[512];
-	char	 late[160];
+	char	 late[160], age[32];
 	const struct quote *q = &a->quote;
 
 	fmt_price(q->price, price, sizeof(price));
@@ -182,6 +182,7 @@ text_alert(struct buf *b, const struct alert *a)
 	fmt_price(q->high52, hi, sizeof(hi));
 	exchange_fmt_time(q->ex, a->time, 1, when, sizeof(when));
 	exchange_fmt_time(q->ex, q->time, 0, qt, sizeof(qt));
+	fmt_age((long long)(a->time - q->time), age, sizeof(age));
 	alert_describe(a, desc, sizeof(desc));
 
 	buf_printf(b, "%s\n\n", desc);
@@ -199,7 +200,8 @@ text_alert(struct buf *b, const struct alert *a)
 	if (a->late)
 		buf_printf(b, "  Late:      %s\n", alert_late(a, late,
 		    sizeof(late)));
-	buf_printf(b, "  Time:      %s; the quote's, %s\n", when, qt);
+	buf_printf(b, "  Time:      %s; the quote's, %s, %s old\n", when, qt,
+	    age);
 	if (isfinite(q->low52) && isfinite(q->high52))
 		buf_printf(b, "  52 weeks:  %s - %s\n", lo, hi);
 	if (isfinite(a->range_pos)) {
@@ -250,8 +252,8 @@ html_bar(struct buf *b, double pos, const char *lo, const char *price,
 static void
 html_alert(struct buf *b, const struct alert *a)
 {
-	char	 price[32], pc[32], lo[32], hi[32], when[64], desc[512];
-	char	 late[160];
+	char	 price[32], pc[32], lo[32], hi[32], when[64], qt[64], desc[512];
+	char	 late[160], age[32];
 	const struct quote *q = &a->quote;
 	double	 pos = a->range_pos;
 
@@ -260,6 +262,8 @@ html_alert(struct buf *b, const struct alert *a)
 	fmt_price(q->low52, lo, sizeof(lo));
 	fmt_price(q->high52, hi, sizeof(hi));
 	exchange_fmt_time(q->ex, a->time, 1, when, sizeof(when));
+	exchange_fmt_time(q->ex, q->time, 1, qt, sizeof(qt));
+	fmt_age((long long)(a->time - q->time), age, sizeof(age));
 	alert_describe(a, desc, sizeof(desc));
 
 	buf_puts(b, "<div style=\"margin:0 0 1.5em 0\">\n<p><b>");
@@ -284,7 +288,9 @@ html_alert(struct buf *b, const struct alert *a)
 	if (a->late)
 		buf_printf(b, "</td></tr>\n<tr><td>Late</td><td>%s",
 		    alert_late(a, late, sizeof(late)));
-	buf_printf(b, "</td></tr>\n<tr><td>Time</td><td>%s</td></tr>\n", when);
+	buf_printf(b, "</td></tr>\n<tr><td>Time</td><td style=\"white-space:"
+	    "nowrap\">%s</td></tr>\n<tr><td>Quote</td><td>%s, %s old</td>"
+	    "</tr>\n", when, qt, age);
 	if (isfinite(q->low52) && isfinite(q->high52))
 		buf_printf(b, "<tr><td>52 weeks</td><td>%s &ndash; %s"
 		    "</td></tr>\n", lo, hi);

@@ -45,17 +45,39 @@ period_start(long day, int every)
 	return cal_days(y, m, 1);
 }
 
-/* A cell of a return, coloured by its sign. */
+/* A cell of a return, coloured by its sign; label names it on a phone. */
 static void
-html_pct(struct buf *h, double v)
+html_pct(struct buf *h, const char *label, double v)
 {
 	char	 x[32];
 
 	fmt_pct(v, x, sizeof(x));
-	buf_printf(h, "<td style=\"text-align:right;padding:2px 8px;%s\">%s"
-	    "</td>", !isfinite(v) || v == 0 ? "" : v > 0 ?
-	    "background:" GREEN : "background:" RED, x);
+	buf_printf(h, "<td class=\"n\" data-l=\"%s\" style=\"text-align:right;"
+	    "padding:2px 8px;%s\">%s</td>", label, !isfinite(v) || v == 0 ? "" :
+	    v > 0 ? "background:" GREEN : "background:" RED, x);
 }
+
+/*
+ * Below 600 px (a phone) each row of a table is a card of its own, each
+ * cell on a line with its column's name: nothing runs off the right.
+ * Days never wrap.  Mail readers that drop the style keep the table.
+ */
+static const char style[] =
+    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1"
+    "\">\n<style>\n"
+    "td.d { white-space: nowrap }\n"
+    "td, th { overflow-wrap: anywhere }\n"
+    "@media (max-width: 600px) {\n"
+    "  table.rv, table.rv tbody, table.rv tr, table.rv td { display: block;"
+    " width: auto !important }\n"
+    "  table.rv tr.h { display: none }\n"
+    "  table.rv tr { border: 1px solid #ccc; border-radius: 6px;"
+    " margin: 0 0 10px 0; padding: 4px 0 }\n"
+    "  table.rv td { text-align: left !important; padding: 1px 8px !important"
+    " }\n"
+    "  table.rv td[data-l]::before { content: attr(data-l) \": \";"
+    " color: #555 }\n"
+    "}\n</style>\n";
 
 static void
 day_text(long day, char *out, size_t len)
@@ -70,33 +92,35 @@ day_text(long day, char *out, size_t len)
 static void
 row(struct buf *t, struct buf *h, const struct review *r)
 {
-	char	 day[16], p[32], x[32];
+	char	 day[16], p[32], x[32], label[32];
 	int	 i;
 
 	day_text(r->day0, day, sizeof(day));
 	fmt_price(r->price, p, sizeof(p));
 	buf_printf(t, "%-10s  %-8s %-26s %9s", day, r->symbol, r->rule, p);
-	buf_printf(h, "<tr><td style=\"padding:2px 8px\">%s</td><td style=\""
-	    "padding:2px 8px\"><b>", day);
+	buf_printf(h, "<tr><td class=\"d\" style=\"padding:2px 8px\">%s</td>"
+	    "<td style=\"padding:2px 8px\"><b>", day);
 	mail_html_escape(h, r->symbol);
-	buf_puts(h, "</b></td><td style=\"padding:2px 8px\">");
+	buf_puts(h, "</b></td><td data-l=\"Rule\" style=\"padding:2px 8px\">");
 	mail_html_escape(h, r->rule);
-	buf_printf(h, "</td><td style=\"text-align:right;padding:2px 8px\">"
-	    "%s %s</td>", p, r->currency);
+	buf_printf(h, "</td><td class=\"n\" data-l=\"Price\" style=\""
+	    "text-align:right;padding:2px 8px;white-space:nowrap\">%s %s</td>",
+	    p, r->currency);
 	for (i = 0; i < r->o.n; i++) {
 		fmt_pct(r->o.ret[i], x, sizeof(x));
 		buf_printf(t, " %9s", x);
-		html_pct(h, r->o.ret[i]);
+		snprintf(label, sizeof(label), "+%d sessions", r->o.days[i]);
+		html_pct(h, label, r->o.ret[i]);
 	}
 	fmt_pct(r->o.rise, x, sizeof(x));
 	buf_printf(t, " %8s", x);
-	html_pct(h, r->o.rise);
+	html_pct(h, "Rise", r->o.rise);
 	fmt_pct(r->o.fall, x, sizeof(x));
 	buf_printf(t, " %8s\n", x);
-	html_pct(h, r->o.fall);
+	html_pct(h, "Fall", r->o.fall);
 	if (r->note != NULL && *r->note != '\0')
 		buf_printf(t, "            note: %s\n", r->note);
-	buf_puts(h, "<td style=\"padding:2px 8px;color:#555\">");
+	buf_puts(h, "<td data-l=\"Note\" style=\"padding:2px 8px;color:#555\">");
 	mail_html_escape(h, r->note ? r->note : "");
 	buf_puts(h, "</td></tr>\n");
 }
@@ -113,8 +137,9 @@ summary(struct buf *t, struct buf *h, const struct review **v, size_t n)
 
 	buf_puts(t, "\nBy rule: alerts, how many the move followed, outcome_median "
 	    "returns\n");
-	buf_puts(h, "<h3>By rule</h3>\n<table style=\"border-collapse:collapse"
-	    "\"><tr><th>Rule</th><th>Alerts</th><th>Followed</th>");
+	buf_puts(h, "<h3>By rule</h3>\n<table class=\"rv\" style=\""
+	    "border-collapse:collapse\"><tr class=\"h\"><th>Rule</th><th>"
+	    "Alerts</th><th>Followed</th>");
 	for (d = 0; n > 0 && d < v[0]->o.n; d++)
 		buf_printf(h, "<th>Median +%dd</th>", v[0]->o.days[d]);
 	buf_puts(h, "</tr>\n");
@@ -133,20 +158,33 @@ summary(struct buf *t, struct buf *h, const struct review **v, size_t n)
 		    s.followed, s.judged);
 		buf_puts(h, "<tr><td style=\"padding:2px 8px\">");
 		mail_html_escape(h, v[i]->rule);
-		buf_printf(h, "</td><td style=\"text-align:right;padding:2px "
-		    "8px\">%zu</td><td style=\"text-align:right;padding:2px 8px"
-		    "\">%zu/%zu</td>", s.count, s.followed, s.judged);
+		buf_printf(h, "</td><td data-l=\"Alerts\" style=\"text-align:"
+		    "right;padding:2px 8px\">%zu</td><td data-l=\"Followed\" "
+		    "style=\"text-align:right;padding:2px 8px\">%zu/%zu</td>",
+		    s.count, s.followed, s.judged);
 		for (d = 0; d < s.n; d++) {
-			char	 x[32];
+			char	 x[32], label[32];
 
 			fmt_pct(s.median[d], x, sizeof(x));
 			buf_printf(t, "  %8s", x);
-			html_pct(h, s.median[d]);
+			snprintf(label, sizeof(label), "Median +%dd",
+			    v[i]->o.days[d]);
+			html_pct(h, label, s.median[d]);
 		}
 		buf_puts(t, "\n");
 		buf_puts(h, "</tr>\n");
 	}
 	buf_puts(h, "</table>\n");
+	buf_printf(h, "<p style=\"font-size:small;color:#555\"><b>Followed"
+	    "</b>: of a rule's alerts that point up or down (a rise above a "
+	    "threshold, a fall below one, an insider's purchase...), how many "
+	    "the price followed their way %d sessions after the alert, out of "
+	    "those whose return is known.</p>\n", n > 0 && v[0]->o.n > 0 ?
+	    v[0]->o.days[v[0]->o.n / 2] : 0);
+	buf_printf(t, "\nFollowed: of a rule's alerts that point up or down, "
+	    "how many the price followed their way %d sessions after the alert, "
+	    "out of those whose return is known.\n", n > 0 && v[0]->o.n > 0 ?
+	    v[0]->o.days[v[0]->o.n / 2] : 0);
 	free(o);
 	free(dir);
 }
@@ -167,12 +205,14 @@ compose(struct buf *b, const struct notifier *nt, const struct review **v,
 	    "number of sessions, the largest rise and fall since (\"-\": not "
 	    "known yet).\n\n%-10s  %-8s %-26s %9s", title, "DAY", "SYMBOL",
 	    "RULE", "PRICE");
-	buf_puts(&h, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-	    "<title>tickerd review</title></head>\n<body style=\"font-family:"
-	    "sans-serif\">\n<h2>");
+	buf_puts(&h, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">");
+	buf_puts(&h, style);
+	buf_puts(&h, "<title>tickerd review</title></head>\n<body style=\""
+	    "font-family:sans-serif\">\n<h2>");
 	mail_html_escape(&h, subj);
-	buf_puts(&h, "</h2>\n<table style=\"border-collapse:collapse\"><tr>"
-	    "<th>Day</th><th>Symbol</th><th>Rule</th><th>Price</th>");
+	buf_puts(&h, "</h2>\n<table class=\"rv\" style=\"border-collapse:"
+	    "collapse\"><tr class=\"h\"><th>Day</th><th>Symbol</th><th>Rule"
+	    "</th><th>Price</th>");
 	for (d = 0; d < v[0]->o.n; d++) {
 		snprintf(head, sizeof(head), "+%dd", v[0]->o.days[d]);
 		buf_printf(&t, " %9s", head);
