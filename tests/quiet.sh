@@ -13,8 +13,10 @@ NIO price=4.1 prev=4.5 high=9 low=3.6
 END
 start_fakequote "$T/scenario"
 # from an hour ago to the next minute, UTC; not when that minute is
-# midnight's (the span would be empty or whole)
+# midnight's (the span would be empty or whole), nor one a few seconds
+# away (the span would end before the alerts are judged)
 now=$(date -u +%s)
+if [ $((now % 60)) -gt 40 ]; then sleep $((62 - now % 60)); now=$(date -u +%s); fi
 if [ $(( (now / 60 + 1) % 1440 )) -lt 61 ]; then sleep 61; now=$(date -u +%s); fi
 from=$(date -u -d "@$((now - 3600))" +%H:%M)
 to=$(date -u -d "@$((now + 60))" +%H:%M)
