@@ -230,6 +230,9 @@ struct config {
 	char			*heartbeat_fail;
 	time_t			 heartbeat_every;
 	char			*metrics;	/* "HOST:PORT" or a socket path */
+	char			*dashboard;	/* the same, or NULL */
+	char			*dashboard_token_file;
+	char			*dashboard_token; /* read at load; NULL: none */
 	struct watchlist	 watches;
 	struct watchfile	*watchfiles;	/* `watch file' */
 	size_t			 nwatchfiles;

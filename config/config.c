@@ -283,6 +283,9 @@ config_free(struct config *conf)
 	free(conf->heartbeat);
 	free(conf->heartbeat_fail);
 	free(conf->metrics);
+	free(conf->dashboard);
+	free(conf->dashboard_token_file);
+	values_secret_free(conf->dashboard_token);
 	strlist_free(&conf->files);
 	free(conf->state_dir);
 	free(conf->review_to);

@@ -188,6 +188,7 @@ static const struct keyword top_kws[] = {
 	{ "edgar-poll",	kw_edgar_poll,	0,		0, { 0 } },
 	{ "heartbeat",	parse_heartbeat,	0,		0, { 0 } },
 	{ "metrics",	parse_metrics,	0,		0, { 0 } },
+	{ "dashboard",	parse_dashboard, 0,		0, { 0 } },
 	{ NULL, NULL, 0, 0, { 0 } }
 };
 

@@ -95,22 +95,22 @@ parse_heartbeat(struct parser *p, const struct keyword *k, void *obj, int line)
 }
 
 /* metrics "127.0.0.1:9464", "[::1]:9464" or "/run/tickerd/metrics.sock" */
-int
-parse_metrics(struct parser *p, const struct keyword *k, void *obj, int line)
+/* HOST:PORT or a socket path, for kw (metrics, dashboard), into *out. */
+static int
+read_listen(struct parser *p, const char *kw, int line, char **out)
 {
-	struct config	*conf = p->conf;
-	char		*s, *colon;
-	long		 port;
+	char	*s, *colon;
+	long	 port;
 
-	if ((s = read_string(p, "metrics")) == NULL)
+	if ((s = read_string(p, kw)) == NULL)
 		return -1;
 	if (s[0] == '/' || s[0] == '.') {
-		free(conf->metrics);
-		conf->metrics = lex_relpath(p, s);
+		free(*out);
+		*out = lex_relpath(p, s);
 		free(s);
-		if (strlen(conf->metrics) >= 100) {
-			lex_error(p, line, "metrics: path too long for a socket "
-			    "(at most 99 bytes)");
+		if (strlen(*out) >= 100) {
+			lex_error(p, line, "%s: path too long for a socket "
+			    "(at most 99 bytes)", kw);
 			return -1;
 		}
 		return 0;
@@ -119,12 +119,69 @@ parse_metrics(struct parser *p, const struct keyword *k, void *obj, int line)
 	port = colon != NULL ? strtol(colon + 1, NULL, 10) : 0;
 	if (colon == NULL || colon == s || port < 1 || port > 65535 ||
 	    colon[1 + strspn(colon + 1, "0123456789")] != '\0') {
-		lex_error(p, line, "metrics: \"%s\" is not HOST:PORT "
-		    "(\"127.0.0.1:9464\") or a socket path", s);
+		lex_error(p, line, "%s: \"%s\" is not HOST:PORT "
+		    "(\"127.0.0.1:9464\") or a socket path", kw, s);
 		free(s);
 		return -1;
 	}
-	free(conf->metrics);
-	conf->metrics = s;
+	free(*out);
+	*out = s;
+	return 0;
+}
+
+int
+parse_metrics(struct parser *p, const struct keyword *k, void *obj, int line)
+{
+	return read_listen(p, "metrics", line, &p->conf->metrics);
+}
+
+/* Whether an address of read_listen() is this host's alone. */
+int
+parse_loopback(const char *where)
+{
+	size_t	 n = strrchr(where, ':') != NULL ? (size_t)(strrchr(where, ':') -
+		    where) : strlen(where);
+
+	if (where[0] == '/')
+		return 1;
+	return (n >= 4 && strncmp(where, "127.", 4) == 0) ||
+	    (n == 5 && strncmp(where, "[::1]", 5) == 0) ||
+	    (n == 9 && strncmp(where, "localhost", 9) == 0);
+}
+
+/*
+ * dashboard "127.0.0.1:8080" [{ token-file "PATH" }]: read-only pages.
+ * Any address but this host's own needs a token.
+ */
+int
+parse_dashboard(struct parser *p, const struct keyword *k, void *obj,
+    int line)
+{
+	struct config	*conf = p->conf;
+	char		 err[512];
+	int		 vline;
+
+	if (read_listen(p, "dashboard", line, &conf->dashboard) == -1)
+		return -1;
+	if (lex_peek_word(p, "token-file")) {
+		lex_drop(p);
+		free(conf->dashboard_token_file);
+		if ((conf->dashboard_token_file = read_string(p,
+		    "token-file")) == NULL)
+			return -1;
+		vline = line;
+		if (values_secret_read(conf->dashboard_token_file,
+		    &conf->dashboard_token, err, sizeof(err)) == -1) {
+			lex_error(p, vline, "dashboard: token-file %s", err);
+			return -1;
+		}
+	}
+	if (!parse_loopback(conf->dashboard) && conf->dashboard_token == NULL) {
+		lex_error(p, line, "dashboard: %s is not this host's own address: "
+		    "a token-file is required (dashboard \"%s\" token-file "
+		    "\"/etc/tickerd/dashboard.token\")", conf->dashboard,
+		    conf->dashboard);
+		return -1;
+	}
 	return 0;
 }

@@ -139,6 +139,9 @@ int		 parse_heartbeat(struct parser *, const struct keyword *, void *,
 		    int);
 int		 parse_metrics(struct parser *, const struct keyword *, void *,
 		    int);
+int		 parse_dashboard(struct parser *, const struct keyword *, void *,
+		    int);
+int		 parse_loopback(const char *);
 /* config/parse_provider.c, parse_notifier.c, parse_push.c, parse_watch.c:
  * the blocks */
 int		 parse_provider(struct parser *, const struct keyword *, void *,

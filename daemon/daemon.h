@@ -26,6 +26,7 @@
 #define TICKERD_DAEMON_H
 
 #include <sys/queue.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "lib/lib.h"
@@ -200,6 +201,31 @@ void		 judge_flush(struct judge *);
 void		 judge_event(struct judge *, struct watch *, struct symstate *,
 		    struct alert *, size_t);
 void		 judge_dirty(struct judge *);
+
+/* daemon/dashboard.c: the dashboard, served; dashpage.c, its pages;
+ * dashchart.c, its chart */
+struct evhttp_request;
+struct evbuffer;
+struct evkeyvalq;
+#define DASH_RING	240	/* the day's quotes kept, a minute apart */
+struct dashring {
+	int64_t		 t0;
+	uint32_t	 dt[DASH_RING];	/* seconds after t0 */
+	float		 p[DASH_RING];
+	size_t		 n, at;
+};
+void		 dashboard_start(struct event_base *, struct config *);
+void		 dashboard_reconfigure(struct config *);
+void		 dashboard_stop(void);
+void		 dashboard_request(struct evhttp_request *);
+int		 dashboard_shares(const struct config *);
+void		 dashboard_changed(void);
+void		 dashpage_quote(const char *, const struct quote *);
+void		 dashpage_free(void);
+int		 dashpage_serve(const struct config *, const char *,
+		    struct evkeyvalq *, struct evbuffer *, const char **);
+void		 dashchart_svg(struct evbuffer *, const struct watch *,
+		    struct symstate *, const struct dashring *);
 
 /* daemon/filings.c: SEC EDGAR's filings, looked at */
 #define FILINGS_LISTED	20	/* a symbol's, in tickerctl filings */

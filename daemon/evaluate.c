@@ -246,6 +246,7 @@ announce(struct judge *J, struct held *h)
 		TAILQ_REMOVE(&h->msgs, m, entry);
 		notify_queue(m);
 	}
+	dashboard_changed();
 }
 
 /*
@@ -471,6 +472,11 @@ judge_quote(struct judge *J, struct watch *w, struct symstate *ss,
 	alerts = run_rules(J, w, ss, q, now, &na, &changed);
 	if (J->conf->nscreens > 0 && !market_extended(q))
 		screen_quote(w->symbol, q, &ss->ref);
+	if (J->conf->dashboard != NULL) {	/* the pages' day chart */
+		if (!market_extended(q))
+			dashpage_quote(w->symbol, q);
+		dashboard_changed();
+	}
 	if (na > 0) {
 		/* only what fires is kept for the commit */
 		h = xcalloc(1, sizeof(*h));

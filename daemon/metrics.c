@@ -191,6 +191,11 @@ request_cb(struct evhttp_request *req, void *arg)
 		evhttp_send_error(req, 405, "read-only");
 		return;
 	}
+	if (strcmp(path, "/metrics") != 0 && strncmp(path, "/metrics?", 9) != 0 &&
+	    dashboard_shares(mconf)) {
+		dashboard_request(req);		/* one listener for both */
+		return;
+	}
 	if (strcmp(path, "/metrics") != 0 && strncmp(path, "/metrics?", 9) != 0) {
 		evhttp_send_error(req, HTTP_NOTFOUND, "tickerd serves /metrics");
 		return;

@@ -186,6 +186,7 @@ reconfigure(struct config *c)
 		heartbeat_reconfigure(c);
 		metrics_reconfigure(c);
 	}
+	dashboard_reconfigure(c);
 }
 
 /*
@@ -568,6 +569,8 @@ run(const struct args *a)
 		metrics_start(base, conf);
 		heartbeat_reconfigure(conf);
 	}
+	if (!a->once)		/* a replay's too: a demo to look at */
+		dashboard_start(base, conf);
 	config_chain(conf, chain, sizeof(chain));
 	log_info("tickerd %s starting: %zu watched symbol%s, provider %s, "
 	    "poll every %llds%s", PACKAGE_VERSION, conf->nwatches,
@@ -655,6 +658,7 @@ main(int argc, char *argv[])
 	notify_stop();
 	control_stop();
 	metrics_stop();
+	dashboard_stop();
 	heartbeat_stop();
 	health_stop();
 	screen_stop();

@@ -89,6 +89,21 @@ print("green %d red %d" % (count((212, 237, 218)), count((248, 215, 218))))
 END
 	cat "$T/colours"
 	check "gains in green, losses in red" awk '{ exit !($2 > 500 && $4 > 500) }' "$T/colours"
+	# on a phone (issue 36): one card per alert, nothing off the right
+	$PY "$SRCDIR/tests/browser.py" "file://$T/review.html" 390 \
+	    'document.documentElement.scrollWidth' \
+	    'getComputedStyle(document.querySelector("table.rv tr:not(.h)")).display' \
+	    > "$T/phone" 2>&1
+	check "at 390 px the review mail does not scroll sideways" \
+	    test "$(sed -n 1p "$T/phone")" -le 390
+	check "at 390 px each alert is a card" test "$(sed -n 2p "$T/phone")" \
+	    = '"block"'
+	$PY "$SRCDIR/tests/browser.py" "file://$T/review.html" 1100 \
+	    'Math.max(...[...document.querySelectorAll("td.d")].map(e => { const r = document.createRange(); r.selectNodeContents(e); return r.getClientRects().length; }))' \
+	    'document.body.textContent.includes("Followed: of a rule")' \
+	    > "$T/desk" 2>&1
+	check "at desktop width no date wraps" test "$(sed -n 1p "$T/desk")" -eq 1
+	check "Followed is defined in the mail" test "$(sed -n 2p "$T/desk")" = true
 else
 	echo "SKIP: chromium or python3-pil is not installed: not rendered"
 fi
