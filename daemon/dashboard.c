@@ -142,11 +142,17 @@ allowed(struct evhttp_request *req, struct evkeyvalq *query)
 	return 0;
 }
 
+/*
+ * A stream's client went away.  libevent has then let go of the request
+ * whose reply was still under way: ending it frees it.
+ */
 static void
 stream_closed(struct evhttp_connection *conn, void *arg)
 {
 	struct stream	*s = arg;
 
+	if (evhttp_request_get_connection(s->req) == NULL)
+		evhttp_send_reply_end(s->req);
 	TAILQ_REMOVE(&D.streams, s, entry);
 	D.nstreams--;
 	free(s);
