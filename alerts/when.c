@@ -1,6 +1,7 @@
 /*
  * Conditions together: `when TERM and TERM [or TERM ...]', `and' binding
- * tighter than `or'.  Each term is a rule of its own (above 40, rsi 14
+ * tighter than `or', and parentheses: a group in them is a term, itself
+ * a `when' (its functions here are called again on it).  Each term is a rule of its own (above 40, rsi 14
  * below 30, within 2% of sma 200, move 5%, ...), judged for its condition
  * only; the whole is what fires, once it is true having been false, as
  * any rule.  It re-arms once it is false beyond a term's band: for a
@@ -98,7 +99,11 @@ when_figures(const struct rule *r, const struct quote *q,
 	memset(&none, 0, sizeof(none));
 	*out = '\0';
 	for (i = 0; i < r->nterms && at < len; i++) {
-		trader_now(r->terms[i], q, ref, &none, one, sizeof(one));
+		if (r->terms[i]->kind == RULE_WHEN)	/* ( a group ) */
+			when_figures(r->terms[i], q, ref, one, sizeof(one));
+		else
+			trader_now(r->terms[i], q, ref, &none, one,
+			    sizeof(one));
 		if (*one != '\0')
 			at += (size_t)snprintf(out + at, len - at, "%s%s",
 			    at > 0 ? ", " : "", one);
@@ -124,6 +129,9 @@ when_copy(const struct rule *r, struct rule *c)
 		c->terms[i]->valtext = r->terms[i]->valtext ?
 		    xstrdup(r->terms[i]->valtext) : NULL;
 		c->terms[i]->notify = NULL;
+		c->terms[i]->terms = NULL;
+		c->terms[i]->ors = NULL;
+		when_copy(r->terms[i], c->terms[i]);	/* ( a group ) */
 		c->ors[i] = r->ors[i];
 	}
 }
@@ -135,7 +143,9 @@ when_needs_daily(const struct rule *r)
 	size_t	 i;
 
 	for (i = 0; i < r->nterms; i++)
-		if (trader_rule(r->terms[i]->kind))
+		if (trader_rule(r->terms[i]->kind) ||
+		    (r->terms[i]->kind == RULE_WHEN &&
+		    when_needs_daily(r->terms[i])))
 			return 1;
 	return 0;
 }

@@ -70,7 +70,7 @@ static int
 isword(int c)
 {
 	return c != '\0' && !isspace(c) && c != '{' && c != '}' &&
-	    c != ',' && c != '"' && c != '#';
+	    c != ',' && c != '"' && c != '#' && c != '(' && c != ')';
 }
 
 static void
@@ -181,6 +181,10 @@ lex(struct parser *p, struct token *t)
 	case '{': t->type = T_LBRACE; lx->pos++; return;
 	case '}': t->type = T_RBRACE; lx->pos++; return;
 	case ',': t->type = T_COMMA; lx->pos++; return;
+	case '(': case ')':	/* a word of its own: `when' groups terms */
+		t->type = T_WORD;
+		t->text = xstrndup(lx->src + lx->pos++, 1);
+		return;
 	case '"': lex_string(p, t); return;
 	case '\0':
 		lex_error(p, t->line, "NUL byte in configuration");

@@ -1,7 +1,8 @@
 #!/bin/sh
 # when TERM and TERM [or TERM] (issue 35) on a replay: it fires exactly
 # where an independent computation (tests/when_rules.py) says, and
-# re-arms as documented; bad combinations are FILE:LINE errors.
+# re-arms as documented, parentheses too; bad combinations are
+# FILE:LINE errors.
 . "${top_srcdir:-.}/tests/lib.sh"
 
 $PY "$SRCDIR/tests/when_rules.py" "$T/q.csv" "$T/expect" ||
@@ -13,10 +14,12 @@ hysteresis 0%
 watch A { when above 50 and move 3% }
 watch B { when below 40 or above 60 }
 watch C { when above 45 and below 55 or move 6% }
+watch D { when (above 50 or below 40) and move 3% }
+watch E { when move 6% or (above 45 and below 55) }
 END
 "$TICKERD" -d --once --replay "$T/q.csv" -f "$T/tickerd.conf" \
     >"$T/out" 2>"$T/err"
-sed -n 's/^alert \([ABC]\) \(when .*\): price \([0-9.]*\) .*/\1 \2 \3/p' \
+sed -n 's/^alert \([ABCDE]\) \(when .*\): price \([0-9.]*\) .*/\1 \2 \3/p' \
     "$T/err" > "$T/got"
 check "alerts fired ($(wc -l < "$T/got"), expected $(wc -l < "$T/expect"))" \
     test "$(wc -l < "$T/expect")" -gt 10
@@ -55,4 +58,9 @@ bad "a cross is not a term" "when above 50 and cross above sma 50" \
     'when: cross above sma 50 cannot be a term'
 bad "a word that is no rule" "when above 50 and soon" \
     'when: "soon" is not a rule'
+bad "a ( without its )" "when (above 50 or below 40 and move 3%" \
+    'when: a ( without its )'
+bad "a cross in parentheses is still no term" \
+    "when above 1 and (below 2 or cross above sma 50)" \
+    'when: cross above sma 50 cannot be a term'
 finish

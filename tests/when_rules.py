@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""when_rules.py OUT.csv EXPECT: a replay of three symbols over 60
+"""when_rules.py OUT.csv EXPECT: a replay of five symbols over 60
 sessions, four quotes a session, and the alert lines an independent
 computation says `when' rules fire, with hysteresis 0% (a fired rule
 re-arms as soon as the whole is false):
 
   A: when above 50 and move 3%      B: when below 40 or above 60
   C: when above 45 and below 55 or move 6%
+  D: when (above 50 or below 40) and move 3%
+  E: when move 6% or (above 45 and below 55)     (C, in other words)
 
 A rule is armed at first, fires when its whole becomes true, and may
 fire again only after being false.  `move P%' is |price - prev| / prev
@@ -23,8 +25,12 @@ rules = {
     "B": ("when below 40 or above 60", lambda p, c: p <= 40 or p >= 60),
     "C": ("when above 45 and below 55 or move 6%",
           lambda p, c: (p >= 45 and p <= 55) or abs(c) >= 6 - 1e-9),
+    "D": ("when (above 50 or below 40) and move 3%",
+          lambda p, c: (p >= 50 or p <= 40) and abs(c) >= 3 - 1e-9),
+    "E": ("when move 6% or (above 45 and below 55)",
+          lambda p, c: abs(c) >= 6 - 1e-9 or (p >= 45 and p <= 55)),
 }
-price = {"A": 48.0, "B": 50.0, "C": 50.0}
+price = {"A": 48.0, "B": 50.0, "C": 50.0, "D": 49.0, "E": 50.0}
 prev = dict(price)
 fired = {k: False for k in rules}
 lines, alerts = [], []
