@@ -151,6 +151,8 @@ int		 parse_notifier(struct parser *, const struct keyword *, void *,
 int		 parse_watch(struct parser *, const struct keyword *, void *,
 		    int);
 int		 watch_keyword(const char *);
+struct rule	*(*watch_rule_reader(const char *))(struct parser *, const char *,
+		    int);
 const struct keyword *push_keywords(enum notifier_type);
 
 /* config/parse_rules.c: a rule, and the rules on the daily history */

@@ -243,7 +243,7 @@ quote_cols(struct table *t)
 	table_col(t, "CHANGE", TABLE_RIGHT, 0, 0);
 	table_col(t, "52W LOW", TABLE_RIGHT, 2, 0);
 	table_col(t, "52-WEEK RANGE", 0, 6, 0);
-	table_col(t, "52W HIGH", TABLE_RIGHT, 3, 0);
+	table_col(t, "52W HIGH", 0, 3, 0);	/* beside its bar */
 	table_col(t, "QUOTE TIME", 0, 1, 0);
 	table_col(t, "FEED", 0, 4, 0);
 	table_col(t, "AGE", TABLE_RIGHT, 7, 0);

@@ -10,7 +10,8 @@
 #    naming the rule and the price;
 #  - a Content-Security-Policy without inline script; a refresh without
 #    JavaScript; Server-Sent Events; a token when one is set; bounded
-#    headers; one listener with metrics on the same address.
+#    headers; one listener with metrics on the same address;
+#  - tickerctl quotes within COLUMNS=80; tickerd and tickerctl --help.
 . "${top_srcdir:-.}/tests/lib.sh"
 
 [ -n "$CHROMIUM" ] || skip "chromium is not installed"
@@ -44,7 +45,7 @@ cat > "$T/d.conf" <<END
 provider yahoo { url "http://127.0.0.1:$QPORT" }
 poll 1s
 state-dir memory
-control none
+control "$T/ctl.sock"
 dashboard "127.0.0.1:$PORT"
 watch CALX { above 45  below 20  note "$NOTE" }
 watch QCOM { above 500  note "handset and edge-AI silicon, a note long enough to wrap on a phone's narrow screen" }
@@ -123,6 +124,26 @@ timeout 4 curl -s -N "$URL/events" > "$T/events" 2>/dev/null
 check "live: Server-Sent Events say a change" grep -q '^event: change' \
     "$T/events"
 check "still serving after all that" sh -c "curl -s '$URL/' | grep -q card"
+
+# --- the tables and usages a person reads (issue 36) ---
+COLUMNS=80 "$TICKERCTL" -s "$T/ctl.sock" quotes > "$T/q80"
+check "tickerctl quotes at COLUMNS=80: no line over 80 columns" \
+    test "$(awk '{ n = length($0); if (n > m) m = n } END { print m + 0 }' \
+    "$T/q80")" -le 80
+check "... and every symbol in it, with its price" sh -c \
+    "grep -q '^CALX .*45.12 USD' '$T/q80' && grep -q '^QCOM ' '$T/q80' &&
+    grep -q '^AMBA ' '$T/q80'"
+"$TICKERCTL" -s "$T/ctl.sock" quotes > "$T/qfull"
+check "tickerctl quotes to a pipe: whole lines, the note uncut" grep -q \
+    'a note long enough to wrap on a phone.s narrow screen$' "$T/qfull"
+check "tickerctl quotes: ages as a person reads them" grep -q \
+    '^CALX .* [0-9]*s ' "$T/qfull"
+check "tickerd --help: stdout, exit 0" sh -c \
+    "'$TICKERD' --help > '$T/h1' 2>/dev/null && grep -q '^usage: tickerd' '$T/h1' &&
+    grep -q -- '--fetch-history' '$T/h1'"
+check "tickerctl --help: stdout, exit 0, every option" sh -c \
+    "'$TICKERCTL' --help > '$T/h2' 2>/dev/null && grep -q -- '-j, --json' '$T/h2' &&
+    grep -q -- '--socket' '$T/h2' && grep -q -- '-V' '$T/h2'"
 stop_tickerd
 
 # --- a token, and one listener with metrics ---
