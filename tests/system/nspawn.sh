@@ -37,10 +37,11 @@ done
 # 1. the Debian tree, once
 if [ ! -x "$ROOT/lib/systemd/systemd" ] || [ ! -x "$ROOT/bin/kill" ] ||
     [ ! -f "$ROOT/usr/share/zoneinfo/Asia/Tokyo" ] ||
-    ! ls "$ROOT"/usr/lib/*/libwebsockets.so.17 >/dev/null 2>&1; then
+    ! ls "$ROOT"/usr/lib/*/libwebsockets.so.17 >/dev/null 2>&1 ||
+    ! ls "$ROOT"/usr/lib/*/libxml2.so.2 >/dev/null 2>&1; then
 	rm -rf "$ROOT.new"
 	echo "debootstrap bookworm into $ROOT (once)"
-	debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,procps,tzdata,libcurl4,libjansson4,libevent-2.1-7,libwebsockets17,libprotobuf-c1,libsystemd0 \
+	debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,procps,tzdata,libcurl4,libjansson4,libevent-2.1-7,libwebsockets17,libprotobuf-c1,libxml2,libsystemd0 \
 	    bookworm "$ROOT.new" "$MIRROR" >"$W/debootstrap.log" 2>&1 ||
 	    { tail -20 "$W/debootstrap.log"; die "debootstrap failed"; }
 	rm -rf "$ROOT"
