@@ -11,7 +11,8 @@
  *                   quotes when it keeps none): closes, volume, its
  *                   rules' averages and thresholds, each alert marked
  *                   with a <title> (its rule, its price); its rules and
- *                   their state; the review of its alerts
+ *                   their state; the SEC filings seen; the review of
+ *                   its alerts
  *   /review         the review and its summary per rule, ?symbol= and
  *                   ?since=YYYY-MM-DD
  *   /app.js, /style.css   the one small script (Server-Sent Events) and
@@ -456,6 +457,36 @@ review_table(struct evbuffer *b, const char *symbol, long since)
 		    "</p>\n");
 }
 
+/* The SEC filings seen of the symbol (FILINGS), newest first. */
+static void
+filings_table(struct evbuffer *b, const char *symbol)
+{
+	const struct filingrec	*f = filing_rec(symbol);
+	char			*link;
+	size_t			 i;
+
+	if (f == NULL || f->n == 0)
+		return;
+	evbuffer_add_printf(b, "<h2>Filings</h2>\n<table><tr class=\"h\"><th>"
+	    "Filed</th><th>Form</th><th>Items</th><th>Fired</th></tr>\n");
+	for (i = 0; i < f->n && i < FILINGS_LISTED; i++) {
+		link = edgar_index_url(NULL, f->cik, f->v[i].accession);
+		evbuffer_add_printf(b, "<tr><td class=\"d\">");
+		esc(b, f->v[i].date);
+		evbuffer_add_printf(b, "</td><td data-l=\"Form\"><a href=\"");
+		esc(b, link);
+		evbuffer_add_printf(b, "\" rel=\"noreferrer\">");
+		esc(b, f->v[i].form);
+		evbuffer_add_printf(b, "</a></td><td data-l=\"Items\">");
+		esc(b, f->v[i].items);
+		evbuffer_add_printf(b, "</td><td data-l=\"Fired\">");
+		esc(b, f->v[i].fired);
+		evbuffer_add_printf(b, "</td></tr>\n");
+		free(link);
+	}
+	evbuffer_add_printf(b, "</table>\n");
+}
+
 static int
 symbol_page(struct evbuffer *b, const struct config *conf, const char *sym)
 {
@@ -480,6 +511,7 @@ symbol_page(struct evbuffer *b, const struct config *conf, const char *sym)
 	dashchart_svg(b, w, ss, rings != NULL ? strmap_get(rings, w->symbol) :
 	    NULL);
 	rules_table(b, w, ss);
+	filings_table(b, w->symbol);
 	evbuffer_add_printf(b, "<h2>Review</h2>\n");
 	review_table(b, w->symbol, 0);
 	last_alerts(b, w->symbol);

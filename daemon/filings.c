@@ -76,9 +76,9 @@ static struct {
 	struct strlist		 symkeys;
 	time_t			 wait_until;	/* refused: nothing before */
 	int			 refused;	/* said, not over */
-	int			 proven;	/* answered since the start, or
-						   since its refusal: else one
-						   request at a time */
+	int			 proven;	/* data.sec.gov answered since the
+						   start, or since its refusal:
+						   else one request at a time */
 	double			 tokens, tokens_at;
 	unsigned		 inflight;
 } F;
@@ -478,10 +478,14 @@ done(void *easy, int code, void *arg)
 		snprintf(why, sizeof(why), "HTTP %ld%s", status,
 		    api_html(body, len) ? " with a page" : "");
 		w = why;
-	} else if ((F.proven = 1) && F.refused) {
-		F.refused = 0;
-		log_info("edgar: EDGAR answers again");
-		health_source("edgar", NULL);
+	} else {
+		if (x->kind != REQ_TICKERS)	/* the files host may differ */
+			F.proven = 1;
+		if (F.refused) {
+			F.refused = 0;
+			log_info("edgar: EDGAR answers again");
+			health_source("edgar", NULL);
+		}
 	}
 	if (x->kind == REQ_TICKERS)
 		tickers_done(status, body, len, w, ref);

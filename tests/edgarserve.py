@@ -11,7 +11,8 @@
 
 As the SEC does, a request whose User-Agent names no email address gets
 the 403 page "Undeclared Automated Tool" (DIR/sec_403_rate.html); so
-does every request while DIR/mode holds "refuse".
+does every request while DIR/mode holds "refuse", and every one but
+company_tickers.json's while it holds "refuse-data".
 
 DIR/added.json, read at each request, is a list of filings to put at the
 head of a CIK's filings.recent, newest last:
@@ -111,7 +112,8 @@ class Handler(BaseHTTPRequestHandler):
             mode = read("mode").strip()
         except OSError:
             mode = ""
-        if "@" not in ua or mode == "refuse":
+        if "@" not in ua or mode == "refuse" or (
+                mode == "refuse-data" and not path.startswith("/files/")):
             return self.answer(403, read("sec_403_rate.html", "rb"),
                                "text/html")
         body = None

@@ -30,6 +30,7 @@ wait_for 10 test -s "$T/ed.port" && wait_for 10 test -s "$T/q.port" ||
 EDGAR="http://127.0.0.1:$(cat "$T/ed.port")"
 QUOTES="http://127.0.0.1:$(cat "$T/q.port")"
 CONTACT="Jane Doe jane@example.com"
+DPORT=$(free_port)
 
 lines() { grep -c -- "$1" "$2" || true; }
 mails() { grep -c '^From ' "$T/box.mbox" 2>/dev/null || echo 0; }
@@ -74,6 +75,7 @@ control "$T/ctl"
 notifier mail "box" { to "you@example.com" from "t <t@localhost>" mbox "$T/box.mbox" }
 notify "box"
 problem-after 1h
+dashboard "127.0.0.1:$DPORT"
 watch TSLA {
 	filing 8-K item 1.01, 2.02
 	insider buy at least \$1M
@@ -178,6 +180,7 @@ rp=$!
 wait_for 10 test -S "$T/ctl"
 "$TICKERCTL" -s "$T/ctl" filings TSLA > "$T/filings.out" 2>&1
 "$TICKERCTL" -s "$T/ctl" -j filings > "$T/filings.json" 2>&1
+curl -s "http://127.0.0.1:$DPORT/symbol/TSLA" > "$T/page.html"
 kill "$rp"
 wait "$rp" 2>/dev/null
 check "tickerctl filings: the 8-K with the rule it fired" grep -q \
@@ -190,6 +193,9 @@ import json,sys
 f = json.load(open('$T/filings.json'))['filings']
 assert any(x['symbol'] == 'SNOW' for x in f)
 assert all(x['link'].endswith('-index.htm') for x in f)"
+check "dashboard: the symbol's page lists its filings, linked to the SEC" \
+    grep -q '<a href="https://www.sec.gov/Archives/edgar/data/1318605/000156459026000101/0001564590-26-000101-index.htm" rel="noreferrer">8-K</a></td><td data-l="Items">1.01,9.01</td><td data-l="Fired">filing 8-K item 1.01, 2.02</td>' \
+    "$T/page.html"
 check "review: the filing alerts are reviewed" $PY -c "
 import json
 r = json.load(open('$T/state/review.json'))['alerts']
@@ -211,6 +217,14 @@ check "refused: no storm (at most 3 requests in 30 s)" test \
     "$(wc -l < "$T/ed.port.log")" -le 3
 check "refused: one problem mail" test "$(mails)" -eq $((mb + 1)) -a \
     "$(lines '^Subject: \[tickerd\] edgar refuses tickerd' "$T/box.mbox")" -eq 1
+# refused on data.sec.gov alone, the map fetched anew: still no storm
+echo refuse-data > "$ED/mode"
+rm -f "$T/state/company_tickers.json"
+: > "$T/ed.port.log"
+run 30 refused2
+check "refused submissions, with the map served: at most 3 requests in 30 s" \
+    test "$(wc -l < "$T/ed.port.log")" -le 3
+check "... and said once" test "$(lines 'SEC refused' "$T/refused2.err")" -eq 1
 rm -f "$ED/mode"
 
 # --- beside the replay provider (a demo's, a test's quotes) ---
