@@ -222,6 +222,7 @@ int		 dashboard_shares(const struct config *);
 void		 dashboard_changed(void);
 void		 dashpage_quote(const char *, const struct quote *);
 void		 dashpage_free(void);
+void		 dashhtml_esc(struct evbuffer *, const char *);
 int		 dashpage_serve(const struct config *, const char *,
 		    struct evkeyvalq *, struct evbuffer *, const char **);
 void		 dashchart_svg(struct evbuffer *, const struct watch *,

@@ -286,52 +286,6 @@ unbind(void)
 	D.bound = NULL;
 }
 
-static int
-bind_path(const char *path)
-{
-	struct sockaddr_un	 sun;
-	struct evconnlistener	*l;
-	int			 fd;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	tk_strlcpy(sun.sun_path, path, sizeof(sun.sun_path));
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-		return -1;
-	(void)unlink(path);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
-	    chmod(path, 0660) == -1 || listen(fd, 16) == -1 ||
-	    evutil_make_socket_nonblocking(fd) == -1 ||
-	    (l = evconnlistener_new(D.base, NULL, NULL, LEV_OPT_CLOSE_ON_FREE,
-	    -1, fd)) == NULL) {
-		close(fd);
-		return -1;
-	}
-	if (evhttp_bind_listener(D.http, l) == NULL) {
-		evconnlistener_free(l);
-		return -1;
-	}
-	D.sock_path = xstrdup(path);
-	return 0;
-}
-
-static int
-bind_host(const char *addr)
-{
-	const char	*colon = strrchr(addr, ':');
-	char		*host = xstrndup(addr, (size_t)(colon - addr));
-	size_t		 l = strlen(host);
-	int		 rc;
-
-	if (l >= 2 && host[0] == '[' && host[l - 1] == ']') {
-		memmove(host, host + 1, l - 2);
-		host[l - 2] = '\0';
-	}
-	rc = evhttp_bind_socket(D.http, host, (ev_uint16_t)atoi(colon + 1));
-	free(host);
-	return rc;
-}
-
 static void
 bind_to(const char *where)
 {
@@ -345,7 +299,7 @@ bind_to(const char *where)
 	evhttp_set_max_body_size(D.http, 0);
 	evhttp_set_timeout(D.http, 30);
 	evhttp_set_gencb(D.http, request_cb, NULL);
-	rc = where[0] == '/' ? bind_path(where) : bind_host(where);
+	rc = httpd_bind(D.base, D.http, where, &D.sock_path);
 	if (rc == -1) {
 		log_warnx("dashboard: cannot listen on %s: %s; no dashboard "
 		    "(is the port in use?)", where, strerror(errno));

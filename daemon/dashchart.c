@@ -36,19 +36,6 @@ struct series {
 	double		 lo, hi, vmax;
 };
 
-static void
-esc(struct evbuffer *b, const char *s)
-{
-	for (; s != NULL && *s != '\0'; s++)
-		switch (*s) {
-		case '&': evbuffer_add(b, "&amp;", 5); break;
-		case '<': evbuffer_add(b, "&lt;", 4); break;
-		case '>': evbuffer_add(b, "&gt;", 4); break;
-		case '"': evbuffer_add(b, "&quot;", 6); break;
-		default: evbuffer_add(b, s, 1); break;
-		}
-}
-
 /* A day of one quote so far: drawn as a level from a minute before. */
 static int
 one_point(const struct dashring *r, struct series *s)
@@ -249,7 +236,7 @@ thresholds(struct evbuffer *b, const struct watch *w, struct symstate *ss,
 		y = ypos(s, t);
 		evbuffer_add_printf(b, "<line class=\"thr\" x1=\"%d\" y1=\"%.1f\" "
 		    "x2=\"%d\" y2=\"%.1f\"><title>", ML, y, W - ML, y);
-		esc(b, r->text);
+		dashhtml_esc(b, r->text);
 		evbuffer_add_printf(b, "</title></line>\n");
 	}
 }
@@ -280,9 +267,9 @@ markers(struct evbuffer *b, const struct watch *w, struct series *s,
 		snprintf(when, sizeof(when), "%04d-%02d-%02d", y, m, d);
 		evbuffer_add_printf(b, "<circle class=\"alert\" cx=\"%.1f\" "
 		    "cy=\"%.1f\" r=\"5\"><title>", xpos(s, x), ypos(s, r->price));
-		esc(b, r->rule);
+		dashhtml_esc(b, r->rule);
 		evbuffer_add_printf(b, " at %s ", p);
-		esc(b, r->currency);
+		dashhtml_esc(b, r->currency);
 		evbuffer_add_printf(b, " on %s</title></circle>\n", when);
 	}
 }
@@ -359,7 +346,7 @@ dashchart_svg(struct evbuffer *b, const struct watch *w, struct symstate *ss,
 	evbuffer_add_printf(b, "<figure><svg class=\"chart\" viewBox=\"0 0 %d "
 	    "%d\" width=\"%d\" height=\"%d\" role=\"img\"><title>", W,
 	    H + VH + 28, W, H + VH + 28);
-	esc(b, w->symbol);
+	dashhtml_esc(b, w->symbol);
 	evbuffer_add_printf(b, ": %s, %zu points</title>\n", s.daily ?
 	    "daily closes" : "today's quotes", s.n);
 	volume(b, &s);

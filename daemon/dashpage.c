@@ -137,19 +137,6 @@ dashpage_free(void)
 
 /* ---- pieces ---- */
 
-static void
-esc(struct evbuffer *b, const char *s)
-{
-	for (; s != NULL && *s != '\0'; s++)
-		switch (*s) {
-		case '&': evbuffer_add(b, "&amp;", 5); break;
-		case '<': evbuffer_add(b, "&lt;", 4); break;
-		case '>': evbuffer_add(b, "&gt;", 4); break;
-		case '"': evbuffer_add(b, "&quot;", 6); break;
-		case '\'': evbuffer_add(b, "&#39;", 5); break;
-		default: evbuffer_add(b, s, 1); break;
-		}
-}
 
 static void
 head(struct evbuffer *b, const char *title)
@@ -157,7 +144,7 @@ head(struct evbuffer *b, const char *title)
 	evbuffer_add_printf(b, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
 	    "<meta charset=\"utf-8\"><meta name=\"viewport\" content=\""
 	    "width=device-width, initial-scale=1\"><title>");
-	esc(b, title);
+	dashhtml_esc(b, title);
 	evbuffer_add_printf(b, " \xe2\x80\x94 tickerd</title>"
 	    "<link rel=\"stylesheet\" href=\"/style.css\">"
 	    "<noscript><meta http-equiv=\"refresh\" content=\"30\"></noscript>"
@@ -182,7 +169,7 @@ money(struct evbuffer *b, double v, const char *currency)
 	evbuffer_add_printf(b, "%s", isfinite(v) ? p : "-");
 	if (isfinite(v) && currency != NULL && *currency != '\0') {
 		evbuffer_add(b, " ", 1);
-		esc(b, currency);
+		dashhtml_esc(b, currency);
 	}
 }
 
@@ -250,7 +237,7 @@ nearest(struct evbuffer *b, const struct watch *w, const struct symstate *ss)
 		return;
 	evbuffer_add_printf(b, "<p class=\"near\">%.1f%% %s ", bd,
 	    bt > ss->last.price ? "below" : "above");
-	esc(b, best->text);
+	dashhtml_esc(b, best->text);
 	evbuffer_add_printf(b, "</p>\n");
 }
 
@@ -264,13 +251,13 @@ problems(struct evbuffer *b)
 
 	for (i = 0; (p = problem_at(i)) != NULL; i++) {
 		evbuffer_add_printf(b, "<p class=\"problem\">");
-		esc(b, p->text);
+		dashhtml_esc(b, p->text);
 		evbuffer_add_printf(b, "</p>\n");
 	}
 	if (store_problem() != NULL) {
 		evbuffer_add_printf(b, "<p class=\"problem\">The state directory "
 		    "cannot be written: ");
-		esc(b, store_problem());
+		dashhtml_esc(b, store_problem());
 		evbuffer_add_printf(b, "; alerts wait for it.</p>\n");
 	}
 }
@@ -284,17 +271,17 @@ card(struct evbuffer *b, const struct watch *w)
 
 	evbuffer_add_printf(b, "<article class=\"card\"><h2><a href=\""
 	    "/symbol/");
-	esc(b, w->symbol);
+	dashhtml_esc(b, w->symbol);
 	evbuffer_add_printf(b, "\">");
-	esc(b, w->symbol);
+	dashhtml_esc(b, w->symbol);
 	evbuffer_add_printf(b, "</a> <span class=\"muted\">");
-	esc(b, ss != NULL && ss->ex != NULL ? ss->ex->name : w->ex != NULL ?
+	dashhtml_esc(b, ss != NULL && ss->ex != NULL ? ss->ex->name : w->ex != NULL ?
 	    w->ex->name : "");
 	evbuffer_add_printf(b, "</span></h2>\n");
 	if (ss == NULL || ss->last_seen == 0) {
 		evbuffer_add_printf(b, "<p class=\"muted\">no quote yet%s",
 		    ss != NULL && ss->problem != NULL ? ": " : "");
-		esc(b, ss != NULL ? ss->problem : NULL);
+		dashhtml_esc(b, ss != NULL ? ss->problem : NULL);
 		evbuffer_add_printf(b, "</p>\n");
 	} else {
 		evbuffer_add_printf(b, "<p class=\"price\">");
@@ -311,7 +298,7 @@ card(struct evbuffer *b, const struct watch *w)
 	}
 	if (w->note != NULL) {
 		evbuffer_add_printf(b, "<p class=\"note\">");
-		esc(b, w->note);
+		dashhtml_esc(b, w->note);
 		evbuffer_add_printf(b, "</p>\n");
 	}
 	evbuffer_add_printf(b, "</article>\n");
@@ -331,7 +318,7 @@ last_alerts(struct evbuffer *b, const char *symbol)
 			continue;
 		fmt_time((time_t)jint(h, "time"), FMT_ISO, t, sizeof(t));
 		evbuffer_add_printf(b, "<li><span class=\"muted\">%s</span> ", t);
-		esc(b, jstr(h, "message"));
+		dashhtml_esc(b, jstr(h, "message"));
 		evbuffer_add_printf(b, "</li>\n");
 		n++;
 	}
@@ -397,11 +384,11 @@ rules_table(struct evbuffer *b, const struct watch *w, struct symstate *ss)
 		else
 			snprintf(last, sizeof(last), "-");
 		evbuffer_add_printf(b, "<tr><td data-l=\"Rule\">");
-		esc(b, r->text);
+		dashhtml_esc(b, r->text);
 		evbuffer_add_printf(b, "</td><td data-l=\"State\">%s</td><td "
 		    "data-l=\"Now\">", rule_state_name(r, st, w->cooldown,
 		    clock_now()));
-		esc(b, *now ? now : "-");
+		dashhtml_esc(b, *now ? now : "-");
 		evbuffer_add_printf(b, "</td><td class=\"n\" data-l=\"Fired\">%u"
 		    "</td><td class=\"d\" data-l=\"Last\">%s</td></tr>\n",
 		    st->count, last);
@@ -431,9 +418,9 @@ review_table(struct evbuffer *b, const char *symbol, long since)
 		snprintf(day, sizeof(day), "%04d-%02d-%02d", y, m, d);
 		evbuffer_add_printf(b, "<tr><td class=\"d\">%s</td><td "
 		    "data-l=\"Symbol\">", day);
-		esc(b, r->symbol);
+		dashhtml_esc(b, r->symbol);
 		evbuffer_add_printf(b, "</td><td data-l=\"Rule\">");
-		esc(b, r->rule);
+		dashhtml_esc(b, r->rule);
 		evbuffer_add_printf(b, "</td><td class=\"n\" data-l=\"Price\">");
 		money(b, r->price, r->currency);
 		for (h = 0; h < r->o.n; h++) {
@@ -447,7 +434,7 @@ review_table(struct evbuffer *b, const char *symbol, long since)
 		fmt_pct(r->o.fall, x, sizeof(x));
 		evbuffer_add_printf(b, "</td><td class=\"n\" data-l=\"Fall\">%s"
 		    "</td><td data-l=\"Note\">", x);
-		esc(b, r->note);
+		dashhtml_esc(b, r->note);
 		evbuffer_add_printf(b, "</td></tr>\n");
 		n++;
 	}
@@ -472,15 +459,15 @@ filings_table(struct evbuffer *b, const char *symbol)
 	for (i = 0; i < f->n && i < FILINGS_LISTED; i++) {
 		link = edgar_index_url(NULL, f->cik, f->v[i].accession);
 		evbuffer_add_printf(b, "<tr><td class=\"d\">");
-		esc(b, f->v[i].date);
+		dashhtml_esc(b, f->v[i].date);
 		evbuffer_add_printf(b, "</td><td data-l=\"Form\"><a href=\"");
-		esc(b, link);
+		dashhtml_esc(b, link);
 		evbuffer_add_printf(b, "\" rel=\"noreferrer\">");
-		esc(b, f->v[i].form);
+		dashhtml_esc(b, f->v[i].form);
 		evbuffer_add_printf(b, "</a></td><td data-l=\"Items\">");
-		esc(b, f->v[i].items);
+		dashhtml_esc(b, f->v[i].items);
 		evbuffer_add_printf(b, "</td><td data-l=\"Fired\">");
-		esc(b, f->v[i].fired);
+		dashhtml_esc(b, f->v[i].fired);
 		evbuffer_add_printf(b, "</td></tr>\n");
 		free(link);
 	}
@@ -497,7 +484,7 @@ symbol_page(struct evbuffer *b, const struct config *conf, const char *sym)
 		return HTTP_NOTFOUND;
 	head(b, w->symbol);
 	evbuffer_add_printf(b, "<h2>");
-	esc(b, w->symbol);
+	dashhtml_esc(b, w->symbol);
 	evbuffer_add_printf(b, " <span class=\"price\">");
 	money(b, ss->last_seen ? ss->last.price : NAN, ss->last.currency);
 	if (ss->last_seen)
@@ -505,7 +492,7 @@ symbol_page(struct evbuffer *b, const struct config *conf, const char *sym)
 	evbuffer_add_printf(b, "</span></h2>\n");
 	if (w->note != NULL) {
 		evbuffer_add_printf(b, "<p class=\"note\">");
-		esc(b, w->note);
+		dashhtml_esc(b, w->note);
 		evbuffer_add_printf(b, "</p>\n");
 	}
 	dashchart_svg(b, w, ss, rings != NULL ? strmap_get(rings, w->symbol) :
@@ -555,7 +542,7 @@ summary(struct evbuffer *b, const char *symbol, long since)
 			}
 		outcome_summary(out, dir, k, &s);
 		evbuffer_add_printf(b, "<tr><td data-l=\"Rule\">");
-		esc(b, r->rule);
+		dashhtml_esc(b, r->rule);
 		evbuffer_add_printf(b, "</td><td class=\"n\" data-l=\"Alerts\">"
 		    "%zu</td><td class=\"n\" data-l=\"Followed\">%zu/%zu</td>"
 		    "<td data-l=\"Medians\">", s.count, s.followed, s.judged);
@@ -591,10 +578,10 @@ review_page(struct evbuffer *b, struct evkeyvalq *query)
 	evbuffer_add_printf(b, "<h2>Review</h2>\n<form method=\"get\" "
 	    "action=\"/review\"><label>Symbol <input name=\"symbol\" "
 	    "size=\"8\" value=\"");
-	esc(b, sym);
+	dashhtml_esc(b, sym);
 	evbuffer_add_printf(b, "\"></label> <label>Since <input name=\"since\" "
 	    "type=\"date\" value=\"");
-	esc(b, day != 0 ? since : NULL);
+	dashhtml_esc(b, day != 0 ? since : NULL);
 	evbuffer_add_printf(b, "\"></label> <button>Show</button></form>\n");
 	review_table(b, sym, day);
 	summary(b, sym, day);

@@ -212,54 +212,6 @@ request_cb(struct evhttp_request *req, void *arg)
 	evbuffer_free(b);
 }
 
-/* Listen on a socket path: made anew, for the daemon's user only. */
-static int
-bind_path(const char *path)
-{
-	struct sockaddr_un	 sun;
-	struct evconnlistener	*l;
-	int			 fd;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	tk_strlcpy(sun.sun_path, path, sizeof(sun.sun_path));
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-		return -1;
-	(void)unlink(path);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
-	    chmod(path, 0660) == -1 || listen(fd, 16) == -1 ||
-	    evutil_make_socket_nonblocking(fd) == -1 ||
-	    (l = evconnlistener_new(mbase, NULL, NULL, LEV_OPT_CLOSE_ON_FREE,
-	    -1, fd)) == NULL) {
-		close(fd);
-		return -1;
-	}
-	if (evhttp_bind_listener(http, l) == NULL) {
-		evconnlistener_free(l);
-		return -1;
-	}
-	sock_path = xstrdup(path);
-	return 0;
-}
-
-/* Listen on HOST:PORT ("[::1]:9464" too). */
-static int
-bind_host(const char *addr)
-{
-	const char	*colon = strrchr(addr, ':');
-	char		*host = xstrndup(addr, (size_t)(colon - addr));
-	size_t		 l = strlen(host);
-	int		 rc;
-
-	if (l >= 2 && host[0] == '[' && host[l - 1] == ']') {
-		memmove(host, host + 1, l - 2);
-		host[l - 2] = '\0';
-	}
-	rc = evhttp_bind_socket(http, host, (ev_uint16_t)atoi(colon + 1));
-	free(host);
-	return rc;
-}
-
 static void
 unbind(void)
 {
@@ -285,7 +237,7 @@ bind_to(const char *where)
 	    EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE);
 	evhttp_set_gencb(http, request_cb, NULL);
 	evhttp_set_timeout(http, 10);
-	rc = where[0] == '/' ? bind_path(where) : bind_host(where);
+	rc = httpd_bind(mbase, http, where, &sock_path);
 	if (rc == -1) {
 		log_warnx("metrics: cannot listen on %s: %s; no metrics are "
 		    "served (is the port in use?)", where, strerror(errno));

@@ -207,6 +207,11 @@ struct net_body {
 	size_t		 max;
 	int		 over;		/* stopped: the answer was longer */
 };
+/* lib/httpd.c: an HTTP server's listener */
+struct evhttp;
+int		 httpd_bind(struct event_base *, struct evhttp *, const char *,
+		    char **);
+
 int		 net_init(struct event_base *);
 void		 net_shutdown(void);
 void		*net_easy(const char *, const struct net_opts *);
