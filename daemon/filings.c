@@ -21,6 +21,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,9 +66,9 @@ static struct {
 	struct config		*conf;
 	struct judge		*J;
 	struct event		*tick;
-	struct strmap		*ciks;		/* EDGAR ticker -> cik */
+	struct strmap		*ciks;		/* EDGAR ticker -> cik, as the
+						   pointer's value */
 	struct strlist		 tickers;	/* its keys */
-	long			*cikv;
 	time_t			 tickers_at;	/* read or fetched; 0: none */
 	int			 tickers_busy;
 	time_t			 tickers_retry;
@@ -188,15 +189,10 @@ ask(const char *symbol, int kind, size_t news, char *url)
 static void
 map_put(const char *ticker, long cik, void *arg)
 {
-	size_t	 i;
-
-	if (strmap_get(F.ciks, ticker) != NULL)
+	if (strmap_get(F.ciks, ticker) != NULL || (uintmax_t)cik > UINTPTR_MAX)
 		return;		/* the first is the company's main one */
 	strlist_add(&F.tickers, ticker);
-	i = F.tickers.n - 1;
-	F.cikv = xreallocarray(F.cikv, F.tickers.n, sizeof(*F.cikv));
-	F.cikv[i] = cik;
-	strmap_put(F.ciks, F.tickers.v[i], &F.cikv[i]);
+	strmap_put(F.ciks, F.tickers.v[F.tickers.n - 1], (void *)(uintptr_t)cik);
 }
 
 static void
@@ -204,26 +200,19 @@ map_free(void)
 {
 	strmap_free(F.ciks);
 	strlist_free(&F.tickers);
-	free(F.cikv);
 	F.ciks = NULL;
-	F.cikv = NULL;
 }
 
 /* Read company_tickers.json; 0, or -1 (err says). */
 static int
 map_read(const char *body, size_t len, char *err, size_t errlen)
 {
-	size_t	 i;
-
 	map_free();
 	F.ciks = strmap_new();
 	if (edgar_tickers_parse(body, len, map_put, NULL, err, errlen) < 0) {
 		map_free();
 		return -1;
 	}
-	/* the strlist may have moved its strings' array, not the strings */
-	for (i = 0; i < F.tickers.n; i++)
-		strmap_put(F.ciks, F.tickers.v[i], &F.cikv[i]);
 	return 0;
 }
 
@@ -232,11 +221,11 @@ static long
 cik_of(const char *symbol)
 {
 	char	 t[SYMBOL_MAX + 1];
-	long	*c;
+	void	*c;
 
 	edgar_ticker(symbol, t, sizeof(t));
 	c = F.ciks != NULL ? strmap_get(F.ciks, t) : NULL;
-	return c != NULL ? *c : -1;
+	return c != NULL ? (long)(uintptr_t)c : -1;
 }
 
 static void
